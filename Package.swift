@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Products link the Debian system libraries libnghttp2 and libprotobuf-c (see `make deps`).
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+]
+
+let package = Package(
+    name: "orderhub",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "orderhub", targets: ["orderhub"]),
+        .executable(name: "protoc-gen-orderhub", targets: ["protoc-gen-orderhub"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+    ],
+    targets: [
+        // System libraries. The pkg-config names are the .pc file names.
+        .systemLibrary(name: "CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
+        .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
+
+        // protoc-c output (generated, committed; `make protos`).
+        .target(name: "CGoogleProtobuf", dependencies: ["CProtobufC"]),
+        .target(name: "CPluginContracts", dependencies: ["CProtobufC", "CGoogleProtobuf"]),
+        .target(name: "CContracts", dependencies: ["CProtobufC", "CGoogleProtobuf"]),
+
+        // Transport-free RPC core, and its nghttp2 + NIO transport.
+        .target(name: "RPC"),
+        .target(name: "RPCHTTP2", dependencies: ["RPC", "CNghttp2"] + nio),
+
+        // Generated Swift for Protos/, and the generator.
+        .target(name: "Contracts", dependencies: ["RPC", "CContracts", "CProtobufC"]),
+        .executableTarget(name: "protoc-gen-orderhub", dependencies: ["CPluginContracts", "CGoogleProtobuf", "CProtobufC"]),
+
+        // grpc.health.v1.Health, ready for any server to mount.
+        .target(name: "Health", dependencies: ["RPC", "Contracts"]),
+
+        .executableTarget(name: "orderhub", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
+
+        // Test-only: grpc.testing.TestService for the interop suite.
+        .target(name: "CInteropContracts", dependencies: ["CProtobufC"], path: "Tests/Interop/CInteropContracts"),
+        .target(name: "InteropContracts", dependencies: ["RPC", "CInteropContracts", "CProtobufC"],
+                path: "Tests/Interop/InteropContracts"),
+        .executableTarget(name: "interop-server", dependencies: ["RPC", "RPCHTTP2", "InteropContracts"] + nio,
+                          path: "Tests/Interop/InteropServer"),
+        .executableTarget(name: "interop-client", dependencies: ["RPC", "RPCHTTP2", "InteropContracts"] + nio,
+                          path: "Tests/Interop/InteropClient"),
+
+        .testTarget(name: "RPCTests", dependencies: ["RPC"]),
+        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "RPC"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,86 @@
+/// Custom call metadata: ordered key/value pairs sent as HTTP/2 headers or trailers.
+///
+/// Keys are lower-case ASCII. A key ending in `-bin` carries binary values (base64 on the
+/// wire, done by the transport); every other key carries printable ASCII text.
+///
+/// ```swift
+/// var metadata: Metadata = ["x-request-id": "abc"]
+/// metadata.add("trace-bin", .binary([0x01, 0x02]))
+/// ```
+public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+    /// One metadata value.
+    public enum Value: Sendable, Hashable, ExpressibleByStringLiteral {
+        case string(String)
+        case binary([UInt8])
+
+        public init(stringLiteral value: String) {
+            self = .string(value)
+        }
+    }
+
+    public struct Entry: Sendable, Hashable {
+        public var key: String
+        public var value: Value
+    }
+
+    private var entries: [Entry] = []
+
+    public init() {}
+
+    public init(dictionaryLiteral elements: (String, Value)...) {
+        for (key, value) in elements { add(key, value) }
+    }
+
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// Appends a text value; keys are lower-cased.
+    public mutating func add(_ key: String, _ value: String) {
+        entries.append(Entry(key: key.lowercased(), value: .string(value)))
+    }
+
+    /// Appends a value of either kind; keys are lower-cased.
+    public mutating func add(_ key: String, _ value: Value) {
+        entries.append(Entry(key: key.lowercased(), value: value))
+    }
+
+    /// Replaces every value of `key` with one text value.
+    public mutating func replace(_ key: String, _ value: String) {
+        removeAll(key)
+        add(key, value)
+    }
+
+    public mutating func removeAll(_ key: String) {
+        let key = key.lowercased()
+        entries.removeAll { $0.key == key }
+    }
+
+    /// The first text value of `key`.
+    public subscript(key: String) -> String? {
+        let key = key.lowercased()
+        for entry in entries where entry.key == key {
+            if case .string(let text) = entry.value { return text }
+        }
+        return nil
+    }
+
+    /// The first binary value of `key` (a `-bin` key).
+    public func binary(_ key: String) -> [UInt8]? {
+        let key = key.lowercased()
+        for entry in entries where entry.key == key {
+            if case .binary(let bytes) = entry.value { return bytes }
+        }
+        return nil
+    }
+
+    /// All values of `key`, in order.
+    public func values(_ key: String) -> [Value] {
+        let key = key.lowercased()
+        return entries.filter { $0.key == key }.map(\.value)
+    }
+
+    public func makeIterator() -> IndexingIterator<[Entry]> { entries.makeIterator() }
+
+    /// Whether a key names binary values (`-bin` suffix).
+    public static func isBinaryKey(_ key: String) -> Bool { key.hasSuffix("-bin") }
+}

@@ -1,0 +1,35 @@
+/// Maps `:path` to the handler of each method a server serves.
+///
+/// ```swift
+/// var router = RPCRouter()
+/// router.register(OrdersServiceImpl())   // a generated service protocol's conformer
+/// let handler = router.handler(forPath: "/orderhub.v1.Orders/GetOrder")
+/// ```
+public struct RPCRouter: Sendable {
+    private var handlers: [String: ServerMethodHandler] = [:]
+    private var serviceNames: Set<String> = []
+
+    public init() {}
+
+    /// Mounts every method of a service.
+    public mutating func register(_ service: some RPCService) {
+        service.registerMethods(with: &self)
+    }
+
+    /// Mounts one method; a later registration of the same path replaces an earlier one.
+    public mutating func register(_ method: MethodDescriptor, handler: ServerMethodHandler) {
+        handlers[method.path] = handler
+        serviceNames.insert(method.service)
+    }
+
+    /// The handler for a `:path`, or nil when no such method is mounted.
+    public func handler(forPath path: String) -> ServerMethodHandler? {
+        handlers[path]
+    }
+
+    /// Fully qualified names of the services with at least one mounted method.
+    public var services: Set<String> { serviceNames }
+
+    /// Every mounted `:path`.
+    public var paths: [String] { handlers.keys.sorted() }
+}

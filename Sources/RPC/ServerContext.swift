@@ -1,0 +1,20 @@
+/// What a server handler knows about its call besides the request messages.
+public struct ServerContext: Sendable {
+    /// The method being called.
+    public let path: String
+    /// The request headers that are custom metadata (no pseudo-headers, no `grpc-*` or
+    /// HTTP/2 connection headers).
+    public let requestMetadata: Metadata
+    /// When the client stops waiting (from `grpc-timeout`); the transport cancels the handler's
+    /// task at that instant.
+    public let deadline: ContinuousClock.Instant?
+    /// The peer address, e.g. `ipv4:127.0.0.1:53211`.
+    public let peer: String
+
+    public init(path: String, requestMetadata: Metadata = [:], deadline: ContinuousClock.Instant? = nil, peer: String = "") {
+        self.path = path
+        self.requestMetadata = requestMetadata
+        self.deadline = deadline
+        self.peer = peer
+    }
+}
