@@ -1,0 +1,48 @@
+# orderhub: the two commands are `make run` and `make test`. Everything else is a step of them.
+SHELL := /bin/bash
+SWIFT ?= swift
+PYTHON ?= python3
+
+# Debian packages the build, the tests and the benchmarks need.
+APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
+	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server
+
+.PHONY: all deps build release test swift-test python-test protos check-protos fuzz run bench clean
+
+all: build
+
+## deps: install missing Debian packages (apt-get) and the Python test packages (pip).
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: apt-get install -y $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	@PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip install -q --disable-pip-version-check -r Tests/python/requirements.txt
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release
+
+## test: every test the CI runs: Swift tests, then the Python tests against the real binaries.
+test: deps build swift-test python-test
+
+swift-test:
+	$(SWIFT) test --parallel
+
+python-test: build
+	cd Tests/python && $(PYTHON) -m pytest -q
+
+## protos: regenerate all generated code (C from protoc-c, Swift from protoc-gen-orderhub).
+protos:
+	scripts/generate-protos.sh
+
+## check-protos: fail when regenerating would change the committed tree.
+check-protos: protos
+	@git diff --exit-code --stat -- Sources Tests || { echo "generated code is stale: run make protos"; exit 1; }
+	@test -z "$$(git status --porcelain -- Sources Tests)" || { git status --porcelain -- Sources Tests; echo "make protos created untracked files"; exit 1; }
+
+clean:
+	rm -rf .build

@@ -1,0 +1,1 @@
+"""Shared helpers for orderhub's Python tests: stub generation, binaries, processes, ports."""
