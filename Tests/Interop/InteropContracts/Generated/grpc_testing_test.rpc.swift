@@ -26,7 +26,7 @@ public enum TestServiceMethod {
 }
 
 /// Implement this to serve `grpc.testing.TestService`; `router.register(service)` mounts every method.
-public protocol TestServiceService: RPCService {
+public protocol TestService: RPCService {
     /// `rpc EmptyCall(Empty) returns (Empty)`.
     func emptyCall(_ request: Empty, context: ServerContext) async throws -> Empty
 
@@ -52,7 +52,7 @@ public protocol TestServiceService: RPCService {
     func unimplementedCall(_ request: Empty, context: ServerContext) async throws -> Empty
 }
 
-extension TestServiceService {
+extension TestService {
     /// Mounts every method of `grpc.testing.TestService` on `router`.
     public func registerMethods(with router: inout RPCRouter) {
         router.registerUnary(TestServiceMethod.emptyCall) { request, context in
@@ -172,12 +172,12 @@ public enum UnimplementedServiceMethod {
 /// A service no server implements.
 ///
 /// Implement this to serve `grpc.testing.UnimplementedService`; `router.register(service)` mounts every method.
-public protocol UnimplementedServiceService: RPCService {
+public protocol UnimplementedService: RPCService {
     /// `rpc UnimplementedCall(Empty) returns (Empty)`.
     func unimplementedCall(_ request: Empty, context: ServerContext) async throws -> Empty
 }
 
-extension UnimplementedServiceService {
+extension UnimplementedService {
     /// Mounts every method of `grpc.testing.UnimplementedService` on `router`.
     public func registerMethods(with router: inout RPCRouter) {
         router.registerUnary(UnimplementedServiceMethod.unimplementedCall) { request, context in
