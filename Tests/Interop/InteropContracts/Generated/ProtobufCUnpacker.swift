@@ -18,7 +18,9 @@ internal import Darwin
 /// live bytes would pass the budget, an allocation fails and protobuf-c abandons the unpack
 /// cleanly (it frees what it had and returns NULL), so a hostile input cannot make it balloon:
 /// some encodings cost protobuf-c over 40 bytes of memory per input byte. The budget is 16× the
-/// input (at least 64 KiB, for the structs of small messages) and at most 16 MiB.
+/// input, at most 16 MiB. It is at least 1 MiB: a small message made of many tiny sub-messages
+/// legitimately costs more than 16× its size (each one is a whole C struct), and 1 MiB per
+/// decode is harmless.
 ///
 /// Invariant: every block protobuf-c holds during an unpack was allocated here and is recorded
 /// with its size until protobuf-c frees it; `unpack` frees the tree exactly once, after the copy,
@@ -28,7 +30,7 @@ final class ProtobufCUnpacker {
     /// The most bytes one unpack may hold, for an input of `inputSize` bytes.
     static func budget(forInputSize inputSize: Int) -> Int {
         let (scaled, overflow) = inputSize.multipliedReportingOverflow(by: 16)
-        return min(overflow ? Int.max : max(scaled, 64 << 10), 16 << 20)
+        return min(overflow ? Int.max : max(scaled, 1 << 20), 16 << 20)
     }
 
     private let budget: Int
