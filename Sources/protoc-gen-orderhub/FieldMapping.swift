@@ -111,14 +111,14 @@ struct FieldMapping {
     }
 
     /// The C value of one Swift value (a singular field, or the payload of a oneof case).
-    func packExpression(_ swift: String, optionalMessage: Bool = true) -> String {
+    func packExpression(_ swift: String) -> String {
         switch value {
         case .number: swift
         case .bool: "\(swift) ? 1 : 0"
         case .string: "arena.string(\(swift), field: \(field.number), of: &c.base)"
         case .bytes: "arena.bytes(\(swift))"
         case .enumeration(_, let cType, _): "\(cType)(rawValue: .init(truncatingIfNeeded: \(swift).rawValue))"
-        case .message: optionalMessage && field.oneofIndex == nil
+        case .message: field.oneofIndex == nil
             ? "arena.message(\(swift)?.cMessage(in: arena))" : "arena.message(\(swift).cMessage(in: arena))"
         }
     }

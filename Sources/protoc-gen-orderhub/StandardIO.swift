@@ -20,19 +20,19 @@ enum StandardIO {
         }
     }
 
-    static func write(_ bytes: [UInt8]) {
-        write(bytes, to: 1)
+    static func writeOutput(_ bytes: [UInt8]) {
+        writeAll(bytes, to: 1)
     }
 
     static func writeError(_ text: String) {
-        write(Array(text.utf8), to: 2)
+        writeAll(Array(text.utf8), to: 2)
     }
 
-    private static func write(_ bytes: [UInt8], to descriptor: Int32) {
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written > 0 {
                     offset += written
                 } else if errno != EINTR {

@@ -18,4 +18,4 @@ do {
     StandardIO.writeError("protoc-gen-orderhub: \(error)\nThis is a protoc plugin: run it through protoc --orderhub_out.\n")
     exit(1)
 }
-StandardIO.write(output)
+StandardIO.writeOutput(output)
