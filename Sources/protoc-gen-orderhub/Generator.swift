@@ -39,13 +39,12 @@ struct Generator {
 
     private func declarations(_ file: ProtoFile, registry: TypeRegistry) throws -> String {
         var writer = banner(file)
-        writer.line("import RPC")
-        for enumeration in file.enums {
-            writer.line()
+        for (index, enumeration) in file.enums.enumerated() {
+            if index > 0 { writer.line() }
             try EnumEmitter().emit(enumeration, into: &writer)
         }
-        for message in file.messages {
-            writer.line()
+        for (index, message) in file.messages.enumerated() {
+            if index > 0 || !file.enums.isEmpty { writer.line() }
             try MessageEmitter(registry: registry).emit(message, into: &writer)
         }
         return writer.text
