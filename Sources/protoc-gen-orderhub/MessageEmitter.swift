@@ -35,6 +35,7 @@ struct MessageEmitter {
         let signature = header.count > 80
             ? "public init(\n" + parameters.map { "        " + $0 }.joined(separator: ",\n") + "\n    )"
             : "public init(\(header))"
+        guard !names.isEmpty else { return writer.line(signature + " {}") }
         writer.block(signature) { writer in
             for name in names { writer.line("self.\(name) = \(name)") }
         }

@@ -3,6 +3,5 @@
 /// The `grpc.testing.Empty` message.
 public struct Empty: Sendable, Hashable {
     /// Every field defaults to its proto3 default.
-    public init() {
-    }
+    public init() {}
 }
