@@ -64,6 +64,9 @@ let package = Package(
 
         .executableTarget(name: "orderhub", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
 
+        // Benchmark helper: the disk's one-row durable insert rate next to the Orders store's.
+        .executableTarget(name: "orders-bench", dependencies: ["Orders", "SQLiteSupport", sqlite, logging], path: "bench/OrdersBench"),
+
         // Test-only: grpc.testing.TestService for the interop suite.
         .target(name: "CInteropContracts", dependencies: ["CProtobufC"], path: "Tests/Interop/CInteropContracts"),
         .target(name: "InteropContracts", dependencies: ["RPC", "CInteropContracts", "CProtobufC"],
