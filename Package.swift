@@ -7,8 +7,10 @@ let nio: [Target.Dependency] = [
     .product(name: "NIOPosix", package: "swift-nio"),
 ]
 
-/// Libraries the domain modules (Orders, Payments) build on: storage, logging, hashing, JWT.
+/// Libraries the domain modules (Orders, Payments) build on: storage (SQLite, PostgreSQL),
+/// logging, hashing, JWT.
 let sqlite: Target.Dependency = .product(name: "SQLiteNIO", package: "sqlite-nio")
+let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let jwt: Target.Dependency = .product(name: "JWTKit", package: "jwt-kit")
@@ -29,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
     ],
     targets: [
@@ -58,9 +61,14 @@ let package = Package(
         // SQLite plumbing shared by the domain stores: pragmas, migrations, group commit.
         .target(name: "SQLiteSupport", dependencies: [sqlite, logging]),
 
-        // The domain: order lifecycle and payments, each on its own SQLite database.
-        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "SQLiteSupport", sqlite, logging, crypto]),
-        .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "SQLiteSupport", sqlite, logging]),
+        // PostgreSQL plumbing shared by the domain stores: URLs, the client, migrations, LISTEN.
+        .target(name: "PostgresSupport", dependencies: ["SQLiteSupport", postgres, logging]),
+
+        // The domain: order lifecycle and payments, each on its own database (SQLite or PostgreSQL).
+        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "SQLiteSupport", "PostgresSupport",
+                                               sqlite, postgres, logging, crypto]),
+        .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "SQLiteSupport", "PostgresSupport",
+                                                 sqlite, postgres, logging]),
 
         .executableTarget(name: "orderhub", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
 
