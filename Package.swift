@@ -87,10 +87,16 @@ let package = Package(
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
-        .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", logging]),
-        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", logging]),
+        .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
+        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC"]),
         .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", sqlite]),
+        .testTarget(name: "PostgresSupportTests", dependencies: ["PostgresSupport", "StoreTestSupport", postgres]),
+
+        // Test-only: the backends the store contract suites run on, a fresh PostgreSQL schema
+        // per case (ORDERHUB_TEST_POSTGRES_URL), and table shapes to compare the two schemas.
+        .target(name: "StoreTestSupport", dependencies: ["PostgresSupport", "SQLiteSupport", postgres, sqlite, logging],
+                path: "Tests/StoreTestSupport"),
 
         // Test-only: encodes and decodes sample messages for the cross-language tests
         // (Tests/python/contracts), and a decode loop over hostile input for `make asan`.

@@ -12,6 +12,8 @@ struct PostgresMigrator {
     let logger: Logger
 
     func migrate(to migrations: [SchemaMigration], creatingSchema schema: String?) async throws {
+        // Nothing to create: a connection for ad-hoc queries (tools, tests) leaves the database alone.
+        guard !migrations.isEmpty || schema != nil else { return }
         let sorted = migrations.sorted { $0.version < $1.version }
         let newest = sorted.last?.version ?? 0
         let applied = try await storage.transaction { connection -> [SchemaMigration] in
