@@ -32,7 +32,17 @@ release:
 	$(SWIFT) build -c release
 
 ## test: every test the CI runs: Swift tests, then the Python tests against the real binaries.
-test: deps build swift-test python-test
+## The PostgreSQL cases need a server: unless ORDERHUB_TEST_POSTGRES_URL names one already,
+## a throwaway PostgreSQL 15 on loopback is started for the run and stopped after it, pass or fail.
+test: deps build
+	@if [ -n "$${ORDERHUB_TEST_POSTGRES_URL:-}" ]; then \
+		$(MAKE) --no-print-directory swift-test python-test; \
+	else \
+		url=$$(scripts/test-postgres.sh start) || exit 1; \
+		trap 'scripts/test-postgres.sh stop' EXIT; \
+		echo "make test: PostgreSQL for the tests at $$url"; \
+		ORDERHUB_TEST_POSTGRES_URL="$$url" $(MAKE) --no-print-directory swift-test python-test; \
+	fi
 
 swift-test:
 	$(SWIFT) test --parallel
