@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "CInteropContracts", dependencies: ["CProtobufC"], path: "Tests/Interop/CInteropContracts"),
         .target(name: "InteropContracts", dependencies: ["RPC", "CInteropContracts", "CProtobufC"],
                 path: "Tests/Interop/InteropContracts"),
-        .executableTarget(name: "interop-server", dependencies: ["RPC", "RPCHTTP2", "InteropContracts"] + nio,
+        .executableTarget(name: "interop-server", dependencies: ["RPC", "RPCHTTP2", "InteropContracts", "Health"] + nio,
                           path: "Tests/Interop/InteropServer"),
         .executableTarget(name: "interop-client", dependencies: ["RPC", "RPCHTTP2", "InteropContracts"] + nio,
                           path: "Tests/Interop/InteropClient"),

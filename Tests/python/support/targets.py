@@ -16,8 +16,8 @@ from support import h2probe, processes
 
 # rpc-test-server's raw-bytes echo service: a unary method answering its request's bytes, and
 # a bidirectional one that echoes each message until the client half-closes.
-ECHO_UNARY = "/orderhub.test.Echo/Unary"
-ECHO_BIDI = "/orderhub.test.Echo/Bidi"
+ECHO_UNARY = "/rpc.test.Echo/Unary"
+ECHO_BIDI = "/rpc.test.Echo/Bidi"
 
 # The limits of DESIGN.md §3 the probes check against.
 MAX_HEADER_LIST = 8192
