@@ -83,7 +83,7 @@ extension InteropCases {
                 try await Task.sleep(for: .seconds(3600))
             }
         }
-        try await begun.wait()
+        try await waitOrFail(begun, call)
         call.cancel()
         try await expectCancelled(call)
     }
@@ -103,9 +103,26 @@ extension InteropCases {
                 }
             }
         }
-        try await firstResponse.wait()
+        try await waitOrFail(firstResponse, call)
         call.cancel()
         try await expectCancelled(call)
+    }
+
+    /// Waits for `signal`; if the call ends first, fails with the call's own outcome.
+    private func waitOrFail<Success: Sendable>(_ signal: Rendezvous, _ call: Task<Success, any Error>) async throws {
+        let watcher = Task {
+            _ = await call.result
+            signal.finish()
+        }
+        defer { watcher.cancel() }
+        do {
+            try await signal.wait()
+        } catch {
+            switch await call.result {
+            case .success: throw InteropFailure("the call completed before the step the case cancels after")
+            case .failure(let failure): throw InteropFailure("the call failed before it could be cancelled: \(failure)")
+            }
+        }
     }
 
     /// The call must end with status CANCELLED.

@@ -12,6 +12,11 @@ struct Rendezvous: Sendable {
         continuation.yield()
     }
 
+    /// No more signals will come: a waiter throws instead of waiting forever.
+    func finish() {
+        continuation.finish()
+    }
+
     /// Waits for the next signal; throws if the stream ended or the task was cancelled first.
     func wait() async throws {
         var iterator = stream.makeAsyncIterator()
