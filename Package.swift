@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "RPC"]),
-        .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC"]),
+        .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),
     ],
     swiftLanguageModes: [.v6]
 )
