@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 PYTHON ?= python3
+TOOLS_VENV := .venv-tools
 
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
@@ -19,6 +20,9 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 	@PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip install -q --disable-pip-version-check -r Tests/python/requirements.txt
+	@# checkov pins many packages of its own: it gets a virtualenv so it can't disturb the others.
+	@test -x $(TOOLS_VENV)/bin/checkov || { $(PYTHON) -m venv $(TOOLS_VENV) && \
+		$(TOOLS_VENV)/bin/pip install -q --disable-pip-version-check checkov; }
 
 build:
 	$(SWIFT) build
