@@ -20,3 +20,12 @@ def test_case(grpcio_server, case):
 def test_negative_control_fails_without_service(grpcio_empty_server, case):
     with pytest.raises((AssertionError, interop_client.grpc.RpcError)):
         interop_client.run_case("127.0.0.1", grpcio_empty_server.port, case)
+
+
+def test_server_side_cancel_checks_hold_on_the_stock_server(grpcio_server):
+    """The server-side checks run against our interop-server hold on the stock grpcio server
+    too, so a failure there points at our server, not at the checks."""
+    from interop import test_grpcio_client_vs_our_server as checks
+
+    checks.test_cancel_after_begin_cancels_the_handler(grpcio_server)
+    checks.test_deadline_cancels_the_handler(grpcio_server)
