@@ -10,6 +10,7 @@ PAIRINGS = {
     "test_grpcio_client_vs_grpcio_server.py": "grpcio client x grpcio server",
     "test_grpcio_client_vs_our_server.py": "grpcio client x our server",
     "test_our_client_vs_grpcio_server.py": "our client x grpcio server",
+    "test_our_client_vs_our_server.py": "our client x our server",
 }
 _outcomes: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
 
