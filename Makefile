@@ -8,7 +8,7 @@ TOOLS_VENV := .venv-tools
 APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
 	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server
 
-.PHONY: all deps build release test swift-test python-test protos check-protos fuzz run bench clean
+.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench clean
 
 all: build
 
@@ -48,5 +48,15 @@ check-protos: protos
 	@git diff --exit-code --stat -- Sources Tests || { echo "generated code is stale: run make protos"; exit 1; }
 	@test -z "$$(git status --porcelain -- Sources Tests)" || { git status --porcelain -- Sources Tests; echo "make protos created untracked files"; exit 1; }
 
+## asan: decode malformed, random and mutated input as every message type under AddressSanitizer.
+asan:
+	$(SWIFT) build --sanitize=address --scratch-path .build-asan --product contracts-decode-loop
+	SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=1 .build-asan/debug/contracts-decode-loop 3000
+
+## fuzz: every Fuzz/<Name> target with libFuzzer + ASan for FUZZ_SECONDS each (scripts/fuzz.sh).
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-fuzz

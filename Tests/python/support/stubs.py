@@ -32,7 +32,8 @@ def _include_dirs():
 
 
 def generate(kind: str = "contracts") -> pathlib.Path:
-    """Generates stubs for one proto tree once per process and puts them on sys.path."""
+    """Generates stubs for one proto tree once per process and puts them on sys.path. Returns
+    the directory laid out like the proto tree (`grpc/health/v1/health_pb2.py` under it)."""
     if kind in _generated:
         return _generated[kind]
     root = PROTO_ROOTS[kind]
@@ -50,8 +51,8 @@ def generate(kind: str = "contracts") -> pathlib.Path:
     _prefix_imports(package_dir, _prefix(kind))
     sys.path.insert(0, str(out))
     importlib.invalidate_caches()
-    _generated[kind] = out
-    return out
+    _generated[kind] = package_dir
+    return package_dir
 
 
 def _prefix(kind: str) -> str:
