@@ -2,13 +2,9 @@
 import pytest
 
 from interop import interop_client
-from support import transport_bugs
-
-CASES = [pytest.param(case, marks=transport_bugs.DEADLINE_WITHOUT_STATUS_RACE) if case == "timeout_on_sleeping_server"
-         else case for case in interop_client.CASES]
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", interop_client.CASES)
 def test_case(our_server, case):
     interop_client.run_case("127.0.0.1", our_server.port, case)
 
@@ -31,7 +27,6 @@ def test_cancel_after_begin_cancels_the_handler(our_server):
         client.close()
 
 
-@transport_bugs.DEADLINE_WITHOUT_STATUS_RACE
 def test_deadline_cancels_the_handler(our_server):
     """timeout_on_sleeping_server, seen from the server: the expired deadline cancels the running
     FullDuplexCall handler. (0.5 s rather than 1 ms, so the call surely reaches the server.)"""

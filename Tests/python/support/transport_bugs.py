@@ -4,15 +4,13 @@ it is nghttp2 behaviour, calibrated on nghttpd. Remove a marker once the transpo
 the strict ones then fail as XPASS, as a reminder."""
 import pytest
 
-# On grpc-timeout expiry the server sends only RST_STREAM(CANCEL), with no grpc-status 4
-# trailers. DESIGN.md §3 wants DEADLINE_EXCEEDED; grpcio clients read a bare RST(CANCEL) as
-# CANCELLED, so interop timeout_on_sleeping_server fails whenever the server's timer fires
-# before the client's own (about 3 runs in 20 here).
-DEADLINE_WITHOUT_STATUS = pytest.mark.xfail(
-    strict=True, reason="transport bug: an expired deadline sends RST_STREAM(CANCEL) without grpc-status 4")
-DEADLINE_WITHOUT_STATUS_RACE = pytest.mark.xfail(
-    strict=False, reason="transport bug: an expired deadline sends RST_STREAM(CANCEL) without grpc-status 4, "
-                         "so grpcio reports CANCELLED when the server's timer fires first (racy)")
+# When a deadline expires after the response headers went out (e.g. a bidirectional call that
+# already answered), the server sends only RST_STREAM(CANCEL), with no trailers carrying
+# grpc-status 4; DESIGN.md §3 wants DEADLINE_EXCEEDED, and grpcio clients read a bare
+# RST_STREAM(CANCEL) as CANCELLED. (Before the headers, a Trailers-Only DEADLINE_EXCEEDED is sent.)
+DEADLINE_AFTER_HEADERS_WITHOUT_STATUS = pytest.mark.xfail(
+    strict=True, reason="transport bug: a deadline that expires after the response headers sends "
+                        "RST_STREAM(CANCEL) without grpc-status 4 trailers")
 
 # nghttp2_option_set_no_closed_streams(1) drops closed streams at once, and nghttp2 then ignores
 # DATA for a stream it no longer knows (NGHTTP2_ERR_IGN_PAYLOAD) instead of the STREAM_CLOSED
