@@ -3,6 +3,7 @@ import RPC
 
 /// The `grpc.health.v1.Health` methods, on the generated `HealthService` protocol.
 extension HealthStatusService: HealthService {
+    /// The current status of `request.service`; NOT_FOUND when that name was never set.
     public func check(_ request: HealthCheckRequest, context: ServerContext) async throws -> HealthCheckResponse {
         guard let status = status(forService: request.service) else {
             throw RPCError.notFound("unknown service \"\(request.service)\"")
@@ -10,6 +11,8 @@ extension HealthStatusService: HealthService {
         return HealthCheckResponse(status: status)
     }
 
+    /// Sends the current status of `request.service` (SERVICE_UNKNOWN for an unknown name) at
+    /// once, then each change, until the call is cancelled; a slow reader gets the newest status.
     public func watch(
         _ request: HealthCheckRequest, responses: RPCWriter<HealthCheckResponse>, context: ServerContext
     ) async throws {
