@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (Duration.nanoseconds(5), "5n"), (.milliseconds(250), "250000000n"), (.seconds(30), "30000000u"),
+        (Duration.nanoseconds(5), "5n"), (.milliseconds(250), "250000u"), (.seconds(30), "30000000u"),
         (.seconds(3600), "3600000m"), (.seconds(360_000), "360000S"), (.seconds(1_000_000_000), "16666667M"),
     ])
     func formatsWithTheFinestUnitThatFits(duration: Duration, expected: String) {
