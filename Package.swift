@@ -52,6 +52,12 @@ let package = Package(
         .executableTarget(name: "interop-client", dependencies: ["RPC", "RPCHTTP2", "InteropContracts"] + nio,
                           path: "Tests/Interop/InteropClient"),
 
+        // Test-only: a raw-bytes echo server the Python abuse tests and benchmarks drive.
+        .executableTarget(name: "rpc-test-server", dependencies: ["RPC", "RPCHTTP2"] + nio, path: "Tests/RPCTestServer"),
+
+        // libFuzzer target for the deframer and request-header validation (`make fuzz`).
+        .executableTarget(name: "FuzzDeframer", dependencies: ["RPC"], path: "Fuzz/Deframer"),
+
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "RPC"]),
