@@ -1,0 +1,251 @@
+import NIOCore
+import NIOPosix
+import RPC
+import Synchronization
+
+/// A gRPC client over HTTP/2 cleartext (prior knowledge) on nghttp2 and SwiftNIO.
+///
+/// Calls share one connection as streams. When no connection can be made the call fails at
+/// once with UNAVAILABLE, and further calls fail fast until the backoff delay has passed; the
+/// next call after it reconnects. A GOAWAY sends new calls to a new connection while calls in
+/// flight finish on the old one.
+///
+/// ```swift
+/// let transport = HTTP2ClientTransport(config: .defaults(host: "127.0.0.1", port: 50051))
+/// let orders = OrdersClient(transport: transport)
+/// let order = try await orders.getOrder(.init(id: "…"), options: .init(timeout: .seconds(2)))
+/// await transport.close()
+/// ```
+public final class HTTP2ClientTransport: ClientTransport, Sendable {
+    public let config: Config
+    private let group: any EventLoopGroup
+    private let state: Mutex<State>
+
+    private struct State {
+        var machine: ClientConnectionStateMachine<ClientConnection>
+        var waiters: [CheckedContinuation<Acquire, any Error>] = []
+        var channels: [Int: any Channel] = [:]
+        var nextID = 0
+        var closed = false
+    }
+
+    private enum Acquire: Sendable {
+        case use(ClientConnection)
+        case connect
+        case fail(RPCError)
+    }
+
+    public init(config: Config, group: (any EventLoopGroup)? = nil) {
+        self.config = config
+        self.group = group ?? MultiThreadedEventLoopGroup.singleton
+        let backoff = ClientConnectionStateMachine<ClientConnection>.Backoff(
+            initial: config.backoffInitial, multiplier: config.backoffMultiplier,
+            maximum: config.backoffMaximum, jitter: config.backoffJitter)
+        self.state = Mutex(State(machine: ClientConnectionStateMachine(backoff: backoff)))
+    }
+
+    // MARK: ClientTransport
+
+    public func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> UnaryResponse<[UInt8]> {
+        guard request.count <= config.maxSendMessageSize else {
+            throw RPCError(code: .internal, message: "sent message larger than max (\(request.count) vs. \(config.maxSendMessageSize))")
+        }
+        let timeout = try effectiveTimeout(options)
+        let connection = try await acquireConnection()
+        let stream = ClientStream(isUnary: true, maxReceiveMessageSize: config.maxReceiveMessageSize, allocator: connection.channel.allocator)
+        let handle = ClientStreamHandle(stream: LoopBound(stream, eventLoop: connection.eventLoop))
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                connection.handler.run { handler in
+                    guard let stream = handle.stream.valueIfOnLoop else { return }
+                    stream.unaryWaiter = continuation
+                    handler.start(stream, path: method.path, metadata: options.metadata, timeout: timeout)
+                    guard !stream.isFinished else { return }
+                    do {
+                        try handler.send(request, on: stream)
+                        handler.endRequests(stream)
+                    } catch {
+                        handler.cancel(stream, error: ServerConnectionHandler.status(of: error))
+                    }
+                }
+            }
+        } onCancel: {
+            handle.cancel(RPCError(code: .cancelled, message: "the call was cancelled"))
+        }
+    }
+
+    public func streaming<Output: Sendable>(
+        method: MethodDescriptor,
+        options: CallOptions,
+        requestProducer: @escaping @Sendable (RPCWriter<[UInt8]>) async throws -> Void,
+        onResponse: @escaping @Sendable (StreamingClientResponse<[UInt8]>) async throws -> Output
+    ) async throws -> Output {
+        let timeout = try effectiveTimeout(options)
+        let connection = try await acquireConnection()
+        let stream = ClientStream(isUnary: false, maxReceiveMessageSize: config.maxReceiveMessageSize, allocator: connection.channel.allocator)
+        let handle = ClientStreamHandle(stream: LoopBound(stream, eventLoop: connection.eventLoop))
+        connection.handler.run { handler in
+            guard let stream = handle.stream.valueIfOnLoop else { return }
+            handler.start(stream, path: method.path, metadata: options.metadata, timeout: timeout)
+        }
+        return try await withTaskCancellationHandler {
+            try await withThrowingTaskGroup(of: Void.self, returning: Output.self) { group in
+                group.addTask {
+                    do {
+                        try await requestProducer(RPCWriter { try await handle.write($0) })
+                        handle.endRequests()
+                    } catch {
+                        handle.cancel(ServerConnectionHandler.status(of: error))
+                        throw error
+                    }
+                }
+                let start = try await handle.responseStart()
+                let initialMetadata: Metadata
+                switch start {
+                case .headers(let metadata): initialMetadata = metadata
+                case .trailersOnlyOK: initialMetadata = [:]
+                }
+                let response = StreamingClientResponse<[UInt8]>(
+                    initialMetadata: initialMetadata,
+                    messages: RPCAsyncSequence(makeNext: { { try await handle.next() } }),
+                    trailingMetadata: { try await handle.trailers() })
+                do {
+                    let output = try await onResponse(response)
+                    handle.cancel(RPCError(code: .cancelled, message: "the caller finished with the call"))
+                    group.cancelAll()
+                    return output
+                } catch {
+                    handle.cancel(RPCError(code: .cancelled, message: "the caller failed"))
+                    group.cancelAll()
+                    throw error
+                }
+            }
+        } onCancel: {
+            handle.cancel(RPCError(code: .cancelled, message: "the call was cancelled"))
+        }
+    }
+
+    /// Closes every connection; calls in flight fail with UNAVAILABLE, later calls too.
+    public func close() async {
+        let channels = state.withLock { state in
+            state.closed = true
+            state.machine.shutDown(error: RPCError(code: .unavailable, message: "the client transport is closed"))
+            return Array(state.channels.values)
+        }
+        for channel in channels { try? await channel.close().get() }
+    }
+
+    // MARK: Connections
+
+    private func effectiveTimeout(_ options: CallOptions) throws -> Duration? {
+        let timeout = options.timeout ?? config.defaultTimeout
+        if let timeout, timeout <= .zero { throw RPCError(code: .deadlineExceeded, message: "deadline exceeded before the call started") }
+        return timeout
+    }
+
+    private func acquireConnection() async throws -> ClientConnection {
+        if let ready = state.withLock({ state -> ClientConnection? in
+            if case .ready(let connection) = state.machine.state { return connection }
+            return nil
+        }) {
+            return ready
+        }
+        let now = ContinuousClock.now
+        let action = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Acquire, any Error>) in
+            let immediate: Acquire? = state.withLock { state in
+                switch state.machine.callRequested(now: now) {
+                case .use(let connection): return .use(connection)
+                case .fail(let error): return .fail(error)
+                case .connect: return .connect
+                case .wait:
+                    state.waiters.append(continuation)
+                    return nil
+                }
+            }
+            if let immediate { continuation.resume(returning: immediate) }
+        }
+        switch action {
+        case .use(let connection):
+            return connection
+        case .fail(let error):
+            throw error
+        case .connect:
+            do {
+                let connection = try await connect()
+                let waiters = state.withLock { state in
+                    state.machine.connected(connection)
+                    defer { state.waiters.removeAll() }
+                    return state.waiters
+                }
+                for waiter in waiters { waiter.resume(returning: .use(connection)) }
+                return connection
+            } catch {
+                let failure = RPCError(code: .unavailable, message: "cannot connect to \(config.host):\(config.port): \(error)")
+                let waiters = state.withLock { state in
+                    state.machine.connectFailed(failure, now: .now)
+                    defer { state.waiters.removeAll() }
+                    return state.waiters
+                }
+                for waiter in waiters { waiter.resume(returning: .fail(failure)) }
+                throw failure
+            }
+        }
+    }
+
+    private func connect() async throws -> ClientConnection {
+        let id = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
+        let slot = HandlerSlot()
+        let config = self.config
+        let channel = try await ClientBootstrap(group: group)
+            .connectTimeout(.nanoseconds(config.connectTimeout.nanoseconds))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { [weak self] channel in
+                let transport = self
+                return channel.eventLoop.makeCompletedFuture {
+                    let handler = ClientConnectionHandler(config: config, onUnusable: { [weak transport] in transport?.connectionUnusable(id: id) })
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    slot.store(LoopBound(handler, eventLoop: channel.eventLoop))
+                }
+            }
+            .connect(host: config.host, port: config.port)
+            .get()
+        guard let handler = slot.load() else {
+            channel.close(promise: nil)
+            throw RPCError(code: .internal, message: "connection handler missing")
+        }
+        let closed = state.withLock { state in
+            if !state.closed { state.channels[id] = channel }
+            return state.closed
+        }
+        if closed {
+            try? await channel.close().get()
+            throw RPCError(code: .unavailable, message: "the client transport is closed")
+        }
+        channel.closeFuture.whenComplete { [weak self] _ in
+            self?.state.withLock { _ = $0.channels.removeValue(forKey: id) }
+        }
+        return ClientConnection(channel: channel, handler: handler, id: id)
+    }
+
+    private func connectionUnusable(id: Int) {
+        state.withLock { state in
+            state.machine.connectionUnusable { $0.id == id }
+        }
+    }
+}
+
+/// Hands the handler created in the channel initializer to the connecting task.
+private final class HandlerSlot: Sendable {
+    private let value = Mutex<LoopBound<ClientConnectionHandler>?>(nil)
+
+    func store(_ handler: LoopBound<ClientConnectionHandler>) {
+        value.withLock { $0 = handler }
+    }
+
+    func load() -> LoopBound<ClientConnectionHandler>? {
+        value.withLock { $0 }
+    }
+}
