@@ -93,6 +93,7 @@ extension ClientConnectionHandler: Nghttp2SessionDelegate {
             let error: RPCError
             switch errorCode {
             case NGHTTP2_REFUSED_STREAM.rawValue:
+                stream.notProcessed = true
                 error = RPCError(code: .unavailable, message: "the server refused the stream (not processed)")
             case NGHTTP2_CANCEL.rawValue:
                 error = RPCError(code: .cancelled, message: "the server cancelled the call")

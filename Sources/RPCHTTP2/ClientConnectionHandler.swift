@@ -129,6 +129,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// Opens the stream of a call: submits the request headers (DATA follows as written).
     func start(_ stream: ClientStream, path: String, metadata: Metadata, timeout: Duration?) {
         guard usable, !closed, let context else {
+            stream.notProcessed = true
             return stream.finish(.failure(RPCError(code: .unavailable, message: "connection is going away")))
         }
         var headers = HeaderBlock(capacity: 8 + metadata.count)
@@ -142,6 +143,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         headers.add("user-agent", "orderhub-rpc-swift")
         headers.add(contentsOf: metadata.headerFields)
         guard let id = session.submitRequest(headers: headers) else {
+            stream.notProcessed = true
             return stream.finish(.failure(RPCError(code: .unavailable, message: "connection cannot open more streams")))
         }
         stream.id = id

@@ -28,6 +28,9 @@ final class ClientStream {
     private var responseStart: ResponseStart?
     var trailerWaiters: [CheckedContinuation<Metadata, any Error>] = []
     weak var connection: ClientConnectionHandler?
+    /// The server never saw this call (the connection was going away, or REFUSED_STREAM):
+    /// it is safe to retry on another connection.
+    var notProcessed = false
 
     init(isUnary: Bool, maxReceiveMessageSize: Int, allocator: ByteBufferAllocator) {
         self.isUnary = isUnary
@@ -92,7 +95,7 @@ final class ClientStream {
     private func unaryResult() -> Result<UnaryResponse<[UInt8]>, any Error> {
         switch outcome {
         case .some(.failure(let error)):
-            return .failure(error)
+            return .failure(notProcessed ? NotProcessedError(error: error) : error)
         case .some(.success(let trailing)):
             var messages: [[UInt8]] = []
             polling: while true {
@@ -110,4 +113,9 @@ final class ClientStream {
             return .failure(RPCError(code: .internal, message: "call not finished"))
         }
     }
+}
+
+/// A call failed before the server processed it; the transport retries it elsewhere.
+struct NotProcessedError: Error {
+    let error: RPCError
 }

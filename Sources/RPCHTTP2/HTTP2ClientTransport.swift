@@ -51,6 +51,22 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
             throw RPCError(code: .internal, message: "sent message larger than max (\(request.count) vs. \(config.maxSendMessageSize))")
         }
         let timeout = try effectiveTimeout(options)
+        // A call the server never saw (its connection was going away) is retried on a new one.
+        for _ in 0..<2 {
+            do {
+                return try await unaryAttempt(method: method, request: request, options: options, timeout: timeout)
+            } catch is NotProcessedError {
+                continue
+            }
+        }
+        do {
+            return try await unaryAttempt(method: method, request: request, options: options, timeout: timeout)
+        } catch let retry as NotProcessedError {
+            throw retry.error
+        }
+    }
+
+    private func unaryAttempt(method: MethodDescriptor, request: [UInt8], options: CallOptions, timeout: Duration?) async throws -> UnaryResponse<[UInt8]> {
         let connection = try await acquireConnection()
         let stream = ClientStream(isUnary: true, maxReceiveMessageSize: config.maxReceiveMessageSize, allocator: connection.channel.allocator)
         let handle = ClientStreamHandle(stream: LoopBound(stream, eventLoop: connection.eventLoop))
@@ -81,13 +97,7 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
         onResponse: @escaping @Sendable (StreamingClientResponse<[UInt8]>) async throws -> Output
     ) async throws -> Output {
         let timeout = try effectiveTimeout(options)
-        let connection = try await acquireConnection()
-        let stream = ClientStream(isUnary: false, maxReceiveMessageSize: config.maxReceiveMessageSize, allocator: connection.channel.allocator)
-        let handle = ClientStreamHandle(stream: LoopBound(stream, eventLoop: connection.eventLoop))
-        connection.handler.run { handler in
-            guard let stream = handle.stream.valueIfOnLoop else { return }
-            handler.start(stream, path: method.path, metadata: options.metadata, timeout: timeout)
-        }
+        let handle = try await openStream(method: method, options: options, timeout: timeout)
         return try await withTaskCancellationHandler {
             try await withThrowingTaskGroup(of: Void.self, returning: Output.self) { group in
                 group.addTask {
@@ -122,6 +132,30 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
             }
         } onCancel: {
             handle.cancel(RPCError(code: .cancelled, message: "the call was cancelled"))
+        }
+    }
+
+    /// Opens a streaming call's stream, retrying on a new connection when the chosen one was
+    /// already going away.
+    private func openStream(method: MethodDescriptor, options: CallOptions, timeout: Duration?) async throws -> ClientStreamHandle {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let connection = try await acquireConnection()
+            let stream = ClientStream(isUnary: false, maxReceiveMessageSize: config.maxReceiveMessageSize, allocator: connection.channel.allocator)
+            let handle = ClientStreamHandle(stream: LoopBound(stream, eventLoop: connection.eventLoop))
+            let opened: RPCError? = await withCheckedContinuation { continuation in
+                connection.handler.run { handler in
+                    guard let stream = handle.stream.valueIfOnLoop else { return continuation.resume(returning: nil) }
+                    handler.start(stream, path: method.path, metadata: options.metadata, timeout: timeout)
+                    if stream.notProcessed, case .failure(let error)? = stream.outcome {
+                        return continuation.resume(returning: error)
+                    }
+                    continuation.resume(returning: nil)
+                }
+            }
+            guard let opened else { return handle }
+            if attempt >= 3 { throw opened }
         }
     }
 
