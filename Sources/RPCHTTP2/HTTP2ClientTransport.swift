@@ -27,6 +27,8 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
         var channels: [Int: any Channel] = [:]
         var nextID = 0
         var closed = false
+        /// Connections that reported GOAWAY or closure, possibly before they were recorded as ready.
+        var unusableIDs: Set<Int> = []
     }
 
     private enum Acquire: Sendable {
@@ -208,6 +210,10 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
                 let connection = try await connect()
                 let waiters = state.withLock { state in
                     state.machine.connected(connection)
+                    if state.unusableIDs.contains(connection.id) {
+                        // It went away while connecting: the next call connects anew.
+                        state.machine.connectionUnusable { $0.id == connection.id }
+                    }
                     defer { state.waiters.removeAll() }
                     return state.waiters
                 }
@@ -259,13 +265,17 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
             throw RPCError(code: .unavailable, message: "the client transport is closed")
         }
         channel.closeFuture.whenComplete { [weak self] _ in
-            self?.state.withLock { _ = $0.channels.removeValue(forKey: id) }
+            self?.state.withLock { state in
+                state.channels.removeValue(forKey: id)
+                state.unusableIDs.remove(id)
+            }
         }
         return ClientConnection(channel: channel, handler: handler, id: id)
     }
 
     private func connectionUnusable(id: Int) {
         state.withLock { state in
+            state.unusableIDs.insert(id)
             state.machine.connectionUnusable { $0.id == id }
         }
     }

@@ -217,8 +217,10 @@ extension ServerConnectionHandler {
         let error = RPCError(code: .deadlineExceeded, message: "deadline exceeded")
         switch stream.machine.deadlineExpired() {
         case .trailersOnlyAndReset:
+            // RST_STREAM(CANCEL) follows once the HEADERS frame is out (frameSent), and only
+            // when the client is still sending; submitted now it could overtake the status.
+            stream.resetCodeAfterResponse = NGHTTP2_CANCEL.rawValue
             session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.trailersOnly(error), hasBody: false)
-            session.submitReset(streamID: stream.id, errorCode: NGHTTP2_CANCEL.rawValue)
         case .reset:
             session.submitReset(streamID: stream.id, errorCode: NGHTTP2_CANCEL.rawValue)
         case .none:

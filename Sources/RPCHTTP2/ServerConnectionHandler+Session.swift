@@ -102,7 +102,7 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
     func frameSent(streamID: Int32, isHeaders: Bool, endStream: Bool) {
         guard endStream, let stream = streams[streamID], stream.machine.needsResetAfterResponse() else { return }
         // The response is complete but the client is still sending: tell it to stop.
-        session.submitReset(streamID: streamID, errorCode: NGHTTP2_NO_ERROR.rawValue)
+        session.submitReset(streamID: streamID, errorCode: stream.resetCodeAfterResponse)
     }
 
     func streamClosed(streamID: Int32, errorCode: UInt32) {

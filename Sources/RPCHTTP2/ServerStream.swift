@@ -17,6 +17,9 @@ final class ServerStream {
     var trailers: HeaderBlock?
     var task: Task<Void, Never>?
     var deadlineTimer: Scheduled<Void>?
+    /// The RST_STREAM code that follows a response sent before the client finished sending:
+    /// NO_ERROR normally, CANCEL after a deadline.
+    var resetCodeAfterResponse: UInt32 = 0
     /// Why the stream ended early, for the handler's reads and writes.
     var failure: RPCError?
     weak var connection: ServerConnectionHandler?
