@@ -21,11 +21,17 @@ extension Metadata {
     /// it is not base64). Returns whether the field was kept.
     @discardableResult
     public mutating func addReceivedField(name: String, value: String) -> Bool {
+        appendReceived(lowercasedName: name.lowercased(), value: value)
+    }
+
+    /// `addReceivedField` for a name known to be lower-case.
+    @discardableResult
+    mutating func appendReceived(lowercasedName name: String, value: String) -> Bool {
         if Metadata.isBinaryKey(name) {
             guard let bytes = Base64.decode(value) else { return false }
-            add(name, .binary(bytes))
+            append(lowercasedKey: name, .binary(bytes))
         } else {
-            add(name, .string(value))
+            append(lowercasedKey: name, .string(value))
         }
         return true
     }

@@ -55,32 +55,35 @@ public struct RequestHeaderValidator: Sendable {
             metadata = [:]
             return .headerListTooLarge
         }
+        // The fields of every gRPC request first, without classifying.
+        switch name {
+        case ":method": method = value
+        case ":path": path = value
+        case ":scheme", ":authority": break
+        case "content-type": contentType = value
+        case "te": if value != "trailers" { malformed = "te must be trailers" }
+        case "grpc-timeout": timeout = value
+        case "grpc-encoding": encoding = value
+        default: classifyOther(name: name, value: value)
+        }
+        return .accepted
+    }
+
+    private mutating func classifyOther(name: String, value: String) {
         guard !name.isEmpty, !name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {
             malformed = "invalid header name"
-            return .accepted
+            return
         }
         switch HeaderName.classify(name) {
         case .pseudo:
-            switch name {
-            case ":method": method = value
-            case ":path": path = value
-            case ":scheme", ":authority": break
-            default: malformed = "unknown pseudo-header \(name)"
-            }
+            malformed = "unknown pseudo-header \(name)"
         case .reserved:
-            switch name {
-            case "content-type": contentType = value
-            case "te": if value != "trailers" { malformed = "te must be trailers" }
-            case "grpc-timeout": timeout = value
-            case "grpc-encoding": encoding = value
-            default: break
-            }
+            break
         case .connection:
             malformed = "connection-specific header \(name)"
         case .metadata:
-            metadata.addReceivedField(name: name, value: value)
+            metadata.appendReceived(lowercasedName: name, value: value)
         }
-        return .accepted
     }
 
     /// Classifies the request once its header block is complete.

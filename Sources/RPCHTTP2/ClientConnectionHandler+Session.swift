@@ -104,6 +104,8 @@ extension ClientConnectionHandler: Nghttp2SessionDelegate {
             }
             stream.finish(.failure(error))
         }
+        stream.inbound.release = { _ in }
+        stream.connection = nil
         if !usable && streams.isEmpty { requestFlush() }
     }
 }

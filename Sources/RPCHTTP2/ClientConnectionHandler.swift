@@ -34,6 +34,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             (Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), 0),
             (Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), UInt32(config.initialWindowSize)),
         ])
+        session.setConnectionWindowSize(config.connectionWindowSize)
         if context.channel.isActive { writeOutput(flush: true) }
     }
 
@@ -121,7 +122,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         markUnusable()
         let open = streams.values
         streams.removeAll()
-        for stream in open { stream.finish(.failure(error)) }
+        for stream in open {
+            stream.finish(.failure(error))
+            stream.inbound.release = { _ in }
+            stream.connection = nil
+        }
     }
 
     // MARK: Calls
@@ -149,8 +154,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         stream.id = id
         stream.connection = self
         streams[id] = stream
-        stream.inbound.release = { [weak self] count in
-            guard let self else { return }
+        stream.inbound.release = { count in
             self.session.consume(streamID: id, count: count)
             self.requestFlush()
         }

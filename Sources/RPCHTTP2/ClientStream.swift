@@ -27,7 +27,8 @@ final class ClientStream {
     var startWaiter: CheckedContinuation<ResponseStart, any Error>?
     private var responseStart: ResponseStart?
     var trailerWaiters: [CheckedContinuation<Metadata, any Error>] = []
-    weak var connection: ClientConnectionHandler?
+    /// Strong for the same reason as `ServerStream.connection`; cleared when the stream closes.
+    var connection: ClientConnectionHandler?
     /// The server never saw this call (the connection was going away, or REFUSED_STREAM):
     /// it is safe to retry on another connection.
     var notProcessed = false

@@ -9,6 +9,7 @@ struct ClientStreamHandle: Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             stream.run { stream in
                 do {
+                    if case .failure(let error)? = stream.outcome { throw error }
                     guard let connection = stream.connection else {
                         throw RPCError(code: .unavailable, message: "the call is not connected")
                     }

@@ -18,6 +18,8 @@ extension HTTP2ClientTransport {
         public var maxSendMessageSize: Int
         /// SETTINGS_INITIAL_WINDOW_SIZE for response streams.
         public var initialWindowSize: Int
+        /// The connection-level window for responses, shared by all calls.
+        public var connectionWindowSize: Int
         /// Deadline for calls whose `CallOptions.timeout` is nil; nil means none.
         public var defaultTimeout: Duration?
 
@@ -33,6 +35,7 @@ extension HTTP2ClientTransport {
             maxReceiveMessageSize: Int = 4 << 20,
             maxSendMessageSize: Int = 4 << 20,
             initialWindowSize: Int = 65_535,
+            connectionWindowSize: Int = 1 << 20,
             defaultTimeout: Duration? = nil
         ) {
             self.host = host
@@ -46,6 +49,7 @@ extension HTTP2ClientTransport {
             self.maxReceiveMessageSize = maxReceiveMessageSize
             self.maxSendMessageSize = maxSendMessageSize
             self.initialWindowSize = initialWindowSize
+            self.connectionWindowSize = connectionWindowSize
             self.defaultTimeout = defaultTimeout
         }
 

@@ -180,6 +180,13 @@ final class Nghttp2Session {
         _ = nghttp2_session_consume_connection(session, count)
     }
 
+    /// Sets this side's connection-level receive window (a WINDOW_UPDATE on stream 0).
+    func setConnectionWindowSize(_ size: Int) {
+        // Only INVALID_ARGUMENT (size out of range) or NOMEM can come back; the window then
+        // stays at the protocol default, which is safe.
+        _ = nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, Int32(clamping: size))
+    }
+
     /// Whether the peer has half-closed the stream.
     func isRemoteClosed(streamID: Int32) -> Bool {
         nghttp2_session_get_stream_remote_close(session, streamID) == 1

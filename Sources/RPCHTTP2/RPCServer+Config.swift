@@ -32,6 +32,8 @@ extension RPCServer {
         public var maxContinuations: Int
         /// SETTINGS_INITIAL_WINDOW_SIZE for each stream's inbound window.
         public var initialWindowSize: Int
+        /// The connection-level inbound window, shared by all streams.
+        public var connectionWindowSize: Int
         /// The client preface and SETTINGS must arrive within this, or the connection closes.
         public var prefaceTimeout: Duration
         /// A connection with no stream for this long gets GOAWAY and is closed.
@@ -58,6 +60,7 @@ extension RPCServer {
             streamResetRatePerSecond: Int = 33,
             maxContinuations: Int = 8,
             initialWindowSize: Int = 65_535,
+            connectionWindowSize: Int = 1 << 20,
             prefaceTimeout: Duration = .seconds(10),
             idleTimeout: Duration = .seconds(300),
             maxConnections: Int = 1000,
@@ -77,6 +80,7 @@ extension RPCServer {
             self.streamResetRatePerSecond = streamResetRatePerSecond
             self.maxContinuations = maxContinuations
             self.initialWindowSize = initialWindowSize
+            self.connectionWindowSize = connectionWindowSize
             self.prefaceTimeout = prefaceTimeout
             self.idleTimeout = idleTimeout
             self.maxConnections = maxConnections

@@ -9,8 +9,8 @@ extension ServerConnectionHandler {
         guard let head = stream.head, let context else { return }
         let inbound = InboundMessageQueue(maxMessageSize: config.maxReceiveMessageSize, encoding: head.encoding)
         let streamID = stream.id
-        inbound.release = { [weak self] count in
-            guard let self else { return }
+        // Strong capture: the queue lives only as long as its stream (see ServerStream.connection).
+        inbound.release = { count in
             self.session.consume(streamID: streamID, count: count)
             self.requestFlush()
         }

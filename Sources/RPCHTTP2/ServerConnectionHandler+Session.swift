@@ -15,7 +15,7 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
     }
 
     func header(streamID: Int32, name: String, value: String) -> Bool {
-        guard let stream = streams[streamID], stream.machine.phase == .receivingHeaders else { return true }
+        guard let stream = lookup(streamID), stream.machine.phase == .receivingHeaders else { return true }
         // Past the limit the validator stores nothing more; the request then fails with
         // RESOURCE_EXHAUSTED once the block is complete.
         _ = stream.validator.add(name: name, value: value)
@@ -23,7 +23,7 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
     }
 
     func headersComplete(streamID: Int32, endStream: Bool) {
-        guard let stream = streams[streamID] else { return }
+        guard let stream = lookup(streamID) else { return }
         guard stream.machine.phase == .receivingHeaders else {
             // Request trailers: only their END_STREAM matters.
             if endStream { requestEnded(stream) }
@@ -57,7 +57,7 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
     }
 
     func dataChunk(streamID: Int32, bytes: UnsafeRawBufferPointer) {
-        guard let stream = streams[streamID], let inbound = stream.inbound,
+        guard let stream = lookup(streamID), let inbound = stream.inbound,
               stream.machine.phase == .awaitingRequest || stream.machine.phase == .running else {
             // Nobody reads these bytes: give them back to the windows at once.
             session.consume(streamID: streamID, count: bytes.count)
@@ -72,7 +72,7 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
     }
 
     func dataComplete(streamID: Int32, endStream: Bool) {
-        guard endStream, let stream = streams[streamID] else { return }
+        guard endStream, let stream = lookup(streamID) else { return }
         requestEnded(stream)
     }
 
@@ -83,7 +83,7 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
     func goawayReceived(lastStreamID: Int32, errorCode: UInt32) {}
 
     func readData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32) -> Int {
-        guard let stream = streams[streamID] else { return Int(Nghttp2Session.temporalFailure) }
+        guard let stream = lookup(streamID) else { return Int(Nghttp2Session.temporalFailure) }
         let count = stream.outbound.read(into: buffer)
         guard stream.outbound.isEmpty else { return count }
         if stream.outbound.closed, let trailers = stream.trailers {
@@ -100,13 +100,13 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
     }
 
     func frameSent(streamID: Int32, isHeaders: Bool, endStream: Bool) {
-        guard endStream, let stream = streams[streamID], stream.machine.needsResetAfterResponse() else { return }
+        guard endStream, let stream = lookup(streamID), stream.machine.needsResetAfterResponse() else { return }
         // The response is complete but the client is still sending: tell it to stop.
         session.submitReset(streamID: streamID, errorCode: stream.resetCodeAfterResponse)
     }
 
     func streamClosed(streamID: Int32, errorCode: UInt32) {
-        guard let stream = streams.removeValue(forKey: streamID) else { return }
+        guard let stream = remove(streamID) else { return }
         machine.streamClosed()
         stream.deadlineTimer?.cancel()
         if stream.failure == nil {

@@ -23,6 +23,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var streams: [Int32: ServerStream] = [:]
     var machine: ServerConnectionStateMachine
     private(set) var context: ChannelHandlerContext?
+    /// The stream of the last lookup: nghttp2 calls back many times per frame for one stream.
+    private var cachedStream: ServerStream?
     var taskExecutor: EventLoopTaskExecutor?
     var peer = ""
     let framer: MessageFramer
@@ -63,6 +65,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             (Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), UInt32(config.maxHeaderListSize)),
             (Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), 0),
         ])
+        session.setConnectionWindowSize(config.connectionWindowSize)
         startTimers(context: context)
         if context.channel.isActive { writeOutput(flush: true) }
     }
@@ -166,18 +169,37 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
+    // MARK: Streams
+
+    /// The stream with this id, if open.
+    func lookup(_ streamID: Int32) -> ServerStream? {
+        if let cachedStream, cachedStream.id == streamID { return cachedStream }
+        let found = streams[streamID]
+        cachedStream = found
+        return found
+    }
+
+    /// Removes a closed stream.
+    func remove(_ streamID: Int32) -> ServerStream? {
+        if cachedStream?.id == streamID { cachedStream = nil }
+        return streams.removeValue(forKey: streamID)
+    }
+
     // MARK: Lifecycle
 
     private func tearDown() {
         for timer in [prefaceTimer, idleTimer, ageTimer, graceTimer] { timer?.cancel() }
         let open = streams.values
         streams.removeAll()
+        cachedStream = nil
         for stream in open {
             stream.failure = stream.failure ?? RPCError(code: .unavailable, message: "connection closed")
             stream.deadlineTimer?.cancel()
             if stream.machine.streamClosed() { stream.task?.cancel() }
             stream.inbound?.fail(stream.endedError)
             stream.outbound.fail(stream.endedError)
+            stream.inbound?.release = { _ in }
+            stream.connection = nil
         }
     }
 

@@ -22,7 +22,10 @@ final class ServerStream {
     var resetCodeAfterResponse: UInt32 = 0
     /// Why the stream ended early, for the handler's reads and writes.
     var failure: RPCError?
-    weak var connection: ServerConnectionHandler?
+    /// Strong on purpose: a weak reference would move every retain of the handler onto the
+    /// slow side-table path. No cycle outlives the stream: the handler drops the stream from
+    /// `streams` when it closes, and `tearDown` clears this.
+    var connection: ServerConnectionHandler?
 
     init(id: Int32, headerConfig: RequestHeaderValidator.Config, allocator: ByteBufferAllocator, connection: ServerConnectionHandler) {
         self.id = id
