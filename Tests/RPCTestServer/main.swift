@@ -27,7 +27,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dispatch
 import NIOCore
 import NIOPosix
 import RPC
@@ -111,15 +110,11 @@ do {
 }
 FileHandleOutput.write("listening on \(options.config.host):\(server.port ?? 0)\n", to: 1)
 
-signal(SIGTERM, SIG_IGN)
-signal(SIGINT, SIG_IGN)
 let grace = options.grace
-let signals = [SIGTERM, SIGINT].map { number in
-    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-    source.setEventHandler { Task { await server.shutdown(gracePeriod: grace) } }
-    source.resume()
-    return source
+ShutdownSignal.install {
+    FileHandleOutput.write("draining\n", to: 1)
+    Task { await server.shutdown(gracePeriod: grace) }
 }
 try await server.run()
-_ = signals
 try? await group.shutdownGracefully()
+FileHandleOutput.write("stopped\n", to: 1)
