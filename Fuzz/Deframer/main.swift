@@ -62,22 +62,26 @@ func fuzzOne(_ bytes: [UInt8]) {
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    fuzzOne(Array(UnsafeBufferPointer(start: data, count: size)))
+public func fuzzDeframer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    fuzzOne(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
     return 0
 }
 
-// Without libFuzzer's main: replay each file named on the command line.
-for path in CommandLine.arguments.dropFirst() where !path.hasPrefix("-") {
-    guard let file = fopen(path, "rb") else { continue }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, file)
-        if count <= 0 { break }
-        bytes += buffer[0..<count]
+// A declaration, not a statement, so the file also builds as a library for libFuzzer (where
+// this never runs); in a plain build it replays each file named on the command line.
+let replay: Void = replayFiles(CommandLine.arguments.dropFirst())
+
+func replayFiles(_ paths: ArraySlice<String>) {
+    for path in paths {
+        guard let file = fopen(path, "rb") else {
+            print("FuzzDeframer: cannot open \(path)")
+            exit(1)
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while case let count = fread(&chunk, 1, chunk.count, file), count > 0 { bytes += chunk[..<count] }
+        fclose(file)
+        fuzzOne(bytes)
+        print("FuzzDeframer: \(path): ok")
     }
-    fclose(file)
-    fuzzOne(bytes)
-    print("ok \(path)")
 }
