@@ -33,6 +33,9 @@ final class InboundMessageQueue {
 
     private var hasUnread: Bool { head < messages.count }
 
+    /// Messages received and not yet read.
+    var unreadCount: Int { messages.count - head }
+
     /// Feeds DATA bytes of the stream. Throws the deframer's error (the stream must end).
     func receive(_ bytes: UnsafeRawBufferPointer) throws(RPCError) {
         let wasWaiting = hasUnread

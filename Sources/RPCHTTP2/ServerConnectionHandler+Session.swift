@@ -67,7 +67,12 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
             try inbound.receive(bytes)
         } catch {
             session.consume(streamID: streamID, count: bytes.count)
-            fail(stream, with: error)
+            return fail(stream, with: error)
+        }
+        // A unary call with a second message fails now rather than at END_STREAM.
+        if stream.machine.phase == .awaitingRequest, let error = stream.machine.unaryMessageReceived(count: inbound.unreadCount) {
+            stream.deadlineTimer?.cancel()
+            session.submitResponse(streamID: streamID, headers: ServerResponseHeaders.trailersOnly(error), hasBody: false)
         }
     }
 
