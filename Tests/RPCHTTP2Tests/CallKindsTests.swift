@@ -155,4 +155,47 @@ import Testing
             }
         }
     }
+
+    @Test func slowClientReaderHoldsBackTheServerWriter() async throws {
+        let probe = CancellationProbe()
+        try await withServer(probe: probe) { _, port in
+            try await withClient(port: port) { client, _ in
+                let total = try await client.serverStreaming(EchoMethods.flood, request: TestMessage("go"), responseType: TestMessage.self) { response in
+                    var iterator = response.messages.makeAsyncIterator()
+                    _ = try await iterator.next()
+                    try await Task.sleep(for: .milliseconds(300))
+                    // Flow-control windows and the bounded buffers stop the writer far short of 10 000.
+                    #expect(probe.progress < 1000, "the server wrote \(probe.progress) messages ahead of the reader")
+                    var count = 1
+                    while try await iterator.next() != nil { count += 1 }
+                    return count
+                }
+                #expect(total == 10_000)
+            }
+        }
+    }
+
+    @Test func slowServerReaderHoldsBackTheClientWriter() async throws {
+        let probe = CancellationProbe()
+        let written = CancellationProbe()
+        try await withServer(probe: probe) { _, port in
+            try await withClient(port: port) { client, _ in
+                let call = Task {
+                    try await client.clientStreaming(EchoMethods.sink, responseType: TestMessage.self) { writer in
+                        let message = TestMessage([UInt8](repeating: 2, count: 1024))
+                        for _ in 0..<10_000 {
+                            try await writer.write(message)
+                            written.markProgress()
+                        }
+                    }
+                }
+                #expect(await probe.eventually { written.progress > 10 })
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(written.progress < 1000, "the client wrote \(written.progress) messages ahead of the reader")
+                probe.open()
+                let response = try await call.value
+                #expect(response.message.text == "10000")
+            }
+        }
+    }
 }

@@ -2,13 +2,17 @@ import Synchronization
 
 /// Records what handlers saw, for assertions from the test, and lets a test hold handlers.
 final class CancellationProbe: Sendable {
-    private let state = Mutex((started: 0, cancelled: 0, finished: 0))
+    private let state = Mutex((started: 0, cancelled: 0, finished: 0, progress: 0))
     private let gate = Mutex<[CheckedContinuation<Void, Never>]?>([])
 
     var started: Int { state.withLock { $0.started } }
     var cancelled: Int { state.withLock { $0.cancelled } }
     var finished: Int { state.withLock { $0.finished } }
 
+    /// Messages a streaming handler has written or read so far.
+    var progress: Int { state.withLock { $0.progress } }
+
+    func markProgress() { state.withLock { $0.progress += 1 } }
     func markStarted() { state.withLock { $0.started += 1 } }
     func markCancelled() { state.withLock { $0.cancelled += 1 } }
     func markFinished() { state.withLock { $0.finished += 1 } }

@@ -11,6 +11,8 @@ enum EchoMethods {
     static let fail = MethodDescriptor(service: "test.Echo", method: "Fail", kind: .unary)
     static let big = MethodDescriptor(service: "test.Echo", method: "Big", kind: .unary)
     static let metadata = MethodDescriptor(service: "test.Echo", method: "Metadata", kind: .unary)
+    static let flood = MethodDescriptor(service: "test.Echo", method: "Flood", kind: .serverStreaming)
+    static let sink = MethodDescriptor(service: "test.Echo", method: "Sink", kind: .clientStreaming)
 
     static func router(probe: CancellationProbe) -> RPCRouter {
         var router = RPCRouter()
@@ -56,6 +58,21 @@ enum EchoMethods {
             var initial = Metadata()
             for entry in context.requestMetadata where entry.key.hasPrefix("x-") { initial.add(entry.key, entry.value) }
             return UnaryResponse(message: request, initialMetadata: initial, trailingMetadata: ["x-trailer": "t", "x-trailer-bin": .binary([9, 8])])
+        }
+        // Writes 10 000 messages of 1 KiB, counting each write that returned.
+        router.registerServerStreaming(flood) { (_: TestMessage, responses: RPCWriter<TestMessage>, _) in
+            let message = TestMessage([UInt8](repeating: 1, count: 1024))
+            for _ in 0..<10_000 {
+                try await responses.write(message)
+                probe.markProgress()
+            }
+        }
+        // Reads nothing until the gate opens, then counts the requests.
+        router.registerClientStreaming(sink) { (requests: RPCAsyncSequence<TestMessage>, _) in
+            await probe.waitAtGate()
+            var count = 0
+            for try await _ in requests { count += 1 }
+            return UnaryResponse(message: TestMessage("\(count)"))
         }
         return router
     }
