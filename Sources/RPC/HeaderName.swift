@@ -11,7 +11,7 @@ public enum HeaderName: Sendable, Hashable {
         if name.hasPrefix(":") { return .pseudo }
         if name.hasPrefix("grpc-") { return .reserved }
         switch name {
-        case "content-type", "te", "host": return .reserved
+        case "content-type", "content-length", "te", "host": return .reserved
         case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade": return .connection
         default: return .metadata
         }

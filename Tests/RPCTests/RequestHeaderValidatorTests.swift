@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func acceptsAGRPCRequestWithMetadataAndTimeout() {
-        let fields = Self.grpcHeaders + [("grpc-timeout", "5S"), ("x-user", "ann"), ("trace-bin", "AQI"), ("grpc-accept-encoding", "gzip")]
+        let fields = Self.grpcHeaders + [("grpc-timeout", "5S"), ("x-user", "ann"), ("trace-bin", "AQI"), ("grpc-accept-encoding", "gzip"), ("content-length", "5")]
         guard case .call(let head) = classify(fields) else { Issue.record("not a call"); return }
         #expect(head.path == "/pkg.Svc/Do")
         #expect(head.timeout == .seconds(5))
