@@ -2,7 +2,7 @@ import Synchronization
 
 /// Records what handlers saw, for assertions from the test, and lets a test hold handlers.
 final class CancellationProbe: Sendable {
-    private let state = Mutex((started: 0, cancelled: 0, finished: 0, progress: 0))
+    private let state = Mutex((started: 0, cancelled: 0, finished: 0, progress: 0, running: 0, maxRunning: 0))
     private let gate = Mutex<[CheckedContinuation<Void, Never>]?>([])
 
     var started: Int { state.withLock { $0.started } }
@@ -13,6 +13,18 @@ final class CancellationProbe: Sendable {
     var progress: Int { state.withLock { $0.progress } }
 
     func markProgress() { state.withLock { $0.progress += 1 } }
+
+    /// The most handlers that ran at once (between `enter` and `leave`).
+    var maxRunning: Int { state.withLock { $0.maxRunning } }
+
+    func enter() {
+        state.withLock { state in
+            state.running += 1
+            state.maxRunning = max(state.maxRunning, state.running)
+        }
+    }
+
+    func leave() { state.withLock { $0.running -= 1 } }
     func markStarted() { state.withLock { $0.started += 1 } }
     func markCancelled() { state.withLock { $0.cancelled += 1 } }
     func markFinished() { state.withLock { $0.finished += 1 } }

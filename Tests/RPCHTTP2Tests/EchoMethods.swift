@@ -11,6 +11,7 @@ enum EchoMethods {
     static let fail = MethodDescriptor(service: "test.Echo", method: "Fail", kind: .unary)
     static let big = MethodDescriptor(service: "test.Echo", method: "Big", kind: .unary)
     static let metadata = MethodDescriptor(service: "test.Echo", method: "Metadata", kind: .unary)
+    static let hold = MethodDescriptor(service: "test.Echo", method: "Hold", kind: .unary)
     static let flood = MethodDescriptor(service: "test.Echo", method: "Flood", kind: .serverStreaming)
     static let sink = MethodDescriptor(service: "test.Echo", method: "Sink", kind: .clientStreaming)
 
@@ -58,6 +59,13 @@ enum EchoMethods {
             var initial = Metadata()
             for entry in context.requestMetadata where entry.key.hasPrefix("x-") { initial.add(entry.key, entry.value) }
             return UnaryResponse(message: request, initialMetadata: initial, trailingMetadata: ["x-trailer": "t", "x-trailer-bin": .binary([9, 8])])
+        }
+        // Runs for 100 ms, recording how many run at once.
+        router.registerUnary(hold) { (request: TestMessage, _) in
+            probe.enter()
+            defer { probe.leave() }
+            try await Task.sleep(for: .milliseconds(100))
+            return request
         }
         // Writes 10 000 messages of 1 KiB, counting each write that returned.
         router.registerServerStreaming(flood) { (_: TestMessage, responses: RPCWriter<TestMessage>, _) in

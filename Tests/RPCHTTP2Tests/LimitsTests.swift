@@ -145,4 +145,25 @@ import Testing
             }
         }
     }
+
+    @Test func maxConcurrentStreamsIsAdvertisedAndHonoured() async throws {
+        let probe = CancellationProbe()
+        try await withServer(config: .init(host: "127.0.0.1", maxConcurrentStreams: 2), probe: probe) { _, port in
+            try await withClient(port: port) { client, _ in
+                // The client's nghttp2 session queues streams beyond the server's SETTINGS.
+                try await withThrowingTaskGroup(of: String.self) { group in
+                    for index in 0..<6 {
+                        group.addTask {
+                            try await client.unary(EchoMethods.hold, request: TestMessage("\(index)"), responseType: TestMessage.self).message.text
+                        }
+                    }
+                    var answers: [String] = []
+                    for try await answer in group { answers.append(answer) }
+                    #expect(answers.sorted() == (0..<6).map { "\($0)" })
+                }
+                #expect(probe.maxRunning <= 2)
+                #expect(probe.maxRunning >= 1)
+            }
+        }
+    }
 }
