@@ -104,7 +104,7 @@ extension ClientConnectionHandler: Nghttp2SessionDelegate {
             }
             stream.finish(.failure(error))
         }
-        stream.inbound.release = { _ in }
+        stream.inbound.flowControl = nil
         stream.connection = nil
         if !usable && streams.isEmpty { requestFlush() }
     }

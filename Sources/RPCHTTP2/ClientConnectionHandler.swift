@@ -4,7 +4,7 @@ import RPC
 
 /// One client connection: a thin channel handler around a loop-confined nghttp2 session,
 /// multiplexing calls as streams.
-final class ClientConnectionHandler: ChannelInboundHandler {
+final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -76,6 +76,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         close()
     }
 
+    /// Bytes the caller took: open the windows again.
+    func release(streamID: Int32, count: Int) {
+        session.consume(streamID: streamID, count: count)
+        requestFlush()
+    }
+
     func requestFlush() {
         guard !reading, !drainScheduled, let context else { return }
         drainScheduled = true
@@ -124,7 +130,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         streams.removeAll()
         for stream in open {
             stream.finish(.failure(error))
-            stream.inbound.release = { _ in }
+            stream.inbound.flowControl = nil
             stream.connection = nil
         }
     }
@@ -154,10 +160,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         stream.id = id
         stream.connection = self
         streams[id] = stream
-        stream.inbound.release = { count in
-            self.session.consume(streamID: id, count: count)
-            self.requestFlush()
-        }
+        stream.inbound.streamID = id
+        stream.inbound.flowControl = self
         if let timeout {
             let bound = LoopBound(stream, eventLoop: context.eventLoop)
             stream.deadlineTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {

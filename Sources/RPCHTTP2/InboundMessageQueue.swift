@@ -24,8 +24,11 @@ final class InboundMessageQueue {
     private var waiter: CheckedContinuation<[UInt8]?, any Error>?
     /// Received bytes not yet returned to the flow-control windows.
     private(set) var heldBytes = 0
-    /// Returns bytes to the windows (nghttp2_session_consume).
-    var release: (Int) -> Void = { _ in }
+    /// Where released bytes go (nghttp2_session_consume); nil once the stream is closed.
+    /// A protocol reference rather than a closure: no allocation per stream.
+    var flowControl: (any InboundFlowControl)?
+    /// The stream the bytes belong to (set once the stream has an id).
+    var streamID: Int32 = 0
 
     init(maxMessageSize: Int, encoding: String?) {
         deframer = MessageDeframer(maxMessageSize: maxMessageSize, encoding: encoding)
@@ -46,6 +49,11 @@ final class InboundMessageQueue {
         } else {
             release(bytes.count)
         }
+    }
+
+    private func release(_ count: Int) {
+        guard count > 0 else { return }
+        flowControl?.release(streamID: streamID, count: count)
     }
 
     private func deliver(_ message: [UInt8]) {
@@ -122,4 +130,9 @@ final class InboundMessageQueue {
         heldBytes = 0
         return held
     }
+}
+
+/// Receives the bytes an `InboundMessageQueue` returns to the flow-control windows.
+protocol InboundFlowControl: AnyObject {
+    func release(streamID: Int32, count: Int)
 }

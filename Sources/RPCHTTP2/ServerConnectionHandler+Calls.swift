@@ -8,12 +8,9 @@ extension ServerConnectionHandler {
     func acceptCall(_ stream: ServerStream) {
         guard let head = stream.head, let context else { return }
         let inbound = InboundMessageQueue(maxMessageSize: config.maxReceiveMessageSize, encoding: head.encoding)
-        let streamID = stream.id
-        // Strong capture: the queue lives only as long as its stream (see ServerStream.connection).
-        inbound.release = { count in
-            self.session.consume(streamID: streamID, count: count)
-            self.requestFlush()
-        }
+        // Strong: the queue lives only as long as its stream (see ServerStream.connection).
+        inbound.streamID = stream.id
+        inbound.flowControl = self
         stream.inbound = inbound
         if let timeout = head.timeout {
             let bound = LoopBound(stream, eventLoop: context.eventLoop)

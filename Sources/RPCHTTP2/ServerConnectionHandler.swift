@@ -13,7 +13,7 @@ struct ServerDrainEvent: Sendable {
 /// Output is drained with `mem_send` only after `mem_recv` returns (never inside a callback),
 /// coalesced into one buffer per read and flushed in `channelReadComplete`; output caused by
 /// handler tasks is drained once per event-loop tick.
-final class ServerConnectionHandler: ChannelInboundHandler {
+final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -171,6 +171,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     // MARK: Streams
 
+    /// Bytes a reader took: open the windows again.
+    func release(streamID: Int32, count: Int) {
+        session.consume(streamID: streamID, count: count)
+        requestFlush()
+    }
+
     /// The stream with this id, if open.
     func lookup(_ streamID: Int32) -> ServerStream? {
         if let cachedStream, cachedStream.id == streamID { return cachedStream }
@@ -198,7 +204,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             if stream.machine.streamClosed() { stream.task?.cancel() }
             stream.inbound?.fail(stream.endedError)
             stream.outbound.fail(stream.endedError)
-            stream.inbound?.release = { _ in }
+            stream.inbound?.flowControl = nil
             stream.connection = nil
         }
     }

@@ -2,6 +2,12 @@ import RPC
 import Testing
 @testable import RPCHTTP2
 
+/// Records what a queue releases.
+private final class Recorder: InboundFlowControl {
+    var released: [Int] = []
+    func release(streamID: Int32, count: Int) { released.append(count) }
+}
+
 @Suite struct InboundMessageQueueTests {
     private func feed(_ queue: InboundMessageQueue, _ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try queue.receive($0) }
@@ -9,24 +15,24 @@ import Testing
 
     @Test func bytesAreReleasedAtOnceWhileNothingWaitsUnread() throws {
         let queue = InboundMessageQueue(maxMessageSize: 100, encoding: nil)
-        var released: [Int] = []
-        queue.release = { released.append($0) }
+        let recorder = Recorder()
+        queue.flowControl = recorder
         try feed(queue, [0, 0, 0, 0, 3, 1])   // a partial message
-        #expect(released == [6])
+        #expect(recorder.released == [6])
     }
 
     @Test func bytesAreHeldWhileMessagesWaitAndReleasedWhenAllAreRead() throws {
         let queue = InboundMessageQueue(maxMessageSize: 100, encoding: nil)
-        var released: [Int] = []
-        queue.release = { released.append($0) }
+        let recorder = Recorder()
+        queue.flowControl = recorder
         try feed(queue, [0, 0, 0, 0, 1, 7])
         try feed(queue, [0, 0, 0, 0, 1, 8])
-        #expect(released.isEmpty, "the peer's window stays closed while messages wait")
+        #expect(recorder.released.isEmpty, "the peer's window stays closed while messages wait")
         #expect(queue.unreadCount == 2)
         guard case .message([7]) = queue.poll() else { Issue.record("wrong first message"); return }
-        #expect(released.isEmpty)
+        #expect(recorder.released.isEmpty)
         guard case .message([8]) = queue.poll() else { Issue.record("wrong second message"); return }
-        #expect(released == [12], "reading the last waiting message reopens the window")
+        #expect(recorder.released == [12], "reading the last waiting message reopens the window")
         guard case .empty = queue.poll() else { Issue.record("not empty"); return }
     }
 
