@@ -37,6 +37,11 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
         case fail(RPCError)
     }
 
+    /// A client for `host:port` with the default settings.
+    public convenience init(host: String, port: Int, group: (any EventLoopGroup)? = nil) {
+        self.init(config: .defaults(host: host, port: port), group: group)
+    }
+
     public init(config: Config, group: (any EventLoopGroup)? = nil) {
         self.config = config
         self.group = group ?? MultiThreadedEventLoopGroup.singleton
