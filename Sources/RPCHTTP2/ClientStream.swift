@@ -14,7 +14,6 @@ final class ClientStream {
     }
 
     var id: Int32?
-    let isUnary: Bool
     var parser = ResponseHeaderParser()
     var headersReceived = false
     var initialMetadata = Metadata()
@@ -33,8 +32,7 @@ final class ClientStream {
     /// it is safe to retry on another connection.
     var notProcessed = false
 
-    init(isUnary: Bool, maxReceiveMessageSize: Int, allocator: ByteBufferAllocator) {
-        self.isUnary = isUnary
+    init(maxReceiveMessageSize: Int, allocator: ByteBufferAllocator) {
         self.inbound = InboundMessageQueue(maxMessageSize: maxReceiveMessageSize, encoding: nil)
         self.outbound = OutboundMessageBuffer(allocator: allocator)
     }

@@ -75,7 +75,7 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
 
     private func unaryAttempt(method: MethodDescriptor, request: [UInt8], options: CallOptions, timeout: Duration?) async throws -> UnaryResponse<[UInt8]> {
         let connection = try await acquireConnection()
-        let stream = ClientStream(isUnary: true, maxReceiveMessageSize: config.maxReceiveMessageSize, allocator: connection.channel.allocator)
+        let stream = ClientStream(maxReceiveMessageSize: config.maxReceiveMessageSize, allocator: connection.channel.allocator)
         let handle = ClientStreamHandle(stream: LoopBound(stream, eventLoop: connection.eventLoop))
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
@@ -149,7 +149,7 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
         while true {
             attempt += 1
             let connection = try await acquireConnection()
-            let stream = ClientStream(isUnary: false, maxReceiveMessageSize: config.maxReceiveMessageSize, allocator: connection.channel.allocator)
+            let stream = ClientStream(maxReceiveMessageSize: config.maxReceiveMessageSize, allocator: connection.channel.allocator)
             let handle = ClientStreamHandle(stream: LoopBound(stream, eventLoop: connection.eventLoop))
             let opened: RPCError? = await withCheckedContinuation { continuation in
                 connection.handler.run { handler in

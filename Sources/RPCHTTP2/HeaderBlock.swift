@@ -14,11 +14,6 @@ struct HeaderBlock {
         ranges.reserveCapacity(capacity)
     }
 
-    init(_ fields: [(String, String)]) {
-        self.init(capacity: fields.count)
-        for (name, value) in fields { add(name, value) }
-    }
-
     private init(constant: ConstantHeaderBlock) {
         self.constant = constant
     }

@@ -187,13 +187,4 @@ final class Nghttp2Session {
         _ = nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, Int32(clamping: size))
     }
 
-    /// Whether the peer has half-closed the stream.
-    func isRemoteClosed(streamID: Int32) -> Bool {
-        nghttp2_session_get_stream_remote_close(session, streamID) == 1
-    }
-
-    /// The peer's SETTINGS_MAX_CONCURRENT_STREAMS.
-    var remoteMaxConcurrentStreams: UInt32 {
-        nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS)
-    }
 }

@@ -98,11 +98,6 @@ struct ServerStreamStateMachine {
         return RPCError(code: .unimplemented, message: "expected one request message, got more")
     }
 
-    /// The request body could not be read (deframer error): fail the call with it.
-    mutating func requestFailed() -> FinishAction {
-        finish()
-    }
-
     mutating func handlerStarted() {
         handlerActive = true
     }
