@@ -55,14 +55,20 @@ let package = Package(
         // Service-to-service authentication: HS256 JWTs from the shared secret.
         .target(name: "ServiceAuth", dependencies: ["RPC", jwt]),
 
+        // Per-call logging with request ids, shared by the service handlers.
+        .target(name: "CallLogging", dependencies: ["RPC", logging]),
+
         // SQLite plumbing shared by the domain stores: pragmas, migrations, group commit.
         .target(name: "SQLiteSupport", dependencies: [sqlite, logging]),
 
         // The domain: order lifecycle and payments, each on its own SQLite database.
-        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "SQLiteSupport", sqlite, logging, crypto]),
-        .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "SQLiteSupport", sqlite, logging]),
+        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "CallLogging", "SQLiteSupport", sqlite, logging, crypto]),
+        .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "CallLogging", "SQLiteSupport", sqlite, logging]),
 
-        .executableTarget(name: "orderhub", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
+        .executableTarget(name: "orderhub", dependencies: [
+            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", logging,
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ] + nio),
 
         // Benchmark helper: the disk's one-row durable insert rate next to the Orders store's.
         .executableTarget(name: "orders-bench", dependencies: ["Orders", "SQLiteSupport", sqlite, logging], path: "bench/OrdersBench"),
