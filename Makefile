@@ -44,5 +44,13 @@ check-protos: protos
 	@git diff --exit-code --stat -- Sources Tests || { echo "generated code is stale: run make protos"; exit 1; }
 	@test -z "$$(git status --porcelain -- Sources Tests)" || { git status --porcelain -- Sources Tests; echo "make protos created untracked files"; exit 1; }
 
+## run: build (release by default) and start Payments and Orders with SQLite under ./data/;
+## Ctrl-C stops them cleanly. ORDERHUB_* variables (e.g. ORDERHUB_DATA_DIR) change the defaults.
+RUN_CONFIG ?= release
+run: deps
+	$(SWIFT) build -c $(RUN_CONFIG) --product orderhub
+	@mkdir -p "$${ORDERHUB_DATA_DIR:-./data}"
+	exec "$$($(SWIFT) build -c $(RUN_CONFIG) --show-bin-path)/orderhub" serve
+
 clean:
 	rm -rf .build
