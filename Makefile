@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 PYTHON ?= python3
+TOOLS_VENV := .venv-tools
 
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
 	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server
 
-.PHONY: all deps build release test swift-test python-test protos check-protos fuzz run bench clean
+.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench clean
 
 all: build
 
@@ -19,6 +20,9 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 	@PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip install -q --disable-pip-version-check -r Tests/python/requirements.txt
+	@# checkov pins many packages of its own: it gets a virtualenv so it can't disturb the others.
+	@test -x $(TOOLS_VENV)/bin/checkov || { $(PYTHON) -m venv $(TOOLS_VENV) && \
+		$(TOOLS_VENV)/bin/pip install -q --disable-pip-version-check checkov; }
 
 build:
 	$(SWIFT) build
@@ -44,6 +48,7 @@ check-protos: protos
 	@git diff --exit-code --stat -- Sources Tests || { echo "generated code is stale: run make protos"; exit 1; }
 	@test -z "$$(git status --porcelain -- Sources Tests)" || { git status --porcelain -- Sources Tests; echo "make protos created untracked files"; exit 1; }
 
+<<<<<<< HEAD
 ## run: build (release by default) and start Payments and Orders with SQLite under ./data/;
 ## Ctrl-C stops them cleanly. ORDERHUB_* variables (e.g. ORDERHUB_DATA_DIR) change the defaults.
 RUN_CONFIG ?= release
@@ -51,6 +56,17 @@ run: deps
 	$(SWIFT) build -c $(RUN_CONFIG) --product orderhub
 	@mkdir -p "$${ORDERHUB_DATA_DIR:-./data}"
 	exec "$$($(SWIFT) build -c $(RUN_CONFIG) --show-bin-path)/orderhub" serve
+=======
+## asan: decode malformed, random and mutated input as every message type under AddressSanitizer.
+asan:
+	$(SWIFT) build --sanitize=address --scratch-path .build-asan --product contracts-decode-loop
+	SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=1 .build-asan/debug/contracts-decode-loop 3000
+
+## fuzz: every Fuzz/<Name> target with libFuzzer + ASan for FUZZ_SECONDS each (scripts/fuzz.sh).
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+>>>>>>> main
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-fuzz

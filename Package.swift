@@ -56,14 +56,14 @@ let package = Package(
         .target(name: "ServiceAuth", dependencies: ["RPC", jwt]),
 
         // Per-call logging with request ids, shared by the service handlers.
-        .target(name: "CallLogging", dependencies: ["RPC", logging]),
+        .target(name: "RequestLogging", dependencies: ["RPC", logging]),
 
         // SQLite plumbing shared by the domain stores: pragmas, migrations, group commit.
         .target(name: "SQLiteSupport", dependencies: [sqlite, logging]),
 
         // The domain: order lifecycle and payments, each on its own SQLite database.
-        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "CallLogging", "SQLiteSupport", sqlite, logging, crypto]),
-        .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "CallLogging", "SQLiteSupport", sqlite, logging]),
+        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "SQLiteSupport", sqlite, logging, crypto]),
+        .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "SQLiteSupport", sqlite, logging]),
 
         .executableTarget(name: "orderhub", dependencies: [
             "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", logging,
@@ -84,11 +84,22 @@ let package = Package(
 
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "RPC"]),
         .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", logging]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", logging]),
         .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC"]),
         .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", sqlite]),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
+
+        // Test-only: encodes and decodes sample messages for the cross-language tests
+        // (Tests/python/contracts), and a decode loop over hostile input for `make asan`.
+        .executableTarget(name: "contracts-probe", dependencies: ["Contracts", "InteropContracts", "RPC"],
+                          path: "Tests/ContractsProbe"),
+        .executableTarget(name: "contracts-decode-loop", dependencies: ["Contracts", "InteropContracts", "RPC"],
+                          path: "Tests/ContractsDecodeLoop"),
+
+        // Fuzz targets (`make fuzz`): `Fuzz<Name>` at Fuzz/<Name>/main.swift, seed corpus in
+        // Fuzz/Corpus/<Name>/. A plain build replays the files given as arguments.
+        .executableTarget(name: "FuzzDecode", dependencies: ["Contracts", "InteropContracts", "RPC"], path: "Fuzz/Decode"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,4 @@
-import CallLogging
+import RequestLogging
 import Contracts
 import Logging
 import RPC
