@@ -8,7 +8,7 @@ TOOLS_VENV := .venv-tools
 APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
 	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server
 
-.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench clean
+.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-orders clean
 
 all: build
 
@@ -67,6 +67,11 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 >>>>>>> main
+
+## bench-orders: CreateOrder and GetOrder through h2load on the release build, next to the
+## disk's own one-row durable insert rate; writes bench/results/orders-*.md and .json.
+bench-orders: deps
+	$(PYTHON) bench/orders_bench.py
 
 clean:
 	rm -rf .build .build-asan .build-fuzz

@@ -71,7 +71,8 @@ let package = Package(
         ] + nio),
 
         // Benchmark helper: the disk's one-row durable insert rate next to the Orders store's.
-        .executableTarget(name: "orders-bench", dependencies: ["Orders", "SQLiteSupport", sqlite, logging], path: "bench/OrdersBench"),
+        .executableTarget(name: "orders-bench", dependencies: ["Orders", "SQLiteSupport", "Contracts", "RPC", "RPCHTTP2", sqlite, logging],
+                         path: "bench/OrdersBench"),
 
         // Test-only: grpc.testing.TestService for the interop suite.
         .target(name: "CInteropContracts", dependencies: ["CProtobufC"], path: "Tests/Interop/CInteropContracts"),
