@@ -51,6 +51,7 @@ enum OrdersLaunch {
         let bound = Address(host: listen.host, port: server.port ?? listen.port)
         logger.info("orders listening", metadata: ["address": "\(bound)", "db": "\(database)", "payments": "\(payments)"])
         return RunningService(name: "orders", address: bound.description, database: database.description) { grace in
+            system.endWatches()
             await server.shutdown(gracePeriod: grace)
             await system.shutdown()
             await transport.close()

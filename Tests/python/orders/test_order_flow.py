@@ -151,3 +151,23 @@ def test_sigterm_drains_and_exits_zero(tmp_path):
         assert orders.stop() == 0
         assert payments.stop() == 0
         assert "orders stopped" in orders.logs()
+
+
+def test_sigterm_with_an_open_watch_ends_it_and_exits_promptly(tmp_path):
+    orders_pb2, _, _, _ = pb()
+    with system(tmp_path, start_payments=False) as (orders, _):
+        channel, stub = orders_stub(orders)
+        with channel:
+            order = stub.CreateOrder(create_request(), timeout=10)
+            stream = stub.WatchOrder(orders_pb2.WatchOrderRequest(id=order.id), timeout=60)
+            assert state_name(next(stream)) == "ORDER_STATE_CREATED"
+            import signal
+            import time
+            started = time.monotonic()
+            orders.process.send_signal(signal.SIGTERM)
+            with pytest.raises(grpc.RpcError) as ended:
+                next(stream)
+            assert ended.value.code() == grpc.StatusCode.UNAVAILABLE
+            assert orders.process.wait(timeout=20) == 0
+            # Well inside the 30 s drain period: the open watch did not hold it.
+            assert time.monotonic() - started < 15
