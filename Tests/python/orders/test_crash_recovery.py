@@ -81,7 +81,7 @@ def test_kill9_orders_and_payments_under_load(tmp_path):
             client.join()
 
         acknowledged = history.acknowledged()
-        assert len(acknowledged) > 100, f"the client got few orders through: {len(acknowledged)}"
+        assert len(acknowledged) > 20, f"the client got few orders through: {len(acknowledged)}"
         channel, stub = orders_stub(orders)
         with channel:
             # Indeterminate creates are resolved with their idempotency key: the retry either
