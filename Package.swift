@@ -79,11 +79,11 @@ let package = Package(
         .executableTarget(name: "orders-bench", dependencies: ["Orders", "SQLiteSupport", "Contracts", "RPC", "RPCHTTP2", sqlite, logging],
                          path: "bench/OrdersBench"),
 
-        // Test-only: grpc.testing.TestService for the interop suite.
+        // Test-only: grpc.testing.TestService for the interop suite (on Contracts' protobuf-c runtime).
         .target(name: "CInteropContracts", dependencies: ["CProtobufC"], path: "Tests/Interop/CInteropContracts"),
-        .target(name: "InteropContracts", dependencies: ["RPC", "CInteropContracts", "CProtobufC"],
+        .target(name: "InteropContracts", dependencies: ["RPC", "Contracts", "CInteropContracts", "CProtobufC"],
                 path: "Tests/Interop/InteropContracts"),
-        .executableTarget(name: "interop-server", dependencies: ["RPC", "RPCHTTP2", "InteropContracts"] + nio,
+        .executableTarget(name: "interop-server", dependencies: ["RPC", "RPCHTTP2", "InteropContracts", "Health"] + nio,
                           path: "Tests/Interop/InteropServer"),
         .executableTarget(name: "interop-client", dependencies: ["RPC", "RPCHTTP2", "InteropContracts"] + nio,
                           path: "Tests/Interop/InteropClient"),
@@ -101,6 +101,7 @@ let package = Package(
         .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC"]),
         .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", sqlite]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
+        .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),
 
         // Test-only: encodes and decodes sample messages for the cross-language tests
         // (Tests/python/contracts), and a decode loop over hostile input for `make asan`.
