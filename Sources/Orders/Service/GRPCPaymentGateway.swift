@@ -13,6 +13,7 @@ public struct GRPCPaymentGateway: PaymentGateway {
         self.signer = signer
     }
 
+    /// See `PaymentGateway`.
     public func processPayment(_ charge: ChargeRequest, timeout: Duration) async throws -> PaymentDecision {
         let payment = try await client.processPayment(
             ProcessPaymentRequest(
@@ -24,6 +25,7 @@ public struct GRPCPaymentGateway: PaymentGateway {
         return try Self.decision(payment)
     }
 
+    /// See `PaymentGateway`.
     public func refundPayment(_ refund: RefundRequest, timeout: Duration) async throws -> PaymentDecision {
         let payment = try await client.refundPayment(
             RefundPaymentRequest(paymentID: refund.paymentID ?? "", orderID: refund.orderID, reason: refund.reason),

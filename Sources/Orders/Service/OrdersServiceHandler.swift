@@ -15,6 +15,7 @@ public struct OrdersServiceHandler: OrdersService {
         self.logger = logger
     }
 
+    /// CreateOrder: validates, stores durably, returns the order in `created`.
     public func createOrder(_ request: CreateOrderRequest, context: ServerContext) async throws -> Contracts.Order {
         let logger = CallLogger.make(logger, context: context)
         return try await CallLogger.run(logger, mapError: RPCError.orders) {
@@ -22,16 +23,19 @@ public struct OrdersServiceHandler: OrdersService {
         }
     }
 
+    /// GetOrder.
     public func getOrder(_ request: GetOrderRequest, context: ServerContext) async throws -> Contracts.Order {
         let logger = CallLogger.make(logger, context: context, orderID: request.id)
         return try await CallLogger.run(logger, mapError: RPCError.orders) { Contracts.Order(try await system.order(id: request.id)) }
     }
 
+    /// CancelOrder: idempotent; FAILED_PRECONDITION once delivered.
     public func cancelOrder(_ request: CancelOrderRequest, context: ServerContext) async throws -> Contracts.Order {
         let logger = CallLogger.make(logger, context: context, orderID: request.id)
         return try await CallLogger.run(logger, mapError: RPCError.orders) { Contracts.Order(try await system.cancel(id: request.id, logger: logger)) }
     }
 
+    /// ListOrders: newest first, with page tokens and filters.
     public func listOrders(_ request: ListOrdersRequest, context: ServerContext) async throws -> ListOrdersResponse {
         let logger = CallLogger.make(logger, context: context)
         return try await CallLogger.run(logger, mapError: RPCError.orders) {
@@ -43,6 +47,7 @@ public struct OrdersServiceHandler: OrdersService {
         }
     }
 
+    /// WatchOrder: the current order, then every change until it is final.
     public func watchOrder(_ request: WatchOrderRequest, responses: RPCWriter<Contracts.Order>, context: ServerContext) async throws {
         let logger = CallLogger.make(logger, context: context, orderID: request.id)
         try await CallLogger.run(logger, mapError: RPCError.orders) {

@@ -17,6 +17,7 @@ public struct PaymentsServiceHandler: PaymentsService {
         self.logger = logger
     }
 
+    /// ProcessPayment: idempotent per order id.
     public func processPayment(_ request: ProcessPaymentRequest, context: ServerContext) async throws -> Payment {
         let logger = CallLogger.make(logger, context: context, orderID: request.orderID)
         return try await CallLogger.run(logger, mapError: RPCError.payments) {
@@ -28,6 +29,7 @@ public struct PaymentsServiceHandler: PaymentsService {
         }
     }
 
+    /// RefundPayment: idempotent.
     public func refundPayment(_ request: RefundPaymentRequest, context: ServerContext) async throws -> Payment {
         let logger = CallLogger.make(logger, context: context, orderID: request.orderID)
         return try await CallLogger.run(logger, mapError: RPCError.payments) {
@@ -36,6 +38,7 @@ public struct PaymentsServiceHandler: PaymentsService {
         }
     }
 
+    /// GetPayment.
     public func getPayment(_ request: GetPaymentRequest, context: ServerContext) async throws -> Payment {
         let logger = CallLogger.make(logger, context: context, orderID: request.orderID)
         return try await CallLogger.run(logger, mapError: RPCError.payments) {
