@@ -63,6 +63,9 @@ let package = Package(
         // Service-to-service authentication: HS256 JWTs from the shared secret.
         .target(name: "ServiceAuth", dependencies: ["RPC", jwt]),
 
+        // Per-call logging with request ids, shared by the service handlers.
+        .target(name: "RequestLogging", dependencies: ["RPC", logging]),
+
         // SQLite plumbing shared by the domain stores: pragmas, migrations, group commit.
         .target(name: "SQLiteSupport", dependencies: [sqlite, logging]),
 
@@ -70,15 +73,19 @@ let package = Package(
         .target(name: "PostgresSupport", dependencies: ["SQLiteSupport", postgres, logging]),
 
         // The domain: order lifecycle and payments, each on its own database (SQLite or PostgreSQL).
-        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "SQLiteSupport", "PostgresSupport",
+        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "SQLiteSupport", "PostgresSupport",
                                                sqlite, postgres, logging, crypto]),
-        .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "SQLiteSupport", "PostgresSupport",
+        .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "SQLiteSupport", "PostgresSupport",
                                                  sqlite, postgres, logging]),
 
-        .executableTarget(name: "orderhub", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
+        .executableTarget(name: "orderhub", dependencies: [
+            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", logging,
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ] + nio),
 
         // Benchmark helper: the disk's one-row durable insert rate next to the Orders store's.
-        .executableTarget(name: "orders-bench", dependencies: ["Orders", "SQLiteSupport", sqlite, logging], path: "bench/OrdersBench"),
+        .executableTarget(name: "orders-bench", dependencies: ["Orders", "SQLiteSupport", "Contracts", "RPC", "RPCHTTP2", sqlite, logging],
+                         path: "bench/OrdersBench"),
 
         // Test-only: grpc.testing.TestService for the interop suite (on Contracts' protobuf-c runtime).
         .target(name: "CInteropContracts", dependencies: ["CProtobufC"], path: "Tests/Interop/CInteropContracts"),
@@ -97,11 +104,11 @@ let package = Package(
 
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
         .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC"]),
         .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", sqlite]),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
         .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),
         .testTarget(name: "PostgresSupportTests", dependencies: ["PostgresSupport", "StoreTestSupport", postgres]),
 

@@ -1,4 +1,5 @@
 import Logging
+import RPC
 
 extension OrderSystem {
     /// CreateOrder: validates, writes the order and its payment job durably, starts the first
@@ -76,17 +77,32 @@ extension OrderSystem {
 
     /// WatchOrder: sends the current order, then the order after every change, until it is
     /// final or the caller's task is cancelled. Subscribes before reading, so no change
-    /// between the read and the subscription is missed.
-    public func watch(id: String, send: @Sendable (OrderRecord) async throws -> Void) async throws {
+    /// between the read and the subscription is missed. During shutdown it ends with
+    /// UNAVAILABLE, so the client watches again elsewhere.
+    public func watch(id: String, send: @escaping @Sendable (OrderRecord) async throws -> Void) async throws {
         try OrderValidation.checkID(id, field: "id")
         let changes = store.changes(of: id)
-        guard var order = try await store.order(id: id) else { throw OrderError.notFound(orderID: id) }
+        guard let order = try await store.order(id: id) else { throw OrderError.notFound(orderID: id) }
         try await send(order)
         guard !order.state.isFinal else { return }
-        for await change in changes where change.version > order.version {
-            order = order.applying(change)
-            try await send(order)
-            if order.state.isFinal { return }
+        let following = Task {
+            var order = order
+            for await change in changes where change.version > order.version {
+                order = order.applying(change)
+                try await send(order)
+                if order.state.isFinal { return true }
+            }
+            return false
+        }
+        let registration = watches.add { following.cancel() }
+        defer { watches.remove(registration) }
+        let reachedFinal = try await withTaskCancellationHandler {
+            try await following.value
+        } onCancel: {
+            following.cancel()
+        }
+        if !reachedFinal && watches.isClosed && !Task.isCancelled {
+            throw RPCError.unavailable("the server is shutting down; watch again")
         }
     }
 }

@@ -45,6 +45,7 @@ public final class OrderSystem: Sendable {
     let clock: WallClock
     let logger: Logger
     private let sweeper: IdempotencySweeper
+    let watches = WatchRegistry()
 
     public init(store: any OrderStore, gateway: any PaymentGateway, config: Config = .defaults, clock: WallClock = .system, logger: Logger) {
         let delivery = DeliveryScheduler(store: store, config: config.delivery, clock: clock, logger: logger)
@@ -67,6 +68,12 @@ public final class OrderSystem: Sendable {
         dispatcher.start()
         delivery.start()
         sweeper.start()
+    }
+
+    /// Ends every WatchOrder stream (with UNAVAILABLE) and refuses new ones: call before
+    /// draining the server, so open watches do not hold the drain for its whole grace period.
+    public func endWatches() {
+        watches.close()
     }
 
     /// Stops the background work, waiting for attempts in flight. Does not close the store.

@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// Every connection runs with `synchronous=FULL` (a committed transaction survives power
 /// loss) and a busy timeout; the file is in WAL mode; the schema is migrated on open.
-/// Every SQLite call runs on sqlite-nio's thread pool, never on an event loop.
+/// Every SQLite call runs on a thread pool (the writer's own thread, sqlite-nio's shared pool
+/// for readers), never on an event loop.
 public final class SQLiteStorage: Sendable {
     /// Tuning knobs.
     public struct Config: Sendable {
@@ -31,9 +32,12 @@ public final class SQLiteStorage: Sendable {
     /// The file path.
     public let path: String
 
-    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private let writerThread: NIOThreadPool
+
+    private init(path: String, writer: SQLiteConnection, writerThread: NIOThreadPool, readers: [SQLiteConnection]) {
         self.path = path
         self.writer = writer
+        self.writerThread = writerThread
         self.readers = readers
     }
 
@@ -44,7 +48,13 @@ public final class SQLiteStorage: Sendable {
         config: Config = .defaults,
         logger: Logger
     ) async throws -> SQLiteStorage {
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        // The writer gets a thread of its own: its fsyncs never hold up reads, and reads never
+        // queue in front of a commit.
+        let writerThread = NIOThreadPool(numberOfThreads: 1)
+        writerThread.start()
+        let writer = try await SQLiteConnection.open(
+            storage: .file(path: path), threadPool: writerThread, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+        )
         var readers: [SQLiteConnection] = []
         do {
             try await configure(writer, config: config)
@@ -58,9 +68,10 @@ public final class SQLiteStorage: Sendable {
             }
         } catch {
             for connection in [writer] + readers { try? await connection.close() }
+            try? await writerThread.shutdownGracefully()
             throw error
         }
-        return SQLiteStorage(path: path, writer: writer, readers: readers)
+        return SQLiteStorage(path: path, writer: writer, writerThread: writerThread, readers: readers)
     }
 
     private static func configure(_ connection: SQLiteConnection, config: Config) async throws {
@@ -79,5 +90,6 @@ public final class SQLiteStorage: Sendable {
     /// Closes every connection. Close the writer's `GroupCommitWriter` first.
     public func close() async throws {
         for connection in readers + [writer] { try await connection.close() }
+        try await writerThread.shutdownGracefully()
     }
 }

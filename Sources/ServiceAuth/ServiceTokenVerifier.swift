@@ -25,7 +25,11 @@ public final class ServiceTokenVerifier: Sendable {
     /// signature check runs once per token, not once per call.
     private let lastVerified = Mutex<(token: String, expires: Date)?>(nil)
 
-    public init(secret: String, issuer: String, audience: String) {
+    private let now: @Sendable () -> Date
+
+    /// - Parameter now: the clock expiry is checked against (tests move it).
+    public init(secret: String, issuer: String, audience: String, now: @escaping @Sendable () -> Date = { Date.now }) {
+        self.now = now
         let keys = JWTKeyCollection()
         let key = HMACKey(from: secret)
         self.ready = Task { await keys.add(hmac: key, digestAlgorithm: .sha256) }
@@ -48,7 +52,7 @@ public final class ServiceTokenVerifier: Sendable {
 
     /// Throws UNAUTHENTICATED unless `token` is valid.
     public func verify(token: String) async throws(RPCError) {
-        let now = Date.now
+        let now = self.now()
         if let last = lastVerified.withLock({ $0 }), last.token == token {
             guard last.expires > now else { throw .unauthenticated("the service token has expired") }
             return
@@ -56,11 +60,10 @@ public final class ServiceTokenVerifier: Sendable {
         let claims: ServiceClaims
         do {
             claims = try await ready.value.verify(token, as: ServiceClaims.self)
-        } catch let error as JWTError where error.errorType == .claimVerificationFailure {
-            throw .unauthenticated("the service token has expired")
         } catch {
             throw .unauthenticated("invalid service token")
         }
+        guard claims.exp.value > now else { throw .unauthenticated("the service token has expired") }
         guard claims.iss.value == issuer else { throw .unauthenticated("the service token has the wrong issuer") }
         guard claims.aud.value.contains(audience) else { throw .unauthenticated("the service token is not for this service") }
         lastVerified.withLock { $0 = (token, claims.exp.value) }

@@ -6,21 +6,28 @@ struct OrderRestartTests {
     @Test func deliveryHappensExactlyOnceAcrossAReopen() async throws {
         try await withTemporaryDirectory { directory in
             var config = OrderSystem.Config.fast
-            config.deliveryDelay = .milliseconds(600)
+            config.deliveryDelay = .seconds(60)
             let order = try await withOrderSystem(in: directory, gateway: ScriptedGateway(), config: config) { system in
                 let order = try await system.create(.make())
                 try await eventually("confirm") { try await system.order(id: order.id).state == .confirmed }
                 return order
             }
-            // Closed before deliver_at; the next process delivers it.
+            // Stopped before deliver_at; the next process, a minute later, delivers it.
             let reopened = try await withOrderStore(in: directory) { store in try await store.order(id: order.id) }
             #expect(reopened?.state == .confirmed)
-            try await withOrderSystem(in: directory, gateway: ScriptedGateway(), config: config) { system in
+            let later = WallClock { WallClock.system.now() + 61_000 }
+            try await withOrderStore(in: directory) { store in
+                let system = OrderSystem(store: store, gateway: ScriptedGateway(), config: config, clock: later, logger: .test)
+                system.start()
                 try await eventually("delivery") { try await system.order(id: order.id).state == .delivered }
+                await system.shutdown()
             }
             // A third process finds nothing to deliver: created → confirmed → delivered is version 3.
-            try await withOrderSystem(in: directory, gateway: ScriptedGateway(), config: config) { system in
+            try await withOrderStore(in: directory) { store in
+                let system = OrderSystem(store: store, gateway: ScriptedGateway(), config: config, clock: later, logger: .test)
+                system.start()
                 try await Task.sleep(for: .milliseconds(300))
+                await system.shutdown()
                 let final = try await system.order(id: order.id)
                 #expect(final.state == .delivered)
                 #expect(final.version == 3)

@@ -1,3 +1,4 @@
+import RPC
 import Synchronization
 import Testing
 @testable import Orders
@@ -179,6 +180,23 @@ struct OrderSystemTests {
                 try await eventually("delivery") { try await system.order(id: first.id).state == .delivered }
                 // One charge: the repeat did not start a second payment.
                 #expect(gateway.ledger.decisions.count == 1)
+            }
+        }
+    }
+
+    @Test func shutdownEndsOpenWatchesWithUnavailable() async throws {
+        try await withTemporaryDirectory { directory in
+            try await withOrderSystem(in: directory, gateway: ScriptedGateway(reachable: { _ in false })) { system in
+                let order = try await system.create(.make())
+                let first = Mutex(false)
+                let watch = Task {
+                    try await system.watch(id: order.id) { _ in first.withLock { $0 = true } }
+                }
+                try await eventually("first message") { first.withLock { $0 } }
+                system.endWatches()
+                await #expect(throws: RPCError.unavailable("the server is shutting down; watch again")) { try await watch.value }
+                // New watches are refused from now on.
+                await #expect(throws: RPCError.self) { try await system.watch(id: order.id) { _ in } }
             }
         }
     }

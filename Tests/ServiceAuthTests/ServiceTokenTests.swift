@@ -1,4 +1,5 @@
 import RPC
+import Synchronization
 import ServiceAuth
 import Testing
 #if canImport(FoundationEssentials)
@@ -79,11 +80,14 @@ struct ServiceTokenTests {
     }
 
     @Test func cachedTokenStillExpires() async throws {
-        let short = signer(lifetime: .milliseconds(1100))
-        let token = try await short.token()
-        #expect(await rejection([ServiceIdentity.metadataKey: .string("Bearer " + token)]) == nil)
-        try await Task.sleep(for: .milliseconds(1300))
-        #expect(await rejection([ServiceIdentity.metadataKey: .string("Bearer " + token)])?.code == .unauthenticated)
+        let clock = Mutex(Date.now)
+        let verifier = ServiceTokenVerifier(secret: Self.secret, issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments,
+                                            now: { clock.withLock { $0 } })
+        let token = try await signer(lifetime: .seconds(60)).token(now: clock.withLock { $0 })
+        try await verifier.verify(token: token)
+        // The same token again, after its expiry: answered from the cache, and still refused.
+        clock.withLock { $0 = $0.addingTimeInterval(61) }
+        await #expect(throws: RPCError.unauthenticated("the service token has expired")) { try await verifier.verify(token: token) }
     }
 
     @Test func wrongAudienceOrIssuerIsUnauthenticated() async throws {

@@ -2,12 +2,18 @@
 //   orders-bench baseline DIR SECONDS            one-row durable INSERT transactions, one after another
 //   orders-bench store DIR SECONDS CONCURRENCY   SQLiteOrderStore.create from CONCURRENCY tasks (group commit)
 //   orders-bench fill DIR COUNT                  COUNT orders written straight into DIR/orders.db (for GetOrder runs)
+//   orders-bench get-load DIR HOST:PORT SECONDS CONCURRENCY
+//                                                GetOrder over gRPC for random ids of DIR/orders.db (cold keys, unlike
+//                                                h2load's one body); prints the latency percentiles
 // Each prints one JSON line. Both write rows of the same size: an order of two items.
 #if canImport(Glibc)
 import Glibc
 #endif
 import Logging
+import Contracts
 import Orders
+import RPC
+import RPCHTTP2
 import SQLiteNIO
 import SQLiteSupport
 #if canImport(FoundationEssentials)
@@ -77,6 +83,14 @@ case "store":
 case "fill":
     try await runFill(directory: directory, total: Int(arguments.count > 3 ? arguments[3] : "1000") ?? 1000, logger: logger)
 
+case "get-load":
+    guard arguments.count >= 6, let colon = arguments[3].lastIndex(of: ":"), let port = Int(arguments[3][arguments[3].index(after: colon)...]) else {
+        print("usage: orders-bench get-load DIR HOST:PORT SECONDS CONCURRENCY")
+        exit(2)
+    }
+    try await runGetLoad(directory: directory, host: String(arguments[3][..<colon]), port: port,
+                         seconds: Double(arguments[4]) ?? 5, concurrency: Int(arguments[5]) ?? 16, logger: logger)
+
 default:
     print("unknown mode \(mode)")
     exit(2)
@@ -121,4 +135,35 @@ func runFill(directory: String, total: Int, logger: Logger) async throws {
     try await connection.execute("DELETE FROM payment_jobs")
     try await connection.close()
     print("{\"mode\":\"fill\",\"orders\":\(written)}")
+}
+
+func runGetLoad(directory: String, host: String, port: Int, seconds: Double, concurrency: Int, logger: Logger) async throws {
+    // A sample of ids spread over the whole table.
+    let connection = try await SQLiteConnection.open(storage: .file(path: directory + "/orders.db"), logger: logger)
+    let ids = try await connection.rows("SELECT id FROM orders ORDER BY random() LIMIT 20000").map { try $0.text("id") }
+    try await connection.close()
+    let transport = HTTP2ClientTransport(config: .init(host: host, port: port))
+    let client = OrdersClient(transport: transport)
+    let start = ContinuousClock.now
+    let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+        for worker in 0..<concurrency {
+            group.addTask {
+                var generator = SystemRandomNumberGenerator()
+                var mine: [Double] = []
+                _ = worker
+                while ContinuousClock.now - start < .seconds(seconds) {
+                    let id = ids.randomElement(using: &generator)!
+                    let t0 = ContinuousClock.now
+                    _ = try await client.getOrder(GetOrderRequest(id: id), options: CallOptions(timeout: .seconds(5)))
+                    mine.append((ContinuousClock.now - t0) / .microseconds(1))
+                }
+                return mine
+            }
+        }
+        return try await group.reduce(into: [Double]()) { $0 += $1 }
+    }.sorted()
+    await transport.close()
+    let elapsed = (ContinuousClock.now - start) / .seconds(1)
+    func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+    print("{\"mode\":\"get-load\",\"calls\":\(latencies.count),\"per_second\":\(Double(latencies.count) / elapsed),\"p50_us\":\(percentile(0.5)),\"p99_us\":\(percentile(0.99))}")
 }

@@ -90,21 +90,16 @@ public final class DeliveryScheduler: Sendable {
         }
     }
 
+    /// One conditional write from confirmed to delivered. The order came from this scheduler's
+    /// claim, so it was confirmed with `deliver_at` passed; if it has changed since (a cancel),
+    /// the write finds it no longer confirmed and nothing happens.
     private func deliver(_ orderID: String) async {
         var logger = logger
         logger[metadataKey: "order-id"] = "\(orderID)"
+        guard case .transition(let change) = OrderLifecycle.outcome(of: .deliveryDue, in: .confirmed) else { return }
         do {
-            while true {
-                let now = clock.now()
-                guard let order = try await store.order(id: orderID), order.state == .confirmed,
-                      let deliverAt = order.deliverAt, deliverAt <= now else { return }
-                guard case .transition(let change) = OrderLifecycle.outcome(of: .deliveryDue, in: order.state) else { return }
-                let write = OrderWrite(orderID: orderID, transition: .init(from: order.state, to: change.to), now: now)
-                if case .applied = try await store.write(write) {
-                    logger.info("order delivered")
-                    return
-                }
-            }
+            let write = OrderWrite(orderID: orderID, transition: .init(from: .confirmed, to: change.to), now: clock.now())
+            if case .applied = try await store.write(write) { logger.info("order delivered") }
         } catch {
             logger.error("delivery failed; retrying later", metadata: ["error": "\(error)"])
         }

@@ -49,22 +49,29 @@ extension PaymentDispatcher {
     }
 
     /// Applies a payment event to the order with one conditional write, re-reading and
-    /// deciding again when a concurrent transition won the race.
+    /// deciding again when a concurrent transition won the race. The first try assumes the
+    /// order is still `created` (a job's order almost always is) and skips the read.
     func settle(_ orderID: String, event: OrderLifecycle.Event, paymentID: String?, completesJob: Bool, logger: Logger) async throws {
+        var known: (state: OrderLifecycle.State, paymentID: String?)? = (.created, nil)
         while true {
             let now = clock.now()
-            guard let order = try await store.order(id: orderID) else {
-                logger.error("payment job for a missing order; dropping it")
-                _ = try await store.write(OrderWrite(orderID: orderID, transition: nil, completesJob: .charge, now: now))
-                return
+            if known == nil {
+                guard let order = try await store.order(id: orderID) else {
+                    logger.error("payment job for a missing order; dropping it")
+                    _ = try await store.write(OrderWrite(orderID: orderID, transition: nil, completesJob: .charge, now: now))
+                    return
+                }
+                known = (order.state, order.paymentID)
             }
+            let (state, storedPaymentID) = known!
+            known = nil
             var write = OrderWrite(orderID: orderID, transition: nil, completesJob: completesJob ? .charge : nil, now: now)
             var refund = false
-            switch OrderLifecycle.outcome(of: event, in: order.state) {
+            switch OrderLifecycle.outcome(of: event, in: state) {
             case .transition(let change):
                 let deliverAt = change.to == .confirmed ? now + deliveryDelay.millis : nil
                 write.transition = OrderWrite.Transition(
-                    from: order.state, to: change.to, cancelReason: change.cancelReason,
+                    from: state, to: change.to, cancelReason: change.cancelReason,
                     paymentID: change.to == .confirmed ? paymentID : nil, deliverAt: deliverAt
                 )
                 refund = change.refund
@@ -77,7 +84,7 @@ extension PaymentDispatcher {
             }
             if refund {
                 write.addsRefund = OrderWrite.Refund(
-                    paymentID: paymentID ?? order.paymentID, reason: "order \(order.state.rawValue) before the payment was settled",
+                    paymentID: paymentID ?? storedPaymentID, reason: "order \(state.rawValue) before the payment was settled",
                     firstAttemptLease: firstAttemptLease(now: now)
                 )
             }

@@ -110,16 +110,21 @@ public final class PaymentDispatcher: Sendable {
         while !Task.isCancelled {
             do {
                 let now = clock.now()
-                let room = config.maxInFlight - inFlightCount
-                if let due = try await store.earliestJobDue(), due <= now, room > 0 {
-                    let jobs = try await store.claimDueJobs(now: now, leaseUntil: now + config.leaseMillis, limit: min(room, 128))
-                    for job in jobs where !launch(job) {
-                        logger.debug("job already running", metadata: ["order-id": "\(job.orderID)"])
-                    }
-                    if !jobs.isEmpty { continue }
-                }
                 let next = try await store.earliestJobDue()
-                let pause = next.map { max(0, $0 - clock.now()) } ?? config.pollInterval.millis
+                if let next, next <= now {
+                    let room = config.maxInFlight - inFlightCount
+                    if room > 0 {
+                        let jobs = try await store.claimDueJobs(now: now, leaseUntil: now + config.leaseMillis, limit: min(room, 128))
+                        for job in jobs where !launch(job) {
+                            logger.debug("job already running", metadata: ["order-id": "\(job.orderID)"])
+                        }
+                        if !jobs.isEmpty { continue }
+                    }
+                    // At capacity: a finished attempt signals; otherwise look again later.
+                    await wake.wait(timeout: config.pollInterval)
+                    continue
+                }
+                let pause = next.map { $0 - now } ?? config.pollInterval.millis
                 await wake.wait(timeout: .milliseconds(min(pause, config.pollInterval.millis)))
             } catch {
                 logger.error("payment job loop failed; retrying", metadata: ["error": "\(error)"])

@@ -1,6 +1,8 @@
 /// What `OrderStore.create` writes: a validated draft with its id, times and first job lease.
 public struct NewOrder: Sendable, Hashable {
+    /// The new order id (UUIDv7).
     public var id: String
+    /// The validated request.
     public var draft: OrderDraft
     /// Unix milliseconds.
     public var createdAt: Int64

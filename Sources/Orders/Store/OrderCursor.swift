@@ -1,7 +1,9 @@
 /// A position in the newest-first order list: the (created_at, id) of the last order seen.
 /// Orders inserted later sort before it, so they never shift the pages that follow.
 public struct OrderCursor: Sendable, Hashable {
+    /// Unix milliseconds.
     public var createdAt: Int64
+    /// The order id.
     public var id: String
 
     public init(createdAt: Int64, id: String) {

@@ -4,7 +4,9 @@ public struct OrderListQuery: Sendable, Hashable {
     public var pageSize: Int
     /// Start after this position; nil for the first page.
     public var after: OrderCursor?
+    /// Only orders in this state; nil for all.
     public var state: OrderLifecycle.State?
+    /// Only this customer's orders; nil for all.
     public var customerID: String?
 
     public init(pageSize: Int, after: OrderCursor? = nil, state: OrderLifecycle.State? = nil, customerID: String? = nil) {

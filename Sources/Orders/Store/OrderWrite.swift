@@ -3,8 +3,11 @@
 public struct OrderWrite: Sendable, Hashable {
     /// A state change that applies only while the order is in `from`.
     public struct Transition: Sendable, Hashable {
+        /// The state the order must still be in.
         public var from: OrderLifecycle.State
+        /// The new state.
         public var to: OrderLifecycle.State
+        /// Set when `to` is `cancelled`.
         public var cancelReason: CancellationReason?
         /// Set on confirmation; otherwise the stored value is kept.
         public var paymentID: String?
@@ -23,7 +26,9 @@ public struct OrderWrite: Sendable, Hashable {
 
     /// A refund job to add.
     public struct Refund: Sendable, Hashable {
+        /// The payment to refund (Payments also finds it by order id).
         public var paymentID: String?
+        /// Why, for Payments' records.
         public var reason: String
         /// The first `next_attempt_at` (a lease for the in-process first attempt).
         public var firstAttemptLease: Int64
@@ -44,10 +49,13 @@ public struct OrderWrite: Sendable, Hashable {
         case conflict
     }
 
+    /// The order written.
     public var orderID: String
+    /// The conditional state change, if any.
     public var transition: Transition?
     /// A job of this kind for the order is finished and removed.
     public var completesJob: PaymentJob.Kind?
+    /// A refund job to add, if any.
     public var addsRefund: Refund?
     /// Unix milliseconds: `updated_at`.
     public var now: Int64

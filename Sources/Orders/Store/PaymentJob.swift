@@ -1,6 +1,7 @@
 /// A durable piece of payment work for one order: charge it, or refund it. Rows, never only
 /// memory: after a crash every job is still there and resumes.
 public struct PaymentJob: Sendable, Hashable {
+    /// What the job does.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         /// Call ProcessPayment until it answers for good.
         case charge
@@ -8,7 +9,9 @@ public struct PaymentJob: Sendable, Hashable {
         case refund
     }
 
+    /// The order, and the idempotency key at Payments.
     public var orderID: String
+    /// Charge or refund.
     public var kind: Kind
     /// Attempts made so far.
     public var attempts: Int
@@ -18,8 +21,11 @@ public struct PaymentJob: Sendable, Hashable {
     public var deadlineAt: Int64?
     /// Charge: what ProcessPayment needs.
     public var amountCents: Int64
+    /// Charge: ISO-4217 code.
     public var currency: String
+    /// Charge: the customer.
     public var customerID: String
+    /// Charge: the token Payments decides on.
     public var paymentToken: String
     /// Refund: the payment to give back (Payments also finds it by order id).
     public var paymentID: String?

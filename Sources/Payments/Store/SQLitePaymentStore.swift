@@ -7,6 +7,7 @@ import SQLiteSupport
 public final class SQLitePaymentStore: PaymentStore {
     /// Tuning knobs.
     public struct Config: Sendable {
+        /// Connections, busy timeout.
         public var storage: SQLiteStorage.Config
         /// Most writes committed in one transaction.
         public var maxBatchSize: Int
@@ -16,6 +17,7 @@ public final class SQLitePaymentStore: PaymentStore {
             self.maxBatchSize = maxBatchSize
         }
 
+        /// The defaults.
         public static var defaults: Config { Config() }
     }
 
@@ -36,6 +38,7 @@ public final class SQLitePaymentStore: PaymentStore {
         return SQLitePaymentStore(storage: storage, writer: writer)
     }
 
+    /// See `PaymentStore`.
     public func insertIfAbsent(_ payment: PaymentRecord) async throws -> (payment: PaymentRecord, isNew: Bool) {
         guard case .inserted(let stored, let isNew) = try await writer.submit(.insert(payment)) else {
             preconditionFailure("insert answers .inserted")
@@ -43,14 +46,17 @@ public final class SQLitePaymentStore: PaymentStore {
         return (stored, isNew)
     }
 
+    /// See `PaymentStore`.
     public func payment(id: String) async throws -> PaymentRecord? {
         try await PaymentRows.payment(.id(id), on: storage.reader)
     }
 
+    /// See `PaymentStore`.
     public func payment(orderID: String) async throws -> PaymentRecord? {
         try await PaymentRows.payment(.orderID(orderID), on: storage.reader)
     }
 
+    /// See `PaymentStore`.
     public func refund(_ key: PaymentKey, reason: String, now: Int64) async throws -> PaymentRecord? {
         guard case .refunded(let payment) = try await writer.submit(.refund(key, reason: reason, now: now)) else {
             preconditionFailure("refund answers .refunded")
@@ -58,6 +64,7 @@ public final class SQLitePaymentStore: PaymentStore {
         return payment
     }
 
+    /// See `PaymentStore`.
     public func close() async throws {
         await writer.close()
         try await storage.close()

@@ -9,6 +9,7 @@ import SQLiteSupport
 public final class SQLiteOrderStore: OrderStore {
     /// Tuning knobs.
     public struct Config: Sendable {
+        /// Connections, busy timeout.
         public var storage: SQLiteStorage.Config
         /// Most writes committed in one transaction.
         public var maxBatchSize: Int
@@ -18,6 +19,7 @@ public final class SQLiteOrderStore: OrderStore {
             self.maxBatchSize = maxBatchSize
         }
 
+        /// The defaults.
         public static var defaults: Config { Config() }
     }
 
@@ -42,11 +44,13 @@ public final class SQLiteOrderStore: OrderStore {
         return SQLiteOrderStore(storage: storage, writer: writer, broadcaster: broadcaster)
     }
 
+    /// See `OrderStore`.
     public func create(_ order: NewOrder) async throws -> CreateResult {
         guard case .created(let result) = try await writer.submit(.create(order)) else { preconditionFailure("create answers .created") }
         return result
     }
 
+    /// See `OrderStore`.
     public func order(id: String) async throws -> OrderRecord? {
         let rows = try await storage.reader.rows("""
             SELECT \(OrderRows.orderColumns) FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
@@ -55,6 +59,7 @@ public final class SQLiteOrderStore: OrderStore {
         return try OrderRows.orders(from: rows).first
     }
 
+    /// See `OrderStore`.
     public func list(_ query: OrderListQuery) async throws -> OrderPage {
         var conditions: [String] = []
         var binds: [SQLiteData] = []
@@ -87,11 +92,13 @@ public final class SQLiteOrderStore: OrderStore {
         return OrderPage(orders: orders, next: next)
     }
 
+    /// See `OrderStore`.
     public func write(_ write: OrderWrite) async throws -> OrderWrite.Outcome {
         guard case .written(let outcome) = try await writer.submit(.write(write)) else { preconditionFailure("write answers .written") }
         return outcome
     }
 
+    /// See `OrderStore`.
     public func claimDueJobs(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [PaymentJob] {
         guard case .claimed(let jobs) = try await writer.submit(.claim(now: now, leaseUntil: leaseUntil, limit: limit)) else {
             preconditionFailure("claim answers .claimed")
@@ -99,14 +106,17 @@ public final class SQLiteOrderStore: OrderStore {
         return jobs
     }
 
+    /// See `OrderStore`.
     public func rescheduleJob(orderID: String, kind: PaymentJob.Kind, attempts: Int, nextAttemptAt: Int64) async throws {
         _ = try await writer.submit(.reschedule(orderID: orderID, kind: kind, attempts: attempts, nextAttemptAt: nextAttemptAt))
     }
 
+    /// See `OrderStore`.
     public func earliestJobDue() async throws -> Int64? {
         try await storage.reader.rows("SELECT MIN(next_attempt_at) AS due FROM payment_jobs").first?.optionalInt64("due")
     }
 
+    /// See `OrderStore`.
     public func dueDeliveries(now: Int64, limit: Int) async throws -> [String] {
         // The literal state lets SQLite use the partial index orders_to_deliver.
         try await storage.reader.rows(
@@ -115,6 +125,7 @@ public final class SQLiteOrderStore: OrderStore {
         ).map { try $0.text("id") }
     }
 
+    /// See `OrderStore`.
     public func claimDueDeliveries(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [String] {
         guard case .claimedDeliveries(let ids) = try await writer.submit(.claimDeliveries(now: now, leaseUntil: leaseUntil, limit: limit)) else {
             preconditionFailure("claimDeliveries answers .claimedDeliveries")
@@ -122,21 +133,25 @@ public final class SQLiteOrderStore: OrderStore {
         return ids
     }
 
+    /// See `OrderStore`.
     public func earliestDelivery() async throws -> Int64? {
         try await storage.reader.rows(
             "SELECT MIN(MAX(deliver_at, COALESCE(delivery_lease_until, 0))) AS due FROM orders WHERE state = 'confirmed'"
         ).first?.optionalInt64("due")
     }
 
+    /// See `OrderStore`.
     public func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int {
         guard case .count(let count) = try await writer.submit(.purgeKeys(createdBefore: cutoff)) else { preconditionFailure("purge answers .count") }
         return count
     }
 
+    /// See `OrderStore`.
     public func changes(of orderID: String) -> AsyncStream<OrderChange> {
         broadcaster.subscribe(to: orderID)
     }
 
+    /// See `OrderStore`.
     public func close() async throws {
         await writer.close()
         try await storage.close()
