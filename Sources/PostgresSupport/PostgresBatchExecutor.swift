@@ -21,5 +21,6 @@ public protocol PostgresBatchExecutor: Sendable {
 }
 
 extension PostgresBatchExecutor {
+    /// Nothing to publish by default.
     public func didCommit(_ responses: [Response]) {}
 }

@@ -24,6 +24,7 @@ public final class PostgresBatchWriter<Executor: PostgresBatchExecutor>: Sendabl
             self.concurrentBatches = concurrentBatches
         }
 
+        /// The defaults.
         public static var defaults: Config { Config() }
     }
 
@@ -45,6 +46,7 @@ public final class PostgresBatchWriter<Executor: PostgresBatchExecutor>: Sendabl
     private let config: Config
     private let logger: Logger
 
+    /// Writes through pooled connections of `storage`.
     public init(storage: PostgresStorage, executor: Executor, config: Config = .defaults, logger: Logger) {
         self.storage = storage
         self.executor = executor

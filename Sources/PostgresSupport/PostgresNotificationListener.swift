@@ -16,6 +16,7 @@ public final class PostgresNotificationListener: Sendable {
         public var heartbeatInterval: Duration
         /// First wait before reconnecting; doubles up to `maxReconnectDelay`.
         public var reconnectDelay: Duration
+        /// The longest wait between reconnect attempts.
         public var maxReconnectDelay: Duration
 
         public init(heartbeatInterval: Duration = .seconds(10), reconnectDelay: Duration = .milliseconds(100), maxReconnectDelay: Duration = .seconds(5)) {
@@ -24,6 +25,7 @@ public final class PostgresNotificationListener: Sendable {
             self.maxReconnectDelay = maxReconnectDelay
         }
 
+        /// The defaults.
         public static var defaults: Config { Config() }
     }
 

@@ -26,6 +26,7 @@ public final class PostgresStorage: Sendable {
             self.applicationName = applicationName
         }
 
+        /// The defaults.
         public static var defaults: Config { Config() }
     }
 

@@ -12,11 +12,17 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
         case disable, prefer, require
     }
 
+    /// A host name or IP address (IPv6 without brackets).
     public var host: String
+    /// 5432 unless given.
     public var port: Int
+    /// The role to log in as.
     public var username: String
+    /// nil when the URL has none (trust or peer authentication, or set later).
     public var password: String?
+    /// The database to open.
     public var database: String
+    /// `prefer` unless `sslmode` says otherwise.
     public var tls: TLSMode
     /// The schema the tables live in; nil for the database's default.
     public var schema: String?

@@ -11,6 +11,7 @@ import Foundation
 /// with scripts/test-postgres.sh and exports it). Each test case works in a schema of its own,
 /// dropped afterwards, so cases run in parallel on one database.
 public enum PostgresTestDatabase {
+    /// The variable that names the server.
     public static let environmentKey = "ORDERHUB_TEST_POSTGRES_URL"
 
     /// The server's URL, or nil when the variable is unset.
@@ -85,6 +86,7 @@ public enum PostgresTestDatabase {
 
     /// The PostgreSQL cases were asked for (CI) but there is no server to run them on.
     public struct Unavailable: Error, CustomStringConvertible {
+        /// The message the failing case shows.
         public var description: String {
             "\(PostgresTestDatabase.environmentKey) is unset, but CI runs the PostgreSQL store cases: "
                 + "start a server with scripts/test-postgres.sh and export its URL (make test does)"

@@ -18,5 +18,6 @@ public enum StoreBackend: String, Sendable, Hashable, CustomStringConvertible {
     /// owns the file, so a suite's "other replica" is the same store.
     public var sharesAcrossInstances: Bool { self == .postgres }
 
+    /// The name in test output.
     public var description: String { rawValue }
 }

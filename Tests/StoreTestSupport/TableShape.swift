@@ -7,16 +7,22 @@ import SQLiteSupport
 /// A table as the contract suites compare it across databases: its columns (name, integer or
 /// text, nullable) and the names of its indexes.
 public struct TableShape: Sendable, Hashable, CustomStringConvertible {
+    /// One column, reduced to what both databases can say alike.
     public struct Column: Sendable, Hashable {
+        /// The column name.
         public var name: String
         /// "integer" or "text".
         public var kind: String
+        /// Whether NULL is allowed.
         public var nullable: Bool
     }
 
+    /// The columns.
     public var columns: Set<Column>
+    /// Index names (no primary-key or unique-constraint indexes).
     public var indexes: Set<String>
 
+    /// For failure messages.
     public var description: String {
         let columnText = columns.sorted { $0.name < $1.name }.map { "\($0.name) \($0.kind)\($0.nullable ? "" : " not null")" }
         return "(" + columnText.joined(separator: ", ") + ") indexes: " + indexes.sorted().joined(separator: ", ")

@@ -17,6 +17,7 @@ extension PostgresOrderStore {
             """).map(PostgresOrderRows.job(from:))
     }
 
+    /// See `OrderStore`.
     public func rescheduleJob(orderID: String, kind: PaymentJob.Kind, attempts: Int, nextAttemptAt: Int64) async throws {
         try await storage.execute("""
             UPDATE payment_jobs SET attempts = \(Int64(attempts)), next_attempt_at = \(nextAttemptAt)

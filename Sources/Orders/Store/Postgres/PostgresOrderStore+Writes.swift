@@ -40,6 +40,7 @@ extension PostgresOrderStore {
         return outcome
     }
 
+    /// See `OrderStore`.
     public func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int {
         let rows = try await storage.rows("""
             WITH gone AS (DELETE FROM idempotency_keys WHERE created_at < \(cutoff) RETURNING 1)

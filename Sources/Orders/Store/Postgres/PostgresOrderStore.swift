@@ -9,12 +9,14 @@ import PostgresSupport
 public final class PostgresOrderStore: OrderStore {
     /// Tuning knobs.
     public struct Config: Sendable {
+        /// Pool size, schema, application name.
         public var storage: PostgresStorage.Config
         /// Most creates committed in one transaction.
         public var maxCreateBatch: Int
         /// Most create transactions in flight at once (see `bench/` for the measurements
         /// behind the default).
         public var concurrentCreateBatches: Int
+        /// Heartbeat and reconnect pacing of the LISTEN connection.
         public var listener: PostgresNotificationListener.Config
 
         public init(
@@ -27,6 +29,7 @@ public final class PostgresOrderStore: OrderStore {
             self.listener = listener
         }
 
+        /// The defaults.
         public static var defaults: Config { Config() }
     }
 
@@ -69,14 +72,17 @@ public final class PostgresOrderStore: OrderStore {
     /// How many times the change listener has (re)connected; for tests and metrics.
     public var listenerConnectCount: Int { listener.connectCount }
 
+    /// See `OrderStore`: queued for the group-commit writer.
     public func create(_ order: NewOrder) async throws -> CreateResult {
         try await creates.submit(order)
     }
 
+    /// See `OrderStore`: changes committed here and, through LISTEN, by any replica.
     public func changes(of orderID: String) -> AsyncStream<OrderChange> {
         broadcaster.subscribe(to: orderID)
     }
 
+    /// See `OrderStore`: stops listening, finishes queued creates, closes the pool.
     public func close() async throws {
         await listener.shutdown()
         await creates.close()

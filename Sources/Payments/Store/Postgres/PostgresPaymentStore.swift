@@ -9,12 +9,14 @@ import SQLiteSupport
 public final class PostgresPaymentStore: PaymentStore {
     /// Tuning knobs.
     public struct Config: Sendable {
+        /// Pool size, schema, application name.
         public var storage: PostgresStorage.Config
 
         public init(storage: PostgresStorage.Config = .defaults) {
             self.storage = storage
         }
 
+        /// The defaults.
         public static var defaults: Config { Config() }
     }
 
@@ -31,6 +33,7 @@ public final class PostgresPaymentStore: PaymentStore {
         ))
     }
 
+    /// See `PaymentStore`.
     public func insertIfAbsent(_ payment: PaymentRecord) async throws -> (payment: PaymentRecord, isNew: Bool) {
         let inserted = try await storage.rows("""
             INSERT INTO payments (\(unescaped: PaymentSchema.columns))
@@ -48,15 +51,18 @@ public final class PostgresPaymentStore: PaymentStore {
         return (existing, false)
     }
 
+    /// See `PaymentStore`.
     public func payment(id: String) async throws -> PaymentRecord? {
         try await storage.rows("SELECT \(unescaped: PaymentSchema.columns) FROM payments WHERE id = \(id)").first.map(Self.payment(from:))
     }
 
+    /// See `PaymentStore`.
     public func payment(orderID: String) async throws -> PaymentRecord? {
         try await storage.rows("SELECT \(unescaped: PaymentSchema.columns) FROM payments WHERE order_id = \(orderID)")
             .first.map(Self.payment(from:))
     }
 
+    /// See `PaymentStore`.
     public func refund(_ key: PaymentKey, reason: String, now: Int64) async throws -> PaymentRecord? {
         let (column, value) = PaymentRows.keyColumn(key)
         let rows = try await storage.rows("""
@@ -71,6 +77,7 @@ public final class PostgresPaymentStore: PaymentStore {
         }
     }
 
+    /// See `PaymentStore`.
     public func close() async throws {
         await storage.close()
     }
