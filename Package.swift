@@ -79,7 +79,7 @@ let package = Package(
                                                  sqlite, postgres, logging]),
 
         .executableTarget(name: "orderhub", dependencies: [
-            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", logging,
+            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", "PostgresSupport", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + nio),
 
