@@ -9,7 +9,7 @@ APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler 
 	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server \
 	postgresql-15 postgresql-client-15
 
-.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-orders clean
+.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-orders bench-scale clean
 
 all: build
 
@@ -81,6 +81,11 @@ fuzz:
 ## disk's own one-row durable insert rate; writes bench/results/orders-*.md and .json.
 bench-orders: deps
 	$(PYTHON) bench/orders_bench.py
+
+## bench-scale: CreateOrder on SQLite and on PostgreSQL with one and two Orders replicas (the
+## real processes, h2load), and the PostgreSQL store's commit settings; bench/results/scale-*.
+bench-scale: deps
+	$(PYTHON) bench/scale_bench.py
 
 clean:
 	rm -rf .build .build-asan .build-fuzz

@@ -87,6 +87,9 @@ let package = Package(
         .executableTarget(name: "orders-bench", dependencies: ["Orders", "SQLiteSupport", "Contracts", "RPC", "RPCHTTP2", sqlite, logging],
                          path: "bench/OrdersBench"),
 
+        // Benchmark helper (`make bench-scale`): creates straight into either Orders store.
+        .executableTarget(name: "scale-bench", dependencies: ["Orders", "PostgresSupport", logging], path: "bench/ScaleBench"),
+
         // Test-only: grpc.testing.TestService for the interop suite (on Contracts' protobuf-c runtime).
         .target(name: "CInteropContracts", dependencies: ["CProtobufC"], path: "Tests/Interop/CInteropContracts"),
         .target(name: "InteropContracts", dependencies: ["RPC", "Contracts", "CInteropContracts", "CProtobufC"],
