@@ -54,7 +54,12 @@ struct PostgresBatchWriterTests {
     func concurrentWritesShareTransactions(concurrentBatches: Int) async throws {
         try await withWriter(.init(maxBatchSize: 50, concurrentBatches: concurrentBatches)) { writer, executor, storage in
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for value in 0..<400 { group.addTask { #expect(try await writer.submit(Int64(value)) == Int64(value)) } }
+                for value in 0..<400 {
+                    group.addTask {
+                        let written = try await writer.submit(Int64(value))
+                        #expect(written == Int64(value))
+                    }
+                }
                 try await group.waitForAll()
             }
             let count = try await storage.rows("SELECT COUNT(*)::BIGINT AS n FROM t").first?.makeRandomAccess().int64("n")
