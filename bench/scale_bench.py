@@ -34,8 +34,11 @@ def run(args, **kwargs):
     return subprocess.run([str(a) for a in args], check=True, capture_output=True, text=True, **kwargs)
 
 
+CONFIG = "release"
+
+
 def binary(name):
-    return ROOT / ".build" / "release" / name
+    return ROOT / ".build" / CONFIG / name
 
 
 def psql(url, sql):
@@ -162,7 +165,7 @@ def report(results, options):
     (out / f"scale-{stamp}.json").write_text(json.dumps(results, indent=2) + "\n")
     lines = [f"# make bench-scale, {stamp}", "",
              f"{results['machine']['cores']} cores; load average before / after: {results['load_before']} / {results['load_after']}.", "",
-             "## CreateOrder through the orderhub processes (h2load, release build)", "",
+             f"## CreateOrder through the orderhub processes (h2load, {options.config} build)", "",
              "| database | Orders replicas | orders/s (median, min–max) | p50 / p99 ms | failed |", "|---|---|---|---|---|"]
     for s in results["scenarios"]:
         lines.append(f"| {s['scenario'].split('-')[0]} | {s['orders_replicas']} | {s['median_req_per_s']:,.0f} "
@@ -190,11 +193,14 @@ def main():
     parser.add_argument("--streams", type=int, default=32)
     parser.add_argument("--store-concurrency", type=int, default=64)
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--config", default="release", help="build configuration of the binaries (debug only to check the script)")
     options = parser.parse_args()
+    global CONFIG
+    CONFIG = options.config
     if not options.no_build:
         for product in ("orderhub", "scale-bench"):
             print(f"building {product} (release)…", flush=True)
-            subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True)
+            subprocess.run(["swift", "build", "-c", CONFIG, "--product", product], cwd=ROOT, check=True)
     url, started = os.environ.get("ORDERHUB_TEST_POSTGRES_URL", ""), False
     if not url:
         url, started = run([ROOT / "scripts" / "test-postgres.sh", "start"]).stdout.strip(), True
