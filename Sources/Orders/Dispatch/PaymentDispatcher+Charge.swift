@@ -99,7 +99,7 @@ extension PaymentDispatcher {
                 if let added = write.addsRefund {
                     logger.info("payment approved for a cancelled order; refunding")
                     kick(PaymentJob(orderID: orderID, kind: .refund, attempts: 0, nextAttemptAt: added.firstAttemptLease,
-                                    paymentID: added.paymentID, reason: added.reason))
+                                    paymentID: added.paymentID, reason: added.reason), logger: logger)
                 }
                 return
             }
