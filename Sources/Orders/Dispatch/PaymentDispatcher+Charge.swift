@@ -12,7 +12,7 @@ extension PaymentDispatcher {
         }
         let request = ChargeRequest(
             orderID: job.orderID, amountCents: job.amountCents, currency: job.currency,
-            paymentToken: job.paymentToken, customerID: job.customerID
+            paymentToken: job.paymentToken, customerID: job.customerID, requestID: logger[metadataKey: "request-id"]?.description
         )
         let decision: PaymentDecision
         do {
