@@ -17,7 +17,7 @@ extension OrderSystem {
         logger[metadataKey: "order-id"] = "\(result.order.id)"
         if result.isNew {
             logger.info("order created", metadata: ["total-cents": "\(draft.totalCents)", "currency": "\(draft.currency)"])
-            dispatcher.kick(order.chargeJob)
+            dispatcher.kick(order.chargeJob, logger: logger)
         } else {
             logger.info("order create repeated; returning the first order")
         }
@@ -58,7 +58,7 @@ extension OrderSystem {
                 logger.info("order cancelled by the customer", metadata: ["from": "\(order.state.rawValue)"])
                 if let refund = write.addsRefund {
                     dispatcher.kick(PaymentJob(orderID: id, kind: .refund, attempts: 0, nextAttemptAt: refund.firstAttemptLease,
-                                               paymentID: refund.paymentID, reason: refund.reason))
+                                               paymentID: refund.paymentID, reason: refund.reason), logger: logger)
                 }
                 return order.applying(applied)
             }

@@ -183,4 +183,70 @@ struct SQLiteOrderStoreTests {
             }
         }
     }
+
+    @Test func concurrentTransitionsOnTheSameOrdersApplyExactlyOnce() async throws {
+        try await withTemporaryDirectory { directory in
+            try await withOrderStore(in: directory) { store in
+                let orders = try (0..<60).map { _ in try Self.newOrder() }
+                for order in orders { _ = try await store.create(order) }
+                // Per order, a confirmation and a cancel race from `created`; each completes the
+                // charge job, the cancel also adds a refund job. Plus a write for no order at all.
+                let outcomes = try await withThrowingTaskGroup(of: (String, String, OrderWrite.Outcome).self) { group in
+                    for order in orders {
+                        group.addTask {
+                            let confirm = OrderWrite(orderID: order.id, transition: .init(from: .created, to: .confirmed, paymentID: "p", deliverAt: 9),
+                                                     completesJob: .charge, now: 2)
+                            return (order.id, "confirm", try await store.write(confirm))
+                        }
+                        group.addTask {
+                            let cancel = OrderWrite(orderID: order.id, transition: .init(from: .created, to: .cancelled, cancelReason: .userRequested),
+                                                    completesJob: .charge, addsRefund: .init(paymentID: nil, reason: "r", firstAttemptLease: 1), now: 2)
+                            return (order.id, "cancel", try await store.write(cancel))
+                        }
+                    }
+                    group.addTask {
+                        ("missing", "confirm", try await store.write(OrderWrite(orderID: "missing", transition: .init(from: .created, to: .confirmed), now: 2)))
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(outcomes.first { $0.0 == "missing" }?.2 == .conflict)
+                var cancelledIDs: Set<String> = []
+                for order in orders {
+                    let mine = outcomes.filter { $0.0 == order.id }
+                    let winners = mine.filter { $0.2 != .conflict }
+                    #expect(winners.count == 1, "exactly one of the two transitions applies")
+                    let stored = try #require(try await store.order(id: order.id))
+                    #expect(stored.version == 2)
+                    if winners.first?.1 == "cancel" {
+                        #expect(stored.state == .cancelled)
+                        cancelledIDs.insert(order.id)
+                    } else {
+                        #expect(stored.state == .confirmed)
+                    }
+                }
+                // Charge jobs all done; a refund job exactly for the cancelled orders.
+                let jobs = try await store.claimDueJobs(now: .max, leaseUntil: 0, limit: 1000)
+                #expect(jobs.allSatisfy { $0.kind == .refund })
+                #expect(Set(jobs.map(\.orderID)) == cancelledIDs)
+            }
+        }
+    }
+
+    @Test func rescheduledJobsKeepTheirOwnTimes() async throws {
+        try await withTemporaryDirectory { directory in
+            try await withOrderStore(in: directory) { store in
+                let orders = try (0..<20).map { _ in try Self.newOrder() }
+                for order in orders { _ = try await store.create(order) }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (index, order) in orders.enumerated() {
+                        group.addTask { try await store.rescheduleJob(orderID: order.id, kind: .charge, attempts: index, nextAttemptAt: Int64(100 + index)) }
+                    }
+                    try await group.waitForAll()
+                }
+                let jobs = try await store.claimDueJobs(now: 109, leaseUntil: 5_000, limit: 100)
+                #expect(Set(jobs.map(\.orderID)) == Set(orders.prefix(10).map(\.id)))
+                #expect(Set(jobs.map(\.attempts)) == Set(0..<10))
+            }
+        }
+    }
 }

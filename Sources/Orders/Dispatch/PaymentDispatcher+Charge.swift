@@ -12,7 +12,7 @@ extension PaymentDispatcher {
         }
         let request = ChargeRequest(
             orderID: job.orderID, amountCents: job.amountCents, currency: job.currency,
-            paymentToken: job.paymentToken, customerID: job.customerID
+            paymentToken: job.paymentToken, customerID: job.customerID, requestID: logger[metadataKey: "request-id"]?.description
         )
         let decision: PaymentDecision
         do {
@@ -99,7 +99,7 @@ extension PaymentDispatcher {
                 if let added = write.addsRefund {
                     logger.info("payment approved for a cancelled order; refunding")
                     kick(PaymentJob(orderID: orderID, kind: .refund, attempts: 0, nextAttemptAt: added.firstAttemptLease,
-                                    paymentID: added.paymentID, reason: added.reason))
+                                    paymentID: added.paymentID, reason: added.reason), logger: logger)
                 }
                 return
             }

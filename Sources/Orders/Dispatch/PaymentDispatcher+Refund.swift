@@ -5,7 +5,8 @@ extension PaymentDispatcher {
     /// One RefundPayment attempt. Retries every failure but the two that say there is nothing
     /// to refund: money must not be kept by mistake.
     func refund(_ job: PaymentJob, logger: Logger) async throws {
-        let request = RefundRequest(orderID: job.orderID, paymentID: job.paymentID, reason: job.reason ?? "order cancelled")
+        let request = RefundRequest(orderID: job.orderID, paymentID: job.paymentID, reason: job.reason ?? "order cancelled",
+                                    requestID: logger[metadataKey: "request-id"]?.description)
         do {
             let decision = try await gateway.refundPayment(request, timeout: config.callTimeout)
             logger.info("payment refunded", metadata: ["payment-id": "\(decision.paymentID)"])

@@ -88,8 +88,9 @@ public final class PaymentDispatcher: Sendable {
 
     /// Runs a job now, in this process, if there is room; otherwise it waits in the table
     /// until its lease ends and the loop claims it.
-    public func kick(_ job: PaymentJob) {
-        _ = launch(job)
+    /// `logger` is the creating call's, so the attempt's lines carry its request id.
+    public func kick(_ job: PaymentJob, logger: Logger? = nil) {
+        _ = launch(job, logger: logger)
     }
 
     /// Stops claiming, and waits for the attempts in flight (each ends within its deadline).
@@ -134,13 +135,13 @@ public final class PaymentDispatcher: Sendable {
     }
 
     /// Starts an attempt unless the job is already running or there is no room.
-    private func launch(_ job: PaymentJob) -> Bool {
+    private func launch(_ job: PaymentJob, logger: Logger? = nil) -> Bool {
         let key = "\(job.kind.rawValue):\(job.orderID)"
         return state.withLock { state in
             guard !state.stopped, !state.inFlight.contains(key), state.inFlight.count < config.maxInFlight else { return false }
             state.inFlight.insert(key)
             state.tasks[key] = Task {
-                await self.attempt(job)
+                await self.attempt(job, logger: logger ?? self.logger)
                 self.finished(key)
             }
             return true
@@ -156,9 +157,10 @@ public final class PaymentDispatcher: Sendable {
         wake.signal()
     }
 
-    private func attempt(_ job: PaymentJob) async {
+    private func attempt(_ job: PaymentJob, logger: Logger) async {
         var logger = logger
         logger[metadataKey: "order-id"] = "\(job.orderID)"
+        logger[metadataKey: "job"] = "\(job.kind.rawValue)"
         do {
             switch job.kind {
             case .charge: try await charge(job, logger: logger)

@@ -21,13 +21,16 @@ public struct ChargeRequest: Sendable, Hashable {
     public var currency: String
     public var paymentToken: String
     public var customerID: String
+    /// The request id of the call that led here, for Payments' logs.
+    public var requestID: String?
 
-    public init(orderID: String, amountCents: Int64, currency: String, paymentToken: String, customerID: String) {
+    public init(orderID: String, amountCents: Int64, currency: String, paymentToken: String, customerID: String, requestID: String? = nil) {
         self.orderID = orderID
         self.amountCents = amountCents
         self.currency = currency
         self.paymentToken = paymentToken
         self.customerID = customerID
+        self.requestID = requestID
     }
 }
 
@@ -36,11 +39,14 @@ public struct RefundRequest: Sendable, Hashable {
     public var orderID: String
     public var paymentID: String?
     public var reason: String
+    /// The request id of the call that led here, for Payments' logs.
+    public var requestID: String?
 
-    public init(orderID: String, paymentID: String?, reason: String) {
+    public init(orderID: String, paymentID: String?, reason: String, requestID: String? = nil) {
         self.orderID = orderID
         self.paymentID = paymentID
         self.reason = reason
+        self.requestID = requestID
     }
 }
 

@@ -1,4 +1,5 @@
 import Contracts
+import RequestLogging
 import RPC
 import ServiceAuth
 
@@ -20,7 +21,7 @@ public struct GRPCPaymentGateway: PaymentGateway {
                 orderID: charge.orderID, amountCents: charge.amountCents, currency: charge.currency,
                 paymentToken: charge.paymentToken, customerID: charge.customerID
             ),
-            options: try await options(timeout: timeout)
+            options: try await options(timeout: timeout, requestID: charge.requestID)
         )
         return try Self.decision(payment)
     }
@@ -29,14 +30,15 @@ public struct GRPCPaymentGateway: PaymentGateway {
     public func refundPayment(_ refund: RefundRequest, timeout: Duration) async throws -> PaymentDecision {
         let payment = try await client.refundPayment(
             RefundPaymentRequest(paymentID: refund.paymentID ?? "", orderID: refund.orderID, reason: refund.reason),
-            options: try await options(timeout: timeout)
+            options: try await options(timeout: timeout, requestID: refund.requestID)
         )
         return try Self.decision(payment)
     }
 
-    private func options(timeout: Duration) async throws -> CallOptions {
+    private func options(timeout: Duration, requestID: String?) async throws -> CallOptions {
         var options = CallOptions(timeout: timeout)
         options.metadata.replace(ServiceIdentity.metadataKey, try await signer.authorizationValue())
+        if let requestID { options.metadata.replace(CallLogger.requestIDKey, requestID) }
         return options
     }
 

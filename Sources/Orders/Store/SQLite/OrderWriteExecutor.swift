@@ -1,9 +1,9 @@
 import SQLiteNIO
 import SQLiteSupport
 
-/// The SQL of every Orders write, run by a `GroupCommitWriter`: creates in a batch become a
-/// handful of multi-row statements, so a transaction of a hundred creates costs about as much
-/// as one of a single create.
+/// The SQL of every Orders write, run by a `GroupCommitWriter`: creates, transitions and
+/// reschedules in a batch each become a handful of multi-row statements, so a transaction of a
+/// hundred writes costs about as much as one of a single write.
 struct OrderWriteExecutor: WriteBatchExecutor {
     enum Request: Sendable {
         case create(NewOrder)
@@ -34,9 +34,34 @@ struct OrderWriteExecutor: WriteBatchExecutor {
             let created = try await OrderCreateBatch(orders: creates.map(\.order)).run(on: connection)
             for (position, create) in creates.enumerated() { results[create.index] = created[position].map(Response.created) }
         }
+        // Transitions: the first write of each order goes in one multi-row batch; a later write
+        // for the same order runs after it, alone, and sees its effect.
+        var batched: [(index: Int, write: OrderWrite)] = []
+        var batchedOrders: Set<String> = []
         for (index, request) in requests.enumerated() {
+            if case .write(let write) = request, batchedOrders.insert(write.orderID).inserted { batched.append((index, write)) }
+        }
+        if !batched.isEmpty {
+            let outcomes = try await OrderWriteBatch(writes: batched.map(\.write)).run(on: connection)
+            for (position, entry) in batched.enumerated() { results[entry.index] = .success(.written(outcomes[position])) }
+        }
+        var reschedules: [(index: Int, orderID: String, kind: PaymentJob.Kind, attempts: Int, nextAttemptAt: Int64)] = []
+        for (index, request) in requests.enumerated() {
+            if case .reschedule(let orderID, let kind, let attempts, let nextAttemptAt) = request {
+                reschedules.append((index, orderID, kind, attempts, nextAttemptAt))
+            }
+        }
+        for chunk in reschedules.chunked(500) {
+            try await connection.execute("""
+                WITH v (order_id, kind, attempts, next_attempt_at) AS (VALUES \(SQLPlaceholders.rows(chunk.count, columns: 4)))
+                UPDATE payment_jobs SET attempts = v.attempts, next_attempt_at = v.next_attempt_at
+                FROM v WHERE payment_jobs.order_id = v.order_id AND payment_jobs.kind = v.kind
+                """, chunk.flatMap { [SQLiteData.text($0.orderID), .text($0.kind.rawValue), .integer($0.attempts), .int64($0.nextAttemptAt)] })
+            for entry in chunk { results[entry.index] = .success(.count(1)) }
+        }
+        for (index, request) in requests.enumerated() where results[index] == nil {
             switch request {
-            case .create:
+            case .create, .reschedule:
                 continue
             case .write(let write):
                 results[index] = .success(.written(try await apply(write, on: connection)))
@@ -62,12 +87,6 @@ struct OrderWriteExecutor: WriteBatchExecutor {
                     """, [.int64(leaseUntil), .int64(now), .int64(now), .integer(limit)])
                 let due = try rows.map { (id: try $0.text("id"), at: try $0.int64("deliver_at")) }
                 results[index] = .success(.claimedDeliveries(due.sorted { ($0.at, $0.id) < ($1.at, $1.id) }.map(\.id)))
-            case .reschedule(let orderID, let kind, let attempts, let nextAttemptAt):
-                try await connection.execute(
-                    "UPDATE payment_jobs SET attempts = ?, next_attempt_at = ? WHERE order_id = ? AND kind = ?",
-                    [.integer(attempts), .int64(nextAttemptAt), .text(orderID), .text(kind.rawValue)]
-                )
-                results[index] = .success(.count(1))
             case .purgeKeys(let cutoff):
                 let rows = try await connection.rows(
                     "DELETE FROM idempotency_keys WHERE created_at < ? RETURNING request_id", [.int64(cutoff)]
