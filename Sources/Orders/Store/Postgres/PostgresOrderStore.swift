@@ -3,18 +3,18 @@ import PostgresNIO
 import PostgresSupport
 
 /// The Orders store on PostgreSQL, for several Orders replicas sharing one database: creates
-/// through a group-commit writer, every transition one conditional UPDATE that also NOTIFYs
-/// the order's id, job and delivery claims with `FOR UPDATE SKIP LOCKED`, and a LISTEN
+/// and transitions through group-commit writers, every transition one conditional UPDATE that
+/// also NOTIFYs the order's id, job and delivery claims with `FOR UPDATE SKIP LOCKED`, and a LISTEN
 /// connection that feeds the changes any replica commits to this process's watchers.
 public final class PostgresOrderStore: OrderStore {
     /// Tuning knobs.
     public struct Config: Sendable {
         /// Pool size, schema, application name.
         public var storage: PostgresStorage.Config
-        /// Most creates committed in one transaction.
+        /// Most creates (or transitions) committed in one transaction.
         public var maxCreateBatch: Int
-        /// Most create transactions in flight at once (see `bench/` for the measurements
-        /// behind the default).
+        /// Most create (and, separately, transition) transactions in flight at once (see
+        /// `bench/results/scale-*` for the measurements behind the default).
         public var concurrentCreateBatches: Int
         /// Heartbeat and reconnect pacing of the LISTEN connection.
         public var listener: PostgresNotificationListener.Config
@@ -40,6 +40,7 @@ public final class PostgresOrderStore: OrderStore {
     let channel: String
     let broadcaster: OrderChangeBroadcaster
     private let creates: PostgresBatchWriter<PostgresOrderCreateBatch>
+    let writes: PostgresBatchWriter<PostgresOrderWriteBatch>
     private let listener: PostgresNotificationListener
 
     private init(storage: PostgresStorage, config: Config, logger: Logger) {
@@ -51,6 +52,10 @@ public final class PostgresOrderStore: OrderStore {
         self.broadcaster = broadcaster
         self.creates = PostgresBatchWriter(
             storage: storage, executor: PostgresOrderCreateBatch(),
+            config: .init(maxBatchSize: config.maxCreateBatch, concurrentBatches: config.concurrentCreateBatches), logger: logger
+        )
+        self.writes = PostgresBatchWriter(
+            storage: storage, executor: PostgresOrderWriteBatch(channel: channel, broadcaster: broadcaster),
             config: .init(maxBatchSize: config.maxCreateBatch, concurrentBatches: config.concurrentCreateBatches), logger: logger
         )
         let reader = WatchedOrderReader(storage: storage, broadcaster: broadcaster, logger: logger)
@@ -86,6 +91,7 @@ public final class PostgresOrderStore: OrderStore {
     public func close() async throws {
         await listener.shutdown()
         await creates.close()
+        await writes.close()
         await storage.close()
     }
 }

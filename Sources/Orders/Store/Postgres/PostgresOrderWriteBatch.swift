@@ -1,0 +1,59 @@
+import Logging
+import PostgresNIO
+import PostgresSupport
+
+/// Commits a batch of transitions in one transaction, each its own conditional UPDATE run in
+/// order (so a second write for the same order sees the first one's effect).
+///
+/// Batching matters on PostgreSQL because of NOTIFY: a transaction that has notified holds a
+/// database-wide lock from its commit until the commit is on disk, so notifying transactions
+/// commit one after another, one WAL flush each. A batch pays that once for all its writes.
+struct PostgresOrderWriteBatch: PostgresBatchExecutor {
+    typealias Request = OrderWrite
+    typealias Response = OrderWrite.Outcome
+
+    /// The NOTIFY channel of the store.
+    let channel: String
+    let broadcaster: OrderChangeBroadcaster
+
+    func execute(_ writes: [OrderWrite], on connection: PostgresConnection, logger: Logger) async throws -> [Result<OrderWrite.Outcome, any Error>] {
+        var results: [Result<OrderWrite.Outcome, any Error>] = []
+        for write in writes { results.append(.success(try await apply(write, on: connection, logger: logger))) }
+        return results
+    }
+
+    func didCommit(_ responses: [OrderWrite.Outcome]) {
+        for case .applied(let change?) in responses { broadcaster.publish(change) }
+    }
+
+    /// The conditional UPDATE (whose RETURNING also queues a NOTIFY carrying the order id, sent
+    /// only if the transaction commits), then the job effects. A conflict writes nothing.
+    private func apply(_ write: OrderWrite, on connection: PostgresConnection, logger: Logger) async throws -> OrderWrite.Outcome {
+        var change: OrderChange?
+        if let transition = write.transition {
+            let rows = try await connection.rows("""
+                UPDATE orders SET state = \(transition.to.rawValue), cancel_reason = \(transition.cancelReason?.rawValue),
+                    payment_id = COALESCE(\(transition.paymentID), payment_id), deliver_at = COALESCE(\(transition.deliverAt), deliver_at),
+                    updated_at = \(write.now), version = version + 1
+                WHERE id = \(write.orderID) AND state = \(transition.from.rawValue)
+                RETURNING id, state, cancel_reason, payment_id, deliver_at, updated_at, version, pg_notify(\(channel), id)
+                """, logger: logger)
+            guard let row = rows.first else { return .conflict }
+            change = try PostgresOrderRows.change(from: row)
+        }
+        if let kind = write.completesJob {
+            try await connection.query("DELETE FROM payment_jobs WHERE order_id = \(write.orderID) AND kind = \(kind.rawValue)", logger: logger)
+        }
+        if let refund = write.addsRefund {
+            // An order is refunded at most once: a second refund job is a no-op.
+            try await connection.query("""
+                INSERT INTO payment_jobs (order_id, kind, attempts, next_attempt_at, amount_cents, currency, customer_id,
+                    payment_token, payment_id, reason, created_at)
+                VALUES (\(write.orderID), \(PaymentJob.Kind.refund.rawValue), 0, \(refund.firstAttemptLease), 0, '', '', '',
+                    \(refund.paymentID), \(refund.reason), \(write.now))
+                ON CONFLICT (order_id, kind) DO NOTHING
+                """, logger: logger)
+        }
+        return .applied(change)
+    }
+}
