@@ -135,9 +135,21 @@ final class RawHTTP2Connection: Sendable {
         try await ping()
     }
 
-    /// Sends a PING and waits for its ACK: the server has processed everything sent before.
+    /// Returns once the server has answered everything sent before: two PING round trips,
+    /// because nghttp2 writes a PING ACK ahead of other frames queued at the same time, while
+    /// the second ACK is queued only after that output went out.
+    func settle() async throws {
+        try await ping()
+        try await ping()
+    }
+
+    /// Sends a PING and waits for its ACK: the server has read everything sent before it.
     func ping() async throws {
-        let payload = Array("rawping\(Int.random(in: 0...9))".utf8.prefix(8))
+        let number = inbox.state.withLock { state in
+            state.pingsSent += 1
+            return UInt32(state.pingsSent)
+        }
+        let payload = RawFrame.bigEndian(0x7069_6E67) + RawFrame.bigEndian(number)
         try await send([RawFrame(type: RawFrame.ping, payload: payload)])
         try await expect { $0.contains { $0.type == RawFrame.ping && $0.has(RawFrame.ack) && $0.payload == payload } }
     }
@@ -164,6 +176,7 @@ final class RawHTTP2Connection: Sendable {
             var pending: [UInt8] = []
             var frames: [RawFrame] = []
             var closed = false
+            var pingsSent = 0
         }
 
         let state = Mutex(State())

@@ -19,7 +19,7 @@ import Testing
                              payload: RawFrame.grpcRequest(path: EchoMethods.bidi.path))
                 }
                 try await connection.send(opens)
-                try await connection.ping()
+                try await connection.settle()
                 let resets = connection.frames.filter { $0.type == RawFrame.rstStream }
                 #expect(resets.map(\.streamID) == [201], "only the 101st stream is refused")
                 #expect(resets.first?.code == Self.refusedStream)
@@ -75,14 +75,14 @@ import Testing
                 #expect(advertised?.settings[0x4] == nil, "no SETTINGS_INITIAL_WINDOW_SIZE")
                 try await connection.send([RawFrame(type: RawFrame.headers, flags: RawFrame.endHeaders, streamID: 1,
                                                     payload: RawFrame.grpcRequest(path: EchoMethods.sink.path))])
-                try await connection.ping()
+                try await connection.settle()
                 let update = connection.frames.first { $0.type == RawFrame.windowUpdate && $0.streamID == 1 }
                 #expect(update?.code == UInt32(window - 65_535))
 
                 // 20 × 10 KiB, about 200 KiB, while the handler reads nothing.
                 let message = RawFrame.grpcMessage([UInt8](repeating: 9, count: 10 * 1024))
                 try await connection.send((0..<20).map { _ in RawFrame(type: RawFrame.data, streamID: 1, payload: message) })
-                try await connection.ping()
+                try await connection.settle()
                 #expect(!connection.frames.contains { $0.type == RawFrame.rstStream || $0.type == RawFrame.goaway },
                         "no FLOW_CONTROL_ERROR")
                 probe.open()
