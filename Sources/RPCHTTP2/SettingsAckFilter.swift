@@ -49,7 +49,7 @@ struct SettingsAckFilter {
             guard heldHeader.count == Self.frameHeaderLength else { return true }
             let header = heldHeader
             heldHeader.removeAll(keepingCapacity: true)
-            if !frameBegins(header, at: 0) {
+            if !beginFrame(header, at: 0) {
                 guard header.withUnsafeBytes(deliver) else { return false }
             }
         }
@@ -64,7 +64,7 @@ struct SettingsAckFilter {
                 payloadRemaining -= taken
                 index += taken
             } else if end - index >= Self.frameHeaderLength {
-                if frameBegins(input, at: index) {
+                if beginFrame(input, at: index) {
                     if index > runStart {
                         guard deliver(UnsafeRawBufferPointer(rebasing: input[runStart..<index])) else { return false }
                     }
@@ -85,9 +85,10 @@ struct SettingsAckFilter {
         return true
     }
 
-    /// Reads the frame header at `offset` and advances past it; true when the frame is an ACK
-    /// to drop (it has no payload, so nothing of it remains).
-    private mutating func frameBegins<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at offset: Int) -> Bool
+    /// Takes in the 9-byte frame header at `offset`: notes its payload length and whether a
+    /// header block is open. True when the frame is an ACK to drop (it has no payload, so nothing
+    /// of it follows).
+    private mutating func beginFrame<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at offset: Int) -> Bool
     where Bytes.Index == Int {
         let start = bytes.startIndex + offset
         let length = Int(bytes[start]) << 16 | Int(bytes[start + 1]) << 8 | Int(bytes[start + 2])
