@@ -19,6 +19,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        // The REST gateway's HTTP/1.1 server. Without swift-configuration support: the gateway
+        // takes its settings from `Gateway.Config`.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
     ],
     targets: [
         // System libraries. The pkg-config names are the .pc file names.
@@ -41,6 +46,17 @@ let package = Package(
         // grpc.health.v1.Health, ready for any server to mount.
         .target(name: "Health", dependencies: ["RPC", "Contracts"]),
 
+        // REST ↔ RPC gateway with the web page; handed an OrdersClient, so it never sees a transport.
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "RPC", "Contracts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ] + nio
+        ),
+
         .executableTarget(name: "orderhub", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
 
         // Test-only: grpc.testing.TestService for the interop suite.
@@ -55,6 +71,11 @@ let package = Package(
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "RPC"]),
+        .testTarget(name: "GatewayTests", dependencies: [
+            "Gateway", "Contracts", "RPC",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ] + nio),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,100 @@
+/// Builds compact JSON text. Callers write keys and values in order; the writer adds the commas.
+///
+/// ```swift
+/// var json = JSONWriter()
+/// json.object { json in
+///     json.field("id") { $0.string("42") }
+/// }
+/// json.text  // {"id":"42"}
+/// ```
+public struct JSONWriter: Sendable {
+    /// The JSON written so far.
+    public private(set) var text = ""
+    private var needsComma = false
+
+    public init() {}
+
+    public mutating func object(_ body: (inout JSONWriter) -> Void) {
+        separate()
+        text.append("{")
+        needsComma = false
+        body(&self)
+        text.append("}")
+        needsComma = true
+    }
+
+    public mutating func array(_ body: (inout JSONWriter) -> Void) {
+        separate()
+        text.append("[")
+        needsComma = false
+        body(&self)
+        text.append("]")
+        needsComma = true
+    }
+
+    /// Writes `"key":` then the value that `value` writes.
+    public mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
+        separate()
+        appendQuoted(key)
+        text.append(":")
+        needsComma = false
+        value(&self)
+    }
+
+    public mutating func string(_ value: String) {
+        separate()
+        appendQuoted(value)
+        needsComma = true
+    }
+
+    public mutating func integer(_ value: some BinaryInteger) {
+        separate()
+        text.append(String(value))
+        needsComma = true
+    }
+
+    public mutating func bool(_ value: Bool) {
+        separate()
+        text.append(value ? "true" : "false")
+        needsComma = true
+    }
+
+    public mutating func null() {
+        separate()
+        text.append("null")
+        needsComma = true
+    }
+
+    /// Inserts already-encoded JSON as one value.
+    public mutating func raw(_ json: String) {
+        separate()
+        text.append(json)
+        needsComma = true
+    }
+
+    private mutating func separate() {
+        if needsComma { text.append(",") }
+    }
+
+    private mutating func appendQuoted(_ value: String) {
+        text.append("\"")
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": text.append("\\\"")
+            case "\\": text.append("\\\\")
+            case "\n": text.append("\\n")
+            case "\r": text.append("\\r")
+            case "\t": text.append("\\t")
+            // U+2028/U+2029 break JavaScript string literals in older engines; escaping is harmless.
+            case "\u{2028}": text.append("\\u2028")
+            case "\u{2029}": text.append("\\u2029")
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                text.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            default:
+                text.unicodeScalars.append(scalar)
+            }
+        }
+        text.append("\"")
+    }
+}

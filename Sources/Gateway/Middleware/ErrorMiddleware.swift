@@ -1,0 +1,17 @@
+import Hummingbird
+
+/// Turns every error thrown below it, the router's own included, into the
+/// `{code, message, details}` JSON body with grpc-gateway's status map.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let body = ErrorBody(error, request: request)
+            if body.code == .internal || body.code == .unknown {
+                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            }
+            return body.response
+        }
+    }
+}
