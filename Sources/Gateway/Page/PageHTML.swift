@@ -89,7 +89,7 @@ let pageHTML = #"""
         <input name="quantity" type="number" min="1" step="1" value="1" required>
       </div>
       <div class="field narrow">
-        <label>Unit price (cents)</label>
+        <label>Price (cents)</label>
         <input name="price" type="number" min="0" step="1" value="1000" required>
       </div>
       <button type="button" class="remove-item link" aria-label="Remove this item">Remove</button>

@@ -74,6 +74,7 @@ async function api(method, path, body, headers = {}) {
 const $ = (selector, root = document) => root.querySelector(selector);
 
 function showError(message) {
+  $("#notice").hidden = true;
   const banner = $("#error");
   banner.textContent = message;
   banner.hidden = false;
@@ -85,6 +86,7 @@ function clearError() {
 }
 
 function showNotice(message) {
+  clearError();
   const banner = $("#notice");
   banner.textContent = message;
   banner.hidden = false;
@@ -246,10 +248,18 @@ function addItemRow(sku = "", quantity = 1, price = 1000) {
   row.querySelector("[name=quantity]").value = quantity;
   row.querySelector("[name=price]").value = price;
   row.querySelector(".remove-item").addEventListener("click", () => {
-    if ($("#items").children.length > 1) row.remove();
+    row.remove();
+    updateRemoveButtons();
   });
   $("#items").append(row);
+  updateRemoveButtons();
   return row;
+}
+
+/** An order needs at least one item: the only row cannot be removed. */
+function updateRemoveButtons() {
+  const rows = $("#items").children;
+  for (const row of rows) row.querySelector(".remove-item").hidden = rows.length === 1;
 }
 
 async function placeOrder(event) {
@@ -310,7 +320,7 @@ async function lookUp(event) {
     item.scrollIntoView({ block: "nearest" });
     watch(order.id);
   } catch (error) {
-    showError(error.code === "NOT_FOUND" ? `No order has the id “${id}”. (${error.message})` : error.message);
+    showError(error.code === "NOT_FOUND" ? `No order has the id “${id}”. (NOT_FOUND, HTTP ${error.status})` : error.message);
   }
 }
 

@@ -26,10 +26,10 @@ input, select { font: inherit; color: var(--text); background: #fff; border: 1px
 input:focus, select:focus, button:focus, a:focus { outline: 3px solid var(--focus); outline-offset: 1px; }
 fieldset.items { border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem .5rem; margin: 0 0 .75rem; }
 legend { font-weight: 600; padding: 0 .35rem; }
-.item-row { display: flex; gap: .6rem; align-items: flex-end; flex-wrap: wrap; border-bottom: 1px dashed var(--line); margin-bottom: .5rem; }
+.item-row { display: grid; grid-template-columns: minmax(0, 1fr) 5.5rem 7rem auto; gap: .6rem; align-items: end; border-bottom: 1px dashed var(--line); margin-bottom: .5rem; }
 .item-row:last-child { border-bottom: 0; }
-.grow { flex: 1 1 10rem; }
-.narrow { flex: 0 1 7.5rem; }
+.item-row input { width: 100%; }
+@media (max-width: 480px) { .item-row { grid-template-columns: 1fr 1fr; } .item-row .grow { grid-column: 1 / -1; } }
 .row { display: flex; gap: 1rem; flex-wrap: wrap; }
 .row .field { flex: 1 1 10rem; }
 .help { color: var(--muted); font-size: .875rem; margin: 0 0 1rem; }
@@ -39,6 +39,8 @@ button:disabled { opacity: .6; cursor: progress; }
 button.secondary { background: #fff; color: var(--accent-dark); }
 button.secondary:hover { background: #eef2fc; }
 button.link { background: none; border: 0; color: #a11d1d; text-decoration: underline; padding: .4rem .2rem; margin-bottom: .75rem; }
+button.link:hover { background: none; color: #6e1111; }
+[hidden] { display: none !important; }
 button.danger { background: #fff; border-color: #a11d1d; color: #a11d1d; padding: .3rem .8rem; }
 button.danger:hover { background: #fbe3e3; }
 .lookup { margin: 1rem 0; }
