@@ -126,7 +126,7 @@ struct OrdersRoutesTests {
         #expect(fixture.orders.lastList.withLock { $0?.pageSize } == 3)
     }
 
-    @Test("bad list queries are INVALID_ARGUMENT", arguments: ["state=bogus", "pageSize=ten", "colour=red", "state=1&state=2"])
+    @Test("bad list queries are INVALID_ARGUMENT", arguments: ["state=bogus", "state=9", "pageSize=ten", "colour=red", "state=1&state=2"])
     func listBadQuery(query: String) async throws {
         try await GatewayFixture().withRouter { client in
             let response = try await client.send(.get, "/v1/orders?\(query)")
@@ -182,11 +182,46 @@ struct OrdersRoutesTests {
                 (.post, "/v1/orders/abc/events", "GET"),
                 (.post, "/healthz", "GET"),
                 (.delete, "/api/v1/order/abc", "GET, PUT"),
+                (.trace, "/", "GET"),
+                (HTTPRequest.Method("QUERY")!, "/v1/orders", "GET, POST"),
+                (HTTPRequest.Method("BREW")!, "/api/v1/order", "GET, POST"),
+                (.head, "/v1/orders/abc", "GET"),
             ] {
                 let response = try await client.send(method, uri)
                 #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
                 #expect(response.headers[.allow] == allow, "\(method) \(uri)")
-                #expect(try response.errorBody().code == 12)
+                if method == .head {
+                    #expect(response.body.readableBytes == 0)
+                } else {
+                    #expect(try response.errorBody().code == 12)
+                }
+            }
+        }
+    }
+
+    @Test("OPTIONS without CORS headers answers 204 with the path's exact Allow")
+    func options() async throws {
+        try await GatewayFixture().withRouter { client in
+            for (uri, allow) in [
+                ("/v1/orders", "GET, POST"), ("/v1/orders/abc", "GET"), ("/v1/orders/abc:cancel", "POST"),
+                ("/v1/orders/abc/events", "GET"), ("/api/v1/order/abc", "GET, PUT"), ("/", "GET"),
+            ] {
+                let response = try await client.send(.options, uri)
+                #expect(response.status == .noContent, "\(uri)")
+                #expect(response.headers[.allow] == allow, "\(uri)")
+            }
+            #expect(try await client.send(.options, "/nope").status == .notFound)
+        }
+    }
+
+    @Test("an Idempotency-Key that is not 1–64 visible ASCII characters is INVALID_ARGUMENT",
+          arguments: ["", "has space", String(repeating: "k", count: 65)])
+    func badIdempotencyKey(key: String) async throws {
+        try await GatewayFixture().withRouter { client in
+            for uri in ["/v1/orders", "/api/v1/order"] {
+                let body = uri == "/v1/orders" ? createBody : #"{"orderItems":["a"]}"#
+                let response = try await client.send(.post, uri, json: body, headers: [.idempotencyKey: key])
+                #expect(response.status == .badRequest, "\(uri)")
             }
         }
     }

@@ -27,10 +27,17 @@ extension ListOrdersRequest {
     /// Query values are strings, so a number there is a state's number.
     private static func state(_ object: inout ProtoJSONObject) throws -> OrderState {
         guard let (value, path) = try object.value("state", "state") else { return .unspecified }
+        let state: OrderState
         if case .string(let text) = value, let number = Int32(text) {
-            return OrderState(rawValue: number)
+            state = OrderState(rawValue: number)
+        } else {
+            state = try ProtoJSON.enumeration(value, at: path)
         }
-        return try ProtoJSON.enumeration(value, at: path)
+        // A filter on a state this build does not know can only be a mistake.
+        guard OrderState(protoName: state.protoName) != nil else {
+            throw ProtoJSONError("\(path): unknown state \(state.rawValue)")
+        }
+        return state
     }
 
     /// `created` → `ORDER_STATE_CREATED`, and so on for every known state.

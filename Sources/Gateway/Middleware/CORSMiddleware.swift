@@ -1,8 +1,9 @@
 import HTTPTypes
 import Hummingbird
 
-/// CORS for the gateway: answers preflight `OPTIONS` requests for any path and marks every
-/// response for the allowed origins. Allows the headers browsers need for the API:
+/// CORS for the gateway: answers preflight requests (`OPTIONS` with `Origin` and
+/// `Access-Control-Request-Method`) for any path and marks every response for the allowed
+/// origins. Allows the headers browsers need for the API:
 /// `Content-Type`, `Idempotency-Key`, `Json-Ignore-Unknown-Fields`, `X-Request-Id`.
 struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
     static var allowedMethods: String { "GET, POST, PUT, OPTIONS" }
@@ -13,14 +14,13 @@ struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let origin = request.headers[.origin]
-        if request.method == .options {
-            var headers: HTTPFields = [.allow: Self.allowedMethods]
-            if let origin, request.headers[.accessControlRequestMethod] != nil {
-                addOrigin(origin, to: &headers)
-                headers[.accessControlAllowMethods] = Self.allowedMethods
-                headers[.accessControlAllowHeaders] = Self.allowedHeaders
-                headers[.accessControlMaxAge] = "600"
-            }
+        if request.method == .options, let origin, request.headers[.accessControlRequestMethod] != nil {
+            var headers: HTTPFields = [
+                .accessControlAllowMethods: Self.allowedMethods,
+                .accessControlAllowHeaders: Self.allowedHeaders,
+                .accessControlMaxAge: "600",
+            ]
+            addOrigin(origin, to: &headers)
             return Response(status: .noContent, headers: headers)
         }
         var response = try await next(request, context)

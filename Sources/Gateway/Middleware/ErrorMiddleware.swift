@@ -11,7 +11,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if body.code == .internal || body.code == .unknown {
                 context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             }
-            return body.response
+            var response = body.response
+            // A HEAD response has headers only.
+            if request.method == .head { response.body = .init() }
+            return response
         }
     }
 }

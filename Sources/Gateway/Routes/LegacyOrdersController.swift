@@ -20,10 +20,8 @@ struct LegacyOrdersController<Context: RequestContext> {
         let routes = RouteCollection(context: Context.self)
         routes.get(use: list)
         routes.post(use: create)
-        routes.refuseOtherMethods(on: "", allowed: [.get, .post])
         routes.get("{id}", use: state)
         routes.put("{id}", use: cancel)
-        routes.refuseOtherMethods(on: "{id}", allowed: [.get, .put])
         return routes
     }
 
@@ -41,7 +39,7 @@ struct LegacyOrdersController<Context: RequestContext> {
             var request = request
             let body = try await request.jsonBody(limit: gateway.config.maxBodyBytes) ?? .object([:])
             var create = try legacyCreateRequest(body)
-            if let key = request.headers[.idempotencyKey] { create.requestID = key }
+            if let key = try request.idempotencyKey { create.requestID = key }
             let order = try await gateway.orders.createOrder(create, options: gateway.callOptions(for: request))
             return (.created, LegacyEnvelope.success { json in
                 json.field("results") { order.writeLegacy(to: &$0) }

@@ -9,9 +9,7 @@ struct MetaController<Context: RequestContext> {
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
         routes.get("healthz", use: health)
-        routes.refuseOtherMethods(on: "healthz", allowed: [.get])
         routes.get("openapi.json", use: openAPI)
-        routes.refuseOtherMethods(on: "openapi.json", allowed: [.get])
         return routes
     }
 

@@ -110,7 +110,12 @@ enum OpenAPIDocument {
                 "created",
                 "confirmed",
                 "delivered",
-                "cancelled"
+                "cancelled",
+                "0",
+                "1",
+                "2",
+                "3",
+                "4"
               ]
             }
           },
@@ -260,7 +265,29 @@ enum OpenAPIDocument {
             "content": {
               "text/event-stream": {
                 "schema": {
-                  "type": "string"
+                  "type": "object",
+                  "description": "One Server-Sent Event: `data` is an Order as JSON (event `message`), or a Status (event `status`) when the call fails after the stream started.",
+                  "required": [
+                    "data"
+                  ],
+                  "properties": {
+                    "event": {
+                      "type": "string",
+                      "enum": [
+                        "message",
+                        "status"
+                      ]
+                    },
+                    "data": {
+                      "type": "string"
+                    },
+                    "id": {
+                      "type": "string"
+                    },
+                    "retry": {
+                      "type": "integer"
+                    }
+                  }
                 }
               }
             }
@@ -496,7 +523,7 @@ enum OpenAPIDocument {
         "name": "Idempotency-Key",
         "in": "header",
         "required": false,
-        "description": "Makes the create idempotent (request_id): a retry with the same key and payload returns the first order; the same key with another payload is 409 ALREADY_EXISTS. At most 64 bytes.",
+        "description": "Makes the create idempotent (request_id): a retry with the same key and payload returns the first order; the same key with another payload is 409 ALREADY_EXISTS. 1–64 visible ASCII characters (a UUID fits).",
         "schema": {
           "type": "string",
           "minLength": 1,

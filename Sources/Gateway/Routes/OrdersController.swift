@@ -12,14 +12,9 @@ struct OrdersController<Context: RequestContext> {
         let routes = RouteCollection(context: Context.self)
         routes.post(use: create)
         routes.get(use: list)
-        routes.refuseOtherMethods(on: "", allowed: [.get, .post])
         routes.get("{id}", use: get)
         routes.post("{id}", use: customMethod)
-        for method in [HTTPRequest.Method.put, .patch, .delete] {
-            routes.on("{id}", method: method, use: refuseOnOrder)
-        }
         routes.get("{id}/events", use: events)
-        routes.refuseOtherMethods(on: "{id}/events", allowed: [.get])
         return routes
     }
 
@@ -28,7 +23,7 @@ struct OrdersController<Context: RequestContext> {
         var request = request
         let body = try await request.jsonBody(limit: gateway.config.maxBodyBytes) ?? .object([:])
         var create = try CreateOrderRequest(json: body, options: request.protoJSONOptions)
-        if let key = request.headers[.idempotencyKey] {
+        if let key = try request.idempotencyKey {
             guard create.requestID.isEmpty || create.requestID == key else {
                 throw GatewayError.invalidArgument("requestId: differs from the Idempotency-Key header; send one of them")
             }
@@ -74,11 +69,6 @@ struct OrdersController<Context: RequestContext> {
         }
         let order = try await gateway.orders.cancelOrder(CancelOrderRequest(id: path.id), options: gateway.callOptions(for: request))
         return .json(order.jsonText)
-    }
-
-    @Sendable func refuseOnOrder(request: Request, context: Context) async throws -> Response {
-        let path = try OrderPath(segment: context.parameters.require("id"))
-        throw GatewayError.methodNotAllowed(request.method, path: request.uri.path, allowed: path.verb == nil ? [.get] : [.post])
     }
 
     /// `GET /v1/orders/{id}/events` → WatchOrder as Server-Sent Events: one `data:` line with the

@@ -7,7 +7,6 @@ struct PageController<Context: RequestContext> {
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
         routes.get { _, _ in Self.asset(PageAssets.html, type: "text/html; charset=utf-8") }
-        routes.refuseOtherMethods(on: "", allowed: [.get])
         routes.get("assets/app.js") { _, _ in Self.asset(PageAssets.script, type: "text/javascript; charset=utf-8") }
         routes.get("assets/style.css") { _, _ in Self.asset(PageAssets.style, type: "text/css; charset=utf-8") }
         return routes

@@ -25,6 +25,7 @@ public func buildRouter(_ gateway: OrdersGateway) -> Router<BasicRequestContext>
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: CORSMiddleware(allowedOrigins: gateway.config.allowedOrigins))
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: MethodMiddleware())
     router.addRoutes(OrdersController(gateway: gateway).endpoints, atPath: "/v1/orders")
     router.addRoutes(LegacyOrdersController(gateway: gateway).endpoints, atPath: "/api/v1/order")
     router.addRoutes(MetaController(gateway: gateway).endpoints)

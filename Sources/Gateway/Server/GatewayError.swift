@@ -20,7 +20,7 @@ public struct GatewayError: Error, Sendable {
     }
 
     public static func methodNotAllowed(_ method: HTTPRequest.Method, path: String, allowed: [HTTPRequest.Method]) -> GatewayError {
-        let allow = allowed.map(\.rawValue).joined(separator: ", ")
+        let allow = RouteTable.allowHeader(allowed)
         return GatewayError(
             status: .methodNotAllowed, code: .unimplemented,
             message: "method \(method.rawValue) is not allowed on \(path); allowed: \(allow)",

@@ -26,6 +26,17 @@ extension Request {
         return try buffer.withUnsafeReadableBytes { try JSONValue(parsing: $0) }
     }
 
+    /// The `Idempotency-Key` header: 1–64 visible ASCII characters (a UUID fits), or nil.
+    var idempotencyKey: String? {
+        get throws {
+            guard let key = headers[.idempotencyKey] else { return nil }
+            guard (1...64).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+                throw GatewayError.invalidArgument("Idempotency-Key: 1 to 64 visible ASCII characters, e.g. a UUID")
+            }
+            return key
+        }
+    }
+
     /// The JSON reading options this request asked for.
     var protoJSONOptions: ProtoJSONOptions {
         let value = headers[.jsonIgnoreUnknownFields]?.lowercased()

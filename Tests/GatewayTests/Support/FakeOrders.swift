@@ -25,10 +25,17 @@ final class FakeOrders: OrdersService, Sendable {
         lastCreate.withLock { $0 = request }
         try Self.failIfAsked(request.customerID)
         guard !request.items.isEmpty else { throw RPCError.invalidArgument("items: at least one item is required") }
+        var total: Int64 = 0
+        for item in request.items {
+            let (line, lineOverflow) = Int64(item.quantity).multipliedReportingOverflow(by: item.unitPriceCents)
+            let (sum, sumOverflow) = total.addingReportingOverflow(line)
+            guard !lineOverflow, !sumOverflow else { throw RPCError.invalidArgument("items: the total is too large") }
+            total = sum
+        }
         let id = "ord-\(nextID.add(1, ordering: .relaxed).oldValue)"
         let order = Order(
             id: id, state: .created, customerID: request.customerID, items: request.items,
-            totalCents: request.items.reduce(0) { $0 + Int64($1.quantity) * $1.unitPriceCents },
+            totalCents: total,
             currency: request.currency, createdAt: 1_714_564_800_123, updatedAt: 1_714_564_800_123, requestID: request.requestID
         )
         orders.withLock { $0[id] = order }
