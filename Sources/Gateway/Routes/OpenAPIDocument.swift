@@ -619,7 +619,8 @@ enum OpenAPIDocument {
                 "minimum": 0,
                 "maximum": 999999999999999999
               }
-            ]
+            ],
+            "nullable": true
           }
         }
       },
@@ -659,17 +660,14 @@ enum OpenAPIDocument {
           },
           "paymentToken": {
             "type": "string",
-            "description": "tok_approve and tok_decline decide deterministically; other tokens are approved at random.",
-            "enum": [
-              "tok_approve",
-              "tok_decline",
-              "tok_random"
-            ]
+            "minLength": 1,
+            "description": "Handed to Payments: tok_approve always approves, tok_decline always declines, any other token is approved at random."
           },
           "requestId": {
             "type": "string",
             "maxLength": 64,
-            "description": "Idempotency key; the Idempotency-Key header sets it too."
+            "nullable": true,
+            "description": "Idempotency key; the Idempotency-Key header sets it too. null means unset, as for every proto3 JSON field."
           }
         }
       },
@@ -905,7 +903,8 @@ enum OpenAPIDocument {
           "customerId": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 64
+            "maxLength": 64,
+            "nullable": true
           },
           "currency": {
             "type": "string",
@@ -915,15 +914,14 @@ enum OpenAPIDocument {
               "GBP",
               "JPY",
               "CHF"
-            ]
+            ],
+            "nullable": true
           },
           "paymentToken": {
             "type": "string",
-            "enum": [
-              "tok_approve",
-              "tok_decline",
-              "tok_random"
-            ]
+            "minLength": 1,
+            "description": "Handed to Payments: tok_approve always approves, tok_decline always declines, any other token is approved at random.",
+            "nullable": true
           }
         }
       },
