@@ -9,7 +9,7 @@ APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler 
 	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server \
 	chromium chromium-driver curl wrk
 
-.PHONY: all deps build release test swift-test python-test protos check-protos fuzz run bench clean
+.PHONY: all deps build release test swift-test python-test protos check-protos bench-gateway asan fuzz run bench clean
 
 all: build
 
@@ -49,5 +49,21 @@ check-protos: protos
 	@git diff --exit-code --stat -- Sources Tests || { echo "generated code is stale: run make protos"; exit 1; }
 	@test -z "$$(git status --porcelain -- Sources Tests)" || { git status --porcelain -- Sources Tests; echo "make protos created untracked files"; exit 1; }
 
+## asan: decode malformed, random and mutated input as every message type under AddressSanitizer.
+asan:
+	$(SWIFT) build --sanitize=address --scratch-path .build-asan --product contracts-decode-loop
+	SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=1 .build-asan/debug/contracts-decode-loop 3000
+
+## fuzz: every Fuzz/<Name> target with libFuzzer + ASan for FUZZ_SECONDS each (scripts/fuzz.sh).
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-fuzz
+
+## bench-gateway: wrk through the REST gateway next to h2load straight to Orders, same run;
+## the gateway's req/s as a ratio to direct RPC, and its p99 at half its maximum rate.
+## Options: BENCH_GATEWAY_ARGS="--seconds 10 --inflight 32 --no-build". Results: bench/results/.
+bench-gateway:
+	$(PYTHON) bench/gateway/run.py $(BENCH_GATEWAY_ARGS)

@@ -20,7 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         // The REST gateway's HTTP/1.1 server. Without swift-configuration support: the gateway
-        // takes its settings from `Gateway.Config`.
+        // takes its settings from `OrdersGateway.Config`.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: ["FullFoundation"]),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
@@ -70,7 +70,18 @@ let package = Package(
 
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "RPC"]),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
+
+        // Test-only: encodes and decodes sample messages for the cross-language tests
+        // (Tests/python/contracts), and a decode loop over hostile input for `make asan`.
+        .executableTarget(name: "contracts-probe", dependencies: ["Contracts", "InteropContracts", "RPC"],
+                          path: "Tests/ContractsProbe"),
+        .executableTarget(name: "contracts-decode-loop", dependencies: ["Contracts", "InteropContracts", "RPC"],
+                          path: "Tests/ContractsDecodeLoop"),
+
+        // Fuzz targets (`make fuzz`): `Fuzz<Name>` at Fuzz/<Name>/main.swift, seed corpus in
+        // Fuzz/Corpus/<Name>/. A plain build replays the files given as arguments.
+        .executableTarget(name: "FuzzDecode", dependencies: ["Contracts", "InteropContracts", "RPC"], path: "Fuzz/Decode"),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "Contracts", "RPC",
             .product(name: "Hummingbird", package: "hummingbird"),
