@@ -95,7 +95,7 @@ let package = Package(
         // Fuzz/Corpus/<Name>/. A plain build replays the files given as arguments.
         .executableTarget(name: "FuzzDecode", dependencies: ["Contracts", "InteropContracts", "RPC"], path: "Fuzz/Decode"),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "Contracts", "RPC",
+            "Gateway", "Contracts", "RPC", "RPCHTTP2",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ] + nio),

@@ -75,3 +75,28 @@ struct EventStreamTests {
         }
     }
 }
+
+@Suite("SSE: a client that goes away")
+struct EventStreamDisconnectTests {
+    @Test("closing the connection mid-stream cancels the WatchOrder call")
+    func disconnectCancelsWatch() async throws {
+        let fixture = GatewayFixture()
+        fixture.orders.watchPause.withLock { $0 = .seconds(60) }
+        try await fixture.withLiveServer { client in
+            let created = try Order(json: try await client.send(.post, "/v1/orders", json: createBody).json())
+            let connection = try await RawConnection.connect(port: try #require(client.port))
+            await connection.send("GET /v1/orders/\(created.id)/events HTTP/1.1\r\nHost: t\r\n\r\n")
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !connection.text.contains("data: "), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(connection.text.hasPrefix("HTTP/1.1 200"))
+            #expect(fixture.orders.cancelledWatches.load(ordering: .relaxed) == 0)
+            await connection.close()
+            while fixture.orders.cancelledWatches.load(ordering: .relaxed) == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(fixture.orders.cancelledWatches.load(ordering: .relaxed) == 1)
+        }
+    }
+}

@@ -84,6 +84,8 @@ struct OrdersController<Context: RequestContext> {
             .contentType: "text/event-stream",
             .cacheControl: "no-cache",
             HTTPField.Name("X-Accel-Buffering")!: "no",
+            // Hummingbird closes the connection once an SSE response ends; say so up front.
+            .connection: "close",
         ]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             defer { stream.cancel() }

@@ -18,6 +18,8 @@ final class FakeOrders: OrdersService, Sendable {
     let lastCreate = Mutex<CreateOrderRequest?>(nil)
     /// WatchOrder waits this long before each change (for heartbeat tests).
     let watchPause = Mutex<Duration?>(nil)
+    /// WatchOrder calls that ended because they were cancelled (the client went away).
+    let cancelledWatches = Atomic<Int>(0)
     /// GetOrder waits this long first (for deadline tests).
     let delay = Mutex<Duration?>(nil)
 
@@ -75,7 +77,14 @@ final class FakeOrders: OrdersService, Sendable {
         try await responses.write(order)
         let token = tokens.withLock { $0[order.id] } ?? ""
         while order.state == .created || order.state == .confirmed {
-            if let pause = watchPause.withLock({ $0 }) { try await Task.sleep(for: pause) }
+            if let pause = watchPause.withLock({ $0 }) {
+                do {
+                    try await Task.sleep(for: pause)
+                } catch {
+                    cancelledWatches.add(1, ordering: .relaxed)
+                    throw error
+                }
+            }
             if order.state == .created, token == "tok_decline" {
                 order.state = .cancelled
                 order.cancelReason = .paymentDeclined
