@@ -92,7 +92,7 @@ let pageHTML = #"""
         <label>Price (cents)</label>
         <input name="price" type="number" min="0" step="1" value="1000" required>
       </div>
-      <button type="button" class="remove-item link" aria-label="Remove this item">Remove</button>
+      <button type="button" class="remove-item" aria-label="Remove this item" title="Remove this item">✕</button>
     </div>
   </template>
 </body>

@@ -244,6 +244,7 @@ function addItemRow(sku = "", quantity = 1, price = 1000) {
     input.id = `item-${index}-${input.name}`;
     input.previousElementSibling.htmlFor = input.id;
   }
+  row.querySelector(".remove-item").setAttribute("aria-label", `Remove item ${index}`);
   row.querySelector("[name=sku]").value = sku;
   row.querySelector("[name=quantity]").value = quantity;
   row.querySelector("[name=price]").value = price;

@@ -14,7 +14,7 @@ body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "
 .top h1 { margin: 0; font-size: 1.6rem; letter-spacing: .02em; }
 .tagline { margin: .25rem 0 0; color: #d9e1f2; }
 main { max-width: 1200px; margin: 1.5rem auto; padding: 0 1rem; }
-.columns { display: grid; grid-template-columns: minmax(320px, 5fr) 7fr; gap: 1.5rem; align-items: start; }
+.columns { display: grid; grid-template-columns: minmax(360px, 1fr) minmax(0, 1.15fr); gap: 1.5rem; align-items: start; }
 @media (max-width: 900px) { .columns { grid-template-columns: 1fr; } }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 1.25rem 1.5rem; box-shadow: 0 1px 2px rgba(0,0,0,.04); }
 .card h2 { margin: 0 0 1rem; font-size: 1.2rem; }
@@ -26,10 +26,10 @@ input, select { font: inherit; color: var(--text); background: #fff; border: 1px
 input:focus, select:focus, button:focus, a:focus { outline: 3px solid var(--focus); outline-offset: 1px; }
 fieldset.items { border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem .5rem; margin: 0 0 .75rem; }
 legend { font-weight: 600; padding: 0 .35rem; }
-.item-row { display: grid; grid-template-columns: minmax(0, 1fr) 5.5rem 7rem auto; gap: .6rem; align-items: end; border-bottom: 1px dashed var(--line); margin-bottom: .5rem; }
+.item-row { display: grid; grid-template-columns: minmax(0, 1fr) 4.75rem 6.5rem 2.25rem; gap: .6rem; align-items: end; border-bottom: 1px dashed var(--line); margin-bottom: .5rem; }
 .item-row:last-child { border-bottom: 0; }
 .item-row input { width: 100%; }
-@media (max-width: 480px) { .item-row { grid-template-columns: 1fr 1fr; } .item-row .grow { grid-column: 1 / -1; } }
+@media (max-width: 480px) { .item-row { grid-template-columns: 1fr 1fr 2.25rem; } .item-row .grow { grid-column: 1 / -1; } }
 .row { display: flex; gap: 1rem; flex-wrap: wrap; }
 .row .field { flex: 1 1 10rem; }
 .help { color: var(--muted); font-size: .875rem; margin: 0 0 1rem; }
@@ -38,8 +38,8 @@ button:hover { background: var(--accent-dark); }
 button:disabled { opacity: .6; cursor: progress; }
 button.secondary { background: #fff; color: var(--accent-dark); }
 button.secondary:hover { background: #eef2fc; }
-button.link { background: none; border: 0; color: #a11d1d; text-decoration: underline; padding: .4rem .2rem; margin-bottom: .75rem; }
-button.link:hover { background: none; color: #6e1111; }
+button.remove-item { background: none; border: 1px solid transparent; color: #a11d1d; font-size: 1.1rem; line-height: 1; padding: .45rem .55rem; margin-bottom: .75rem; }
+button.remove-item:hover { background: #fbe3e3; border-color: #d98a8a; }
 [hidden] { display: none !important; }
 button.danger { background: #fff; border-color: #a11d1d; color: #a11d1d; padding: .3rem .8rem; }
 button.danger:hover { background: #fbe3e3; }
