@@ -116,8 +116,8 @@ def main() -> int:
     orders_pb2 = stubs.load("orderhub.v1.orders_pb2")
     work = pathlib.Path(tempfile.mkdtemp(prefix="orderhub-bench-gateway-"))
     orders_port, payments_port, gateway_port = processes.free_port(), processes.free_port(), processes.free_port()
-    serve = [binary, "serve", "--data-dir", work / "data", "--orders-port", orders_port,
-             "--payments-port", payments_port, "--gateway-port", gateway_port]
+    serve = [binary, "serve", "--data-dir", work / "data", "--orders-listen", f"127.0.0.1:{orders_port}",
+             "--payments-listen", f"127.0.0.1:{payments_port}", "--gateway-listen", f"127.0.0.1:{gateway_port}"]
     results = {"when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                "machine": {"cpus": os.cpu_count(), "load_before": os.getloadavg(), "kernel": platform.release()},
                "seconds": args.seconds, "inflight": args.inflight}

@@ -46,28 +46,29 @@ def _decode(response):
     return text
 
 
-def serve(tmp_path, delivery_delay: str = "5s"):
+def serve(tmp_path, delivery_delay: float = 5):
     """Starts `orderhub serve` with every port free and its data in tmp_path."""
     orders, payments, gateway = processes.free_port(), processes.free_port(), processes.free_port()
     args = [
         processes.bin_path("orderhub"), "serve",
         "--data-dir", tmp_path / "data",
-        "--orders-port", orders, "--payments-port", payments, "--gateway-port", gateway,
-        "--delivery-delay", delivery_delay,
+        "--orders-listen", f"127.0.0.1:{orders}", "--payments-listen", f"127.0.0.1:{payments}",
+        "--gateway-listen", f"127.0.0.1:{gateway}",
+        "--delivery-delay", str(delivery_delay),
     ]
     return gateway, processes.running(args, gateway, log_path=tmp_path / "orderhub.log")
 
 
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory, request):
-    """The gateway in front of real services. A module may set DELIVERY_DELAY (default 5s)."""
+    """The gateway in front of real services. A module may set DELIVERY_DELAY (seconds, default 5)."""
     if os.environ.get("ORDERHUB_GATEWAY_URL"):
         yield Gateway(os.environ["ORDERHUB_GATEWAY_URL"])
         return
     help_text = subprocess.run([processes.bin_path("orderhub"), "serve", "--help"], capture_output=True, text=True).stdout
-    if "--gateway-port" not in help_text:
+    if "--gateway-listen" not in help_text:
         pytest.skip("this build's `orderhub serve` has no gateway yet (it arrives with the services)")
     tmp_path = tmp_path_factory.mktemp("orderhub")
-    port, context = serve(tmp_path, getattr(request.module, "DELIVERY_DELAY", "5s"))
+    port, context = serve(tmp_path, getattr(request.module, "DELIVERY_DELAY", 5))
     with context:
         yield Gateway(f"http://127.0.0.1:{port}")

@@ -17,7 +17,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from .conftest import OUTPUT
 
 # Long enough to click Cancel while the order is confirmed.
-DELIVERY_DELAY = "8s"
+DELIVERY_DELAY = 8
 
 
 @pytest.fixture(scope="module")
