@@ -2,7 +2,7 @@
 ///
 /// Numbers keep their source text, so an int64 such as `9007199254740993` reaches its field
 /// exactly instead of passing through a `Double`.
-public enum JSONValue: Sendable, Hashable {
+enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     /// The number as written, e.g. `-12`, `3.5e2`.
@@ -12,7 +12,7 @@ public enum JSONValue: Sendable, Hashable {
     case object([String: JSONValue])
 
     /// Parses a complete JSON text (RFC 8259). Throws `JSONParseError` naming the byte offset.
-    public init(parsing bytes: some Collection<UInt8>) throws {
+init(parsing bytes: some Collection<UInt8>) throws {
         var parser = JSONParser(Array(bytes))
         self = try parser.parseDocument()
     }

@@ -7,14 +7,14 @@
 /// }
 /// json.text  // {"id":"42"}
 /// ```
-public struct JSONWriter: Sendable {
+struct JSONWriter: Sendable {
     /// The JSON written so far.
-    public private(set) var text = ""
+    private(set) var text = ""
     private var needsComma = false
 
-    public init() {}
+init() {}
 
-    public mutating func object(_ body: (inout JSONWriter) -> Void) {
+mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
         text.append("{")
         needsComma = false
@@ -23,7 +23,7 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
-    public mutating func array(_ body: (inout JSONWriter) -> Void) {
+mutating func array(_ body: (inout JSONWriter) -> Void) {
         separate()
         text.append("[")
         needsComma = false
@@ -33,7 +33,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes `"key":` then the value that `value` writes.
-    public mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
+mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
         separate()
         appendQuoted(key)
         text.append(":")
@@ -41,32 +41,32 @@ public struct JSONWriter: Sendable {
         value(&self)
     }
 
-    public mutating func string(_ value: String) {
+mutating func string(_ value: String) {
         separate()
         appendQuoted(value)
         needsComma = true
     }
 
-    public mutating func integer(_ value: some BinaryInteger) {
+mutating func integer(_ value: some BinaryInteger) {
         separate()
         text.append(String(value))
         needsComma = true
     }
 
-    public mutating func bool(_ value: Bool) {
+mutating func bool(_ value: Bool) {
         separate()
         text.append(value ? "true" : "false")
         needsComma = true
     }
 
-    public mutating func null() {
+mutating func null() {
         separate()
         text.append("null")
         needsComma = true
     }
 
     /// Inserts already-encoded JSON as one value.
-    public mutating func raw(_ json: String) {
+mutating func raw(_ json: String) {
         separate()
         text.append(json)
         needsComma = true

@@ -1,13 +1,13 @@
 /// How strictly a JSON body is read into a message.
-public struct ProtoJSONOptions: Sendable, Hashable {
+struct ProtoJSONOptions: Sendable, Hashable {
     /// Skip fields the message does not have instead of refusing the request. Off by default,
     /// as in the proto3 JSON mapping; a client opts in with the `Json-Ignore-Unknown-Fields: true`
     /// request header.
-    public var ignoreUnknownFields: Bool
+var ignoreUnknownFields: Bool
 
-    public init(ignoreUnknownFields: Bool = false) {
+init(ignoreUnknownFields: Bool = false) {
         self.ignoreUnknownFields = ignoreUnknownFields
     }
 
-    public static var strict: ProtoJSONOptions { ProtoJSONOptions() }
+static var strict: ProtoJSONOptions { ProtoJSONOptions() }
 }

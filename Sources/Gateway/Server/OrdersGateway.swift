@@ -36,6 +36,7 @@ public struct OrdersGateway: Sendable {
         /// `orderItems` (strings).
         public var legacy: LegacyDefaults
 
+        /// Every setting spelled out; start from `defaults` and change what differs.
         public init(
             host: String, port: Int, rpcTimeout: Duration, maxBodyBytes: Int, headerReadTimeout: Duration,
             heartbeatInterval: Duration, allowedOrigins: [String], healthService: String, legacy: LegacyDefaults
@@ -64,25 +65,34 @@ public struct OrdersGateway: Sendable {
     /// What an order created through the original exercise's route gets for the fields its
     /// body cannot carry. The seed hard-coded its user id to 12345.
     public struct LegacyDefaults: Sendable {
+        /// The seed's orders had no customer: its user id was hard-coded to 12345.
         public var customerID: String
+        /// The seed had no prices or currency; line items get price 0 in this currency.
         public var currency: String
+        /// The seed's payment was a mock; `tok_random` lets Payments approve at random.
         public var paymentToken: String
 
+        /// Every default spelled out.
         public init(customerID: String, currency: String, paymentToken: String) {
             self.customerID = customerID
             self.currency = currency
             self.paymentToken = paymentToken
         }
 
+        /// Customer 12345, USD, `tok_random`.
         public static var defaults: LegacyDefaults {
             LegacyDefaults(customerID: "12345", currency: "USD", paymentToken: "tok_random")
         }
     }
 
+    /// The gateway's settings.
     public var config: Config
+    /// The Orders service every REST call becomes an RPC on.
     public let orders: OrdersClient
+    /// `grpc.health.v1.Health` on the Orders server, for `/healthz`.
     public let health: HealthClient
 
+    /// A gateway on ready-made clients.
     public init(config: Config = .defaults, orders: OrdersClient, health: HealthClient) {
         self.config = config
         self.orders = orders
