@@ -11,7 +11,8 @@ GetOrder). Then each gateway call is run at half its measured maximum rate, pace
 `delay()` per connection (wrk2 is not in Debian), and its p99 is reported (target < 5 ms).
 wrk measures latency from each request's send, so pacing hides no queueing at half load.
 
-Options: --seconds S (per measurement, default 10), --inflight N (default 32), --no-build.
+Options: --seconds S (per measurement, default 10), --inflight N (default 32), --no-build,
+--binary PATH (measure another orderhub build).
 Results: bench/results/gateway-<UTC time>.md and .json.
 """
 import argparse
@@ -104,14 +105,18 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--inflight", type=int, default=32)
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--binary", help="an orderhub binary to measure instead of the release build")
     args = parser.parse_args()
     for tool in ("wrk", "h2load"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing: run `make deps`")
-    if not args.no_build:
-        subprocess.run(["swift", "build", "-c", "release", "--product", "orderhub"], cwd=ROOT, check=True)
-    os.environ["ORDERHUB_BUILD_CONFIG"] = "release"
-    binary = processes.bin_path("orderhub")
+    if args.binary:
+        binary = pathlib.Path(args.binary)
+    else:
+        if not args.no_build:
+            subprocess.run(["swift", "build", "-c", "release", "--product", "orderhub"], cwd=ROOT, check=True)
+        os.environ["ORDERHUB_BUILD_CONFIG"] = "release"
+        binary = processes.bin_path("orderhub")
 
     orders_pb2 = stubs.load("orderhub.v1.orders_pb2")
     work = pathlib.Path(tempfile.mkdtemp(prefix="orderhub-bench-gateway-"))

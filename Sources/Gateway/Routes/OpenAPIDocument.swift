@@ -122,12 +122,11 @@ enum OpenAPIDocument {
           {
             "name": "pageSize",
             "in": "query",
-            "description": "1–100; 0 or absent means 20.",
+            "description": "Orders per page: 0 or absent means 20, more than 100 means 100.",
             "schema": {
               "type": "integer",
               "format": "int32",
-              "minimum": 0,
-              "maximum": 100
+              "minimum": 0
             }
           },
           {
@@ -649,14 +648,8 @@ enum OpenAPIDocument {
           },
           "currency": {
             "type": "string",
-            "description": "ISO-4217 code.",
-            "enum": [
-              "EUR",
-              "USD",
-              "GBP",
-              "JPY",
-              "CHF"
-            ]
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO-4217 code, three upper-case letters."
           },
           "paymentToken": {
             "type": "string",
@@ -902,26 +895,20 @@ enum OpenAPIDocument {
           },
           "customerId": {
             "type": "string",
-            "minLength": 1,
             "maxLength": 64,
-            "nullable": true
+            "nullable": true,
+            "description": "Empty or absent: the configured default (12345, as the seed hard-coded)."
           },
           "currency": {
             "type": "string",
-            "enum": [
-              "EUR",
-              "USD",
-              "GBP",
-              "JPY",
-              "CHF"
-            ],
-            "nullable": true
+            "pattern": "^([A-Z]{3})?$",
+            "nullable": true,
+            "description": "Empty or absent: the configured default (USD)."
           },
           "paymentToken": {
             "type": "string",
-            "minLength": 1,
-            "description": "Handed to Payments: tok_approve always approves, tok_decline always declines, any other token is approved at random.",
-            "nullable": true
+            "nullable": true,
+            "description": "Empty or absent: the configured default (tok_random). tok_approve and tok_decline decide deterministically."
           }
         }
       },
