@@ -78,6 +78,13 @@ mutating func raw(_ json: String) {
 
     private mutating func appendQuoted(_ value: String) {
         text.append("\"")
+        // Most strings (ids, names, codes) need no escaping: append them whole. 0xE2 leads
+        // U+2028 and U+2029, so a string with it takes the careful path.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+            text.append(value)
+            text.append("\"")
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": text.append("\\\"")
