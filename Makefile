@@ -6,9 +6,10 @@ TOOLS_VENV := .venv-tools
 
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
-	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server
+	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server \
+	chromium chromium-driver curl wrk
 
-.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-orders clean
+.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-orders bench-gateway clean
 
 all: build
 
@@ -73,3 +74,9 @@ bench-orders: deps
 
 clean:
 	rm -rf .build .build-asan .build-fuzz
+
+## bench-gateway: wrk through the REST gateway next to h2load straight to Orders, same run;
+## the gateway's req/s as a ratio to direct RPC, and its p99 at half its maximum rate.
+## Options: BENCH_GATEWAY_ARGS="--seconds 10 --inflight 32 --no-build". Results: bench/results/.
+bench-gateway:
+	$(PYTHON) bench/gateway/run.py $(BENCH_GATEWAY_ARGS)
