@@ -7,7 +7,7 @@ PYTHON ?= python3
 APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
 	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server
 
-.PHONY: all deps build release test swift-test python-test protos check-protos fuzz run bench clean
+.PHONY: all deps build release test swift-test python-test protos check-protos fuzz run bench bench-rpc clean
 
 all: build
 
@@ -43,6 +43,15 @@ protos:
 check-protos: protos
 	@git diff --exit-code --stat -- Sources Tests || { echo "generated code is stale: run make protos"; exit 1; }
 	@test -z "$$(git status --porcelain -- Sources Tests)" || { git status --porcelain -- Sources Tests; echo "make protos created untracked files"; exit 1; }
+
+## bench: every benchmark (bench-* targets); results under bench/results/.
+bench: bench-rpc
+
+## bench-rpc: h2load against our health server, C++ gRPC, Python grpcio and nghttpd (~8 min),
+## then a 2 M-call memory soak of ours. Options: BENCH_ARGS="--rounds 1 --no-soak …" (see bench/README.md).
+bench-rpc:
+	bench/rpc/prepare.sh
+	$(PYTHON) bench/rpc/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build
