@@ -3,6 +3,8 @@
 Our server's command line lives here (OURS); environment variables override it without an edit:
   OURS_PRODUCT   the SwiftPM product to build with `swift build -c release --product …`
   OURS_CMD       its command line; `{port}` is replaced by the port to listen on (127.0.0.1)
+  OURS_VARIANTS  extra runs of the same binary with more arguments, `key=ARGS;key=ARGS`
+                 (empty: none); the targets are judged on plain `ours`
 """
 import dataclasses
 import os
@@ -34,9 +36,20 @@ class Shape:
 
 @dataclasses.dataclass(frozen=True)
 class Ours:
-    """How to build and start our server."""
+    """How to build and start our server, and the variants (key, extra arguments) also measured."""
     product: str
     command: str
+    variants: tuple
+
+
+def _variants(text: str) -> tuple:
+    pairs = (item.split("=", 1) for item in text.split(";") if item.strip())
+    return tuple((key.strip(), args.strip()) for key, args in pairs)
+
+
+# Where handlers run in bench-health-server: the default is the connection's event loop (no
+# hop); the variants answer the issue's question of which executor wins.
+DEFAULT_VARIANTS = "ours-global=--executor global;ours-nio-global=--executor nioGlobal"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,6 +82,7 @@ class Config:
             ours=Ours(
                 product=os.environ.get("OURS_PRODUCT", "bench-health-server"),
                 command=os.environ.get("OURS_CMD", ".build/release/bench-health-server --port {port}"),
+                variants=_variants(os.environ.get("OURS_VARIANTS", DEFAULT_VARIANTS)),
             ),
         )
 

@@ -16,9 +16,21 @@ def _declared(product: str) -> bool:
     return re.search(r'(executable|executableTarget)\(\s*name:\s*"' + re.escape(product) + '"', manifest) is not None
 
 
-def prepare(ours: Ours, build: bool = True) -> Server:
-    """Builds our server (release) and returns it, or returns it marked missing with the reason."""
-    argv = lambda port: shlex.split(ours.command.format(port=port))
+def prepare(ours: Ours, build: bool = True) -> list:
+    """Builds our server (release); returns it and its variants, marked missing with the reason
+    when they cannot run."""
+    server = _prepare(ours, build)
+    variants = [Server(key, f"{TITLE} {args}", _argv(ours.command, args), grpc=True, missing=server.missing)
+                for key, args in ours.variants]
+    return [server, *variants]
+
+
+def _argv(command: str, extra: str = ""):
+    return lambda port: shlex.split(command.format(port=port)) + shlex.split(extra)
+
+
+def _prepare(ours: Ours, build: bool) -> Server:
+    argv = _argv(ours.command)
     server = Server("ours", TITLE, argv, grpc=True)
     if not _declared(ours.product):
         server.missing = f"no product `{ours.product}` in Package.swift yet (set OURS_PRODUCT / OURS_CMD)"

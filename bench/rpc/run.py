@@ -2,7 +2,8 @@
 
 Options (pass through make as BENCH_ARGS="…"):
   --rounds N --seconds S --warmup S   override the defaults in config.py
-  --only KEY[,KEY]                    servers to run: ours, cpp, python, nghttpd
+  --only KEY[,KEY]                    servers to run: ours (and its variants, see config.py),
+                                      cpp, python, nghttpd
   --no-soak                           skip the memory soak
   --soak-only                         run only the soak
   --soak-server KEY                   soak another server instead of ours (to compare)
@@ -53,7 +54,7 @@ def main() -> int:
     args = parse_args()
     config = configure(args)
     OUT.mkdir(parents=True, exist_ok=True)
-    servers = [ours.prepare(config.ours, build=not args.no_build), peers.cpp(), peers.python(), peers.nghttpd()]
+    servers = [*ours.prepare(config.ours, build=not args.no_build), peers.cpp(), peers.python(), peers.nghttpd()]
     if args.only:
         keep = set(args.only.split(","))
         servers = [s for s in servers if s.key in keep]
