@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 PYTHON ?= python3
+TOOLS_VENV := .venv-tools
 
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
 	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server
 
-.PHONY: all deps build release test swift-test python-test protos check-protos fuzz run bench bench-rpc clean
+.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-rpc clean
 
 all: build
 
@@ -19,6 +20,9 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 	@PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip install -q --disable-pip-version-check -r Tests/python/requirements.txt
+	@# checkov pins many packages of its own: it gets a virtualenv so it can't disturb the others.
+	@test -x $(TOOLS_VENV)/bin/checkov || { $(PYTHON) -m venv $(TOOLS_VENV) && \
+		$(TOOLS_VENV)/bin/pip install -q --disable-pip-version-check checkov; }
 
 build:
 	$(SWIFT) build
@@ -53,5 +57,15 @@ bench-rpc:
 	bench/rpc/prepare.sh
 	$(PYTHON) bench/rpc/run.py $(BENCH_ARGS)
 
+## asan: decode malformed, random and mutated input as every message type under AddressSanitizer.
+asan:
+	$(SWIFT) build --sanitize=address --scratch-path .build-asan --product contracts-decode-loop
+	SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=1 .build-asan/debug/contracts-decode-loop 3000
+
+## fuzz: every Fuzz/<Name> target with libFuzzer + ASan for FUZZ_SECONDS each (scripts/fuzz.sh).
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-fuzz

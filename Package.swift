@@ -54,7 +54,18 @@ let package = Package(
 
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "RPC"]),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
+
+        // Test-only: encodes and decodes sample messages for the cross-language tests
+        // (Tests/python/contracts), and a decode loop over hostile input for `make asan`.
+        .executableTarget(name: "contracts-probe", dependencies: ["Contracts", "InteropContracts", "RPC"],
+                          path: "Tests/ContractsProbe"),
+        .executableTarget(name: "contracts-decode-loop", dependencies: ["Contracts", "InteropContracts", "RPC"],
+                          path: "Tests/ContractsDecodeLoop"),
+
+        // Fuzz targets (`make fuzz`): `Fuzz<Name>` at Fuzz/<Name>/main.swift, seed corpus in
+        // Fuzz/Corpus/<Name>/. A plain build replays the files given as arguments.
+        .executableTarget(name: "FuzzDecode", dependencies: ["Contracts", "InteropContracts", "RPC"], path: "Fuzz/Decode"),
     ],
     swiftLanguageModes: [.v6]
 )

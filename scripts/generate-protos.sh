@@ -34,6 +34,10 @@ INTEROP_PROTOS=$(cd Tests/Interop/Protos && find . -name '*.proto' | sed 's|^\./
 place_c "$tmp/interop" Tests/Interop/CInteropContracts
 
 # Swift: build the plugin, then run it. google/api files only carry annotations: skipped.
+# SwiftPM refuses a target without sources, so a first run seeds empty Generated folders.
+for dir in Sources/Contracts/Generated Tests/Interop/InteropContracts/Generated; do
+    if [ -z "$(ls -A "$dir" 2>/dev/null)" ]; then mkdir -p "$dir"; : > "$dir/Bootstrap.swift"; fi
+done
 swift build -c release --product protoc-gen-orderhub >/dev/null
 PLUGIN=$(swift build -c release --show-bin-path)/protoc-gen-orderhub
 SWIFT_PROTOS=$(echo "$CONTRACT_PROTOS" | grep -v '^google/')

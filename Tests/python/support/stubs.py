@@ -36,9 +36,9 @@ def generate(kind: str = "contracts") -> pathlib.Path:
             f"--python_out={out}", f"--grpc_python_out={out}", *protos]
     if protoc.main(args) != 0:
         raise RuntimeError(f"protoc failed for {kind}: {' '.join(args)}")
-    # Make every generated directory a package so `import orderhub.v1.orders_pb2` works.
-    for directory in [out, *[p for p in out.rglob("*") if p.is_dir()]]:
-        (directory / "__init__.py").touch()
+    # No __init__.py: the generated directories are namespace packages, so `google/api` joins
+    # protobuf's `google` namespace instead of hiding it. (`grpc/...` stubs cannot be imported by
+    # package name next to grpcio's regular `grpc` package; load those by path.)
     sys.path.insert(0, str(out))
     importlib.invalidate_caches()
     _generated[kind] = out

@@ -1,0 +1,27 @@
+/// The plugin's parameter (`--orderhub_opt`): comma-separated `key=value` pairs.
+struct Options: Equatable {
+    /// The C module holding protoc-c's output for these files, `internal import`ed by the
+    /// bridging code (`CContracts`, `CInteropContracts`).
+    var cModule: String
+
+    init(parameter: String) throws {
+        var cModule: String?
+        for pair in parameter.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace() }
+            switch (parts.first, parts.count) {
+            case ("CModule", 2): cModule = parts[1]
+            default: throw GeneratorError("unknown option `\(pair)`; the plugin takes CModule=<name>")
+            }
+        }
+        guard let cModule, !cModule.isEmpty else {
+            throw GeneratorError("missing option CModule=<name>: the C module with protoc-c's output for these files")
+        }
+        self.cModule = cModule
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingWhitespace() -> String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+}

@@ -1,0 +1,187 @@
+extension SupportSource {
+    /// `ProtobufCUnpacker.swift`, emitted once into every module (see `SupportEmitter`).
+    static let unpacker = #"""
+internal import CProtobufC
+import RPC
+
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Musl)
+internal import Musl
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
+/// Unpacks one message with protobuf-c under a memory budget, then copies it out into Swift
+/// values while the unpacked tree is still alive.
+///
+/// protobuf-c allocates the whole tree through this unpacker's `ProtobufCAllocator`. Once the
+/// live bytes would pass the budget, an allocation fails and protobuf-c abandons the unpack
+/// cleanly (it frees what it had and returns NULL), so a hostile input cannot make it balloon:
+/// some encodings cost protobuf-c over 40 bytes of memory per input byte. The budget is 16× the
+/// input, at most 16 MiB. It is at least 1 MiB: a small message made of many tiny sub-messages
+/// legitimately costs more than 16× its size (each one is a whole C struct), and 1 MiB per
+/// decode is harmless.
+///
+/// Invariant: every block protobuf-c holds during an unpack was allocated here and is recorded
+/// with its size until protobuf-c frees it; `unpack` frees the tree exactly once, after the copy,
+/// and the unpacker is used by that one call on one thread. Blocks left over (none, unless
+/// protobuf-c leaked) are freed when the unpacker goes away.
+final class ProtobufCUnpacker {
+    /// The most bytes one unpack may hold, for an input of `inputSize` bytes.
+    static func budget(forInputSize inputSize: Int) -> Int {
+        let (scaled, overflow) = inputSize.multipliedReportingOverflow(by: 16)
+        return min(overflow ? Int.max : max(scaled, 1 << 20), 16 << 20)
+    }
+
+    private let budget: Int
+    private var liveBytes = 0
+    private var blocks: [UnsafeMutableRawPointer: Int] = [:]
+
+    private init(budget: Int) {
+        self.budget = budget
+    }
+
+    deinit {
+        for block in blocks.keys { block.deallocate() }
+    }
+
+    /// Decodes `bytes` as the protoc-c message that `initializer` initializes, and copies it
+    /// out with `copy`. Malformed input, input over the memory budget and strings that are not
+    /// UTF-8 all throw `MessageDecodingError`.
+    static func unpack<CMessage, Message>(
+        _ bytes: [UInt8],
+        messageName: String,
+        initializer: (UnsafeMutablePointer<CMessage>?) -> Void,
+        copy: (CMessage, ProtobufCUnpacker) throws -> Message
+    ) throws -> Message {
+        // An initialized message names its descriptor: protoc-c writes pack and unpack
+        // functions only for top-level messages, and this works for nested ones too.
+        let descriptor = withUnsafeTemporaryAllocation(of: CMessage.self, capacity: 1) { message in
+            initializer(message.baseAddress)
+            return UnsafeRawPointer(message.baseAddress.unsafelyUnwrapped).load(as: ProtobufCMessage.self).descriptor
+        }
+        let unpacker = ProtobufCUnpacker(budget: budget(forInputSize: bytes.count))
+        return try unpacker.withAllocator { allocator in
+            let unpacked = bytes.withUnsafeBufferPointer {
+                protobuf_c_message_unpack(descriptor, allocator, $0.count, $0.baseAddress)
+            }
+            guard let unpacked else { throw MessageDecodingError(messageName: messageName) }
+            defer { protobuf_c_message_free_unpacked(unpacked, allocator) }
+            do {
+                return try copy(UnsafeRawPointer(unpacked).load(as: CMessage.self), unpacker)
+            } catch {
+                throw MessageDecodingError(messageName: messageName)
+            }
+        }
+    }
+
+    // MARK: Copying out
+
+    /// A string field. protobuf-c allocates `length + 1` bytes for each string it unpacks and
+    /// copies the wire bytes in, U+0000 included; the recorded block size gives that length
+    /// where `strlen` would stop early. A string it did not allocate (the shared empty default
+    /// of an absent field) is measured with `strlen`.
+    func string(_ pointer: UnsafePointer<CChar>?) throws -> String {
+        guard let pointer else { return "" }
+        var count = strlen(pointer)
+        if let size = blocks[UnsafeMutableRawPointer(mutating: pointer)], size > count, pointer[size - 1] == 0 {
+            count = size - 1
+        }
+        guard let text = String(validating: UnsafeRawBufferPointer(start: pointer, count: count), as: UTF8.self) else {
+            throw InvalidUTF8()
+        }
+        return text
+    }
+
+    /// A repeated string field.
+    func strings(_ pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, count: Int) throws -> [String] {
+        try array(pointer, count: count) { try string($0) }
+    }
+
+    /// A bytes field.
+    func bytes(_ data: ProtobufCBinaryData) -> [UInt8] {
+        guard let bytes = data.data, data.len > 0 else { return [] }
+        return Array(UnsafeBufferPointer(start: bytes, count: data.len))
+    }
+
+    /// A sub-message field: nil when absent.
+    func message<CMessage, Message>(
+        _ pointer: UnsafeMutablePointer<CMessage>?, _ copy: (CMessage) throws -> Message
+    ) rethrows -> Message? {
+        try pointer.map { try copy($0.pointee) }
+    }
+
+    /// A sub-message that must be present (the selected field of a oneof).
+    func requiredMessage<CMessage, Message>(
+        _ pointer: UnsafeMutablePointer<CMessage>?, _ copy: (CMessage) throws -> Message
+    ) throws -> Message {
+        guard let pointer else { throw MissingMessage() }
+        return try copy(pointer.pointee)
+    }
+
+    /// A repeated sub-message field.
+    func messages<CMessage, Message>(
+        _ pointer: UnsafeMutablePointer<UnsafeMutablePointer<CMessage>?>?, count: Int,
+        _ copy: (CMessage) throws -> Message
+    ) throws -> [Message] {
+        try array(pointer, count: count) { element in
+            guard let element else { throw MissingMessage() }
+            return try copy(element.pointee)
+        }
+    }
+
+    /// A repeated number field.
+    func array<Element>(_ pointer: UnsafeMutablePointer<Element>?, count: Int) -> [Element] {
+        guard let pointer, count > 0 else { return [] }
+        return Array(UnsafeBufferPointer(start: pointer, count: count))
+    }
+
+    /// A repeated field whose Swift elements are converted from the C ones.
+    func array<Element, Value>(
+        _ pointer: UnsafeMutablePointer<Element>?, count: Int, _ convert: (Element) throws -> Value
+    ) rethrows -> [Value] {
+        guard let pointer, count > 0 else { return [] }
+        return try UnsafeBufferPointer(start: pointer, count: count).map(convert)
+    }
+
+    // MARK: The allocator
+
+    private func withAllocator<Result>(_ body: (UnsafeMutablePointer<ProtobufCAllocator>) throws -> Result) rethrows -> Result {
+        var allocator = ProtobufCAllocator(
+            alloc: { context, size in
+                guard let context else { return nil }
+                return Unmanaged<ProtobufCUnpacker>.fromOpaque(context).takeUnretainedValue().allocate(size)
+            },
+            free: { context, pointer in
+                guard let context, let pointer else { return }
+                Unmanaged<ProtobufCUnpacker>.fromOpaque(context).takeUnretainedValue().release(pointer)
+            },
+            allocator_data: Unmanaged.passUnretained(self).toOpaque()
+        )
+        return try withExtendedLifetime(self) {
+            try withUnsafeMutablePointer(to: &allocator) { try body($0) }
+        }
+    }
+
+    private func allocate(_ size: Int) -> UnsafeMutableRawPointer? {
+        guard size <= budget - liveBytes else { return nil }
+        let block = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 16)
+        blocks[block] = size
+        liveBytes += size
+        return block
+    }
+
+    private func release(_ block: UnsafeMutableRawPointer) {
+        guard let size = blocks.removeValue(forKey: block) else {
+            preconditionFailure("protobuf-c freed a block this unpacker did not allocate")
+        }
+        liveBytes -= size
+        block.deallocate()
+    }
+
+    private struct InvalidUTF8: Error {}
+    private struct MissingMessage: Error {}
+}
+"""#
+}
