@@ -18,10 +18,13 @@ export SWIFT_BACKTRACE=enable=no
 names=$(find Fuzz -mindepth 2 -maxdepth 2 -name main.swift | awk -F/ '{ print $2 }' | sort)
 [ -n "$names" ] || { echo "fuzz: no targets under Fuzz/"; exit 1; }
 
+# --sanitize=fuzzer links libFuzzer but leaves Swift code without coverage counters (libFuzzer
+# then says "no interesting inputs ... Is the code instrumented for coverage?"): ask for them.
+coverage=(-Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table)
 for name in $names; do
-    swift build -c debug --scratch-path "$scratch" --product "Fuzz$name" --sanitize=fuzzer --sanitize=address
+    swift build -c debug --scratch-path "$scratch" --product "Fuzz$name" --sanitize=fuzzer --sanitize=address "${coverage[@]}"
 done
-bin=$(swift build -c debug --scratch-path "$scratch" --show-bin-path)
+bin=$(swift build -c debug --scratch-path "$scratch" --show-bin-path "${coverage[@]}")
 
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 failed=0

@@ -44,6 +44,11 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
         entries.append(Entry(key: key.lowercased(), value: value))
     }
 
+    /// Appends without lower-casing: for keys already known to be lower-case (HTTP/2 field names).
+    mutating func append(lowercasedKey key: String, _ value: Value) {
+        entries.append(Entry(key: key, value: value))
+    }
+
     /// Replaces every value of `key` with one text value.
     public mutating func replace(_ key: String, _ value: String) {
         removeAll(key)

@@ -1,0 +1,112 @@
+/// Splits the bytes of a gRPC request or response body into messages.
+///
+/// The length prefix is checked against `maxMessageSize` as soon as its 5 bytes are in, before
+/// any of the message is buffered, so a peer declaring 4 GiB costs nothing. Errors:
+/// - a message over the limit: RESOURCE_EXHAUSTED;
+/// - the compressed flag set: UNIMPLEMENTED (only `identity` is supported);
+/// - a flag other than 0 or 1: INTERNAL.
+///
+/// After an error every later `append` throws the same error.
+///
+/// ```swift
+/// var deframer = MessageDeframer(maxMessageSize: 1 << 20)
+/// try deframer.append([0, 0, 0, 0, 1, 0x2A]) { message in print(message) }   // [42]
+/// ```
+public struct MessageDeframer: Sendable {
+    /// The largest message accepted.
+    public let maxMessageSize: Int
+    /// The peer's `grpc-encoding`, named in the error for a compressed message.
+    public let encoding: String?
+
+    private var prefix: UInt64 = 0
+    private var prefixCount = 0
+    private var expected = -1
+    private var body: [UInt8] = []
+    private var failure: RPCError?
+
+    public init(maxMessageSize: Int = 1 << 20, encoding: String? = nil) {
+        self.maxMessageSize = maxMessageSize
+        self.encoding = encoding
+    }
+
+    /// Whether bytes of an unfinished message are buffered (at the end of a stream this means
+    /// the body was truncated).
+    public var hasPartialMessage: Bool { prefixCount > 0 || expected >= 0 }
+
+    /// Bytes of the unfinished message buffered so far, prefix included.
+    public var bufferedByteCount: Int { prefixCount + body.count }
+
+    /// Feeds body bytes; calls `onMessage` for each message completed by them, in order.
+    public mutating func append(_ bytes: Span<UInt8>, onMessage: ([UInt8]) -> Void) throws(RPCError) {
+        if let failure { throw failure }
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            if expected < 0 {
+                prefix = (prefix << 8) | UInt64(bytes[index])
+                prefixCount += 1
+                index += 1
+                if prefixCount == MessageFramer.prefixLength {
+                    try startMessage()
+                    if expected == 0 { finishMessage(onMessage) }
+                }
+                continue
+            }
+            let take = min(expected - body.count, count - index)
+            if body.isEmpty && take == expected {
+                // The whole message is in this chunk: copy it once.
+                var message = [UInt8]()
+                message.reserveCapacity(take)
+                for offset in index..<(index + take) { message.append(bytes[offset]) }
+                index += take
+                expected = -1
+                onMessage(message)
+                continue
+            }
+            if body.capacity < expected { body.reserveCapacity(expected) }
+            for offset in index..<(index + take) { body.append(bytes[offset]) }
+            index += take
+            if body.count == expected { finishMessage(onMessage) }
+        }
+    }
+
+    /// Feeds body bytes from an array.
+    public mutating func append(_ bytes: [UInt8], onMessage: ([UInt8]) -> Void) throws(RPCError) {
+        try append(bytes.span, onMessage: onMessage)
+    }
+
+    private mutating func startMessage() throws(RPCError) {
+        let flag = UInt8(truncatingIfNeeded: prefix >> 32)
+        let length = Int(UInt32(truncatingIfNeeded: prefix))
+        prefix = 0
+        prefixCount = 0
+        switch flag {
+        case 0:
+            break
+        case 1:
+            let named = encoding.map { "'\($0)'" } ?? "absent"
+            try fail(RPCError(code: .unimplemented,
+                              message: "compressed message received, grpc-encoding is \(named); only identity is supported"))
+        default:
+            try fail(RPCError(code: .internal, message: "invalid message flag \(flag)"))
+        }
+        guard length <= maxMessageSize else {
+            try fail(RPCError(code: .resourceExhausted,
+                              message: "received message larger than max (\(length) vs. \(maxMessageSize))"))
+        }
+        expected = length
+    }
+
+    private mutating func finishMessage(_ onMessage: ([UInt8]) -> Void) {
+        let message = body
+        body = []
+        expected = -1
+        onMessage(message)
+    }
+
+    private mutating func fail(_ error: RPCError) throws(RPCError) -> Never {
+        failure = error
+        body = []
+        throw error
+    }
+}

@@ -1,0 +1,28 @@
+/// A request the server accepted as a gRPC call, from its header block.
+public struct RequestHead: Sendable, Hashable {
+    /// The `:path`, e.g. `/orderhub.v1.Orders/GetOrder`.
+    public var path: String
+    /// From `grpc-timeout`.
+    public var timeout: Duration?
+    /// The custom metadata.
+    public var metadata: Metadata
+    /// The `grpc-encoding` of the request messages, when the client sent one.
+    public var encoding: String?
+
+    public init(path: String, timeout: Duration? = nil, metadata: Metadata = [:], encoding: String? = nil) {
+        self.path = path
+        self.timeout = timeout
+        self.metadata = metadata
+        self.encoding = encoding
+    }
+}
+
+/// What the server does with a request's header block.
+public enum RequestClassification: Sendable, Hashable {
+    /// A gRPC call to route.
+    case call(RequestHead)
+    /// Not a gRPC request: answer with this HTTP status and an empty body (e.g. 415, 405, 400).
+    case httpError(status: Int)
+    /// A gRPC request that fails at once: a Trailers-Only response with this status.
+    case rpcError(RPCError)
+}

@@ -1,0 +1,122 @@
+/// Checks and sorts a request's header fields as they arrive, one call per field (the nghttp2
+/// `on_header` callback feeds it), then classifies the request.
+///
+/// It counts the header list size as SETTINGS_MAX_HEADER_LIST_SIZE does (name + value + 32 per
+/// field); past the limit it stores nothing more, so an HPACK-amplified block cannot grow memory,
+/// and the request ends with RESOURCE_EXHAUSTED.
+///
+/// ```swift
+/// var validator = RequestHeaderValidator(config: .defaults)
+/// _ = validator.add(name: ":method", value: "POST")
+/// // … every field …
+/// switch validator.classify() { case .call(let head): … }
+/// ```
+public struct RequestHeaderValidator: Sendable {
+    /// Limits on a request's header block.
+    public struct Config: Sendable, Hashable {
+        /// The largest header list accepted, counted as name + value + 32 per field.
+        public var maxHeaderListSize: Int
+
+        public init(maxHeaderListSize: Int) {
+            self.maxHeaderListSize = maxHeaderListSize
+        }
+
+        public static var defaults: Config { Config(maxHeaderListSize: 8192) }
+    }
+
+    /// What became of one field.
+    public enum FieldResult: Sendable, Hashable {
+        case accepted
+        /// The list is over the limit: the caller may stop the stream now.
+        case headerListTooLarge
+    }
+
+    public let config: Config
+    /// The header list size counted so far.
+    public private(set) var headerListSize = 0
+    private var method: String?
+    private var path: String?
+    private var contentType: String?
+    private var timeout: String?
+    private var encoding: String?
+    private var metadata = Metadata()
+    private var malformed: String?
+    private var tooLarge = false
+
+    public init(config: Config = .defaults) {
+        self.config = config
+    }
+
+    /// Adds one field. Names arrive lower-case from HTTP/2; an upper-case one is malformed.
+    public mutating func add(name: String, value: String) -> FieldResult {
+        headerListSize += name.utf8.count + value.utf8.count + 32
+        if tooLarge || headerListSize > config.maxHeaderListSize {
+            tooLarge = true
+            metadata = [:]
+            return .headerListTooLarge
+        }
+        // The fields of every gRPC request first, without classifying.
+        switch name {
+        case ":method": method = value
+        case ":path": path = value
+        case ":scheme", ":authority": break
+        case "content-type": contentType = value
+        case "te": if value != "trailers" { malformed = "te must be trailers" }
+        case "grpc-timeout": timeout = value
+        case "grpc-encoding": encoding = value
+        default: classifyOther(name: name, value: value)
+        }
+        return .accepted
+    }
+
+    private mutating func classifyOther(name: String, value: String) {
+        guard !name.isEmpty, !name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {
+            malformed = "invalid header name"
+            return
+        }
+        switch HeaderName.classify(name) {
+        case .pseudo:
+            malformed = "unknown pseudo-header \(name)"
+        case .reserved:
+            break
+        case .connection:
+            malformed = "connection-specific header \(name)"
+        case .metadata:
+            metadata.appendReceived(lowercasedName: name, value: value)
+        }
+    }
+
+    /// Classifies the request once its header block is complete.
+    public func classify() -> RequestClassification {
+        if tooLarge {
+            return .rpcError(RPCError(code: .resourceExhausted,
+                                      message: "header list size \(headerListSize) exceeds the limit of \(config.maxHeaderListSize)"))
+        }
+        if malformed != nil { return .httpError(status: 400) }
+        guard let path, path.hasPrefix("/") else { return .httpError(status: 400) }
+        guard method == "POST" else { return .httpError(status: 405) }
+        guard let contentType, RequestHeaderValidator.isGRPCContentType(contentType) else {
+            return .httpError(status: 415)
+        }
+        var duration: Duration?
+        if let timeout {
+            guard let parsed = GRPCTimeout.parse(timeout) else {
+                return .rpcError(RPCError(code: .internal, message: "malformed grpc-timeout '\(timeout)'"))
+            }
+            duration = parsed
+        }
+        if let encoding, encoding != "identity" {
+            return .rpcError(RPCError(code: .unimplemented,
+                                      message: "grpc-encoding '\(encoding)' is not supported; this server accepts identity only"))
+        }
+        return .call(RequestHead(path: path, timeout: duration, metadata: metadata, encoding: encoding))
+    }
+
+    /// `application/grpc`, optionally with `+format` or `;parameters`.
+    public static func isGRPCContentType(_ value: String) -> Bool {
+        guard value.hasPrefix("application/grpc") else { return false }
+        let rest = value.utf8.dropFirst("application/grpc".utf8.count)
+        guard let next = rest.first else { return true }
+        return next == UInt8(ascii: "+") || next == UInt8(ascii: ";")
+    }
+}

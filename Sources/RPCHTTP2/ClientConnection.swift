@@ -1,0 +1,11 @@
+import NIOCore
+
+/// A live client connection as the transport holds it: the channel and a loop-bound route to
+/// its handler.
+struct ClientConnection: Sendable {
+    let channel: any Channel
+    let handler: LoopBound<ClientConnectionHandler>
+    let id: Int
+
+    var eventLoop: any EventLoop { channel.eventLoop }
+}

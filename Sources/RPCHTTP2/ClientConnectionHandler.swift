@@ -1,0 +1,214 @@
+internal import CNghttp2
+import NIOCore
+import RPC
+
+/// One client connection: a thin channel handler around a loop-confined nghttp2 session,
+/// multiplexing calls as streams.
+final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let config: HTTP2ClientTransport.Config
+    private(set) var session: Nghttp2Session!
+    var streams: [Int32: ClientStream] = [:]
+    private(set) var context: ChannelHandlerContext?
+    /// Called once when the connection takes no new calls (GOAWAY received, or closed).
+    let onUnusable: @Sendable () -> Void
+    private(set) var usable = true
+    private var reading = false
+    private var drainScheduled = false
+    private var unflushed = false
+    private var closed = false
+    let authority: String
+
+    init(config: HTTP2ClientTransport.Config, onUnusable: @escaping @Sendable () -> Void) {
+        self.config = config
+        self.onUnusable = onUnusable
+        self.authority = config.authority ?? "\(config.host):\(config.port)"
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        session = Nghttp2Session(options: .init(isServer: false), delegate: self)
+        session.submitSettings([
+            (Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), 0),
+            (Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), UInt32(config.initialWindowSize)),
+        ])
+        session.setConnectionWindowSize(config.connectionWindowSize)
+        if context.channel.isActive { writeOutput(flush: true) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        failAll(RPCError(code: .unavailable, message: "connection closed"))
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        writeOutput(flush: true)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAll(RPCError(code: .unavailable, message: "connection closed"))
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        reading = true
+        let ok = buffer.withUnsafeReadableBytes { session.receive($0) }
+        reading = false
+        writeOutput(flush: false)
+        if !ok { close() }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        writeOutput(flush: true)
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { writeOutput(flush: true) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        close()
+    }
+
+    /// Bytes the caller took: open the windows again.
+    func release(streamID: Int32, count: Int) {
+        session.consume(streamID: streamID, count: count)
+        requestFlush()
+    }
+
+    func requestFlush() {
+        guard !reading, !drainScheduled, let context else { return }
+        drainScheduled = true
+        let me = LoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            me.run { handler in
+                handler.drainScheduled = false
+                handler.writeOutput(flush: true)
+            }
+        }
+    }
+
+    func writeOutput(flush: Bool) {
+        guard let context, session != nil, !closed else { return }
+        while context.channel.isWritable {
+            var buffer = context.channel.allocator.buffer(capacity: 4096)
+            guard session.drain(into: &buffer, limit: 256 * 1024) else { return close() }
+            guard buffer.readableBytes > 0 else { break }
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            unflushed = true
+        }
+        if flush && unflushed {
+            unflushed = false
+            context.flush()
+        }
+        if !usable && streams.isEmpty { close() }
+    }
+
+    func close() {
+        guard !closed, let context else { return }
+        if unflushed { context.flush() }
+        closed = true
+        markUnusable()
+        context.close(promise: nil)
+    }
+
+    func markUnusable() {
+        guard usable else { return }
+        usable = false
+        onUnusable()
+    }
+
+    private func failAll(_ error: RPCError) {
+        markUnusable()
+        let open = streams.values
+        streams.removeAll()
+        for stream in open {
+            stream.finish(.failure(error))
+            stream.inbound.flowControl = nil
+            stream.connection = nil
+        }
+    }
+
+    // MARK: Calls
+
+    /// Opens the stream of a call: submits the request headers (DATA follows as written).
+    func start(_ stream: ClientStream, path: String, metadata: Metadata, timeout: Duration?) {
+        guard usable, !closed, let context else {
+            stream.notProcessed = true
+            return stream.finish(.failure(RPCError(code: .unavailable, message: "connection is going away")))
+        }
+        var headers = HeaderBlock(capacity: 8 + metadata.count)
+        headers.add(":method", "POST")
+        headers.add(":scheme", "http")
+        headers.add(":path", path)
+        headers.add(":authority", authority)
+        headers.add("content-type", "application/grpc")
+        headers.add("te", "trailers")
+        if let timeout { headers.add("grpc-timeout", GRPCTimeout.format(timeout)) }
+        headers.add("user-agent", "orderhub-rpc-swift")
+        headers.add(contentsOf: metadata.headerFields)
+        guard let id = session.submitRequest(headers: headers) else {
+            stream.notProcessed = true
+            return stream.finish(.failure(RPCError(code: .unavailable, message: "connection cannot open more streams")))
+        }
+        stream.id = id
+        stream.connection = self
+        streams[id] = stream
+        stream.inbound.streamID = id
+        stream.inbound.flowControl = self
+        if let timeout {
+            let bound = LoopBound(stream, eventLoop: context.eventLoop)
+            stream.deadlineTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+                bound.run { stream in
+                    stream.connection?.cancel(stream, error: RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
+                }
+            }
+        }
+        requestFlush()
+    }
+
+    /// Queues one request message.
+    func send(_ message: [UInt8], on stream: ClientStream) throws {
+        if case .failure(let error)? = stream.outcome { throw error }
+        if stream.isFinished { throw RPCError(code: .cancelled, message: "the call has ended") }
+        guard !stream.outbound.closed, let id = stream.id else {
+            throw RPCError(code: .internal, message: "request stream already closed")
+        }
+        guard message.count <= config.maxSendMessageSize else {
+            throw RPCError(code: .internal, message: "sent message larger than max (\(message.count) vs. \(config.maxSendMessageSize))")
+        }
+        stream.outbound.append(message: message)
+        resume(stream, id: id)
+    }
+
+    /// Half-closes the request side.
+    func endRequests(_ stream: ClientStream) {
+        guard !stream.outbound.closed, let id = stream.id else { return }
+        stream.outbound.closed = true
+        resume(stream, id: id)
+    }
+
+    private func resume(_ stream: ClientStream, id: Int32) {
+        if stream.outbound.deferred {
+            stream.outbound.deferred = false
+            session.resumeData(streamID: id)
+        }
+        requestFlush()
+    }
+
+    /// Cancels a call: RST_STREAM(CANCEL) and fail it with `error`.
+    func cancel(_ stream: ClientStream, error: RPCError) {
+        guard !stream.isFinished else { return }
+        if let id = stream.id {
+            session.submitReset(streamID: id, errorCode: NGHTTP2_CANCEL.rawValue)
+        }
+        stream.finish(.failure(error))
+        requestFlush()
+    }
+}

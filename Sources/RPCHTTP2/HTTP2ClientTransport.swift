@@ -1,0 +1,191 @@
+import NIOCore
+import NIOPosix
+import RPC
+import Synchronization
+
+/// A gRPC client over HTTP/2 cleartext (prior knowledge) on nghttp2 and SwiftNIO.
+///
+/// Calls share one connection as streams. When no connection can be made the call fails at
+/// once with UNAVAILABLE, and further calls fail fast until the backoff delay has passed; the
+/// next call after it reconnects. A GOAWAY sends new calls to a new connection while calls in
+/// flight finish on the old one.
+///
+/// ```swift
+/// let transport = HTTP2ClientTransport(config: .defaults(host: "127.0.0.1", port: 50051))
+/// let orders = OrdersClient(transport: transport)
+/// let order = try await orders.getOrder(.init(id: "…"), options: .init(timeout: .seconds(2)))
+/// await transport.close()
+/// ```
+public final class HTTP2ClientTransport: ClientTransport, Sendable {
+    public let config: Config
+    let group: any EventLoopGroup
+    let state: Mutex<State>
+
+    struct State {
+        var machine: ClientConnectionStateMachine<ClientConnection>
+        var waiters: [CheckedContinuation<Acquire, any Error>] = []
+        var channels: [Int: any Channel] = [:]
+        var nextID = 0
+        var closed = false
+        /// Connections that reported GOAWAY or closure, possibly before they were recorded as ready.
+        var unusableIDs: Set<Int> = []
+    }
+
+    enum Acquire: Sendable {
+        case use(ClientConnection)
+        case connect
+        case fail(RPCError)
+    }
+
+    /// A client for `host:port` with the default settings.
+    public convenience init(host: String, port: Int, group: (any EventLoopGroup)? = nil) {
+        self.init(config: .defaults(host: host, port: port), group: group)
+    }
+
+    public init(config: Config, group: (any EventLoopGroup)? = nil) {
+        self.config = config
+        self.group = group ?? MultiThreadedEventLoopGroup.singleton
+        let backoff = ClientConnectionStateMachine<ClientConnection>.Backoff(
+            initial: config.backoffInitial, multiplier: config.backoffMultiplier,
+            maximum: config.backoffMaximum, jitter: config.backoffJitter)
+        self.state = Mutex(State(machine: ClientConnectionStateMachine(backoff: backoff)))
+    }
+
+    // MARK: ClientTransport
+
+    public func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> UnaryResponse<[UInt8]> {
+        guard request.count <= config.maxSendMessageSize else {
+            throw RPCError(code: .internal, message: "sent message larger than max (\(request.count) vs. \(config.maxSendMessageSize))")
+        }
+        let timeout = try effectiveTimeout(options)
+        // A call the server never saw (its connection was going away) is retried on a new one.
+        for _ in 0..<2 {
+            do {
+                return try await unaryAttempt(method: method, request: request, options: options, timeout: timeout)
+            } catch is NotProcessedError {
+                continue
+            }
+        }
+        do {
+            return try await unaryAttempt(method: method, request: request, options: options, timeout: timeout)
+        } catch let retry as NotProcessedError {
+            throw retry.error
+        }
+    }
+
+    private func unaryAttempt(method: MethodDescriptor, request: [UInt8], options: CallOptions, timeout: Duration?) async throws -> UnaryResponse<[UInt8]> {
+        let connection = try await acquireConnection()
+        let stream = ClientStream(maxReceiveMessageSize: config.maxReceiveMessageSize, allocator: connection.channel.allocator)
+        let handle = ClientStreamHandle(stream: LoopBound(stream, eventLoop: connection.eventLoop))
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                connection.handler.run { handler in
+                    guard let stream = handle.stream.valueIfOnLoop else { return }
+                    stream.unaryWaiter = continuation
+                    handler.start(stream, path: method.path, metadata: options.metadata, timeout: timeout)
+                    guard !stream.isFinished else { return }
+                    do {
+                        try handler.send(request, on: stream)
+                        handler.endRequests(stream)
+                    } catch {
+                        handler.cancel(stream, error: ServerConnectionHandler.status(of: error))
+                    }
+                }
+            }
+        } onCancel: {
+            handle.cancel(RPCError(code: .cancelled, message: "the call was cancelled"))
+        }
+    }
+
+    public func streaming<Output: Sendable>(
+        method: MethodDescriptor,
+        options: CallOptions,
+        requestProducer: @escaping @Sendable (RPCWriter<[UInt8]>) async throws -> Void,
+        onResponse: @escaping @Sendable (StreamingClientResponse<[UInt8]>) async throws -> Output
+    ) async throws -> Output {
+        let timeout = try effectiveTimeout(options)
+        let handle = try await openStream(method: method, options: options, timeout: timeout)
+        return try await withTaskCancellationHandler {
+            try await withThrowingTaskGroup(of: Void.self, returning: Output.self) { group in
+                group.addTask {
+                    do {
+                        try await requestProducer(RPCWriter { try await handle.write($0) })
+                        handle.endRequests()
+                    } catch {
+                        handle.cancel(ServerConnectionHandler.status(of: error))
+                        throw error
+                    }
+                }
+                let start = try await handle.responseStart()
+                let initialMetadata: Metadata
+                switch start {
+                case .headers(let metadata): initialMetadata = metadata
+                case .trailersOnlyOK: initialMetadata = [:]
+                }
+                let response = StreamingClientResponse<[UInt8]>(
+                    initialMetadata: initialMetadata,
+                    messages: RPCAsyncSequence(makeNext: { { try await handle.next() } }),
+                    trailingMetadata: { try await handle.trailers() })
+                do {
+                    let output = try await onResponse(response)
+                    handle.cancel(RPCError(code: .cancelled, message: "the caller finished with the call"))
+                    group.cancelAll()
+                    return output
+                } catch {
+                    handle.cancel(RPCError(code: .cancelled, message: "the caller failed"))
+                    group.cancelAll()
+                    throw error
+                }
+            }
+        } onCancel: {
+            handle.cancel(RPCError(code: .cancelled, message: "the call was cancelled"))
+        }
+    }
+
+    /// Opens a streaming call's stream, retrying on a new connection when the chosen one was
+    /// already going away.
+    private func openStream(method: MethodDescriptor, options: CallOptions, timeout: Duration?) async throws -> ClientStreamHandle {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let connection = try await acquireConnection()
+            let stream = ClientStream(maxReceiveMessageSize: config.maxReceiveMessageSize, allocator: connection.channel.allocator)
+            let handle = ClientStreamHandle(stream: LoopBound(stream, eventLoop: connection.eventLoop))
+            let opened: RPCError? = await withCheckedContinuation { continuation in
+                connection.handler.run { handler in
+                    guard let stream = handle.stream.valueIfOnLoop else { return continuation.resume(returning: nil) }
+                    handler.start(stream, path: method.path, metadata: options.metadata, timeout: timeout)
+                    if stream.notProcessed, case .failure(let error)? = stream.outcome {
+                        return continuation.resume(returning: error)
+                    }
+                    continuation.resume(returning: nil)
+                }
+            }
+            guard let opened else { return handle }
+            if attempt >= 3 { throw opened }
+        }
+    }
+
+    /// Closes every connection; calls in flight fail with UNAVAILABLE, later calls too.
+    public func close() async {
+        let channels = state.withLock { state in
+            state.closed = true
+            state.machine.shutDown(error: RPCError(code: .unavailable, message: "the client transport is closed"))
+            return Array(state.channels.values)
+        }
+        for channel in channels { try? await channel.close().get() }
+    }
+}
+
+/// Hands the handler created in the channel initializer to the connecting task.
+final class HandlerSlot: Sendable {
+    private let value = Mutex<LoopBound<ClientConnectionHandler>?>(nil)
+
+    func store(_ handler: LoopBound<ClientConnectionHandler>) {
+        value.withLock { $0 = handler }
+    }
+
+    func load() -> LoopBound<ClientConnectionHandler>? {
+        value.withLock { $0 }
+    }
+}

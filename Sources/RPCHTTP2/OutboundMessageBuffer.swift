@@ -1,0 +1,72 @@
+import NIOCore
+
+/// Framed messages of one stream waiting for nghttp2 to pull them as DATA, and the writer
+/// waiting for room (backpressure: a writer suspends while more than `highWaterMark` bytes wait).
+///
+/// Loop-confined: every method runs on the connection's event loop.
+final class OutboundMessageBuffer {
+    /// Bytes above which a writer waits.
+    static let highWaterMark = 64 * 1024
+
+    private let allocator: ByteBufferAllocator
+    /// Allocated at the first message, sized for it (most calls send exactly one).
+    private(set) var pending: ByteBuffer?
+    /// nghttp2 was told DEFERRED and waits for `resumeData`.
+    var deferred = false
+    /// No more messages will be added: end the DATA (the server adds trailers, the client END_STREAM).
+    var closed = false
+    private var writer: CheckedContinuation<Void, any Error>?
+
+    init(allocator: ByteBufferAllocator) {
+        self.allocator = allocator
+    }
+
+    private var pendingCount: Int { pending?.readableBytes ?? 0 }
+    var isEmpty: Bool { pendingCount == 0 }
+    var hasRoom: Bool { pendingCount <= OutboundMessageBuffer.highWaterMark }
+
+    /// Appends one framed message.
+    func append(message: [UInt8]) {
+        let length = UInt32(truncatingIfNeeded: message.count)
+        if pending == nil { pending = allocator.buffer(capacity: 5 + message.count) }
+        pending!.reserveCapacity(minimumWritableBytes: 5 + message.count)
+        pending!.writeInteger(UInt8(0))
+        pending!.writeInteger(length)
+        pending!.writeBytes(message)
+    }
+
+    /// Copies up to `buffer.count` bytes out for a DATA frame; wakes the writer when room appears.
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        let count = min(buffer.count, pendingCount)
+        guard count > 0 else { return 0 }
+        pending!.withUnsafeReadableBytes { source in
+            buffer.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: count)
+        }
+        pending!.moveReaderIndex(forwardBy: count)
+        if pending!.readableBytes == 0 { pending!.clear() }
+        if hasRoom, let writer {
+            self.writer = nil
+            writer.resume()
+        }
+        return count
+    }
+
+    /// Suspends the writer until there is room.
+    func waitForRoom(_ continuation: CheckedContinuation<Void, any Error>) {
+        if hasRoom {
+            continuation.resume()
+        } else {
+            writer = continuation
+        }
+    }
+
+    /// The stream is over: a waiting writer gets `error`.
+    func fail(_ error: any Error) {
+        closed = true
+        pending = nil
+        if let writer {
+            self.writer = nil
+            writer.resume(throwing: error)
+        }
+    }
+}

@@ -1,0 +1,240 @@
+internal import CNghttp2
+import NIOCore
+import RPC
+
+/// Running method handlers and answering calls.
+extension ServerConnectionHandler {
+    /// The call is routed: set up its request queue and deadline.
+    func acceptCall(_ stream: ServerStream) {
+        guard let head = stream.head, let context else { return }
+        let inbound = InboundMessageQueue(maxMessageSize: config.maxReceiveMessageSize, encoding: head.encoding)
+        // Strong: the queue lives only as long as its stream (see ServerStream.connection).
+        inbound.streamID = stream.id
+        inbound.flowControl = self
+        stream.inbound = inbound
+        if let timeout = head.timeout {
+            let bound = LoopBound(stream, eventLoop: context.eventLoop)
+            stream.deadlineTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+                bound.run { stream in stream.connection?.deadlineExpired(stream) }
+            }
+        }
+    }
+
+    private func makeContext(_ stream: ServerStream) -> ServerContext {
+        let head = stream.head!
+        return ServerContext(
+            path: head.path, requestMetadata: head.metadata,
+            deadline: head.timeout.map { ContinuousClock.now + $0 }, peer: peer)
+    }
+
+    /// Starts a handler task: on the connection's loop (no hop) or on the global executor.
+    private func spawn(_ operation: @escaping @Sendable () async -> Void) -> Task<Void, Never> {
+        if let taskExecutor {
+            return Task.immediate(executorPreference: taskExecutor, operation: operation)
+        }
+        return Task(operation: operation)
+    }
+
+    func startStreamingHandler(_ stream: ServerStream) {
+        guard case .streaming(let handler) = stream.method, let context else { return }
+        let handle = ServerStreamHandle(bound: LoopBound(stream, eventLoop: context.eventLoop))
+        let requests = RPCAsyncSequence<[UInt8]>(makeNext: { { try await handle.next() } })
+        let responses = ServerResponseWriter(
+            sendInitialMetadata: { try await handle.sendInitialMetadata($0) },
+            messages: RPCWriter { try await handle.write($0) })
+        let callContext = makeContext(stream)
+        stream.machine.handlerStarted()
+        machine.handlerStarted()
+        let task = spawn {
+            let result: Result<Metadata, any Error>
+            do {
+                result = .success(try await handler(requests, responses, callContext))
+            } catch {
+                result = .failure(error)
+            }
+            handle.bound.run { stream in stream.connection?.streamingHandlerFinished(stream, result) }
+        }
+        if stream.machine.handlerActive { stream.task = task }
+    }
+
+    /// The client half-closed.
+    func requestEnded(_ stream: ServerStream) {
+        stream.inbound?.finish()
+        var unaryMessages = 0
+        var request: [UInt8] = []
+        if stream.machine.phase == .awaitingRequest, let inbound = stream.inbound {
+            polling: while true {
+                switch inbound.poll() {
+                case .message(let message):
+                    unaryMessages += 1
+                    request = message
+                case .failed(let error):
+                    fail(stream, with: ServerConnectionHandler.status(of: error))
+                    return
+                case .end, .empty:
+                    break polling
+                }
+            }
+        }
+        switch stream.machine.requestEnded(unaryMessages: unaryMessages) {
+        case .startUnary:
+            startUnaryHandler(stream, request: request)
+        case .failUnary(let error):
+            stream.deadlineTimer?.cancel()
+            session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.trailersOnly(error), hasBody: false)
+        case .finishRequests, .none:
+            break
+        }
+    }
+
+    private func startUnaryHandler(_ stream: ServerStream, request: [UInt8]) {
+        guard case .unary(let handler) = stream.method, let context else { return }
+        let bound = LoopBound(stream, eventLoop: context.eventLoop)
+        let callContext = makeContext(stream)
+        stream.machine.handlerStarted()
+        machine.handlerStarted()
+        let task = spawn {
+            let result: Result<UnaryResponse<[UInt8]>, any Error>
+            do {
+                result = .success(try await handler(request, callContext))
+            } catch {
+                result = .failure(error)
+            }
+            bound.run { stream in stream.connection?.unaryHandlerFinished(stream, result) }
+        }
+        if stream.machine.handlerActive { stream.task = task }
+    }
+
+    func unaryHandlerFinished(_ stream: ServerStream, _ result: Result<UnaryResponse<[UInt8]>, any Error>) {
+        handlerDone(stream)
+        switch result {
+        case .success(let response):
+            do {
+                try framer.checkSendable(length: response.message.count)
+            } catch {
+                return respond(stream, error: error)
+            }
+            guard stream.machine.sendMessage() == .sendHeadersAndMessage else { return }
+            stream.outbound.append(message: response.message)
+            stream.outbound.closed = true
+            stream.trailers = ServerResponseHeaders.okTrailers(response.trailingMetadata)
+            _ = stream.machine.finish()
+            stream.deadlineTimer?.cancel()
+            session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.response(response.initialMetadata), hasBody: true)
+        case .failure(let error):
+            respond(stream, error: ServerConnectionHandler.status(of: error))
+        }
+        requestFlush()
+    }
+
+    func streamingHandlerFinished(_ stream: ServerStream, _ result: Result<Metadata, any Error>) {
+        handlerDone(stream)
+        switch result {
+        case .success(let trailing):
+            switch stream.machine.finish() {
+            case .trailersOnly:
+                session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.trailersOnlyOK(trailing), hasBody: false)
+            case .trailers:
+                endResponse(stream, trailers: ServerResponseHeaders.okTrailers(trailing))
+            case .none:
+                break
+            }
+            stream.deadlineTimer?.cancel()
+        case .failure(let error):
+            respond(stream, error: ServerConnectionHandler.status(of: error))
+        }
+        requestFlush()
+    }
+
+    private func handlerDone(_ stream: ServerStream) {
+        stream.machine.handlerFinished()
+        stream.task = nil
+        machine.handlerFinished()
+        markIdle()
+    }
+
+    /// Ends the call with an error status (Trailers-Only when no headers went out yet).
+    func respond(_ stream: ServerStream, error: RPCError) {
+        stream.deadlineTimer?.cancel()
+        switch stream.machine.finish() {
+        case .trailersOnly:
+            session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.trailersOnly(error), hasBody: false)
+        case .trailers:
+            endResponse(stream, trailers: ServerResponseHeaders.errorTrailers(error))
+        case .none:
+            break
+        }
+    }
+
+    private func endResponse(_ stream: ServerStream, trailers: HeaderBlock) {
+        stream.trailers = trailers
+        stream.outbound.closed = true
+        if stream.outbound.deferred {
+            stream.outbound.deferred = false
+            session.resumeData(streamID: stream.id)
+        }
+    }
+
+    /// The request body was bad (deframer error): answer with its status, stop the handler.
+    func fail(_ stream: ServerStream, with error: RPCError) {
+        stream.failure = error
+        respond(stream, error: error)
+        stream.task?.cancel()
+        stream.inbound?.fail(error)
+        requestFlush()
+    }
+
+    /// A handler writes a message (on the loop).
+    func send(_ message: [UInt8], on stream: ServerStream) throws {
+        try framer.checkSendable(length: message.count)
+        switch stream.machine.sendMessage() {
+        case .fail:
+            throw stream.endedError
+        case .sendHeadersAndMessage:
+            stream.outbound.append(message: message)
+            session.submitResponse(streamID: stream.id, headers: .grpcResponse, hasBody: true)
+        case .sendMessage:
+            stream.outbound.append(message: message)
+            if stream.outbound.deferred {
+                stream.outbound.deferred = false
+                session.resumeData(streamID: stream.id)
+            }
+        }
+        requestFlush()
+    }
+
+    func sendInitialMetadata(_ metadata: Metadata, on stream: ServerStream) {
+        guard stream.machine.sendInitialMetadata() else { return }
+        session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.response(metadata), hasBody: true)
+        requestFlush()
+    }
+
+    /// The `grpc-timeout` passed: DEADLINE_EXCEEDED, RST_STREAM(CANCEL), cancel the handler.
+    func deadlineExpired(_ stream: ServerStream) {
+        let error = RPCError(code: .deadlineExceeded, message: "deadline exceeded")
+        switch stream.machine.deadlineExpired() {
+        case .trailersOnlyAndReset:
+            // RST_STREAM(CANCEL) follows once the HEADERS frame is out (frameSent), and only
+            // when the client is still sending; submitted now it could overtake the status.
+            stream.resetCodeAfterResponse = NGHTTP2_CANCEL.rawValue
+            session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.trailersOnly(error), hasBody: false)
+        case .reset:
+            session.submitReset(streamID: stream.id, errorCode: NGHTTP2_CANCEL.rawValue)
+        case .none:
+            return
+        }
+        stream.failure = error
+        stream.task?.cancel()
+        stream.inbound?.fail(error)
+        stream.outbound.fail(error)
+        requestFlush()
+    }
+
+    /// The status a handler's error becomes: an `RPCError` as is; anything else is INTERNAL
+    /// without its text, so internal details never reach the client.
+    static func status(of error: any Error) -> RPCError {
+        if let error = error as? RPCError { return error }
+        if error is CancellationError { return RPCError(code: .cancelled, message: "the call was cancelled") }
+        return RPCError(code: .internal, message: "internal error")
+    }
+}

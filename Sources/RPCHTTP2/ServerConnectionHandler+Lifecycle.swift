@@ -1,0 +1,66 @@
+internal import CNghttp2
+import NIOCore
+
+/// Connection timers (preface, idle, maximum age) and the GOAWAY drain.
+extension ServerConnectionHandler {
+    func startTimers(context: ChannelHandlerContext) {
+        let me = LoopBound(self, eventLoop: context.eventLoop)
+        prefaceTimer = context.eventLoop.scheduleTask(in: .nanoseconds(config.prefaceTimeout.nanoseconds)) {
+            me.run { handler in
+                if handler.machine.prefaceTimedOut() { handler.close() }
+            }
+        }
+        markIdle()
+        if let age = config.maxConnectionAge {
+            let jitter = Double.random(in: -config.maxConnectionAgeJitter...config.maxConnectionAgeJitter)
+            let nanoseconds = max(0, Int64(Double(age.nanoseconds) * (1 + jitter)))
+            ageTimer = context.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) {
+                me.run { $0.beginDrain(gracePeriod: $0.config.maxConnectionAgeGrace) }
+            }
+        }
+    }
+
+    /// The connection just became idle: arm the idle timer if it is not armed.
+    func markIdle() {
+        guard machine.isIdle, let context else { return }
+        idleSince = .now()
+        guard idleTimer == nil else { return }
+        scheduleIdleCheck(after: config.idleTimeout, context: context)
+    }
+
+    /// A stream opened: the connection is busy.
+    func markBusy() {
+        idleSince = nil
+    }
+
+    private func scheduleIdleCheck(after delay: Duration, context: ChannelHandlerContext) {
+        let me = LoopBound(self, eventLoop: context.eventLoop)
+        idleTimer = context.eventLoop.scheduleTask(in: .nanoseconds(delay.nanoseconds)) {
+            me.run { handler in
+                handler.idleTimer = nil
+                let idleFor = handler.idleSince.map { Duration.nanoseconds((NIODeadline.now() - $0).nanoseconds) }
+                switch handler.machine.idleTimerFired(idleFor: idleFor, timeout: handler.config.idleTimeout) {
+                case .drain: handler.beginDrain(gracePeriod: .zero)
+                case .recheck(let after):
+                    if let context = handler.context { handler.scheduleIdleCheck(after: after, context: context) }
+                case .none: break
+                }
+            }
+        }
+    }
+
+    /// GOAWAY, then close once open streams finish or `gracePeriod` passes.
+    func beginDrain(gracePeriod: Duration) {
+        guard let context, machine.beginDrain() else { return }
+        session.submitGoaway(lastStreamID: session.lastProcessedStreamID, errorCode: NGHTTP2_NO_ERROR.rawValue)
+        let me = LoopBound(self, eventLoop: context.eventLoop)
+        graceTimer = context.eventLoop.scheduleTask(in: .nanoseconds(gracePeriod.nanoseconds)) {
+            me.run { handler in
+                handler.writeOutput(flush: true)
+                handler.close()
+            }
+        }
+        if reading { return }
+        writeOutput(flush: true)
+    }
+}

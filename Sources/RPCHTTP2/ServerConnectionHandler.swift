@@ -1,0 +1,229 @@
+internal import CNghttp2
+import NIOCore
+import RPC
+
+/// Asks a server connection to drain: GOAWAY, let open calls finish within `gracePeriod`, close.
+struct ServerDrainEvent: Sendable {
+    var gracePeriod: Duration
+}
+
+/// One server connection: a thin channel handler around a loop-confined nghttp2 session.
+/// The rules live in `ServerConnectionStateMachine` and `ServerStreamStateMachine`.
+///
+/// Output is drained with `mem_send` only after `mem_recv` returns (never inside a callback),
+/// coalesced into one buffer per read and flushed in `channelReadComplete`; output caused by
+/// handler tasks is drained once per event-loop tick.
+final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let config: RPCServer.Config
+    let router: RPCRouter
+    private(set) var session: Nghttp2Session!
+    var streams: [Int32: ServerStream] = [:]
+    var machine: ServerConnectionStateMachine
+    private(set) var context: ChannelHandlerContext?
+    /// The stream of the last lookup: nghttp2 calls back many times per frame for one stream.
+    private var cachedStream: ServerStream?
+    var taskExecutor: EventLoopTaskExecutor?
+    var peer = ""
+    let framer: MessageFramer
+
+    /// Inside channelRead: output is written at channelReadComplete.
+    private(set) var reading = false
+    private var drainScheduled = false
+    private var unflushed = false
+    private var closing = false
+    var prefaceTimer: Scheduled<Void>?
+    var idleTimer: Scheduled<Void>?
+    var idleSince: NIODeadline?
+    var ageTimer: Scheduled<Void>?
+    var graceTimer: Scheduled<Void>?
+
+    init(router: RPCRouter, config: RPCServer.Config) {
+        self.router = router
+        self.config = config
+        self.machine = ServerConnectionStateMachine(maxInFlightHandlers: config.maxInFlightHandlersPerConnection)
+        self.framer = MessageFramer(maxMessageSize: config.maxSendMessageSize)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if config.handlerExecution == .eventLoop {
+            taskExecutor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
+        }
+        peer = ServerConnectionHandler.describe(context.channel.remoteAddress)
+        session = Nghttp2Session(options: .init(
+            isServer: true,
+            maxContinuations: config.maxContinuations,
+            streamResetBurst: UInt64(config.streamResetBurst),
+            streamResetRate: UInt64(config.streamResetRatePerSecond)
+        ), delegate: self)
+        session.submitSettings([
+            (Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), UInt32(config.maxConcurrentStreams)),
+            (Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), UInt32(config.initialWindowSize)),
+            (Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), UInt32(config.maxHeaderListSize)),
+            (Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), 0),
+        ])
+        session.setConnectionWindowSize(config.connectionWindowSize)
+        startTimers(context: context)
+        if context.channel.isActive { writeOutput(flush: true) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        tearDown()
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        writeOutput(flush: true)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        tearDown()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        reading = true
+        let ok = buffer.withUnsafeReadableBytes { session.receive($0) }
+        if !ok {
+            // nghttp2 queued GOAWAY where the protocol asks for it: send it, then close.
+            reading = false
+            writeOutput(flush: true)
+            close()
+            return
+        }
+        writeOutput(flush: false)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        reading = false
+        writeOutput(flush: true)
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { writeOutput(flush: true) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let drain = event as? ServerDrainEvent {
+            beginDrain(gracePeriod: drain.gracePeriod)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        close()
+    }
+
+    // MARK: Output
+
+    /// Something was submitted outside channelRead: drain once this loop tick.
+    func requestFlush() {
+        guard !reading, !drainScheduled, let context else { return }
+        drainScheduled = true
+        let me = LoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            me.run { handler in
+                handler.drainScheduled = false
+                handler.writeOutput(flush: true)
+            }
+        }
+    }
+
+    /// Drains nghttp2's output into one buffer and writes it; closes when the session is done.
+    func writeOutput(flush: Bool) {
+        guard let context, session != nil, !closing else { return }
+        while context.channel.isWritable {
+            var buffer = context.channel.allocator.buffer(capacity: 4096)
+            guard session.drain(into: &buffer, limit: 256 * 1024) else {
+                close()
+                return
+            }
+            guard buffer.readableBytes > 0 else { break }
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            unflushed = true
+        }
+        if flush && unflushed {
+            unflushed = false
+            context.flush()
+        }
+        if machine.shouldClose || (!session.wantsRead && !session.wantsWrite) {
+            if unflushed {
+                unflushed = false
+                context.flush()
+            }
+            close()
+        }
+    }
+
+    func close() {
+        guard !closing, let context else { return }
+        closing = true
+        context.close(promise: nil)
+    }
+
+    // MARK: Streams
+
+    /// Bytes a reader took: open the windows again.
+    func release(streamID: Int32, count: Int) {
+        session.consume(streamID: streamID, count: count)
+        requestFlush()
+    }
+
+    /// The stream with this id, if open.
+    func lookup(_ streamID: Int32) -> ServerStream? {
+        if let cachedStream, cachedStream.id == streamID { return cachedStream }
+        let found = streams[streamID]
+        cachedStream = found
+        return found
+    }
+
+    /// Removes a closed stream.
+    func remove(_ streamID: Int32) -> ServerStream? {
+        if cachedStream?.id == streamID { cachedStream = nil }
+        return streams.removeValue(forKey: streamID)
+    }
+
+    // MARK: Lifecycle
+
+    private func tearDown() {
+        for timer in [prefaceTimer, idleTimer, ageTimer, graceTimer] { timer?.cancel() }
+        let open = streams.values
+        streams.removeAll()
+        cachedStream = nil
+        for stream in open {
+            stream.failure = stream.failure ?? RPCError(code: .unavailable, message: "connection closed")
+            stream.deadlineTimer?.cancel()
+            if stream.machine.streamClosed() { stream.task?.cancel() }
+            stream.inbound?.fail(stream.endedError)
+            stream.outbound.fail(stream.endedError)
+            stream.inbound?.flowControl = nil
+            stream.connection = nil
+        }
+    }
+
+    static func describe(_ address: SocketAddress?) -> String {
+        guard let address, let ip = address.ipAddress, let port = address.port else { return "" }
+        switch address {
+        case .v6: return "ipv6:[\(ip)]:\(port)"
+        default: return "ipv4:\(ip):\(port)"
+        }
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, saturating.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return product.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
+    }
+}

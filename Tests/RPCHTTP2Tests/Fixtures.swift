@@ -1,0 +1,71 @@
+import NIOCore
+import NIOPosix
+import RPC
+import RPCHTTP2
+
+/// Runs `body` with a started server on a free loopback port; always shuts it down.
+func withServer<T>(
+    config: RPCServer.Config = .init(host: "127.0.0.1"),
+    probe: CancellationProbe = CancellationProbe(),
+    _ body: (RPCServer, Int) async throws -> T
+) async throws -> T {
+    let server = RPCServer(router: EchoMethods.router(probe: probe), config: config)
+    try await server.start()
+    let port = server.port!
+    do {
+        let result = try await body(server, port)
+        await server.shutdown(gracePeriod: .seconds(1))
+        return result
+    } catch {
+        await server.shutdown(gracePeriod: .seconds(1))
+        throw error
+    }
+}
+
+/// Runs `body` with a client for `port`; always closes it.
+func withClient<T>(
+    port: Int,
+    config: (inout HTTP2ClientTransport.Config) -> Void = { _ in },
+    _ body: (RPCClient, HTTP2ClientTransport) async throws -> T
+) async throws -> T {
+    var clientConfig = HTTP2ClientTransport.Config(host: "127.0.0.1", port: port, backoffInitial: .milliseconds(50))
+    config(&clientConfig)
+    let transport = HTTP2ClientTransport(config: clientConfig)
+    do {
+        let result = try await body(RPCClient(transport: transport), transport)
+        await transport.close()
+        return result
+    } catch {
+        await transport.close()
+        throw error
+    }
+}
+
+/// A loopback port nothing listens on (bound, then closed).
+func unusedPort() async throws -> Int {
+    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .bind(host: "127.0.0.1", port: 0).get()
+    let port = channel.localAddress!.port!
+    try await channel.close().get()
+    return port
+}
+
+/// The status code of the `RPCError` `body` throws, or nil when it does not throw one.
+func statusCode(_ body: () async throws -> Void) async -> StatusCode? {
+    do {
+        try await body()
+        return nil
+    } catch let error as RPCError {
+        return error.code
+    } catch {
+        return nil
+    }
+}
+
+/// Whether a TCP connection to the loopback port succeeds now.
+func canConnect(port: Int) async -> Bool {
+    guard let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .connect(host: "127.0.0.1", port: port).get() else { return false }
+    try? await channel.close().get()
+    return true
+}

@@ -1,0 +1,36 @@
+import Testing
+@testable import RPC
+
+@Suite struct GRPCTimeoutTests {
+    @Test(arguments: [
+        ("1H", Duration.seconds(3600)), ("2M", .seconds(120)), ("3S", .seconds(3)), ("250m", .milliseconds(250)),
+        ("7u", .microseconds(7)), ("99999999n", .nanoseconds(99_999_999)), ("0m", .zero),
+    ])
+    func parsesEveryUnit(text: String, expected: Duration) {
+        #expect(GRPCTimeout.parse(text) == expected)
+    }
+
+    @Test(arguments: ["", "m", "5", "123456789S", "-1S", "1x", "1.5S", " 1S", "1s"])
+    func rejectsMalformed(text: String) {
+        #expect(GRPCTimeout.parse(text) == nil)
+    }
+
+    @Test(arguments: [
+        (Duration.nanoseconds(5), "5n"), (.milliseconds(250), "250000u"), (.seconds(30), "30000000u"),
+        (.seconds(3600), "3600000m"), (.seconds(360_000), "360000S"), (.seconds(1_000_000_000), "16666667M"),
+    ])
+    func formatsWithTheFinestUnitThatFits(duration: Duration, expected: String) {
+        #expect(GRPCTimeout.format(duration) == expected)
+    }
+
+    @Test func formatRoundsUpAndNeverShortens() throws {
+        let duration = Duration.seconds(100) + .nanoseconds(1)
+        let parsed = try #require(GRPCTimeout.parse(GRPCTimeout.format(duration)))
+        #expect(parsed >= duration)
+    }
+
+    @Test func formatClampsExtremes() {
+        #expect(GRPCTimeout.format(.seconds(-1)) == "0n")
+        #expect(GRPCTimeout.format(.seconds(Int64.max)) == "99999999H")
+    }
+}
