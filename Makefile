@@ -51,7 +51,7 @@ check-protos: protos
 ## bench: every benchmark (bench-* targets); results under bench/results/.
 bench: bench-rpc
 
-## bench-rpc: h2load against our health server, C++ gRPC, Python grpcio and nghttpd (~8 min),
+## bench-rpc: h2load against our health server (3 executor variants), C++ gRPC, Python grpcio and nghttpd (~11 min),
 ## then a 2 M-call memory soak of ours. Options: BENCH_ARGS="--rounds 1 --no-soak …" (see bench/README.md).
 bench-rpc:
 	bench/rpc/prepare.sh
