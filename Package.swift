@@ -48,9 +48,9 @@ let package = Package(
 
         .executableTarget(name: "orderhub", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
 
-        // Test-only: grpc.testing.TestService for the interop suite.
+        // Test-only: grpc.testing.TestService for the interop suite (on Contracts' protobuf-c runtime).
         .target(name: "CInteropContracts", dependencies: ["CProtobufC"], path: "Tests/Interop/CInteropContracts"),
-        .target(name: "InteropContracts", dependencies: ["RPC", "CInteropContracts", "CProtobufC"],
+        .target(name: "InteropContracts", dependencies: ["RPC", "Contracts", "CInteropContracts", "CProtobufC"],
                 path: "Tests/Interop/InteropContracts"),
         .executableTarget(name: "interop-server", dependencies: ["RPC", "RPCHTTP2", "InteropContracts", "Health"] + nio,
                           path: "Tests/Interop/InteropServer"),
