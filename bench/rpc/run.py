@@ -24,7 +24,6 @@ import report
 import soak
 import summary
 from config import OUT, Config, Shape
-from grpc_check import verify
 from measure import BODY, run_once
 
 RUN_OVERHEAD_SECONDS = 3          # start-up, check and stop of a server, per run
