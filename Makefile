@@ -8,7 +8,7 @@ TOOLS_VENV := .venv-tools
 APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
 	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server
 
-.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-rpc clean
+.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-rpc bench-orders clean
 
 all: build
 
@@ -48,8 +48,16 @@ check-protos: protos
 	@git diff --exit-code --stat -- Sources Tests || { echo "generated code is stale: run make protos"; exit 1; }
 	@test -z "$$(git status --porcelain -- Sources Tests)" || { git status --porcelain -- Sources Tests; echo "make protos created untracked files"; exit 1; }
 
+## run: build (release by default) and start Payments and Orders with SQLite under ./data/;
+## Ctrl-C stops them cleanly. ORDERHUB_* variables (e.g. ORDERHUB_DATA_DIR) change the defaults.
+RUN_CONFIG ?= release
+run: deps
+	$(SWIFT) build -c $(RUN_CONFIG) --product orderhub
+	@mkdir -p "$${ORDERHUB_DATA_DIR:-./data}"
+	exec "$$($(SWIFT) build -c $(RUN_CONFIG) --show-bin-path)/orderhub" serve
+
 ## bench: every benchmark (bench-* targets); results under bench/results/.
-bench: bench-rpc
+bench: bench-rpc bench-orders
 
 ## bench-rpc: h2load against our health server (3 executor variants), C++ gRPC, Python grpcio and nghttpd (~11 min),
 ## then a 2 M-call memory soak of ours. Options: BENCH_ARGS="--rounds 1 --no-soak …" (see bench/README.md).
@@ -66,6 +74,11 @@ asan:
 FUZZ_SECONDS ?= 60
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+## bench-orders: CreateOrder and GetOrder through h2load on the release build, next to the
+## disk's own one-row durable insert rate; writes bench/results/orders-*.md and .json.
+bench-orders: deps
+	$(PYTHON) bench/orders_bench.py
 
 clean:
 	rm -rf .build .build-asan .build-fuzz
