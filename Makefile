@@ -7,9 +7,9 @@ TOOLS_VENV := .venv-tools
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
 	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server \
-	chromium chromium-driver curl wrk
+	chromium chromium-driver curl wrk postgresql-15 postgresql-client-15
 
-.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-rpc bench-orders bench-gateway clean
+.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-rpc bench-orders bench-gateway bench-scale clean
 
 all: build
 
@@ -32,7 +32,17 @@ release:
 	$(SWIFT) build -c release
 
 ## test: every test the CI runs: Swift tests, then the Python tests against the real binaries.
-test: deps build swift-test python-test
+## The PostgreSQL cases need a server: unless ORDERHUB_TEST_POSTGRES_URL names one already,
+## a throwaway PostgreSQL 15 on loopback is started for the run and stopped after it, pass or fail.
+test: deps build
+	@if [ -n "$${ORDERHUB_TEST_POSTGRES_URL:-}" ]; then \
+		$(MAKE) --no-print-directory swift-test python-test; \
+	else \
+		url=$$(scripts/test-postgres.sh start) || exit 1; \
+		trap 'scripts/test-postgres.sh stop' EXIT; \
+		echo "make test: PostgreSQL for the tests at $$url"; \
+		ORDERHUB_TEST_POSTGRES_URL="$$url" $(MAKE) --no-print-directory swift-test python-test; \
+	fi
 
 swift-test:
 	$(SWIFT) test --parallel
@@ -58,7 +68,7 @@ run: deps
 	exec "$$($(SWIFT) build -c $(RUN_CONFIG) --show-bin-path)/orderhub" serve
 
 ## bench: every benchmark (bench-* targets); results under bench/results/.
-bench: bench-rpc bench-orders bench-gateway
+bench: bench-rpc bench-orders bench-gateway bench-scale
 
 ## bench-rpc: h2load against our health server (3 executor variants), C++ gRPC, Python grpcio and nghttpd (~11 min),
 ## then a 2 M-call memory soak of ours. Options: BENCH_ARGS="--rounds 1 --no-soak …" (see bench/README.md).
@@ -80,6 +90,11 @@ fuzz:
 ## disk's own one-row durable insert rate; writes bench/results/orders-*.md and .json.
 bench-orders: deps
 	$(PYTHON) bench/orders_bench.py
+
+## bench-scale: CreateOrder on SQLite and on PostgreSQL with one and two Orders replicas (the
+## real processes, h2load), and the PostgreSQL store's commit settings; bench/results/scale-*.
+bench-scale: deps
+	$(PYTHON) bench/scale_bench.py
 
 clean:
 	rm -rf .build .build-asan .build-fuzz

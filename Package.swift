@@ -7,8 +7,10 @@ let nio: [Target.Dependency] = [
     .product(name: "NIOPosix", package: "swift-nio"),
 ]
 
-/// Libraries the domain modules (Orders, Payments) build on: storage, logging, hashing, JWT.
+/// Libraries the domain modules (Orders, Payments) build on: storage (SQLite, PostgreSQL),
+/// logging, hashing, JWT.
 let sqlite: Target.Dependency = .product(name: "SQLiteNIO", package: "sqlite-nio")
+let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let jwt: Target.Dependency = .product(name: "JWTKit", package: "jwt-kit")
@@ -34,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
         // The REST gateway's HTTP/1.1 server. Without swift-configuration support: the gateway
         // takes its settings from `OrdersGateway.Config`.
@@ -71,9 +74,14 @@ let package = Package(
         // SQLite plumbing shared by the domain stores: pragmas, migrations, group commit.
         .target(name: "SQLiteSupport", dependencies: [sqlite, logging]),
 
-        // The domain: order lifecycle and payments, each on its own SQLite database.
-        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "SQLiteSupport", sqlite, logging, crypto]),
-        .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "SQLiteSupport", sqlite, logging]),
+        // PostgreSQL plumbing shared by the domain stores: URLs, the client, migrations, LISTEN.
+        .target(name: "PostgresSupport", dependencies: ["SQLiteSupport", postgres, logging]),
+
+        // The domain: order lifecycle and payments, each on its own database (SQLite or PostgreSQL).
+        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "SQLiteSupport", "PostgresSupport",
+                                               sqlite, postgres, logging, crypto]),
+        .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "SQLiteSupport", "PostgresSupport",
+                                                 sqlite, postgres, logging]),
 
         // REST ↔ RPC gateway with the web page; handed an OrdersClient, so it never sees a transport.
         .target(
@@ -87,13 +95,16 @@ let package = Package(
         ),
 
         .executableTarget(name: "orderhub", dependencies: [
-            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", "Gateway", logging,
+            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", "Gateway", "PostgresSupport", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + nio),
 
         // Benchmark helper: the disk's one-row durable insert rate next to the Orders store's.
         .executableTarget(name: "orders-bench", dependencies: ["Orders", "SQLiteSupport", "Contracts", "RPC", "RPCHTTP2", sqlite, logging],
                          path: "bench/OrdersBench"),
+
+        // Benchmark helper (`make bench-scale`): creates straight into either Orders store.
+        .executableTarget(name: "scale-bench", dependencies: ["Orders", "PostgresSupport", logging], path: "bench/ScaleBench"),
 
         // Test-only: grpc.testing.TestService for the interop suite (on Contracts' protobuf-c runtime).
         .target(name: "CInteropContracts", dependencies: ["CProtobufC"], path: "Tests/Interop/CInteropContracts"),
@@ -115,12 +126,18 @@ let package = Package(
 
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
-        .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", logging]),
-        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", logging]),
+        .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
+        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC"]),
         .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", sqlite]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
         .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),
+        .testTarget(name: "PostgresSupportTests", dependencies: ["PostgresSupport", "StoreTestSupport", postgres]),
+
+        // Test-only: the backends the store contract suites run on, a fresh PostgreSQL schema
+        // per case (ORDERHUB_TEST_POSTGRES_URL), and table shapes to compare the two schemas.
+        .target(name: "StoreTestSupport", dependencies: ["PostgresSupport", "SQLiteSupport", postgres, sqlite, logging],
+                path: "Tests/StoreTestSupport"),
 
         // Test-only: encodes and decodes sample messages for the cross-language tests
         // (Tests/python/contracts), and a decode loop over hostile input for `make asan`.

@@ -1,23 +1,55 @@
-/// Where a service keeps its data, from `--db`: `sqlite:PATH` (a file; created if missing).
-/// `postgres://…` names a PostgreSQL server, which this build does not support yet.
-enum DatabaseLocation: CustomStringConvertible {
-    case sqlite(path: String)
+import PostgresSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Where a service keeps its data, from `--db`: `sqlite:PATH` (a file; created if missing) or
+/// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…&schema=…]` (shared by any
+/// number of replicas). A PostgreSQL password may instead come from the file that
+/// `ORDERHUB_DB_PASSWORD_FILE` names (a mounted Secret), so it never shows in a process list.
+struct DatabaseLocation: CustomStringConvertible {
+    /// What the store factories open.
+    let store: StoreLocation
 
     init(parsing text: String) throws {
-        if text.hasPrefix("sqlite:") {
-            let path = String(text.dropFirst("sqlite:".count))
-            guard !path.isEmpty else { throw SettingError("--db sqlite: needs a file path, e.g. sqlite:./data/orders.db") }
-            self = .sqlite(path: path)
-        } else if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
-            throw SettingError("--db \(text): PostgreSQL storage is not part of this build yet; use sqlite:PATH")
-        } else {
-            throw SettingError("--db must be sqlite:PATH, got \"\(text)\"")
+        do {
+            var store = try StoreLocation(parsing: text)
+            if case .postgres(let url) = store, url.password == nil,
+               let file = ProcessInfo.processInfo.environment["ORDERHUB_DB_PASSWORD_FILE"], !file.isEmpty {
+                let password = try TextFile.read(file)
+                store = store.withPassword(String(password.trimmingSuffix(while: { $0 == "\n" || $0 == "\r" })))
+            }
+            self.store = store
+        } catch let error as PostgresSettingError {
+            throw SettingError(error.description)
         }
     }
 
-    var description: String {
-        switch self {
-        case .sqlite(let path): "sqlite:\(path)"
-        }
+    private init(store: StoreLocation) {
+        self.store = store
+    }
+
+    /// A SQLite file.
+    static func sqlite(path: String) -> DatabaseLocation {
+        DatabaseLocation(store: .sqlite(path: path))
+    }
+
+    /// Creates the directory of a SQLite file; nothing for PostgreSQL.
+    func prepare() throws {
+        if case .sqlite(let path) = store { try TextFile.createParent(of: path) }
+    }
+
+    /// The password, if any, is hidden.
+    var description: String { store.description }
+}
+
+extension String {
+    /// The string without the trailing characters that match.
+    fileprivate func trimmingSuffix(while matches: (Character) -> Bool) -> Substring {
+        var end = endIndex
+        while end > startIndex, matches(self[index(before: end)]) { end = index(before: end) }
+        return self[..<end]
     }
 }

@@ -5,7 +5,7 @@ import ArgumentParser
 struct OrderHub: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orderhub",
-        abstract: "Orders and Payments over gRPC, durable on SQLite.",
+        abstract: "Orders and Payments over gRPC, durable on SQLite or PostgreSQL.",
         discussion: """
             Every option falls back to an ORDERHUB_* environment variable (named in its help), then to a default.
             Secrets are read from files (--service-secret-file) or ORDERHUB_SERVICE_SECRET.

@@ -8,7 +8,7 @@ struct OrdersCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (ORDERHUB_LISTEN; default 127.0.0.1:50051).")
     var listen: String?
 
-    @Option(help: "Database: sqlite:PATH (ORDERHUB_DB; default sqlite:./data/orders.db).")
+    @Option(help: "Database: sqlite:PATH or postgres://USER@HOST[:PORT]/DB[?schema=NAME] (ORDERHUB_DB; default sqlite:./data/orders.db; password from ORDERHUB_DB_PASSWORD_FILE).")
     var db: String?
 
     @Option(help: "Payments' address (ORDERHUB_PAYMENTS_ADDRESS; default 127.0.0.1:50052).")

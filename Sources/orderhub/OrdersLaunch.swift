@@ -22,9 +22,8 @@ enum OrdersLaunch {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "orders"
         let logger = serviceLogger
-        guard case .sqlite(let path) = database else { preconditionFailure("only SQLite is built in") }
-        try TextFile.createParent(of: path)
-        let store = try await SQLiteOrderStore.open(path: path, logger: logger)
+        try database.prepare()
+        let store = try await OrderStoreFactory.open(database.store, logger: logger)
         // Reconnect to Payments quickly once it is back: a waiting payment has a deadline.
         let transport = HTTP2ClientTransport(config: .init(
             host: payments.host, port: payments.port, connectTimeout: .seconds(2),

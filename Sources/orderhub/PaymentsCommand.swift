@@ -8,7 +8,7 @@ struct PaymentsCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (ORDERHUB_LISTEN; default 127.0.0.1:50052).")
     var listen: String?
 
-    @Option(help: "Database: sqlite:PATH (ORDERHUB_DB; default sqlite:./data/payments.db).")
+    @Option(help: "Database: sqlite:PATH or postgres://USER@HOST[:PORT]/DB[?schema=NAME] (ORDERHUB_DB; default sqlite:./data/payments.db; password from ORDERHUB_DB_PASSWORD_FILE).")
     var db: String?
 
     @OptionGroup var common: CommonOptions

@@ -13,9 +13,8 @@ enum PaymentsLaunch {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "payments"
         let logger = serviceLogger
-        guard case .sqlite(let path) = database else { preconditionFailure("only SQLite is built in") }
-        try TextFile.createParent(of: path)
-        let store = try await SQLitePaymentStore.open(path: path, logger: logger)
+        try database.prepare()
+        let store = try await PaymentStoreFactory.open(database.store, logger: logger)
         let system = PaymentSystem(store: store, config: .init(approvalRate: approvalRate, seed: seed), logger: logger)
         let verifier = ServiceTokenVerifier(secret: secret, issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments)
         var router = RPCRouter()

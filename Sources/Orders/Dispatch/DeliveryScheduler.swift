@@ -2,20 +2,26 @@ import Logging
 import Synchronization
 
 /// Delivers confirmed orders when their `deliver_at` passes: sleeps until the earliest one
-/// (woken early when a nearer one is confirmed), then moves each due order from confirmed to
-/// delivered with one conditional write. `deliver_at` is a row, so a restart loses no
-/// delivery; the conditional write makes each happen once.
+/// (woken early when a nearer one is confirmed), claims the due orders (a lease, so schedulers
+/// of other replicas leave them alone), then moves each from confirmed to delivered with one
+/// conditional write. `deliver_at` is a row, so a restart loses no delivery; the claim keeps
+/// two schedulers off the same order, and the conditional write makes each happen once even
+/// when a lease ran out while its holder was still at work.
 public final class DeliveryScheduler: Sendable {
     /// Tuning knobs.
     public struct Config: Sendable {
         /// Longest sleep between looks at the table.
         public var pollInterval: Duration
-        /// Most deliveries written per round (they share one transaction).
+        /// Most deliveries claimed per round.
         public var batchSize: Int
+        /// How long a claimed delivery is left to this scheduler; if it has not happened by
+        /// then (the process died), any scheduler claims it again.
+        public var leaseDuration: Duration
 
-        public init(pollInterval: Duration = .seconds(1), batchSize: Int = 256) {
+        public init(pollInterval: Duration = .seconds(1), batchSize: Int = 256, leaseDuration: Duration = .seconds(10)) {
             self.pollInterval = pollInterval
             self.batchSize = batchSize
+            self.leaseDuration = leaseDuration
         }
 
         public static var defaults: Config { Config() }
@@ -61,7 +67,10 @@ public final class DeliveryScheduler: Sendable {
     private func run() async {
         while !Task.isCancelled {
             do {
-                let due = try await store.dueDeliveries(now: clock.now(), limit: config.batchSize)
+                let claimedAt = clock.now()
+                let due = try await store.claimDueDeliveries(
+                    now: claimedAt, leaseUntil: claimedAt + config.leaseDuration.millis, limit: config.batchSize
+                )
                 if !due.isEmpty {
                     await withTaskGroup(of: Void.self) { group in
                         for orderID in due { group.addTask { await self.deliver(orderID) } }
@@ -81,9 +90,9 @@ public final class DeliveryScheduler: Sendable {
         }
     }
 
-    /// One conditional write from confirmed to delivered. The order came from the due list,
-    /// so it was confirmed with `deliver_at` passed; if it has changed since (a cancel), the
-    /// write finds it no longer confirmed and nothing happens.
+    /// One conditional write from confirmed to delivered. The order came from this scheduler's
+    /// claim, so it was confirmed with `deliver_at` passed; if it has changed since (a cancel),
+    /// the write finds it no longer confirmed and nothing happens.
     private func deliver(_ orderID: String) async {
         var logger = logger
         logger[metadataKey: "order-id"] = "\(orderID)"

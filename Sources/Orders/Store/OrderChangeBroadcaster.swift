@@ -1,7 +1,8 @@
 import Synchronization
 
 /// Fans committed order changes out to the watchers of each order, inside one process. A
-/// store feeds it after each commit (the PostgreSQL store will feed it from LISTEN/NOTIFY).
+/// store feeds it after each commit; the PostgreSQL store also from LISTEN/NOTIFY, with the
+/// changes other replicas commit.
 ///
 /// A subscription buffers without bound; an order has at most a handful of changes.
 public final class OrderChangeBroadcaster: Sendable {
@@ -36,6 +37,11 @@ public final class OrderChangeBroadcaster: Sendable {
     /// How many watchers are subscribed to the order (for tests and metrics).
     public func watcherCount(of orderID: String) -> Int {
         state.withLock { $0.watchers[orderID]?.count ?? 0 }
+    }
+
+    /// The orders that have at least one watcher now.
+    public var watchedOrderIDs: [String] {
+        state.withLock { Array($0.watchers.keys) }
     }
 
     private func unsubscribe(orderID: String, id: Int) {

@@ -1,14 +1,17 @@
 /// Durable storage of orders, their payment jobs and idempotency keys. One implementation per
-/// database (SQLite now; PostgreSQL can follow: nothing here names a dialect).
+/// database (`SQLiteOrderStore`, `PostgresOrderStore`); nothing here names a dialect.
 ///
 /// Rules every implementation keeps:
 /// - `create` writes the order, its items, its charge job and its idempotency key in one
 ///   transaction, and returns only once that transaction is durable.
 /// - `write` is one conditional write: the transition applies only while the order is still in
 ///   the expected state, and its job effects commit with it or not at all.
-/// - `claimDueJobs` hands a due job to one caller at a time (a lease), so no two dispatchers
-///   work on the same job (PostgreSQL: `FOR UPDATE SKIP LOCKED`).
-/// - `changes(of:)` delivers every committed change of the order after the call returns.
+/// - `claimDueJobs` and `claimDueDeliveries` hand a due job or delivery to one caller at a time
+///   (a lease), so no two dispatchers or schedulers, in one process or in several replicas,
+///   work on the same row (PostgreSQL: `FOR UPDATE SKIP LOCKED`). A lease that ends unfinished
+///   (its holder crashed) makes the row due again.
+/// - `changes(of:)` delivers every committed change of the order after the call returns, made
+///   by this process or (PostgreSQL) by any replica.
 public protocol OrderStore: Sendable {
     /// Creates the order, or returns the existing one for a reused idempotency key with the same
     /// payload. Throws `OrderError.requestIDReused` when the key came with a different payload.
@@ -36,7 +39,13 @@ public protocol OrderStore: Sendable {
     /// Ids of confirmed orders whose `deliver_at` is at or before `now`, earliest first.
     func dueDeliveries(now: Int64, limit: Int) async throws -> [String]
 
-    /// The earliest `deliver_at` of a confirmed order, or nil.
+    /// Leases up to `limit` confirmed orders whose `deliver_at` is at or before `now` and whose
+    /// delivery is not leased to another caller: they are not handed out again before
+    /// `leaseUntil`. Ids, earliest `deliver_at` first.
+    func claimDueDeliveries(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [String]
+
+    /// When the next delivery may be claimed: the earliest `deliver_at` (or, while its
+    /// delivery is leased, lease end) of a confirmed order, or nil.
     func earliestDelivery() async throws -> Int64?
 
     /// Deletes idempotency keys created before `cutoff`; returns how many.

@@ -1,5 +1,5 @@
-/// Durable storage of payments: one per order, the order id a unique key. SQLite now;
-/// PostgreSQL can follow (nothing here names a dialect).
+/// Durable storage of payments: one per order, the order id a unique key. One implementation
+/// per database (`SQLitePaymentStore`, `PostgresPaymentStore`); nothing here names a dialect.
 public protocol PaymentStore: Sendable {
     /// Inserts the payment unless one exists for its order; returns the stored payment (the
     /// first one on a repeat) and whether this call inserted it. Durable on return.

@@ -91,12 +91,12 @@ enum OrderRows {
         ]
     }
 
-    private static func state(_ text: String, column: String) throws -> OrderLifecycle.State {
+    static func state(_ text: String, column: String) throws -> OrderLifecycle.State {
         guard let state = OrderLifecycle.State(rawValue: text) else { throw StorageError.malformedRow(column: column) }
         return state
     }
 
-    private static func cancelReason(_ text: String?) throws -> CancellationReason? {
+    static func cancelReason(_ text: String?) throws -> CancellationReason? {
         guard let text else { return nil }
         guard let reason = CancellationReason(rawValue: text) else { throw StorageError.malformedRow(column: "cancel_reason") }
         return reason

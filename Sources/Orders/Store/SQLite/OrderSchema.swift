@@ -1,6 +1,7 @@
 import SQLiteSupport
 
-/// The Orders database schema, as SQLite migrations. PostgreSQL gets the same tables.
+/// The Orders database schema, as SQLite migrations. PostgreSQL gets the same tables, versions
+/// and names (`OrderSchema.postgresMigrations`).
 enum OrderSchema {
     static let migrations: [SchemaMigration] = [
         SchemaMigration(version: 1, name: "orders, items, payment jobs, idempotency keys", statements: [
@@ -61,6 +62,10 @@ enum OrderSchema {
             ) WITHOUT ROWID
             """,
             "CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at)",
+        ]),
+        SchemaMigration(version: 2, name: "delivery leases", statements: [
+            // Set while one scheduler (of possibly several replicas) delivers the order.
+            "ALTER TABLE orders ADD COLUMN delivery_lease_until INTEGER",
         ]),
     ]
 }

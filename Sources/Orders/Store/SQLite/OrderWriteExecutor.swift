@@ -9,6 +9,7 @@ struct OrderWriteExecutor: WriteBatchExecutor {
         case create(NewOrder)
         case write(OrderWrite)
         case claim(now: Int64, leaseUntil: Int64, limit: Int)
+        case claimDeliveries(now: Int64, leaseUntil: Int64, limit: Int)
         case reschedule(orderID: String, kind: PaymentJob.Kind, attempts: Int, nextAttemptAt: Int64)
         case purgeKeys(createdBefore: Int64)
     }
@@ -17,6 +18,7 @@ struct OrderWriteExecutor: WriteBatchExecutor {
         case created(CreateResult)
         case written(OrderWrite.Outcome)
         case claimed([PaymentJob])
+        case claimedDeliveries([String])
         case count(Int)
     }
 
@@ -72,6 +74,19 @@ struct OrderWriteExecutor: WriteBatchExecutor {
                     RETURNING \(OrderRows.jobColumns)
                     """, [.int64(leaseUntil), .int64(now), .integer(limit)])
                 results[index] = .success(.claimed(try rows.map(OrderRows.job(from:))))
+            case .claimDeliveries(let now, let leaseUntil, let limit):
+                // The literal state lets SQLite use the partial index orders_to_deliver.
+                let rows = try await connection.rows("""
+                    UPDATE orders SET delivery_lease_until = ?
+                    WHERE id IN (
+                        SELECT id FROM orders
+                        WHERE state = 'confirmed' AND deliver_at <= ? AND COALESCE(delivery_lease_until, 0) <= ?
+                        ORDER BY deliver_at LIMIT ?
+                    )
+                    RETURNING id, deliver_at
+                    """, [.int64(leaseUntil), .int64(now), .int64(now), .integer(limit)])
+                let due = try rows.map { (id: try $0.text("id"), at: try $0.int64("deliver_at")) }
+                results[index] = .success(.claimedDeliveries(due.sorted { ($0.at, $0.id) < ($1.at, $1.id) }.map(\.id)))
             case .purgeKeys(let cutoff):
                 let rows = try await connection.rows(
                     "DELETE FROM idempotency_keys WHERE created_at < ? RETURNING request_id", [.int64(cutoff)]

@@ -126,8 +126,18 @@ public final class SQLiteOrderStore: OrderStore {
     }
 
     /// See `OrderStore`.
+    public func claimDueDeliveries(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [String] {
+        guard case .claimedDeliveries(let ids) = try await writer.submit(.claimDeliveries(now: now, leaseUntil: leaseUntil, limit: limit)) else {
+            preconditionFailure("claimDeliveries answers .claimedDeliveries")
+        }
+        return ids
+    }
+
+    /// See `OrderStore`.
     public func earliestDelivery() async throws -> Int64? {
-        try await storage.reader.rows("SELECT MIN(deliver_at) AS due FROM orders WHERE state = 'confirmed'").first?.optionalInt64("due")
+        try await storage.reader.rows(
+            "SELECT MIN(MAX(deliver_at, COALESCE(delivery_lease_until, 0))) AS due FROM orders WHERE state = 'confirmed'"
+        ).first?.optionalInt64("due")
     }
 
     /// See `OrderStore`.

@@ -1,0 +1,79 @@
+import SQLiteSupport
+
+extension OrderSchema {
+    /// The same migrations for PostgreSQL: each version and name comes from the SQLite list,
+    /// each statement list is written for PostgreSQL. The dialect differences: `BIGINT` for
+    /// SQLite's 64-bit `INTEGER`, `COLLATE "C"` on ids so they sort bytewise as in SQLite (and
+    /// pages follow the same order), no `WITHOUT ROWID`.
+    static let postgresMigrations: [SchemaMigration] = migrations.map { migration in
+        guard let statements = postgresStatements[migration.version] else {
+            preconditionFailure("schema migration \(migration.version) has no PostgreSQL statements")
+        }
+        return SchemaMigration(version: migration.version, name: migration.name, statements: statements)
+    }
+
+    private static let postgresStatements: [Int: [String]] = [
+        1: [
+            """
+            CREATE TABLE orders (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                state TEXT NOT NULL,
+                customer_id TEXT COLLATE "C" NOT NULL,
+                total_cents BIGINT NOT NULL,
+                currency TEXT NOT NULL,
+                cancel_reason TEXT,
+                payment_id TEXT,
+                request_id TEXT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                deliver_at BIGINT,
+                version BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX orders_newest ON orders (created_at DESC, id DESC)",
+            "CREATE INDEX orders_by_state ON orders (state, created_at DESC, id DESC)",
+            "CREATE INDEX orders_by_customer ON orders (customer_id, created_at DESC, id DESC)",
+            "CREATE INDEX orders_to_deliver ON orders (deliver_at) WHERE state = 'confirmed'",
+            """
+            CREATE TABLE order_items (
+                order_id TEXT COLLATE "C" NOT NULL,
+                position BIGINT NOT NULL,
+                sku TEXT NOT NULL,
+                quantity BIGINT NOT NULL,
+                unit_price_cents BIGINT NOT NULL,
+                PRIMARY KEY (order_id, position)
+            )
+            """,
+            """
+            CREATE TABLE payment_jobs (
+                order_id TEXT COLLATE "C" NOT NULL,
+                kind TEXT NOT NULL,
+                attempts BIGINT NOT NULL,
+                next_attempt_at BIGINT NOT NULL,
+                deadline_at BIGINT,
+                amount_cents BIGINT NOT NULL,
+                currency TEXT NOT NULL,
+                customer_id TEXT NOT NULL,
+                payment_token TEXT NOT NULL,
+                payment_id TEXT,
+                reason TEXT,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (order_id, kind)
+            )
+            """,
+            "CREATE INDEX payment_jobs_due ON payment_jobs (next_attempt_at)",
+            """
+            CREATE TABLE idempotency_keys (
+                request_id TEXT COLLATE "C" PRIMARY KEY,
+                payload_hash TEXT NOT NULL,
+                order_id TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at)",
+        ],
+        2: [
+            "ALTER TABLE orders ADD COLUMN delivery_lease_until BIGINT",
+        ],
+    ]
+}

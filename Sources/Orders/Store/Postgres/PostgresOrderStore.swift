@@ -1,0 +1,91 @@
+import Logging
+import PostgresNIO
+import PostgresSupport
+
+/// The Orders store on PostgreSQL, for several Orders replicas sharing one database: creates
+/// through a group-commit writer, every transition one conditional UPDATE that also NOTIFYs
+/// the order's id, job and delivery claims with `FOR UPDATE SKIP LOCKED`, and a LISTEN
+/// connection that feeds the changes any replica commits to this process's watchers.
+public final class PostgresOrderStore: OrderStore {
+    /// Tuning knobs.
+    public struct Config: Sendable {
+        /// Pool size, schema, application name.
+        public var storage: PostgresStorage.Config
+        /// Most creates committed in one transaction.
+        public var maxCreateBatch: Int
+        /// Most create transactions in flight at once (see `bench/` for the measurements
+        /// behind the default).
+        public var concurrentCreateBatches: Int
+        /// Heartbeat and reconnect pacing of the LISTEN connection.
+        public var listener: PostgresNotificationListener.Config
+
+        public init(
+            storage: PostgresStorage.Config = .defaults, maxCreateBatch: Int = 256, concurrentCreateBatches: Int = 2,
+            listener: PostgresNotificationListener.Config = .defaults
+        ) {
+            self.storage = storage
+            self.maxCreateBatch = maxCreateBatch
+            self.concurrentCreateBatches = concurrentCreateBatches
+            self.listener = listener
+        }
+
+        /// The defaults.
+        public static var defaults: Config { Config() }
+    }
+
+    let storage: PostgresStorage
+    let logger: Logger
+    /// The NOTIFY channel: one per schema, so services or test runs sharing a database do not
+    /// hear each other.
+    let channel: String
+    let broadcaster: OrderChangeBroadcaster
+    private let creates: PostgresBatchWriter<PostgresOrderCreateBatch>
+    private let listener: PostgresNotificationListener
+
+    private init(storage: PostgresStorage, config: Config, logger: Logger) {
+        let channel = String("orderhub_orders_\(storage.schema)".prefix(63))
+        let broadcaster = OrderChangeBroadcaster()
+        self.storage = storage
+        self.logger = logger
+        self.channel = channel
+        self.broadcaster = broadcaster
+        self.creates = PostgresBatchWriter(
+            storage: storage, executor: PostgresOrderCreateBatch(),
+            config: .init(maxBatchSize: config.maxCreateBatch, concurrentBatches: config.concurrentCreateBatches), logger: logger
+        )
+        let reader = WatchedOrderReader(storage: storage, broadcaster: broadcaster, logger: logger)
+        self.listener = PostgresNotificationListener(
+            storage: storage, channel: channel, config: config.listener, logger: logger,
+            onListening: { await reader.republishWatched() },
+            onNotification: { orderID in await reader.republish(orderID) }
+        )
+    }
+
+    /// Connects to the database at `url`, migrates it, and starts listening for changes.
+    public static func open(url: PostgresURL, config: Config = .defaults, logger: Logger) async throws -> PostgresOrderStore {
+        let storage = try await PostgresStorage.open(url: url, migrations: OrderSchema.postgresMigrations, config: config.storage, logger: logger)
+        let store = PostgresOrderStore(storage: storage, config: config, logger: logger)
+        store.listener.start()
+        return store
+    }
+
+    /// How many times the change listener has (re)connected; for tests and metrics.
+    public var listenerConnectCount: Int { listener.connectCount }
+
+    /// See `OrderStore`: queued for the group-commit writer.
+    public func create(_ order: NewOrder) async throws -> CreateResult {
+        try await creates.submit(order)
+    }
+
+    /// See `OrderStore`: changes committed here and, through LISTEN, by any replica.
+    public func changes(of orderID: String) -> AsyncStream<OrderChange> {
+        broadcaster.subscribe(to: orderID)
+    }
+
+    /// See `OrderStore`: stops listening, finishes queued creates, closes the pool.
+    public func close() async throws {
+        await listener.shutdown()
+        await creates.close()
+        await storage.close()
+    }
+}

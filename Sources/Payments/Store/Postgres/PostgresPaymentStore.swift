@@ -1,0 +1,96 @@
+import Logging
+import PostgresNIO
+import PostgresSupport
+import SQLiteSupport
+
+/// The Payments store on PostgreSQL, for several Payments replicas sharing one database. Each
+/// write is one statement, so one round trip and its own durable transaction; the unique order
+/// id makes two replicas charging the same order race harmlessly (the first row wins).
+public final class PostgresPaymentStore: PaymentStore {
+    /// Tuning knobs.
+    public struct Config: Sendable {
+        /// Pool size, schema, application name.
+        public var storage: PostgresStorage.Config
+
+        public init(storage: PostgresStorage.Config = .defaults) {
+            self.storage = storage
+        }
+
+        /// The defaults.
+        public static var defaults: Config { Config() }
+    }
+
+    private let storage: PostgresStorage
+
+    private init(storage: PostgresStorage) {
+        self.storage = storage
+    }
+
+    /// Connects to the database at `url` and migrates it.
+    public static func open(url: PostgresURL, config: Config = .defaults, logger: Logger) async throws -> PostgresPaymentStore {
+        PostgresPaymentStore(storage: try await PostgresStorage.open(
+            url: url, migrations: PaymentSchema.postgresMigrations, config: config.storage, logger: logger
+        ))
+    }
+
+    /// See `PaymentStore`.
+    public func insertIfAbsent(_ payment: PaymentRecord) async throws -> (payment: PaymentRecord, isNew: Bool) {
+        let inserted = try await storage.rows("""
+            INSERT INTO payments (\(unescaped: PaymentSchema.columns))
+            VALUES (\(payment.id), \(payment.orderID), \(payment.status.rawValue), \(payment.amountCents), \(payment.currency),
+                \(payment.customerID), \(payment.declineReason), \(payment.refundReason), \(payment.createdAt), \(payment.updatedAt),
+                \(payment.refundedAt))
+            ON CONFLICT (order_id) DO NOTHING
+            RETURNING id
+            """)
+        guard inserted.isEmpty else { return (payment, true) }
+        // ON CONFLICT waited for the other insert to commit: its row is visible now.
+        guard let existing = try await self.payment(orderID: payment.orderID) else {
+            throw StorageError.malformedRow(column: "payments.order_id")
+        }
+        return (existing, false)
+    }
+
+    /// See `PaymentStore`.
+    public func payment(id: String) async throws -> PaymentRecord? {
+        try await storage.rows("SELECT \(unescaped: PaymentSchema.columns) FROM payments WHERE id = \(id)").first.map(Self.payment(from:))
+    }
+
+    /// See `PaymentStore`.
+    public func payment(orderID: String) async throws -> PaymentRecord? {
+        try await storage.rows("SELECT \(unescaped: PaymentSchema.columns) FROM payments WHERE order_id = \(orderID)")
+            .first.map(Self.payment(from:))
+    }
+
+    /// See `PaymentStore`.
+    public func refund(_ key: PaymentKey, reason: String, now: Int64) async throws -> PaymentRecord? {
+        let (column, value) = PaymentRows.keyColumn(key)
+        let rows = try await storage.rows("""
+            UPDATE payments SET status = 'refunded', refund_reason = \(reason), refunded_at = \(now), updated_at = \(now)
+            WHERE \(unescaped: column) = \(value) AND status = 'approved'
+            RETURNING \(unescaped: PaymentSchema.columns)
+            """)
+        if let row = rows.first { return try Self.payment(from: row) }
+        switch key {
+        case .id(let id): return try await payment(id: id)
+        case .orderID(let orderID): return try await payment(orderID: orderID)
+        }
+    }
+
+    /// See `PaymentStore`.
+    public func close() async throws {
+        await storage.close()
+    }
+
+    private static func payment(from postgresRow: PostgresRow) throws -> PaymentRecord {
+        let row = postgresRow.makeRandomAccess()
+        guard let status = PaymentStatus(rawValue: try row.text("status")) else { throw StorageError.malformedRow(column: "status") }
+        return PaymentRecord(
+            id: try row.text("id"), orderID: try row.text("order_id"), status: status,
+            amountCents: try row.int64("amount_cents"), currency: try row.text("currency"),
+            customerID: try row.text("customer_id"), declineReason: try row.optionalText("decline_reason"),
+            refundReason: try row.optionalText("refund_reason"), createdAt: try row.int64("created_at"),
+            updatedAt: try row.int64("updated_at"), refundedAt: try row.optionalInt64("refunded_at")
+        )
+    }
+}

@@ -1,0 +1,106 @@
+import Logging
+import PostgresNIO
+import SQLiteSupport
+
+/// One service's PostgreSQL database: a connection pool (`PostgresClient`) running for the
+/// storage's lifetime, the schema migrated on open, and transactions that hand back the
+/// caller's own errors.
+///
+/// Every session runs with `synchronous_commit = on`, whatever the server's default, so a
+/// committed transaction is on disk (in the WAL) before COMMIT returns.
+public final class PostgresStorage: Sendable {
+    /// Tuning knobs.
+    public struct Config: Sendable {
+        /// Most connections the pool opens. Several replicas share the server's `max_connections`.
+        public var maxConnections: Int
+        /// A schema to keep the tables in (created if missing, first on the search path); nil
+        /// for the URL's `schema`, or else the database's default (`public`). Lets services or
+        /// test runs share a database.
+        public var schema: String?
+        /// Shown in `pg_stat_activity`.
+        public var applicationName: String
+
+        public init(maxConnections: Int = 16, schema: String? = nil, applicationName: String = "orderhub") {
+            self.maxConnections = maxConnections
+            self.schema = schema
+            self.applicationName = applicationName
+        }
+
+        /// The defaults.
+        public static var defaults: Config { Config() }
+    }
+
+    /// The pool. Lease a connection with `withConnection` or use `transaction`.
+    public let client: PostgresClient
+    /// Where the tables live: the configured schema, or `public`.
+    public let schema: String
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    private init(client: PostgresClient, schema: String, runner: Task<Void, Never>, logger: Logger) {
+        self.client = client
+        self.schema = schema
+        self.runner = runner
+        self.logger = logger
+    }
+
+    /// Connects, creates the schema if one is configured, and applies the missing migrations.
+    /// Several processes may open the same database at once: migrations run under an
+    /// advisory lock, so exactly one applies each.
+    public static func open(
+        url: PostgresURL, migrations: [SchemaMigration], config: Config = .defaults, logger: Logger
+    ) async throws -> PostgresStorage {
+        let schema = config.schema ?? url.schema
+        if let schema { try PostgresIdentifier.check(schema, what: "schema") }
+        var configuration = url.clientConfiguration
+        configuration.options.maximumConnections = max(2, config.maxConnections)
+        configuration.options.additionalStartupParameters = [
+            ("synchronous_commit", "on"),
+            ("application_name", config.applicationName),
+        ] + (schema.map { [("search_path", $0)] } ?? [])
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        let storage = PostgresStorage(client: client, schema: schema ?? "public", runner: runner, logger: logger)
+        do {
+            try await PostgresMigrator(storage: storage, logger: logger).migrate(to: migrations, creatingSchema: schema)
+        } catch {
+            await storage.close()
+            throw error
+        }
+        return storage
+    }
+
+    /// Runs `body` in one transaction on a pooled connection: COMMIT when it returns, ROLLBACK
+    /// when it throws (its own error comes back unwrapped). A serialization failure or a
+    /// deadlock, which PostgreSQL asks the client to retry, runs the whole body again.
+    public func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await client.withConnection { connection in
+                    try await connection.transaction(logger: logger, body)
+                }
+            } catch let error as PSQLError where error.isTransient && attempt < 3 {
+                attempt += 1
+                logger.debug("transaction retried", metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+            }
+        }
+    }
+
+    /// Runs one statement on a pooled connection and returns its rows. A lone statement is a
+    /// transaction of its own (durable when this returns).
+    public func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await client.query(query, logger: logger).collect()
+    }
+
+    /// Runs one statement whose rows, if any, are not needed. Durable when this returns.
+    public func execute(_ query: PostgresQuery) async throws {
+        try await client.query(query, logger: logger)
+    }
+
+    /// Stops the pool, closing every connection. Stop users of `client` first.
+    public func close() async {
+        runner.cancel()
+        await runner.value
+    }
+}

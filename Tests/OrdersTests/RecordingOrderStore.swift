@@ -1,0 +1,49 @@
+import Synchronization
+@testable import Orders
+
+/// An `OrderStore` that passes everything through to a real store and records the delivery
+/// writes it sees (which order, whether the conditional write applied).
+final class RecordingOrderStore: OrderStore {
+    struct Delivery: Sendable, Hashable {
+        var orderID: String
+        var applied: Bool
+    }
+
+    private let base: any OrderStore
+    private let recorded = Mutex<[Delivery]>([])
+
+    init(base: any OrderStore) {
+        self.base = base
+    }
+
+    /// Every delivery write so far.
+    var deliveries: [Delivery] { recorded.withLock { $0 } }
+
+    func write(_ write: OrderWrite) async throws -> OrderWrite.Outcome {
+        let outcome = try await base.write(write)
+        if write.transition?.to == .delivered {
+            let applied = if case .applied = outcome { true } else { false }
+            recorded.withLock { $0.append(Delivery(orderID: write.orderID, applied: applied)) }
+        }
+        return outcome
+    }
+
+    func create(_ order: NewOrder) async throws -> CreateResult { try await base.create(order) }
+    func order(id: String) async throws -> OrderRecord? { try await base.order(id: id) }
+    func list(_ query: OrderListQuery) async throws -> OrderPage { try await base.list(query) }
+    func claimDueJobs(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [PaymentJob] {
+        try await base.claimDueJobs(now: now, leaseUntil: leaseUntil, limit: limit)
+    }
+    func rescheduleJob(orderID: String, kind: PaymentJob.Kind, attempts: Int, nextAttemptAt: Int64) async throws {
+        try await base.rescheduleJob(orderID: orderID, kind: kind, attempts: attempts, nextAttemptAt: nextAttemptAt)
+    }
+    func earliestJobDue() async throws -> Int64? { try await base.earliestJobDue() }
+    func dueDeliveries(now: Int64, limit: Int) async throws -> [String] { try await base.dueDeliveries(now: now, limit: limit) }
+    func claimDueDeliveries(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [String] {
+        try await base.claimDueDeliveries(now: now, leaseUntil: leaseUntil, limit: limit)
+    }
+    func earliestDelivery() async throws -> Int64? { try await base.earliestDelivery() }
+    func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int { try await base.purgeIdempotencyKeys(createdBefore: cutoff) }
+    func changes(of orderID: String) -> AsyncStream<OrderChange> { base.changes(of: orderID) }
+    func close() async throws { try await base.close() }
+}
