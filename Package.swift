@@ -7,6 +7,8 @@ let nio: [Target.Dependency] = [
     .product(name: "NIOPosix", package: "swift-nio"),
 ]
 
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
 /// The per-call path of the RPC runtime: in release builds, no dynamic exclusivity checks
 /// (they cost ~5% CPU per call there; the static checks stay, and debug builds and tests
 /// keep the dynamic ones). Its state is loop-confined, which is what those checks guard.
@@ -24,6 +26,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System libraries. The pkg-config names are the .pc file names.
@@ -37,7 +40,7 @@ let package = Package(
 
         // Transport-free RPC core, and its nghttp2 + NIO transport.
         .target(name: "RPC", swiftSettings: hotPath),
-        .target(name: "RPCHTTP2", dependencies: ["RPC", "CNghttp2"] + nio, swiftSettings: hotPath),
+        .target(name: "RPCHTTP2", dependencies: ["RPC", "CNghttp2", logging] + nio, swiftSettings: hotPath),
 
         // Generated Swift for Protos/, and the generator.
         .target(name: "Contracts", dependencies: ["RPC", "CContracts", "CProtobufC"]),
@@ -64,7 +67,7 @@ let package = Package(
         .executableTarget(name: "FuzzDeframer", dependencies: ["RPC"], path: "Fuzz/Deframer"),
 
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
-        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
+        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health", logging] + nio),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
 
         // Test-only: encodes and decodes sample messages for the cross-language tests

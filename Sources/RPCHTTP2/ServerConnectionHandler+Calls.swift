@@ -1,5 +1,6 @@
 internal import CNghttp2
 import NIOCore
+import Logging
 import RPC
 
 /// Running method handlers and answering calls.
@@ -122,7 +123,7 @@ extension ServerConnectionHandler {
             stream.deadlineTimer?.cancel()
             session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.response(response.initialMetadata), hasBody: true)
         case .failure(let error):
-            respond(stream, error: ServerConnectionHandler.status(of: error))
+            respond(stream, error: handlerStatus(of: error, stream: stream))
         }
         requestFlush()
     }
@@ -141,9 +142,23 @@ extension ServerConnectionHandler {
             }
             stream.deadlineTimer?.cancel()
         case .failure(let error):
-            respond(stream, error: ServerConnectionHandler.status(of: error))
+            respond(stream, error: handlerStatus(of: error, stream: stream))
         }
         requestFlush()
+    }
+
+    /// The status a handler's error becomes; an error that is not an `RPCError` (nor a
+    /// cancellation) is logged here, since the client only learns INTERNAL.
+    private func handlerStatus(of error: any Error, stream: ServerStream) -> RPCError {
+        let status = ServerConnectionHandler.status(of: error)
+        if !(error is RPCError), !(error is CancellationError) {
+            config.logger.error("handler failed with an error that is not an RPCError; answered INTERNAL", metadata: [
+                "rpc.method": "\(stream.head?.path ?? "?")",
+                "rpc.peer": "\(peer)",
+                "error": "\(String(reflecting: error))",
+            ])
+        }
+        return status
     }
 
     private func handlerDone(_ stream: ServerStream) {
