@@ -51,11 +51,11 @@ let package = Package(
 
         .executableTarget(name: "orderhub", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
 
-        // Test-only: grpc.testing.TestService for the interop suite.
+        // Test-only: grpc.testing.TestService for the interop suite (on Contracts' protobuf-c runtime).
         .target(name: "CInteropContracts", dependencies: ["CProtobufC"], path: "Tests/Interop/CInteropContracts"),
-        .target(name: "InteropContracts", dependencies: ["RPC", "CInteropContracts", "CProtobufC"],
+        .target(name: "InteropContracts", dependencies: ["RPC", "Contracts", "CInteropContracts", "CProtobufC"],
                 path: "Tests/Interop/InteropContracts"),
-        .executableTarget(name: "interop-server", dependencies: ["RPC", "RPCHTTP2", "InteropContracts"] + nio,
+        .executableTarget(name: "interop-server", dependencies: ["RPC", "RPCHTTP2", "InteropContracts", "Health"] + nio,
                           path: "Tests/Interop/InteropServer"),
         .executableTarget(name: "interop-client", dependencies: ["RPC", "RPCHTTP2", "InteropContracts"] + nio,
                           path: "Tests/Interop/InteropClient"),
@@ -69,6 +69,7 @@ let package = Package(
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health", logging] + nio),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
+        .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),
 
         // Test-only: encodes and decodes sample messages for the cross-language tests
         // (Tests/python/contracts), and a decode loop over hostile input for `make asan`.

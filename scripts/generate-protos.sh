@@ -33,9 +33,12 @@ INTEROP_PROTOS=$(cd Tests/Interop/Protos && find . -name '*.proto' | sed 's|^\./
 (cd Tests/Interop/Protos && protoc-c --c_out="$tmp/interop" -I . $INTEROP_PROTOS)
 place_c "$tmp/interop" Tests/Interop/CInteropContracts
 
-# Swift: build the plugin, then run it. google/api files only carry annotations: skipped.
-# SwiftPM refuses a target without sources, so a first run seeds empty Generated folders.
-for dir in Sources/Contracts/Generated Tests/Interop/InteropContracts/Generated; do
+# Swift: build the plugin, then run it. google/api files only carry annotations: skipped. The
+# protobuf-c runtime the bridging calls is hand-written (Sources/Contracts/Support): InteropContracts
+# imports it from Contracts.
+# SwiftPM refuses a target without sources, so a first run seeds an empty Generated folder
+# (Contracts always has its Support sources).
+for dir in Tests/Interop/InteropContracts/Generated; do
     if [ -z "$(ls -A "$dir" 2>/dev/null)" ]; then mkdir -p "$dir"; : > "$dir/Bootstrap.swift"; fi
 done
 swift build -c release --product protoc-gen-orderhub >/dev/null
@@ -46,5 +49,6 @@ mkdir -p Sources/Contracts/Generated Tests/Interop/InteropContracts/Generated
 (cd Protos && protoc --plugin=protoc-gen-orderhub="$PLUGIN" --orderhub_out=../Sources/Contracts/Generated \
     --orderhub_opt=CModule=CContracts -I . -I "$SYS" $SWIFT_PROTOS)
 (cd Tests/Interop/Protos && protoc --plugin=protoc-gen-orderhub="$PLUGIN" \
-    --orderhub_out=../InteropContracts/Generated --orderhub_opt=CModule=CInteropContracts -I . $INTEROP_PROTOS)
+    --orderhub_out=../InteropContracts/Generated --orderhub_opt=CModule=CInteropContracts,RuntimeModule=Contracts \
+    -I . $INTEROP_PROTOS)
 echo "generated: C for $(echo $CONTRACT_PROTOS $INTEROP_PROTOS | wc -w) protos, Swift for the services"

@@ -1,6 +1,8 @@
 /// Turns a `PluginRequest` into Swift files: per `.proto` file its messages and enums
 /// (`<path>.pb.swift`), their C bridging (`<path>.pb-c.swift`) and its services
-/// (`<path>.rpc.swift`), plus the runtime support once per module.
+/// (`<path>.rpc.swift`). The bridging calls the protobuf-c runtime, which is hand-written in
+/// `Contracts/Support` rather than generated: in its own module, or imported from
+/// `Options.runtimeModule`.
 ///
 /// File names flatten the proto path (`orderhub/v1/orders.proto` → `orderhub_v1_orders`) so
 /// that base names stay unique within the target.
@@ -34,7 +36,7 @@ struct Generator {
                 output.append(GeneratedFile(name: base + ".rpc.swift", content: try services(file, registry: registry)))
             }
         }
-        return output + SupportEmitter.files()
+        return output
     }
 
     private func declarations(_ file: ProtoFile, registry: TypeRegistry) throws -> String {
@@ -52,8 +54,12 @@ struct Generator {
 
     private func bridging(_ file: ProtoFile, registry: TypeRegistry, options: Options) throws -> String {
         var writer = banner(file)
-        writer.line("internal import \(options.cModule)")
+        // CProtobufC before the C module: protoc-c's headers include protobuf-c.h textually, so
+        // both clang modules declare its types, and Swift files them under the one it loads
+        // first. They must be CProtobufC's, which Contracts/Support imports at `package` level.
         writer.line("internal import CProtobufC")
+        writer.line("internal import \(options.cModule)")
+        if let runtimeModule = options.runtimeModule { writer.line("internal import \(runtimeModule)") }
         writer.line("import RPC")
         for message in file.messages {
             writer.line()
@@ -103,7 +109,7 @@ struct Generator {
             }
         }
         for reserved in ["ProtobufCArena", "ProtobufCUnpacker"] where owners[reserved] != nil {
-            throw GeneratorError("\(owners[reserved] ?? reserved) would collide with the generated runtime support `\(reserved)`")
+            throw GeneratorError("\(owners[reserved] ?? reserved) would collide with the protobuf-c runtime support `\(reserved)`")
         }
     }
 }

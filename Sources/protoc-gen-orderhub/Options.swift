@@ -3,6 +3,10 @@ struct Options: Equatable {
     /// The C module holding protoc-c's output for these files, `internal import`ed by the
     /// bridging code (`CContracts`, `CInteropContracts`).
     var cModule: String
+    /// The module with the protobuf-c runtime the bridging code calls (`ProtobufCArena`,
+    /// `ProtobufCUnpacker`, in `Contracts/Support`), `internal import`ed by the bridging code;
+    /// nil when the files are generated into that module itself.
+    var runtimeModule: String?
 
     init(parameter: String) throws {
         var cModule: String?
@@ -10,7 +14,8 @@ struct Options: Equatable {
             let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace() }
             switch (parts.first, parts.count) {
             case ("CModule", 2): cModule = parts[1]
-            default: throw GeneratorError("unknown option `\(pair)`; the plugin takes CModule=<name>")
+            case ("RuntimeModule", 2) where !parts[1].isEmpty: runtimeModule = parts[1]
+            default: throw GeneratorError("unknown option `\(pair)`; the plugin takes CModule=<name> and RuntimeModule=<name>")
             }
         }
         guard let cModule, !cModule.isEmpty else {

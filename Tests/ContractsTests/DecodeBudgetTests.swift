@@ -1,4 +1,4 @@
-@testable import Contracts
+import Contracts
 import RPC
 import Testing
 

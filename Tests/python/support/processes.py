@@ -11,9 +11,11 @@ ROOT = pathlib.Path(__file__).resolve().parents[3]
 
 
 def bin_path(name: str) -> pathlib.Path:
-    """A built product of the Swift package (`make test` builds them before pytest)."""
+    """A built product of the Swift package (`make test` builds them before pytest).
+    ORDERHUB_BIN_DIR points at another build's products (e.g. a release build elsewhere)."""
     configuration = os.environ.get("ORDERHUB_BUILD_CONFIG", "debug")
-    path = ROOT / ".build" / configuration / name
+    directory = os.environ.get("ORDERHUB_BIN_DIR")
+    path = (pathlib.Path(directory) if directory else ROOT / ".build" / configuration) / name
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run `swift build` (make test does)")
     return path

@@ -1,7 +1,7 @@
-extension SupportSource {
-    /// `ProtobufCUnpacker.swift`, emitted once into every module (see `SupportEmitter`).
-    static let unpacker = #"""
-internal import CProtobufC
+// `package`: the generated bridging of every contracts module in this package (Contracts,
+// InteropContracts) calls the unpacker with protobuf-c types; none of them is public. (The
+// generated files import CProtobufC first so that those types are this module's: see Generator.)
+package import CProtobufC
 import RPC
 
 #if canImport(Glibc)
@@ -25,11 +25,13 @@ internal import Darwin
 ///
 /// Invariant: every block protobuf-c holds during an unpack was allocated here and is recorded
 /// with its size until protobuf-c frees it; `unpack` frees the tree exactly once, after the copy,
-/// and the unpacker is used by that one call on one thread. Blocks left over (none, unless
-/// protobuf-c leaked) are freed when the unpacker goes away.
-final class ProtobufCUnpacker {
+/// and the unpacker is used by that one call on one thread (its initializer is private): `copy`
+/// (the generated `init(_:from:)`) copies every value out and keeps neither the unpacker nor a
+/// pointer into the tree. Blocks left over (none, unless protobuf-c leaked) are freed when the
+/// unpacker goes away.
+package final class ProtobufCUnpacker {
     /// The most bytes one unpack may hold, for an input of `inputSize` bytes.
-    static func budget(forInputSize inputSize: Int) -> Int {
+    package static func budget(forInputSize inputSize: Int) -> Int {
         let (scaled, overflow) = inputSize.multipliedReportingOverflow(by: 16)
         return min(overflow ? Int.max : max(scaled, 1 << 20), 16 << 20)
     }
@@ -49,7 +51,7 @@ final class ProtobufCUnpacker {
     /// Decodes `bytes` as the protoc-c message that `initializer` initializes, and copies it
     /// out with `copy`. Malformed input, input over the memory budget and strings that are not
     /// UTF-8 all throw `MessageDecodingError`.
-    static func unpack<CMessage, Message>(
+    package static func unpack<CMessage, Message>(
         _ bytes: [UInt8],
         messageName: String,
         initializer: (UnsafeMutablePointer<CMessage>?) -> Void,
@@ -82,7 +84,7 @@ final class ProtobufCUnpacker {
     /// copies the wire bytes in, U+0000 included; the recorded block size gives that length
     /// where `strlen` would stop early. A string it did not allocate (the shared empty default
     /// of an absent field) is measured with `strlen`.
-    func string(_ pointer: UnsafePointer<CChar>?) throws -> String {
+    package func string(_ pointer: UnsafePointer<CChar>?) throws -> String {
         guard let pointer else { return "" }
         var count = strlen(pointer)
         if let size = blocks[UnsafeMutableRawPointer(mutating: pointer)], size > count, pointer[size - 1] == 0 {
@@ -95,25 +97,25 @@ final class ProtobufCUnpacker {
     }
 
     /// A repeated string field.
-    func strings(_ pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, count: Int) throws -> [String] {
+    package func strings(_ pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, count: Int) throws -> [String] {
         try array(pointer, count: count) { try string($0) }
     }
 
     /// A bytes field.
-    func bytes(_ data: ProtobufCBinaryData) -> [UInt8] {
+    package func bytes(_ data: ProtobufCBinaryData) -> [UInt8] {
         guard let bytes = data.data, data.len > 0 else { return [] }
         return Array(UnsafeBufferPointer(start: bytes, count: data.len))
     }
 
     /// A sub-message field: nil when absent.
-    func message<CMessage, Message>(
+    package func message<CMessage, Message>(
         _ pointer: UnsafeMutablePointer<CMessage>?, _ copy: (CMessage) throws -> Message
     ) rethrows -> Message? {
         try pointer.map { try copy($0.pointee) }
     }
 
     /// A sub-message that must be present (the selected field of a oneof).
-    func requiredMessage<CMessage, Message>(
+    package func requiredMessage<CMessage, Message>(
         _ pointer: UnsafeMutablePointer<CMessage>?, _ copy: (CMessage) throws -> Message
     ) throws -> Message {
         guard let pointer else { throw MissingMessage() }
@@ -121,7 +123,7 @@ final class ProtobufCUnpacker {
     }
 
     /// A repeated sub-message field.
-    func messages<CMessage, Message>(
+    package func messages<CMessage, Message>(
         _ pointer: UnsafeMutablePointer<UnsafeMutablePointer<CMessage>?>?, count: Int,
         _ copy: (CMessage) throws -> Message
     ) throws -> [Message] {
@@ -132,13 +134,13 @@ final class ProtobufCUnpacker {
     }
 
     /// A repeated number field.
-    func array<Element>(_ pointer: UnsafeMutablePointer<Element>?, count: Int) -> [Element] {
+    package func array<Element>(_ pointer: UnsafeMutablePointer<Element>?, count: Int) -> [Element] {
         guard let pointer, count > 0 else { return [] }
         return Array(UnsafeBufferPointer(start: pointer, count: count))
     }
 
     /// A repeated field whose Swift elements are converted from the C ones.
-    func array<Element, Value>(
+    package func array<Element, Value>(
         _ pointer: UnsafeMutablePointer<Element>?, count: Int, _ convert: (Element) throws -> Value
     ) rethrows -> [Value] {
         guard let pointer, count > 0 else { return [] }
@@ -182,6 +184,4 @@ final class ProtobufCUnpacker {
 
     private struct InvalidUTF8: Error {}
     private struct MissingMessage: Error {}
-}
-"""#
 }
