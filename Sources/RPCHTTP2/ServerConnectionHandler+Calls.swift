@@ -224,14 +224,16 @@ extension ServerConnectionHandler {
         requestFlush()
     }
 
-    /// The `grpc-timeout` passed: DEADLINE_EXCEEDED, RST_STREAM(CANCEL), cancel the handler.
+    /// The `grpc-timeout` passed: DEADLINE_EXCEEDED, cancel the handler.
     func deadlineExpired(_ stream: ServerStream) {
         let error = RPCError(code: .deadlineExceeded, message: "deadline exceeded")
         switch stream.machine.deadlineExpired() {
         case .trailersOnlyAndReset:
-            // RST_STREAM(CANCEL) follows once the HEADERS frame is out (frameSent), and only
-            // when the client is still sending; submitted now it could overtake the status.
-            stream.resetCodeAfterResponse = NGHTTP2_CANCEL.rawValue
+            // RST_STREAM follows once the HEADERS frame is out (frameSent), and only when the
+            // client is still sending; submitted now it could overtake the status. NO_ERROR, as
+            // gRPC core servers send after a status (RFC 9113 §8.1): grpcio clients read a
+            // CANCEL that arrives with the status as CANCELLED, not DEADLINE_EXCEEDED.
+            stream.resetCodeAfterResponse = NGHTTP2_NO_ERROR.rawValue
             session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.trailersOnly(error), hasBody: false)
         case .reset:
             session.submitReset(streamID: stream.id, errorCode: NGHTTP2_CANCEL.rawValue)

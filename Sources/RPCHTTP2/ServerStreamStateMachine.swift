@@ -148,7 +148,8 @@ struct ServerStreamStateMachine {
     }
 
     enum DeadlineAction: Equatable {
-        /// DEADLINE_EXCEEDED as Trailers-Only, then RST_STREAM(CANCEL); cancel the handler.
+        /// DEADLINE_EXCEEDED as Trailers-Only (then RST_STREAM(NO_ERROR) if the client is still
+        /// sending); cancel the handler.
         case trailersOnlyAndReset
         /// RST_STREAM(CANCEL); cancel the handler.
         case reset
