@@ -8,7 +8,7 @@ TOOLS_VENV := .venv-tools
 APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
 	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server
 
-.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench clean
+.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-orders clean
 
 all: build
 
@@ -48,6 +48,14 @@ check-protos: protos
 	@git diff --exit-code --stat -- Sources Tests || { echo "generated code is stale: run make protos"; exit 1; }
 	@test -z "$$(git status --porcelain -- Sources Tests)" || { git status --porcelain -- Sources Tests; echo "make protos created untracked files"; exit 1; }
 
+## run: build (release by default) and start Payments and Orders with SQLite under ./data/;
+## Ctrl-C stops them cleanly. ORDERHUB_* variables (e.g. ORDERHUB_DATA_DIR) change the defaults.
+RUN_CONFIG ?= release
+run: deps
+	$(SWIFT) build -c $(RUN_CONFIG) --product orderhub
+	@mkdir -p "$${ORDERHUB_DATA_DIR:-./data}"
+	exec "$$($(SWIFT) build -c $(RUN_CONFIG) --show-bin-path)/orderhub" serve
+
 ## asan: decode malformed, random and mutated input as every message type under AddressSanitizer.
 asan:
 	$(SWIFT) build --sanitize=address --scratch-path .build-asan --product contracts-decode-loop
@@ -57,6 +65,11 @@ asan:
 FUZZ_SECONDS ?= 60
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+## bench-orders: CreateOrder and GetOrder through h2load on the release build, next to the
+## disk's own one-row durable insert rate; writes bench/results/orders-*.md and .json.
+bench-orders: deps
+	$(PYTHON) bench/orders_bench.py
 
 clean:
 	rm -rf .build .build-asan .build-fuzz

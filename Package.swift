@@ -7,7 +7,11 @@ let nio: [Target.Dependency] = [
     .product(name: "NIOPosix", package: "swift-nio"),
 ]
 
+/// Libraries the domain modules (Orders, Payments) build on: storage, logging, hashing, JWT.
+let sqlite: Target.Dependency = .product(name: "SQLiteNIO", package: "sqlite-nio")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let jwt: Target.Dependency = .product(name: "JWTKit", package: "jwt-kit")
 
 /// The per-call path of the RPC runtime: in release builds, no dynamic exclusivity checks
 /// (they cost ~5% CPU per call there; the static checks stay, and debug builds and tests
@@ -27,6 +31,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
     ],
     targets: [
         // System libraries. The pkg-config names are the .pc file names.
@@ -49,7 +57,27 @@ let package = Package(
         // grpc.health.v1.Health, ready for any server to mount.
         .target(name: "Health", dependencies: ["RPC", "Contracts"]),
 
-        .executableTarget(name: "orderhub", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
+        // Service-to-service authentication: HS256 JWTs from the shared secret.
+        .target(name: "ServiceAuth", dependencies: ["RPC", jwt]),
+
+        // Per-call logging with request ids, shared by the service handlers.
+        .target(name: "RequestLogging", dependencies: ["RPC", logging]),
+
+        // SQLite plumbing shared by the domain stores: pragmas, migrations, group commit.
+        .target(name: "SQLiteSupport", dependencies: [sqlite, logging]),
+
+        // The domain: order lifecycle and payments, each on its own SQLite database.
+        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "SQLiteSupport", sqlite, logging, crypto]),
+        .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "SQLiteSupport", sqlite, logging]),
+
+        .executableTarget(name: "orderhub", dependencies: [
+            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", logging,
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ] + nio),
+
+        // Benchmark helper: the disk's one-row durable insert rate next to the Orders store's.
+        .executableTarget(name: "orders-bench", dependencies: ["Orders", "SQLiteSupport", "Contracts", "RPC", "RPCHTTP2", sqlite, logging],
+                         path: "bench/OrdersBench"),
 
         // Test-only: grpc.testing.TestService for the interop suite (on Contracts' protobuf-c runtime).
         .target(name: "CInteropContracts", dependencies: ["CProtobufC"], path: "Tests/Interop/CInteropContracts"),
@@ -68,6 +96,10 @@ let package = Package(
 
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health", logging] + nio),
+        .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", logging]),
+        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", logging]),
+        .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC"]),
+        .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", sqlite]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
         .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),
 

@@ -1,0 +1,108 @@
+import Logging
+import RPC
+
+extension PaymentDispatcher {
+    /// One ProcessPayment attempt for an order, and what its answer does to the order.
+    func charge(_ job: PaymentJob, logger: Logger) async throws {
+        let deadline = job.deadlineAt ?? .max
+        if clock.now() >= deadline {
+            // Past the payment timeout: the order is cancelled first; a late approval found
+            // below is then refunded.
+            try await settle(job.orderID, event: .paymentTimedOut, paymentID: nil, completesJob: false, logger: logger)
+        }
+        let request = ChargeRequest(
+            orderID: job.orderID, amountCents: job.amountCents, currency: job.currency,
+            paymentToken: job.paymentToken, customerID: job.customerID, requestID: logger[metadataKey: "request-id"]?.description
+        )
+        let decision: PaymentDecision
+        do {
+            decision = try await gateway.processPayment(request, timeout: config.callTimeout)
+        } catch where Self.isRetryable(error) {
+            var generator = SystemRandomNumberGenerator()
+            let now = clock.now()
+            if now < deadline {
+                let wait = config.backoff.delayMillis(attempt: job.attempts + 1, using: &generator)
+                logger.info("payment call failed; retrying", metadata: ["error": "\(error)", "retry-in-ms": "\(wait)"])
+                // Never sleep past the deadline: the timeout cancels on time.
+                try await reschedule(job, after: wait, notAfter: deadline)
+            } else {
+                try await settle(job.orderID, event: .paymentTimedOut, paymentID: nil, completesJob: false, logger: logger)
+                let wait = config.reconcileBackoff.delayMillis(attempt: job.attempts + 1, using: &generator)
+                logger.info("payment timed out; still asking whether money was taken", metadata: ["error": "\(error)", "retry-in-ms": "\(wait)"])
+                try await reschedule(job, after: wait)
+            }
+            return
+        } catch {
+            // A refusal that asking again will not change (bad token, bad amount): nothing was
+            // charged, so the order is cancelled as declined.
+            logger.warning("payment refused", metadata: ["error": "\(error)"])
+            try await settle(job.orderID, event: .paymentDeclined, paymentID: nil, completesJob: true, logger: logger)
+            return
+        }
+        switch decision.status {
+        case .approved:
+            try await settle(job.orderID, event: .paymentApproved, paymentID: decision.paymentID, completesJob: true, logger: logger)
+        case .declined, .refunded:
+            // Refunded means the money is back already: as far as the order goes, no payment.
+            try await settle(job.orderID, event: .paymentDeclined, paymentID: decision.paymentID, completesJob: true, logger: logger)
+        }
+    }
+
+    /// Applies a payment event to the order with one conditional write, re-reading and
+    /// deciding again when a concurrent transition won the race. The first try assumes the
+    /// order is still `created` (a job's order almost always is) and skips the read.
+    func settle(_ orderID: String, event: OrderLifecycle.Event, paymentID: String?, completesJob: Bool, logger: Logger) async throws {
+        var known: (state: OrderLifecycle.State, paymentID: String?)? = (.created, nil)
+        while true {
+            let now = clock.now()
+            if known == nil {
+                guard let order = try await store.order(id: orderID) else {
+                    logger.error("payment job for a missing order; dropping it")
+                    _ = try await store.write(OrderWrite(orderID: orderID, transition: nil, completesJob: .charge, now: now))
+                    return
+                }
+                known = (order.state, order.paymentID)
+            }
+            let (state, storedPaymentID) = known!
+            known = nil
+            var write = OrderWrite(orderID: orderID, transition: nil, completesJob: completesJob ? .charge : nil, now: now)
+            var refund = false
+            switch OrderLifecycle.outcome(of: event, in: state) {
+            case .transition(let change):
+                let deliverAt = change.to == .confirmed ? now + deliveryDelay.millis : nil
+                write.transition = OrderWrite.Transition(
+                    from: state, to: change.to, cancelReason: change.cancelReason,
+                    paymentID: change.to == .confirmed ? paymentID : nil, deliverAt: deliverAt
+                )
+                refund = change.refund
+            case .unchanged(let needsRefund):
+                refund = needsRefund
+                if !completesJob && !needsRefund { return }
+            case .refused(let error):
+                logger.error("payment event refused", metadata: ["event": "\(event)", "error": "\(error)"])
+                if !completesJob { return }
+            }
+            if refund {
+                write.addsRefund = OrderWrite.Refund(
+                    paymentID: paymentID ?? storedPaymentID, reason: "order \(state.rawValue) before the payment was settled",
+                    firstAttemptLease: firstAttemptLease(now: now)
+                )
+            }
+            switch try await store.write(write) {
+            case .conflict:
+                continue
+            case .applied(let change):
+                if let change {
+                    logger.info("order \(change.state.rawValue)", metadata: ["event": "\(event)", "reason": "\(change.cancelReason?.rawValue ?? "")"])
+                    if change.state == .confirmed, let deliverAt = change.deliverAt { onConfirmed(deliverAt) }
+                }
+                if let added = write.addsRefund {
+                    logger.info("payment approved for a cancelled order; refunding")
+                    kick(PaymentJob(orderID: orderID, kind: .refund, attempts: 0, nextAttemptAt: added.firstAttemptLease,
+                                    paymentID: added.paymentID, reason: added.reason), logger: logger)
+                }
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import Logging
+import RPC
+import Synchronization
+
+/// Works the durable payment jobs: charges new orders through the `PaymentGateway`, retries
+/// what may succeed later, cancels orders whose payment timed out, and refunds money taken for
+/// orders that ended cancelled.
+///
+/// A new order's first attempt starts right after its create commits (`kick`); everything
+/// else, including every job left by a previous process, is claimed from the store when due.
+public final class PaymentDispatcher: Sendable {
+    /// Tuning knobs (DESIGN.md §1).
+    public struct Config: Sendable {
+        /// Per-call deadline for Payments.
+        public var callTimeout: Duration
+        /// Waits between retries of UNAVAILABLE / DEADLINE_EXCEEDED.
+        public var backoff: Backoff
+        /// Waits between attempts once the order is cancelled and the job only asks whether
+        /// money was taken (Payments may be gone for long; no need to hammer it).
+        public var reconcileBackoff: Backoff
+        /// How long a claimed job stays leased beyond the call deadline.
+        public var leaseMargin: Duration
+        /// Longest sleep between looks at the job table.
+        public var pollInterval: Duration
+        /// Most attempts running at once; more wait in the table.
+        public var maxInFlight: Int
+
+        public init(
+            callTimeout: Duration = .seconds(2), backoff: Backoff = Backoff(),
+            reconcileBackoff: Backoff = Backoff(base: .seconds(1), cap: .seconds(60)),
+            leaseMargin: Duration = .seconds(1), pollInterval: Duration = .seconds(1), maxInFlight: Int = 256
+        ) {
+            self.callTimeout = callTimeout
+            self.backoff = backoff
+            self.reconcileBackoff = reconcileBackoff
+            self.leaseMargin = leaseMargin
+            self.pollInterval = pollInterval
+            self.maxInFlight = maxInFlight
+        }
+
+        public static var defaults: Config { Config() }
+
+        /// How long a job is leased to whoever runs an attempt.
+        var leaseMillis: Int64 { callTimeout.millis + leaseMargin.millis }
+    }
+
+    private struct State {
+        var inFlight: Set<String> = []
+        var tasks: [String: Task<Void, Never>] = [:]
+        var loop: Task<Void, Never>?
+        var stopped = false
+    }
+
+    let store: any OrderStore
+    let gateway: any PaymentGateway
+    let config: Config
+    let deliveryDelay: Duration
+    let clock: WallClock
+    let logger: Logger
+    /// Called with `deliver_at` whenever an order is confirmed.
+    let onConfirmed: @Sendable (Int64) -> Void
+    private let state = Mutex(State())
+    private let wake = WakeSignal()
+
+    public init(
+        store: any OrderStore, gateway: any PaymentGateway, config: Config, deliveryDelay: Duration, clock: WallClock,
+        logger: Logger, onConfirmed: @escaping @Sendable (Int64) -> Void = { _ in }
+    ) {
+        self.store = store
+        self.gateway = gateway
+        self.config = config
+        self.deliveryDelay = deliveryDelay
+        self.clock = clock
+        self.logger = logger
+        self.onConfirmed = onConfirmed
+    }
+
+    /// The lease a job created now gets for its in-process first attempt.
+    public func firstAttemptLease(now: Int64) -> Int64 { now + config.leaseMillis }
+
+    /// Starts the loop that claims due jobs (every job of an earlier process among them).
+    public func start() {
+        state.withLock { state in
+            guard state.loop == nil, !state.stopped else { return }
+            state.loop = Task { await self.run() }
+        }
+    }
+
+    /// Runs a job now, in this process, if there is room; otherwise it waits in the table
+    /// until its lease ends and the loop claims it.
+    /// `logger` is the creating call's, so the attempt's lines carry its request id.
+    public func kick(_ job: PaymentJob, logger: Logger? = nil) {
+        _ = launch(job, logger: logger)
+    }
+
+    /// Stops claiming, and waits for the attempts in flight (each ends within its deadline).
+    public func shutdown() async {
+        let (loop, tasks) = state.withLock { state in
+            state.stopped = true
+            return (state.loop, Array(state.tasks.values))
+        }
+        loop?.cancel()
+        await loop?.value
+        for task in tasks { await task.value }
+    }
+
+    /// Jobs running now (for tests and metrics).
+    public var inFlightCount: Int { state.withLock { $0.inFlight.count } }
+
+    private func run() async {
+        while !Task.isCancelled {
+            do {
+                let now = clock.now()
+                let next = try await store.earliestJobDue()
+                if let next, next <= now {
+                    let room = config.maxInFlight - inFlightCount
+                    if room > 0 {
+                        let jobs = try await store.claimDueJobs(now: now, leaseUntil: now + config.leaseMillis, limit: min(room, 128))
+                        for job in jobs where !launch(job) {
+                            logger.debug("job already running", metadata: ["order-id": "\(job.orderID)"])
+                        }
+                        if !jobs.isEmpty { continue }
+                    }
+                    // At capacity: a finished attempt signals; otherwise look again later.
+                    await wake.wait(timeout: config.pollInterval)
+                    continue
+                }
+                let pause = next.map { $0 - now } ?? config.pollInterval.millis
+                await wake.wait(timeout: .milliseconds(min(pause, config.pollInterval.millis)))
+            } catch {
+                logger.error("payment job loop failed; retrying", metadata: ["error": "\(error)"])
+                await wake.wait(timeout: config.pollInterval)
+            }
+        }
+    }
+
+    /// Starts an attempt unless the job is already running or there is no room.
+    private func launch(_ job: PaymentJob, logger: Logger? = nil) -> Bool {
+        let key = "\(job.kind.rawValue):\(job.orderID)"
+        return state.withLock { state in
+            guard !state.stopped, !state.inFlight.contains(key), state.inFlight.count < config.maxInFlight else { return false }
+            state.inFlight.insert(key)
+            state.tasks[key] = Task {
+                await self.attempt(job, logger: logger ?? self.logger)
+                self.finished(key)
+            }
+            return true
+        }
+    }
+
+    private func finished(_ key: String) {
+        state.withLock { state in
+            state.inFlight.remove(key)
+            state.tasks[key] = nil
+        }
+        // Room for a job that waited.
+        wake.signal()
+    }
+
+    private func attempt(_ job: PaymentJob, logger: Logger) async {
+        var logger = logger
+        logger[metadataKey: "order-id"] = "\(job.orderID)"
+        logger[metadataKey: "job"] = "\(job.kind.rawValue)"
+        do {
+            switch job.kind {
+            case .charge: try await charge(job, logger: logger)
+            case .refund: try await refund(job, logger: logger)
+            }
+        } catch {
+            // The job stays leased; the loop claims it again when the lease ends.
+            logger.error("payment job attempt failed", metadata: ["job": "\(job.kind.rawValue)", "error": "\(error)"])
+        }
+    }
+
+    /// Puts a job back in the table for a later attempt.
+    func reschedule(_ job: PaymentJob, after millis: Int64, notAfter ceiling: Int64? = nil) async throws {
+        var next = clock.now() + millis
+        if let ceiling { next = min(next, ceiling) }
+        try await store.rescheduleJob(orderID: job.orderID, kind: job.kind, attempts: job.attempts + 1, nextAttemptAt: next)
+        wake.signal()
+    }
+
+    /// Whether a failed call may succeed if asked again.
+    static func isRetryable(_ error: any Error) -> Bool {
+        guard let error = error as? RPCError else { return false }
+        return error.code == .unavailable || error.code == .deadlineExceeded
+    }
+}

@@ -1,0 +1,85 @@
+import Logging
+import RPC
+
+/// The Orders domain in one object: create, read, cancel, list and watch orders, with the
+/// payment dispatcher, the delivery scheduler and the idempotency-key sweep running behind.
+/// The gRPC handler maps protos to these calls and errors through `RPCError.orders(_:)`.
+public final class OrderSystem: Sendable {
+    /// Behaviour settings (DESIGN.md §1).
+    public struct Config: Sendable {
+        /// After this long without a payment result, the order is cancelled (PAYMENT_TIMEOUT).
+        public var paymentTimeout: Duration
+        /// Confirmed orders are delivered this long after confirmation.
+        public var deliveryDelay: Duration
+        /// Idempotency keys are kept at least this long.
+        public var idempotencyRetention: Duration
+        /// How often expired idempotency keys are purged.
+        public var sweepInterval: Duration
+        public var dispatcher: PaymentDispatcher.Config
+        public var delivery: DeliveryScheduler.Config
+
+        public init(
+            paymentTimeout: Duration = .seconds(60), deliveryDelay: Duration = .seconds(5),
+            idempotencyRetention: Duration = .seconds(24 * 3600), sweepInterval: Duration = .seconds(3600),
+            dispatcher: PaymentDispatcher.Config = .defaults, delivery: DeliveryScheduler.Config = .defaults
+        ) {
+            self.paymentTimeout = paymentTimeout
+            self.deliveryDelay = deliveryDelay
+            self.idempotencyRetention = idempotencyRetention
+            self.sweepInterval = sweepInterval
+            self.dispatcher = dispatcher
+            self.delivery = delivery
+        }
+
+        public static var defaults: Config { Config() }
+    }
+
+    /// ListOrders page sizes.
+    public static let defaultPageSize = 20
+    public static let maxPageSize = 100
+
+    public let store: any OrderStore
+    public let dispatcher: PaymentDispatcher
+    public let delivery: DeliveryScheduler
+    let config: Config
+    let clock: WallClock
+    let logger: Logger
+    private let sweeper: IdempotencySweeper
+    let watches = WatchRegistry()
+
+    public init(store: any OrderStore, gateway: any PaymentGateway, config: Config = .defaults, clock: WallClock = .system, logger: Logger) {
+        let delivery = DeliveryScheduler(store: store, config: config.delivery, clock: clock, logger: logger)
+        self.store = store
+        self.delivery = delivery
+        self.dispatcher = PaymentDispatcher(
+            store: store, gateway: gateway, config: config.dispatcher, deliveryDelay: config.deliveryDelay, clock: clock,
+            logger: logger, onConfirmed: { delivery.noteDelivery(at: $0) }
+        )
+        self.sweeper = IdempotencySweeper(
+            store: store, retention: config.idempotencyRetention, interval: config.sweepInterval, clock: clock, logger: logger
+        )
+        self.config = config
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Starts the background work: every pending payment job resumes, due deliveries happen.
+    public func start() {
+        dispatcher.start()
+        delivery.start()
+        sweeper.start()
+    }
+
+    /// Ends every WatchOrder stream (with UNAVAILABLE) and refuses new ones: call before
+    /// draining the server, so open watches do not hold the drain for its whole grace period.
+    public func endWatches() {
+        watches.close()
+    }
+
+    /// Stops the background work, waiting for attempts in flight. Does not close the store.
+    public func shutdown() async {
+        await sweeper.shutdown()
+        await delivery.shutdown()
+        await dispatcher.shutdown()
+    }
+}

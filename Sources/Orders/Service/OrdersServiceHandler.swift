@@ -1,0 +1,57 @@
+import RequestLogging
+import Contracts
+import Logging
+import RPC
+
+/// The gRPC face of the Orders domain: decodes nothing itself (the generated code does),
+/// maps protos to `OrderSystem` calls, logs with the request id, and turns every failure into
+/// a status through `RPCError.orders(_:)`.
+public struct OrdersServiceHandler: OrdersService {
+    private let system: OrderSystem
+    private let logger: Logger
+
+    public init(system: OrderSystem, logger: Logger) {
+        self.system = system
+        self.logger = logger
+    }
+
+    /// CreateOrder: validates, stores durably, returns the order in `created`.
+    public func createOrder(_ request: CreateOrderRequest, context: ServerContext) async throws -> Contracts.Order {
+        let logger = CallLogger.make(logger, context: context)
+        return try await CallLogger.run(logger, mapError: RPCError.orders) {
+            Contracts.Order(try await system.create(OrderRequest(request), logger: logger))
+        }
+    }
+
+    /// GetOrder.
+    public func getOrder(_ request: GetOrderRequest, context: ServerContext) async throws -> Contracts.Order {
+        let logger = CallLogger.make(logger, context: context, orderID: request.id)
+        return try await CallLogger.run(logger, mapError: RPCError.orders) { Contracts.Order(try await system.order(id: request.id)) }
+    }
+
+    /// CancelOrder: idempotent; FAILED_PRECONDITION once delivered.
+    public func cancelOrder(_ request: CancelOrderRequest, context: ServerContext) async throws -> Contracts.Order {
+        let logger = CallLogger.make(logger, context: context, orderID: request.id)
+        return try await CallLogger.run(logger, mapError: RPCError.orders) { Contracts.Order(try await system.cancel(id: request.id, logger: logger)) }
+    }
+
+    /// ListOrders: newest first, with page tokens and filters.
+    public func listOrders(_ request: ListOrdersRequest, context: ServerContext) async throws -> ListOrdersResponse {
+        let logger = CallLogger.make(logger, context: context)
+        return try await CallLogger.run(logger, mapError: RPCError.orders) {
+            let page = try await system.list(
+                pageSize: Int(request.pageSize), pageToken: request.pageToken, state: try request.state.filter(),
+                customerID: request.customerID.isEmpty ? nil : request.customerID
+            )
+            return ListOrdersResponse(orders: page.orders.map(Contracts.Order.init), nextPageToken: page.nextPageToken)
+        }
+    }
+
+    /// WatchOrder: the current order, then every change until it is final.
+    public func watchOrder(_ request: WatchOrderRequest, responses: RPCWriter<Contracts.Order>, context: ServerContext) async throws {
+        let logger = CallLogger.make(logger, context: context, orderID: request.id)
+        try await CallLogger.run(logger, mapError: RPCError.orders) {
+            try await system.watch(id: request.id) { order in try await responses.write(Contracts.Order(order)) }
+        }
+    }
+}

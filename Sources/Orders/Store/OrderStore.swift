@@ -1,0 +1,50 @@
+/// Durable storage of orders, their payment jobs and idempotency keys. One implementation per
+/// database (SQLite now; PostgreSQL can follow: nothing here names a dialect).
+///
+/// Rules every implementation keeps:
+/// - `create` writes the order, its items, its charge job and its idempotency key in one
+///   transaction, and returns only once that transaction is durable.
+/// - `write` is one conditional write: the transition applies only while the order is still in
+///   the expected state, and its job effects commit with it or not at all.
+/// - `claimDueJobs` hands a due job to one caller at a time (a lease), so no two dispatchers
+///   work on the same job (PostgreSQL: `FOR UPDATE SKIP LOCKED`).
+/// - `changes(of:)` delivers every committed change of the order after the call returns.
+public protocol OrderStore: Sendable {
+    /// Creates the order, or returns the existing one for a reused idempotency key with the same
+    /// payload. Throws `OrderError.requestIDReused` when the key came with a different payload.
+    func create(_ order: NewOrder) async throws -> CreateResult
+
+    /// The order with this id, or nil.
+    func order(id: String) async throws -> OrderRecord?
+
+    /// One page of orders, newest first.
+    func list(_ query: OrderListQuery) async throws -> OrderPage
+
+    /// Applies a conditional transition and its job effects in one transaction.
+    func write(_ write: OrderWrite) async throws -> OrderWrite.Outcome
+
+    /// Leases up to `limit` jobs whose next attempt is due at `now`: they are not handed out
+    /// again before `leaseUntil` unless rescheduled.
+    func claimDueJobs(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [PaymentJob]
+
+    /// Sets a job's attempt count and its next attempt time (ending its lease).
+    func rescheduleJob(orderID: String, kind: PaymentJob.Kind, attempts: Int, nextAttemptAt: Int64) async throws
+
+    /// The earliest next-attempt time of any job, or nil when there is none.
+    func earliestJobDue() async throws -> Int64?
+
+    /// Ids of confirmed orders whose `deliver_at` is at or before `now`, earliest first.
+    func dueDeliveries(now: Int64, limit: Int) async throws -> [String]
+
+    /// The earliest `deliver_at` of a confirmed order, or nil.
+    func earliestDelivery() async throws -> Int64?
+
+    /// Deletes idempotency keys created before `cutoff`; returns how many.
+    func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int
+
+    /// Every change of the order committed after this call returns, until the stream is dropped.
+    func changes(of orderID: String) -> AsyncStream<OrderChange>
+
+    /// Finishes queued writes and closes the database.
+    func close() async throws
+}

@@ -1,0 +1,66 @@
+import SQLiteSupport
+
+/// The Orders database schema, as SQLite migrations. PostgreSQL gets the same tables.
+enum OrderSchema {
+    static let migrations: [SchemaMigration] = [
+        SchemaMigration(version: 1, name: "orders, items, payment jobs, idempotency keys", statements: [
+            """
+            CREATE TABLE orders (
+                id TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                customer_id TEXT NOT NULL,
+                total_cents INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                cancel_reason TEXT,
+                payment_id TEXT,
+                request_id TEXT,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                deliver_at INTEGER,
+                version INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX orders_newest ON orders (created_at DESC, id DESC)",
+            "CREATE INDEX orders_by_state ON orders (state, created_at DESC, id DESC)",
+            "CREATE INDEX orders_by_customer ON orders (customer_id, created_at DESC, id DESC)",
+            "CREATE INDEX orders_to_deliver ON orders (deliver_at) WHERE state = 'confirmed'",
+            """
+            CREATE TABLE order_items (
+                order_id TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                sku TEXT NOT NULL,
+                quantity INTEGER NOT NULL,
+                unit_price_cents INTEGER NOT NULL,
+                PRIMARY KEY (order_id, position)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE payment_jobs (
+                order_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt_at INTEGER NOT NULL,
+                deadline_at INTEGER,
+                amount_cents INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                customer_id TEXT NOT NULL,
+                payment_token TEXT NOT NULL,
+                payment_id TEXT,
+                reason TEXT,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (order_id, kind)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX payment_jobs_due ON payment_jobs (next_attempt_at)",
+            """
+            CREATE TABLE idempotency_keys (
+                request_id TEXT PRIMARY KEY,
+                payload_hash TEXT NOT NULL,
+                order_id TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at)",
+        ]),
+    ]
+}

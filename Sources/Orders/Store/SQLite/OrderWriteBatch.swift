@@ -1,0 +1,68 @@
+import SQLiteNIO
+import SQLiteSupport
+
+/// Writes a batch of conditional transitions inside the writer's open transaction with a few
+/// multi-row statements: one `UPDATE … FROM (VALUES …)` applies every transition whose order
+/// is still in its expected state, then the job effects of the writes that applied go in one
+/// DELETE and one INSERT. A write that finds its order moved on writes nothing (a conflict).
+///
+/// Each order appears at most once: the caller runs a second write for the same order after
+/// this batch, so it sees the first one's effect.
+struct OrderWriteBatch {
+    let writes: [OrderWrite]
+
+    /// Rows per statement: keeps binds well under SQLite's limit.
+    private static let rowsPerStatement = 500
+
+    func run(on connection: SQLiteConnection) async throws -> [OrderWrite.Outcome] {
+        var changes: [String: OrderChange] = [:]
+        let transitions = writes.filter { $0.transition != nil }
+        for chunk in transitions.chunked(Self.rowsPerStatement) {
+            let rows = try await connection.rows("""
+                WITH v (id, from_state, to_state, cancel_reason, payment_id, deliver_at, now) AS (VALUES \(SQLPlaceholders.rows(chunk.count, columns: 7)))
+                UPDATE orders SET state = v.to_state, cancel_reason = v.cancel_reason,
+                    payment_id = COALESCE(v.payment_id, orders.payment_id), deliver_at = COALESCE(v.deliver_at, orders.deliver_at),
+                    updated_at = v.now, version = orders.version + 1
+                FROM v WHERE orders.id = v.id AND orders.state = v.from_state
+                RETURNING orders.id, orders.state, orders.cancel_reason, orders.payment_id, orders.deliver_at, orders.updated_at, orders.version
+                """, chunk.flatMap { write -> [SQLiteData] in
+                    let transition = write.transition!
+                    return [
+                        .text(write.orderID), .text(transition.from.rawValue), .text(transition.to.rawValue),
+                        .optionalText(transition.cancelReason?.rawValue), .optionalText(transition.paymentID),
+                        .optionalInt64(transition.deliverAt), .int64(write.now),
+                    ]
+                })
+            for row in rows {
+                let change = try OrderRows.change(from: row)
+                changes[change.orderID] = change
+            }
+        }
+        let outcomes: [OrderWrite.Outcome] = writes.map { write in
+            guard write.transition != nil else { return .applied(nil) }
+            return changes[write.orderID].map { .applied($0) } ?? .conflict
+        }
+        let applied = zip(writes, outcomes).filter { $0.1 != .conflict }.map(\.0)
+        let completed = applied.compactMap { write in write.completesJob.map { (write.orderID, $0) } }
+        for chunk in completed.chunked(Self.rowsPerStatement) {
+            try await connection.execute(
+                "DELETE FROM payment_jobs WHERE (order_id, kind) IN (VALUES \(SQLPlaceholders.rows(chunk.count, columns: 2)))",
+                chunk.flatMap { [SQLiteData.text($0.0), .text($0.1.rawValue)] }
+            )
+        }
+        let refunds = applied.compactMap { write in
+            write.addsRefund.map { refund in
+                PaymentJob(orderID: write.orderID, kind: .refund, attempts: 0, nextAttemptAt: refund.firstAttemptLease,
+                           paymentID: refund.paymentID, reason: refund.reason)
+            }.map { ($0, write.now) }
+        }
+        for chunk in refunds.chunked(Self.rowsPerStatement) {
+            // An order is refunded at most once: a second refund job is a no-op.
+            try await connection.execute(
+                "INSERT INTO payment_jobs (\(OrderRows.jobColumns)) VALUES \(SQLPlaceholders.rows(chunk.count, columns: 12)) ON CONFLICT (order_id, kind) DO NOTHING",
+                chunk.flatMap { OrderRows.binds(of: $0.0, createdAt: $0.1) }
+            )
+        }
+        return outcomes
+    }
+}

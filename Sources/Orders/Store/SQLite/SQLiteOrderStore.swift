@@ -1,0 +1,149 @@
+import Logging
+import SQLiteNIO
+import SQLiteSupport
+
+/// The Orders store on one SQLite file (`orders.db`): reads on reader connections, every
+/// write through one group-commit writer, change notifications from committed writes.
+///
+/// One process owns the file: the job leases and the change notifications are in-process.
+public final class SQLiteOrderStore: OrderStore {
+    /// Tuning knobs.
+    public struct Config: Sendable {
+        /// Connections, busy timeout.
+        public var storage: SQLiteStorage.Config
+        /// Most writes committed in one transaction.
+        public var maxBatchSize: Int
+
+        public init(storage: SQLiteStorage.Config = .defaults, maxBatchSize: Int = 256) {
+            self.storage = storage
+            self.maxBatchSize = maxBatchSize
+        }
+
+        /// The defaults.
+        public static var defaults: Config { Config() }
+    }
+
+    private let storage: SQLiteStorage
+    private let writer: GroupCommitWriter<OrderWriteExecutor>
+    private let broadcaster: OrderChangeBroadcaster
+
+    private init(storage: SQLiteStorage, writer: GroupCommitWriter<OrderWriteExecutor>, broadcaster: OrderChangeBroadcaster) {
+        self.storage = storage
+        self.writer = writer
+        self.broadcaster = broadcaster
+    }
+
+    /// Opens (creating and migrating as needed) the database at `path`.
+    public static func open(path: String, config: Config = .defaults, logger: Logger) async throws -> SQLiteOrderStore {
+        let storage = try await SQLiteStorage.open(path: path, migrations: OrderSchema.migrations, config: config.storage, logger: logger)
+        let broadcaster = OrderChangeBroadcaster()
+        let writer = GroupCommitWriter(
+            connection: storage.writer, executor: OrderWriteExecutor(broadcaster: broadcaster),
+            config: .init(maxBatchSize: config.maxBatchSize), logger: logger
+        )
+        return SQLiteOrderStore(storage: storage, writer: writer, broadcaster: broadcaster)
+    }
+
+    /// See `OrderStore`.
+    public func create(_ order: NewOrder) async throws -> CreateResult {
+        guard case .created(let result) = try await writer.submit(.create(order)) else { preconditionFailure("create answers .created") }
+        return result
+    }
+
+    /// See `OrderStore`.
+    public func order(id: String) async throws -> OrderRecord? {
+        let rows = try await storage.reader.rows("""
+            SELECT \(OrderRows.orderColumns) FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
+            WHERE o.id = ? ORDER BY i.position
+            """, [.text(id)])
+        return try OrderRows.orders(from: rows).first
+    }
+
+    /// See `OrderStore`.
+    public func list(_ query: OrderListQuery) async throws -> OrderPage {
+        var conditions: [String] = []
+        var binds: [SQLiteData] = []
+        if let state = query.state {
+            conditions.append("state = ?")
+            binds.append(.text(state.rawValue))
+        }
+        if let customerID = query.customerID {
+            conditions.append("customer_id = ?")
+            binds.append(.text(customerID))
+        }
+        if let after = query.after {
+            conditions.append("(created_at, id) < (?, ?)")
+            binds += [.int64(after.createdAt), .text(after.id)]
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        binds.append(.integer(query.pageSize + 1))
+        let rows = try await storage.reader.rows("""
+            SELECT \(OrderRows.orderColumns)
+            FROM (SELECT * FROM orders \(filter) ORDER BY created_at DESC, id DESC LIMIT ?) o
+            LEFT JOIN order_items i ON i.order_id = o.id
+            ORDER BY o.created_at DESC, o.id DESC, i.position
+            """, binds)
+        var orders = try OrderRows.orders(from: rows)
+        var next: OrderCursor?
+        if orders.count > query.pageSize {
+            orders.removeLast(orders.count - query.pageSize)
+            next = orders.last.map { OrderCursor(createdAt: $0.createdAt, id: $0.id) }
+        }
+        return OrderPage(orders: orders, next: next)
+    }
+
+    /// See `OrderStore`.
+    public func write(_ write: OrderWrite) async throws -> OrderWrite.Outcome {
+        guard case .written(let outcome) = try await writer.submit(.write(write)) else { preconditionFailure("write answers .written") }
+        return outcome
+    }
+
+    /// See `OrderStore`.
+    public func claimDueJobs(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [PaymentJob] {
+        guard case .claimed(let jobs) = try await writer.submit(.claim(now: now, leaseUntil: leaseUntil, limit: limit)) else {
+            preconditionFailure("claim answers .claimed")
+        }
+        return jobs
+    }
+
+    /// See `OrderStore`.
+    public func rescheduleJob(orderID: String, kind: PaymentJob.Kind, attempts: Int, nextAttemptAt: Int64) async throws {
+        _ = try await writer.submit(.reschedule(orderID: orderID, kind: kind, attempts: attempts, nextAttemptAt: nextAttemptAt))
+    }
+
+    /// See `OrderStore`.
+    public func earliestJobDue() async throws -> Int64? {
+        try await storage.reader.rows("SELECT MIN(next_attempt_at) AS due FROM payment_jobs").first?.optionalInt64("due")
+    }
+
+    /// See `OrderStore`.
+    public func dueDeliveries(now: Int64, limit: Int) async throws -> [String] {
+        // The literal state lets SQLite use the partial index orders_to_deliver.
+        try await storage.reader.rows(
+            "SELECT id FROM orders WHERE state = 'confirmed' AND deliver_at <= ? ORDER BY deliver_at LIMIT ?",
+            [.int64(now), .integer(limit)]
+        ).map { try $0.text("id") }
+    }
+
+    /// See `OrderStore`.
+    public func earliestDelivery() async throws -> Int64? {
+        try await storage.reader.rows("SELECT MIN(deliver_at) AS due FROM orders WHERE state = 'confirmed'").first?.optionalInt64("due")
+    }
+
+    /// See `OrderStore`.
+    public func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int {
+        guard case .count(let count) = try await writer.submit(.purgeKeys(createdBefore: cutoff)) else { preconditionFailure("purge answers .count") }
+        return count
+    }
+
+    /// See `OrderStore`.
+    public func changes(of orderID: String) -> AsyncStream<OrderChange> {
+        broadcaster.subscribe(to: orderID)
+    }
+
+    /// See `OrderStore`.
+    public func close() async throws {
+        await writer.close()
+        try await storage.close()
+    }
+}

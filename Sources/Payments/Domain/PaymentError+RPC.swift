@@ -1,0 +1,28 @@
+import RPC
+import SQLiteNIO
+import SQLiteSupport
+
+/// The one place where Payments' failures become gRPC statuses.
+extension RPCError {
+    public init(_ error: PaymentError) {
+        switch error {
+        case .invalidArgument: self = .invalidArgument(error.description)
+        case .notFound: self = .notFound(error.description)
+        case .failedPrecondition: self = .failedPrecondition(error.description)
+        case .mismatchedRepeat: self = .alreadyExists(error.description)
+        }
+    }
+
+    /// The status for any failure of a Payments operation; storage details never reach the peer.
+    public static func payments(_ error: any Error) -> RPCError {
+        switch error {
+        case let error as RPCError: error
+        case let error as PaymentError: RPCError(error)
+        case is CancellationError: .cancelled("the call was cancelled")
+        case StorageError.closed: .unavailable("the service is shutting down")
+        case let error as SQLiteError where error.reason == .busy || error.reason == .locked:
+            .unavailable("the database is busy; try again")
+        default: .internal("internal error")
+        }
+    }
+}

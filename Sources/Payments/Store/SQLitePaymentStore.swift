@@ -1,0 +1,72 @@
+import Logging
+import SQLiteNIO
+import SQLiteSupport
+
+/// The Payments store on one SQLite file: reads on reader connections, writes through one
+/// group-commit writer.
+public final class SQLitePaymentStore: PaymentStore {
+    /// Tuning knobs.
+    public struct Config: Sendable {
+        /// Connections, busy timeout.
+        public var storage: SQLiteStorage.Config
+        /// Most writes committed in one transaction.
+        public var maxBatchSize: Int
+
+        public init(storage: SQLiteStorage.Config = .defaults, maxBatchSize: Int = 256) {
+            self.storage = storage
+            self.maxBatchSize = maxBatchSize
+        }
+
+        /// The defaults.
+        public static var defaults: Config { Config() }
+    }
+
+    private let storage: SQLiteStorage
+    private let writer: GroupCommitWriter<PaymentWriteExecutor>
+
+    private init(storage: SQLiteStorage, writer: GroupCommitWriter<PaymentWriteExecutor>) {
+        self.storage = storage
+        self.writer = writer
+    }
+
+    /// Opens (creating and migrating as needed) the database at `path`.
+    public static func open(path: String, config: Config = .defaults, logger: Logger) async throws -> SQLitePaymentStore {
+        let storage = try await SQLiteStorage.open(path: path, migrations: PaymentSchema.migrations, config: config.storage, logger: logger)
+        let writer = GroupCommitWriter(
+            connection: storage.writer, executor: PaymentWriteExecutor(), config: .init(maxBatchSize: config.maxBatchSize), logger: logger
+        )
+        return SQLitePaymentStore(storage: storage, writer: writer)
+    }
+
+    /// See `PaymentStore`.
+    public func insertIfAbsent(_ payment: PaymentRecord) async throws -> (payment: PaymentRecord, isNew: Bool) {
+        guard case .inserted(let stored, let isNew) = try await writer.submit(.insert(payment)) else {
+            preconditionFailure("insert answers .inserted")
+        }
+        return (stored, isNew)
+    }
+
+    /// See `PaymentStore`.
+    public func payment(id: String) async throws -> PaymentRecord? {
+        try await PaymentRows.payment(.id(id), on: storage.reader)
+    }
+
+    /// See `PaymentStore`.
+    public func payment(orderID: String) async throws -> PaymentRecord? {
+        try await PaymentRows.payment(.orderID(orderID), on: storage.reader)
+    }
+
+    /// See `PaymentStore`.
+    public func refund(_ key: PaymentKey, reason: String, now: Int64) async throws -> PaymentRecord? {
+        guard case .refunded(let payment) = try await writer.submit(.refund(key, reason: reason, now: now)) else {
+            preconditionFailure("refund answers .refunded")
+        }
+        return payment
+    }
+
+    /// See `PaymentStore`.
+    public func close() async throws {
+        await writer.close()
+        try await storage.close()
+    }
+}

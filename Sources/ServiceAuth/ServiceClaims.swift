@@ -1,0 +1,20 @@
+import JWTKit
+
+/// The claims of a service token: who signed it, for whom, and until when.
+public struct ServiceClaims: JWTPayload, Equatable {
+    public var iss: IssuerClaim
+    public var aud: AudienceClaim
+    public var exp: ExpirationClaim
+    public var iat: IssuedAtClaim
+
+    public init(iss: IssuerClaim, aud: AudienceClaim, exp: ExpirationClaim, iat: IssuedAtClaim) {
+        self.iss = iss
+        self.aud = aud
+        self.exp = exp
+        self.iat = iat
+    }
+
+    /// Nothing to check here beyond the signature: expiry, issuer and audience are checked by
+    /// `ServiceTokenVerifier`, which knows the time and what to expect.
+    public func verify(using algorithm: some JWTAlgorithm) async throws {}
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Logging
+
+/// Options every service command takes.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "trace, debug, info, notice, warning, error or critical (ORDERHUB_LOG_LEVEL; default info).")
+    var logLevel: String?
+
+    @Option(help: "File holding the shared service secret (ORDERHUB_SERVICE_SECRET_FILE; else ORDERHUB_SERVICE_SECRET).")
+    var serviceSecretFile: String?
+
+    @Option(help: "Seconds open calls may take to finish on SIGTERM (ORDERHUB_DRAIN_SECONDS; default 30).")
+    var drainSeconds: Double?
+
+    func level() throws -> Logger.Level {
+        let text = Setting.string(logLevel, env: "ORDERHUB_LOG_LEVEL", default: "info")
+        guard let level = Logger.Level(rawValue: text.lowercased()) else { throw SettingError("--log-level \(text) is not a log level") }
+        return level
+    }
+
+    func drain() throws -> Duration {
+        try Setting.seconds(drainSeconds, env: "ORDERHUB_DRAIN_SECONDS", name: "drain-seconds", default: 30)
+    }
+
+    /// The shared secret: from the file, else the environment; nil when neither is set.
+    func secret() throws -> String? {
+        if let path = Setting.optionalString(serviceSecretFile, env: "ORDERHUB_SERVICE_SECRET_FILE") {
+            let text = try TextFile.read(path).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            guard !text.isEmpty else { throw SettingError("the service secret file \(path) is empty") }
+            return text
+        }
+        return Setting.environment("ORDERHUB_SERVICE_SECRET")
+    }
+}
+
+/// Options of the Orders service.
+struct OrdersOptions: ParsableArguments {
+    @Option(help: "Seconds without a payment result before an order is cancelled (ORDERHUB_PAYMENT_TIMEOUT; default 60).")
+    var paymentTimeout: Double?
+
+    @Option(help: "Seconds from confirmation to delivery (ORDERHUB_DELIVERY_DELAY; default 5).")
+    var deliveryDelay: Double?
+
+    @Option(help: "Deadline of each call to Payments, in seconds (ORDERHUB_PAYMENT_CALL_TIMEOUT; default 2).")
+    var paymentCallTimeout: Double?
+
+    func config() throws -> OrdersLaunch.Behaviour {
+        OrdersLaunch.Behaviour(
+            paymentTimeout: try Setting.seconds(paymentTimeout, env: "ORDERHUB_PAYMENT_TIMEOUT", name: "payment-timeout", default: 60),
+            deliveryDelay: try Setting.seconds(deliveryDelay, env: "ORDERHUB_DELIVERY_DELAY", name: "delivery-delay", default: 5),
+            callTimeout: try Setting.seconds(paymentCallTimeout, env: "ORDERHUB_PAYMENT_CALL_TIMEOUT", name: "payment-call-timeout", default: 2)
+        )
+    }
+}
+
+/// Options of the Payments service.
+struct PaymentsOptions: ParsableArguments {
+    @Option(help: "Chance the mock processor approves a payment, 0–1 (ORDERHUB_APPROVAL_RATE; default 0.8).")
+    var approvalRate: Double?
+
+    @Option(help: "Seed for the mock processor's random decisions (ORDERHUB_SEED; default random).")
+    var seed: UInt64?
+
+    func config() throws -> (approvalRate: Double, seed: UInt64?) {
+        let rate = try Setting.double(approvalRate, env: "ORDERHUB_APPROVAL_RATE", name: "approval-rate", default: 0.8)
+        guard (0...1).contains(rate) else { throw SettingError("--approval-rate must be between 0 and 1") }
+        return (rate, try Setting.optionalUInt64(seed, env: "ORDERHUB_SEED", name: "seed"))
+    }
+}

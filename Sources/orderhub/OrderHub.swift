@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The one orderhub executable: the services, the all-in-one local run, and a small client.
+@main
+struct OrderHub: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orderhub",
+        abstract: "Orders and Payments over gRPC, durable on SQLite.",
+        discussion: """
+            Every option falls back to an ORDERHUB_* environment variable (named in its help), then to a default.
+            Secrets are read from files (--service-secret-file) or ORDERHUB_SERVICE_SECRET.
+            """,
+        subcommands: [ServeCommand.self, OrdersCommand.self, PaymentsCommand.self, OrderCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}

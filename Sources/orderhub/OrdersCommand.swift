@@ -1,0 +1,37 @@
+import ArgumentParser
+import Logging
+
+/// The Orders service alone.
+struct OrdersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "orders", abstract: "Run the Orders service.")
+
+    @Option(help: "Address to listen on (ORDERHUB_LISTEN; default 127.0.0.1:50051).")
+    var listen: String?
+
+    @Option(help: "Database: sqlite:PATH (ORDERHUB_DB; default sqlite:./data/orders.db).")
+    var db: String?
+
+    @Option(help: "Payments' address (ORDERHUB_PAYMENTS_ADDRESS; default 127.0.0.1:50052).")
+    var paymentsAddress: String?
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var orders: OrdersOptions
+
+    func run() async throws {
+        let logger = LogSetup.bootstrap(level: try common.level())
+        guard let secret = try common.secret() else {
+            throw SettingError("a service secret is required: --service-secret-file or ORDERHUB_SERVICE_SECRET")
+        }
+        let service = try await OrdersLaunch.start(
+            listen: try Address(parsing: Setting.string(listen, env: "ORDERHUB_LISTEN", default: "127.0.0.1:50051"), option: "--listen"),
+            database: try DatabaseLocation(parsing: Setting.string(db, env: "ORDERHUB_DB", default: "sqlite:./data/orders.db")),
+            secret: secret,
+            payments: try Address(parsing: Setting.string(paymentsAddress, env: "ORDERHUB_PAYMENTS_ADDRESS", default: "127.0.0.1:50052"), option: "--payments-address"),
+            behaviour: try orders.config(), logger: logger
+        )
+        Banner.print([service])
+        let signal = await TerminationSignal.wait()
+        logger.info("stopping", metadata: ["signal": "\(signal)"])
+        await service.stop(try common.drain())
+    }
+}

@@ -1,0 +1,62 @@
+import Contracts
+import Logging
+import Orders
+import RPC
+import RPCHTTP2
+import ServiceAuth
+
+/// Starts the Orders service: its database, its domain (dispatcher and scheduler resume what
+/// an earlier process left), its client to Payments and its gRPC server.
+enum OrdersLaunch {
+    /// Behaviour settings from the command line.
+    struct Behaviour {
+        var paymentTimeout: Duration
+        var deliveryDelay: Duration
+        var callTimeout: Duration
+    }
+
+    static func start(
+        listen: Address, database: DatabaseLocation, secret: String, payments: Address, behaviour: Behaviour, logger: Logger
+    ) async throws -> RunningService {
+        var serviceLogger = logger
+        serviceLogger[metadataKey: "service"] = "orders"
+        let logger = serviceLogger
+        guard case .sqlite(let path) = database else { preconditionFailure("only SQLite is built in") }
+        try TextFile.createParent(of: path)
+        let store = try await SQLiteOrderStore.open(path: path, logger: logger)
+        // Reconnect to Payments quickly once it is back: a waiting payment has a deadline.
+        let transport = HTTP2ClientTransport(config: .init(
+            host: payments.host, port: payments.port, connectTimeout: .seconds(2),
+            backoffInitial: .milliseconds(100), backoffMaximum: .seconds(2)
+        ))
+        let signer = ServiceTokenSigner(secret: secret, issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments)
+        var config = OrderSystem.Config.defaults
+        config.paymentTimeout = behaviour.paymentTimeout
+        config.deliveryDelay = behaviour.deliveryDelay
+        config.dispatcher.callTimeout = behaviour.callTimeout
+        let system = OrderSystem(
+            store: store, gateway: GRPCPaymentGateway(transport: transport, signer: signer), config: config, logger: logger
+        )
+        var router = RPCRouter()
+        router.register(OrdersServiceHandler(system: system, logger: logger))
+        let server = RPCServer(router: router, config: .init(host: listen.host, port: listen.port))
+        do {
+            try await server.start()
+        } catch {
+            await transport.close()
+            try? await store.close()
+            throw SettingError("Orders cannot listen on \(listen): \(error)")
+        }
+        system.start()
+        let bound = Address(host: listen.host, port: server.port ?? listen.port)
+        logger.info("orders listening", metadata: ["address": "\(bound)", "db": "\(database)", "payments": "\(payments)"])
+        return RunningService(name: "orders", address: bound.description, database: database.description) { grace in
+            system.endWatches()
+            await server.shutdown(gracePeriod: grace)
+            await system.shutdown()
+            await transport.close()
+            do { try await store.close() } catch { logger.error("closing the database failed", metadata: ["error": "\(error)"]) }
+            logger.info("orders stopped")
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Logging
+
+/// The Payments service alone.
+struct PaymentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "payments", abstract: "Run the Payments service.")
+
+    @Option(help: "Address to listen on (ORDERHUB_LISTEN; default 127.0.0.1:50052).")
+    var listen: String?
+
+    @Option(help: "Database: sqlite:PATH (ORDERHUB_DB; default sqlite:./data/payments.db).")
+    var db: String?
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var payments: PaymentsOptions
+
+    func run() async throws {
+        let logger = LogSetup.bootstrap(level: try common.level())
+        guard let secret = try common.secret() else {
+            throw SettingError("a service secret is required: --service-secret-file or ORDERHUB_SERVICE_SECRET")
+        }
+        let processor = try payments.config()
+        let service = try await PaymentsLaunch.start(
+            listen: try Address(parsing: Setting.string(listen, env: "ORDERHUB_LISTEN", default: "127.0.0.1:50052"), option: "--listen"),
+            database: try DatabaseLocation(parsing: Setting.string(db, env: "ORDERHUB_DB", default: "sqlite:./data/payments.db")),
+            secret: secret, approvalRate: processor.approvalRate, seed: processor.seed, logger: logger
+        )
+        Banner.print([service])
+        let signal = await TerminationSignal.wait()
+        logger.info("stopping", metadata: ["signal": "\(signal)"])
+        await service.stop(try common.drain())
+    }
+}

@@ -1,0 +1,38 @@
+import Contracts
+import Logging
+import Payments
+import RPC
+import RPCHTTP2
+import ServiceAuth
+
+/// Starts the Payments service: its database, its domain, its gRPC server.
+enum PaymentsLaunch {
+    static func start(
+        listen: Address, database: DatabaseLocation, secret: String, approvalRate: Double, seed: UInt64?, logger: Logger
+    ) async throws -> RunningService {
+        var serviceLogger = logger
+        serviceLogger[metadataKey: "service"] = "payments"
+        let logger = serviceLogger
+        guard case .sqlite(let path) = database else { preconditionFailure("only SQLite is built in") }
+        try TextFile.createParent(of: path)
+        let store = try await SQLitePaymentStore.open(path: path, logger: logger)
+        let system = PaymentSystem(store: store, config: .init(approvalRate: approvalRate, seed: seed), logger: logger)
+        let verifier = ServiceTokenVerifier(secret: secret, issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments)
+        var router = RPCRouter()
+        router.register(PaymentsServiceHandler(system: system, verifier: verifier, logger: logger))
+        let server = RPCServer(router: router, config: .init(host: listen.host, port: listen.port))
+        do {
+            try await server.start()
+        } catch {
+            try? await store.close()
+            throw SettingError("Payments cannot listen on \(listen): \(error)")
+        }
+        let bound = Address(host: listen.host, port: server.port ?? listen.port)
+        logger.info("payments listening", metadata: ["address": "\(bound)", "db": "\(database)"])
+        return RunningService(name: "payments", address: bound.description, database: database.description) { grace in
+            await server.shutdown(gracePeriod: grace)
+            do { try await store.close() } catch { logger.error("closing the database failed", metadata: ["error": "\(error)"]) }
+            logger.info("payments stopped")
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/// A started service: what it is, where it listens, and how to stop it.
+struct RunningService: Sendable {
+    let name: String
+    let address: String
+    let database: String
+    /// Drains open calls (up to the grace period), stops background work, closes storage.
+    let stop: @Sendable (Duration) async -> Void
+}

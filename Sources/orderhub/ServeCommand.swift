@@ -1,0 +1,80 @@
+import ArgumentParser
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything in one process on the default ports, with SQLite under a data directory: the
+/// local run (`make run`).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run Payments and Orders in one process (the local all-in-one run)."
+    )
+
+    @Option(help: "Directory for orders.db and payments.db (ORDERHUB_DATA_DIR; default ./data).")
+    var dataDir: String?
+
+    @Option(help: "Orders' address (ORDERHUB_ORDERS_LISTEN; default 127.0.0.1:50051).")
+    var ordersListen: String?
+
+    @Option(help: "Payments' address (ORDERHUB_PAYMENTS_LISTEN; default 127.0.0.1:50052).")
+    var paymentsListen: String?
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var orders: OrdersOptions
+    @OptionGroup var payments: PaymentsOptions
+
+    func run() async throws {
+        let logger = LogSetup.bootstrap(level: try common.level())
+        let dataDir = Setting.string(dataDir, env: "ORDERHUB_DATA_DIR", default: "./data")
+        let ordersAddress = try Address(parsing: Setting.string(ordersListen, env: "ORDERHUB_ORDERS_LISTEN", default: "127.0.0.1:50051"), option: "--orders-listen")
+        let paymentsAddress = try Address(parsing: Setting.string(paymentsListen, env: "ORDERHUB_PAYMENTS_LISTEN", default: "127.0.0.1:50052"), option: "--payments-listen")
+        // Both services live here, so a fresh random secret is as good as a shared one.
+        let secret = try common.secret() ?? ServiceSecret.random()
+        let processor = try payments.config()
+        let paymentsService = try await PaymentsLaunch.start(
+            listen: paymentsAddress, database: .sqlite(path: dataDir + "/payments.db"), secret: secret,
+            approvalRate: processor.approvalRate, seed: processor.seed, logger: logger
+        )
+        let ordersService: RunningService
+        do {
+            var reachPayments = try Address(parsing: paymentsService.address, option: "--payments-listen")
+            if reachPayments.host == "0.0.0.0" || reachPayments.host == "::" { reachPayments.host = "127.0.0.1" }
+            ordersService = try await OrdersLaunch.start(
+                listen: ordersAddress, database: .sqlite(path: dataDir + "/orders.db"), secret: secret,
+                payments: reachPayments, behaviour: try orders.config(), logger: logger
+            )
+        } catch {
+            await paymentsService.stop(.seconds(1))
+            throw error
+        }
+        // The REST gateway (:8000) joins here once it exists: start it after Orders, pointed at
+        // ordersService.address, add it to `services` first so it stops first.
+        let services = [ordersService, paymentsService]
+        Banner.print(services)
+        let signal = await TerminationSignal.wait()
+        logger.info("stopping", metadata: ["signal": "\(signal)"])
+        let grace = try common.drain()
+        for service in services { await service.stop(grace) }
+        logger.info("stopped")
+    }
+}
+
+/// The "what runs where" lines printed at start-up, on standard output.
+enum Banner {
+    static func print(_ services: [RunningService]) {
+        var text = "orderhub is running:\n"
+        for service in services {
+            text += "  \(service.name.padding(9))grpc://\(service.address)  (\(service.database))\n"
+        }
+        text += "  try:     orderhub order create --customer alice --item book:1:1250 --currency EUR --token tok_approve\n"
+        text += "  stop:    Ctrl-C (SIGINT) or SIGTERM\n"
+        Console.out(text)
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        self + String(repeating: " ", count: max(1, width - count))
+    }
+}

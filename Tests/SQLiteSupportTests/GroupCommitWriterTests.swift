@@ -1,0 +1,132 @@
+import Logging
+import SQLiteNIO
+import Synchronization
+import Testing
+@testable import SQLiteSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Inserts numbers; a negative number fails its whole transaction (as a constraint or disk
+/// error would), and 0 is refused on its own without writing.
+final class NumberExecutor: WriteBatchExecutor {
+    let batchSizes = Mutex<[Int]>([])
+
+    func execute(_ requests: [Int], on connection: SQLiteConnection) async throws -> [Result<Int, any Error>] {
+        batchSizes.withLock { $0.append(requests.count) }
+        var results: [Result<Int, any Error>] = []
+        for number in requests {
+            if number == 0 {
+                results.append(.failure(StorageError.malformedRow(column: "zero")))
+                continue
+            }
+            try await connection.execute("INSERT INTO numbers (n) VALUES (?)", [.integer(number)])
+            results.append(.success(number))
+        }
+        return results
+    }
+}
+
+let migrations = [
+    SchemaMigration(version: 1, name: "numbers", statements: ["CREATE TABLE numbers (n INTEGER NOT NULL CHECK (n > 0))"]),
+]
+
+func withStorage<T>(_ body: (SQLiteStorage, String) async throws -> T) async throws -> T {
+    let directory = FileManager.default.temporaryDirectory.path + "/sqlite-support-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var logger = Logger(label: "sqlite-support-tests")
+    logger.logLevel = .critical
+    let storage = try await SQLiteStorage.open(path: directory + "/test.db", migrations: migrations, logger: logger)
+    let result = try await body(storage, directory)
+    try await storage.close()
+    return result
+}
+
+@Suite("Group commit writer and storage")
+struct GroupCommitWriterTests {
+    var logger: Logger {
+        var logger = Logger(label: "t")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    @Test func concurrentWritesShareTransactions() async throws {
+        try await withStorage { storage, _ in
+            let executor = NumberExecutor()
+            let writer = GroupCommitWriter(connection: storage.writer, executor: executor, logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for number in 1...500 {
+                    group.addTask {
+                        let written = try await writer.submit(number)
+                        #expect(written == number)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            await writer.close()
+            let sizes = executor.batchSizes.withLock { $0 }
+            #expect(sizes.reduce(0, +) == 500)
+            #expect(sizes.count < 500, "some writes shared a transaction")
+            let count = try await storage.reader.rows("SELECT COUNT(*) AS c FROM numbers").first?.int64("c")
+            #expect(count == 500)
+        }
+    }
+
+    @Test func aFailingWriteDoesNotFailItsBatch() async throws {
+        try await withStorage { storage, _ in
+            let writer = GroupCommitWriter(connection: storage.writer, executor: NumberExecutor(), logger: logger)
+            let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+                for number in [5, -1, 7, 0, 9, -2, 11] {
+                    group.addTask { ((number), (try? await writer.submit(number)) != nil) }
+                }
+                return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+            }
+            await writer.close()
+            #expect(outcomes == [5: true, -1: false, 7: true, 0: false, 9: true, -2: false, 11: true])
+            let rows = try await storage.reader.rows("SELECT n FROM numbers ORDER BY n").map { try $0.int64("n") }
+            #expect(rows == [5, 7, 9, 11])
+        }
+    }
+
+    @Test func closedWriterRefuses() async throws {
+        try await withStorage { storage, _ in
+            let writer = GroupCommitWriter(connection: storage.writer, executor: NumberExecutor(), logger: logger)
+            await writer.close()
+            await #expect(throws: StorageError.closed) { try await writer.submit(1) }
+        }
+    }
+
+    @Test func pragmasAndMigrations() async throws {
+        try await withStorage { storage, directory in
+            let journal = try await storage.writer.rows("PRAGMA journal_mode").first?.text("journal_mode")
+            let writerSync = try await storage.writer.rows("PRAGMA synchronous").first?.int64("synchronous")
+            let readerSync = try await storage.reader.rows("PRAGMA synchronous").first?.int64("synchronous")
+            let busy = try await storage.writer.rows("PRAGMA busy_timeout").first?.int64("timeout")
+            #expect(journal == "wal")
+            #expect(writerSync == 2, "FULL")
+            #expect(readerSync == 2, "FULL")
+            #expect(busy == 5000)
+            let versions = try await storage.writer.rows("SELECT version FROM schema_migrations").map { try $0.int64("version") }
+            #expect(versions == [1])
+            // Readers cannot write.
+            await #expect(throws: (any Error).self) { try await storage.reader.execute("INSERT INTO numbers (n) VALUES (1)") }
+            // A file migrated by a newer build is refused, not downgraded.
+            await #expect(throws: StorageError.schemaTooNew(found: 1, known: 0)) {
+                _ = try await SQLiteStorage.open(path: directory + "/test.db", migrations: [], logger: logger)
+            }
+        }
+    }
+
+    @Test func migrationsApplyOnlyWhatIsMissing() async throws {
+        try await withStorage { storage, directory in
+            let more = migrations + [SchemaMigration(version: 2, name: "index", statements: ["CREATE INDEX numbers_n ON numbers (n)"])]
+            let reopened = try await SQLiteStorage.open(path: directory + "/test.db", migrations: more, logger: logger)
+            let versions = try await reopened.writer.rows("SELECT version FROM schema_migrations ORDER BY version").map { try $0.int64("version") }
+            #expect(versions == [1, 2])
+            try await reopened.close()
+        }
+    }
+}

@@ -1,0 +1,80 @@
+"""Payments accepts only calls carrying a valid service token (HS256 JWT from the shared
+secret, issuer orderhub-orders, audience orderhub-payments, not expired)."""
+import time
+
+import grpc
+import jwt
+import pytest
+
+from orders.harness import SECRET, Service, pb
+
+
+@pytest.fixture
+def payments(tmp_path):
+    from support import processes
+
+    service = Service("payments", tmp_path, processes.free_port()).start()
+    yield service
+    service.stop()
+
+
+def token(secret=SECRET, iss="orderhub-orders", aud="orderhub-payments", exp_in=60, algorithm="HS256"):
+    now = int(time.time())
+    return jwt.encode({"iss": iss, "aud": aud, "iat": now, "exp": now + exp_in}, secret, algorithm=algorithm)
+
+
+def call(payments, metadata):
+    _, _, payments_pb2, payments_grpc = pb()
+    with grpc.insecure_channel(payments.address) as channel:
+        stub = payments_grpc.PaymentsStub(channel)
+        return stub.ProcessPayment(
+            payments_pb2.ProcessPaymentRequest(order_id="order-1", amount_cents=500, currency="EUR",
+                                               payment_token="tok_approve", customer_id="c"),
+            metadata=metadata, timeout=10)
+
+
+def code_of(payments, metadata):
+    try:
+        call(payments, metadata)
+        return grpc.StatusCode.OK
+    except grpc.RpcError as error:
+        return error.code()
+
+
+def test_valid_token_is_accepted(payments):
+    payment = call(payments, [("authorization", f"Bearer {token()}")])
+    _, _, payments_pb2, _ = pb()
+    assert payments_pb2.PaymentStatus.Name(payment.status) == "PAYMENT_STATUS_APPROVED"
+
+
+def test_missing_token(payments):
+    assert code_of(payments, []) == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_bad_signature(payments):
+    assert code_of(payments, [("authorization", f"Bearer {token(secret='not-the-shared-secret-000000000000')}")]) \
+        == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_expired_token(payments):
+    assert code_of(payments, [("authorization", f"Bearer {token(exp_in=-30)}")]) == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_wrong_audience_issuer_or_algorithm(payments):
+    assert code_of(payments, [("authorization", f"Bearer {token(aud='orderhub-gateway')}")]) == grpc.StatusCode.UNAUTHENTICATED
+    assert code_of(payments, [("authorization", f"Bearer {token(iss='someone')}")]) == grpc.StatusCode.UNAUTHENTICATED
+    assert code_of(payments, [("authorization", f"Bearer {token(algorithm='HS512')}")]) == grpc.StatusCode.UNAUTHENTICATED
+    unsigned = jwt.encode({"iss": "orderhub-orders", "aud": "orderhub-payments", "exp": int(time.time()) + 60}, None, algorithm="none")
+    assert code_of(payments, [("authorization", f"Bearer {unsigned}")]) == grpc.StatusCode.UNAUTHENTICATED
+    assert code_of(payments, [("authorization", token())]) == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_refund_and_get_need_a_token_too(payments):
+    _, _, payments_pb2, payments_grpc = pb()
+    with grpc.insecure_channel(payments.address) as channel:
+        stub = payments_grpc.PaymentsStub(channel)
+        for method, request in ((stub.RefundPayment, payments_pb2.RefundPaymentRequest(order_id="order-1")),
+                                (stub.GetPayment, payments_pb2.GetPaymentRequest(order_id="order-1"))):
+            with pytest.raises(grpc.RpcError) as error:
+                method(request, timeout=10)
+            assert error.value.code() == grpc.StatusCode.UNAUTHENTICATED
