@@ -1,3 +1,5 @@
+import Logging
+
 /// Server settings; every limit of DESIGN.md §3 with its default.
 extension RPCServer {
     /// Where handlers run.
@@ -49,6 +51,9 @@ extension RPCServer {
         /// How long draining connections get to finish their calls before they are closed.
         public var maxConnectionAgeGrace: Duration
         public var handlerExecution: HandlerExecution
+        /// Where a handler error that is not an `RPCError` is logged (at error level, with the
+        /// method and the error) before the client gets a bare INTERNAL. Discards by default.
+        public var logger: Logger
 
         public init(
             host: String = "0.0.0.0",
@@ -69,7 +74,8 @@ extension RPCServer {
             maxConnectionAge: Duration? = nil,
             maxConnectionAgeJitter: Double = 0.1,
             maxConnectionAgeGrace: Duration = .seconds(30),
-            handlerExecution: HandlerExecution = .eventLoop
+            handlerExecution: HandlerExecution = .eventLoop,
+            logger: Logger = Logger(label: "orderhub.rpc.server", factory: { _ in SwiftLogNoOpLogHandler() })
         ) {
             self.host = host
             self.port = port
@@ -90,6 +96,7 @@ extension RPCServer {
             self.maxConnectionAgeJitter = maxConnectionAgeJitter
             self.maxConnectionAgeGrace = maxConnectionAgeGrace
             self.handlerExecution = handlerExecution
+            self.logger = logger
         }
 
         public static var defaults: Config { Config() }

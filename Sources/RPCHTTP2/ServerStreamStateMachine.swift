@@ -148,11 +148,11 @@ struct ServerStreamStateMachine {
     }
 
     enum DeadlineAction: Equatable {
-        /// DEADLINE_EXCEEDED as Trailers-Only; cancel the handler. RST_STREAM(CANCEL) follows
+        /// DEADLINE_EXCEEDED as Trailers-Only; cancel the handler. RST_STREAM(NO_ERROR) follows
         /// if the client is still sending.
         case trailersOnlyAndReset
         /// The response headers are out: DEADLINE_EXCEEDED trailers after the rest of the
-        /// message being sent (later messages are dropped); cancel the handler. RST_STREAM(CANCEL)
+        /// message being sent (later messages are dropped); cancel the handler. RST_STREAM(NO_ERROR)
         /// follows if the client is still sending.
         case trailersAndReset
         /// RST_STREAM(CANCEL) alone; cancel the handler. Only when the client's flow-control

@@ -15,6 +15,14 @@ enum EchoMethods {
     static let flood = MethodDescriptor(service: "test.Echo", method: "Flood", kind: .serverStreaming)
     static let sink = MethodDescriptor(service: "test.Echo", method: "Sink", kind: .clientStreaming)
     static let stall = MethodDescriptor(service: "test.Echo", method: "Stall", kind: .bidirectionalStreaming)
+    static let peer = MethodDescriptor(service: "test.Echo", method: "Peer", kind: .unary)
+    static let crash = MethodDescriptor(service: "test.Echo", method: "Crash", kind: .unary)
+    static let crashStream = MethodDescriptor(service: "test.Echo", method: "CrashStream", kind: .serverStreaming)
+
+    /// An error that is not an `RPCError`, carrying text the client must never see.
+    enum InternalFailure: Error {
+        case database(String)
+    }
 
     static func router(probe: CancellationProbe) -> RPCRouter {
         var router = RPCRouter()
@@ -94,6 +102,18 @@ enum EchoMethods {
                 throw error
             }
             return [:]
+        }
+        // Counts the call and answers with the client's address as the server saw it.
+        router.registerUnary(peer) { (_: TestMessage, context: ServerContext) in
+            probe.markCall()
+            return TestMessage(context.peer)
+        }
+        router.registerUnary(crash) { (request: TestMessage, _) -> TestMessage in
+            throw InternalFailure.database(request.text)
+        }
+        router.registerServerStreaming(crashStream) { (request: TestMessage, responses: RPCWriter<TestMessage>, _) in
+            try await responses.write(TestMessage("first"))
+            throw InternalFailure.database(request.text)
         }
         return router
     }

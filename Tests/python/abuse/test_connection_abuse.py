@@ -41,10 +41,16 @@ def test_unary_request_that_never_ends_hits_its_deadline(server):
         probe.send_headers(1, probe.grpc_request(server.unary_path, extra=[("grpc-timeout", "1S")]))
         probe.send_data(1, h2probe.grpc_frame(b"abc", declared_length=10))
         response = probe.read_response(1, timeout=10)
-    # DESIGN.md §3: the expired deadline ends the call with DEADLINE_EXCEEDED (then RST_STREAM
-    # CANCEL). A bare RST_STREAM(CANCEL) is read by grpcio clients as CANCELLED, not a deadline.
+        probe.drain(quiet=0.3, limit=2)
+        resets = [f.error_code for f in probe.received if f.stream_id == 1 and isinstance(f, hf.RstStreamFrame)]
+    # DESIGN.md §3: the expired deadline ends the call with DEADLINE_EXCEEDED. A bare
+    # RST_STREAM(CANCEL) is read by grpcio clients as CANCELLED, not a deadline.
     assert response.grpc_status == DEADLINE_EXCEEDED, \
         f"grpc-status {response.grpc_status}, reset {response.reset and h2probe.error_name(response.reset)}"
+    # The client is still sending, so a reset follows the status; the response is complete, so it
+    # only stops the upload (RFC 9113 §8.1): NO_ERROR, as gRPC core servers send. grpcio reads a
+    # CANCEL arriving with the status as CANCELLED.
+    assert resets == [h2probe.NO_ERROR], f"resets {[h2probe.error_name(r) for r in resets]}"
     server.assert_still_healthy(server.baseline_rss_kib)
 
 
