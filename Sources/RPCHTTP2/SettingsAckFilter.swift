@@ -94,8 +94,10 @@ struct SettingsAckFilter {
         let length = Int(bytes[start]) << 16 | Int(bytes[start + 1]) << 8 | Int(bytes[start + 2])
         let type = bytes[start + 3]
         let flags = bytes[start + 4]
-        let streamIsZero = bytes[start + 5] & 0x7F == 0 && bytes[start + 6] == 0 && bytes[start + 7] == 0 && bytes[start + 8] == 0
-        let isAck = sawFirstFrame && !inHeaderBlock && type == 0x4 && flags & 0x1 != 0 && streamIsZero && length == 0
+        var isAck = false
+        if type == 0x4, flags & 0x1 != 0, length == 0, sawFirstFrame, !inHeaderBlock {
+            isAck = bytes[start + 5] & 0x7F == 0 && bytes[start + 6] == 0 && bytes[start + 7] == 0 && bytes[start + 8] == 0
+        }
         sawFirstFrame = true
         switch type {
         case 0x1, 0x5: inHeaderBlock = flags & 0x4 == 0  // HEADERS, PUSH_PROMISE: END_HEADERS?
