@@ -38,6 +38,11 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        // The REST gateway's HTTP/1.1 server. Without swift-configuration support: the gateway
+        // takes its settings from `OrdersGateway.Config`.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
     ],
     targets: [
         // System libraries. The pkg-config names are the .pc file names.
@@ -51,7 +56,7 @@ let package = Package(
 
         // Transport-free RPC core, and its nghttp2 + NIO transport.
         .target(name: "RPC", swiftSettings: hotPath),
-        .target(name: "RPCHTTP2", dependencies: ["RPC", "CNghttp2"] + nio, swiftSettings: hotPath),
+        .target(name: "RPCHTTP2", dependencies: ["RPC", "CNghttp2", logging] + nio, swiftSettings: hotPath),
 
         // Generated Swift for Protos/, and the generator.
         .target(name: "Contracts", dependencies: ["RPC", "CContracts", "CProtobufC"]),
@@ -78,8 +83,19 @@ let package = Package(
         .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "SQLiteSupport", "PostgresSupport",
                                                  sqlite, postgres, logging]),
 
+        // REST ↔ RPC gateway with the web page; handed an OrdersClient, so it never sees a transport.
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "RPC", "Contracts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ] + nio
+        ),
+
         .executableTarget(name: "orderhub", dependencies: [
-            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", "PostgresSupport", logging,
+            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", "Gateway", "PostgresSupport", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + nio),
 
@@ -101,12 +117,15 @@ let package = Package(
 
         // Test-only: a raw-bytes echo server the Python abuse tests and benchmarks drive.
         .executableTarget(name: "rpc-test-server", dependencies: ["RPC", "RPCHTTP2"] + nio, path: "Tests/RPCTestServer"),
+        // Benchmark-only: the health service alone on RPCServer, for `make bench-rpc`.
+        .executableTarget(name: "bench-health-server", dependencies: ["RPC", "RPCHTTP2", "Health"] + nio,
+                          path: "bench/HealthServer"),
 
         // libFuzzer target for the deframer and request-header validation (`make fuzz`).
         .executableTarget(name: "FuzzDeframer", dependencies: ["RPC"], path: "Fuzz/Deframer"),
 
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
-        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health"] + nio),
+        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health", logging] + nio),
         .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC"]),
@@ -130,6 +149,11 @@ let package = Package(
         // Fuzz targets (`make fuzz`): `Fuzz<Name>` at Fuzz/<Name>/main.swift, seed corpus in
         // Fuzz/Corpus/<Name>/. A plain build replays the files given as arguments.
         .executableTarget(name: "FuzzDecode", dependencies: ["Contracts", "InteropContracts", "RPC"], path: "Fuzz/Decode"),
+        .testTarget(name: "GatewayTests", dependencies: [
+            "Gateway", "Contracts", "RPC", "RPCHTTP2",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ] + nio),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,6 +6,7 @@ struct ClientConnection: Sendable {
     let channel: any Channel
     let handler: LoopBound<ClientConnectionHandler>
     let id: Int
+    let connectedAt: ContinuousClock.Instant
 
     var eventLoop: any EventLoop { channel.eventLoop }
 }

@@ -118,6 +118,12 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
         context.close(promise: nil)
     }
 
+    /// Takes no new calls and closes once the open ones have ended.
+    func drain() {
+        markUnusable()
+        if streams.isEmpty { close() }
+    }
+
     func markUnusable() {
         guard usable else { return }
         usable = false

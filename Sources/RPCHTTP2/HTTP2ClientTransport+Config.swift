@@ -1,6 +1,8 @@
 /// Client settings.
 extension HTTP2ClientTransport {
     public struct Config: Sendable {
+        /// A literal IP address (one connection) or a host name (resolved, and calls balanced
+        /// round-robin over one connection per address).
         public var host: String
         public var port: Int
         /// `:authority`; `host:port` by default.
@@ -22,6 +24,12 @@ extension HTTP2ClientTransport {
         public var connectionWindowSize: Int
         /// Deadline for calls whose `CallOptions.timeout` is nil; nil means none.
         public var defaultTimeout: Duration?
+        /// Looks up the addresses of a host name (a literal IP address is used as is).
+        public var resolver: any NameResolver
+        /// How often a host name is resolved again, so added and removed addresses are seen.
+        public var resolveInterval: Duration
+        /// The least time between two resolutions, including ones a failed connection asks for.
+        public var minResolveInterval: Duration
 
         public init(
             host: String,
@@ -36,7 +44,10 @@ extension HTTP2ClientTransport {
             maxSendMessageSize: Int = 4 << 20,
             initialWindowSize: Int = 65_535,
             connectionWindowSize: Int = 1 << 20,
-            defaultTimeout: Duration? = nil
+            defaultTimeout: Duration? = nil,
+            resolver: any NameResolver = SystemResolver(),
+            resolveInterval: Duration = .seconds(30),
+            minResolveInterval: Duration = .seconds(1)
         ) {
             self.host = host
             self.port = port
@@ -51,6 +62,9 @@ extension HTTP2ClientTransport {
             self.initialWindowSize = initialWindowSize
             self.connectionWindowSize = connectionWindowSize
             self.defaultTimeout = defaultTimeout
+            self.resolver = resolver
+            self.resolveInterval = resolveInterval
+            self.minResolveInterval = minResolveInterval
         }
 
         /// Defaults for a server at `host:port`.

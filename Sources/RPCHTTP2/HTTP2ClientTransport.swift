@@ -5,50 +5,46 @@ import Synchronization
 
 /// A gRPC client over HTTP/2 cleartext (prior knowledge) on nghttp2 and SwiftNIO.
 ///
-/// Calls share one connection as streams. When no connection can be made the call fails at
-/// once with UNAVAILABLE, and further calls fail fast until the backoff delay has passed; the
-/// next call after it reconnects. A GOAWAY sends new calls to a new connection while calls in
-/// flight finish on the old one.
+/// A literal IP address gets one connection that all calls share as streams. When it cannot
+/// be made the call fails at once with UNAVAILABLE, and further calls fail fast until the
+/// backoff delay has passed; the next call after it reconnects.
+///
+/// A host name is resolved (`Config.resolver`) and every address gets a connection; calls go
+/// round-robin over the ready ones. An address whose connection fails leaves the rotation and
+/// is retried after its backoff delay; the name is resolved again every `resolveInterval` and
+/// after a connection fails, so addresses come and go. When no address is reachable, calls
+/// fail at once with UNAVAILABLE.
+///
+/// Either way a GOAWAY sends new calls to a new connection while calls in flight finish on the
+/// old one.
 ///
 /// ```swift
-/// let transport = HTTP2ClientTransport(config: .defaults(host: "127.0.0.1", port: 50051))
-/// let orders = OrdersClient(transport: transport)
-/// let order = try await orders.getOrder(.init(id: "…"), options: .init(timeout: .seconds(2)))
+/// let transport = HTTP2ClientTransport(config: .defaults(host: "payments", port: 50052))
+/// let payments = PaymentsClient(transport: transport)
+/// let payment = try await payments.getPayment(.init(id: "…"), options: .init(timeout: .seconds(2)))
 /// await transport.close()
 /// ```
 public final class HTTP2ClientTransport: ClientTransport, Sendable {
     public let config: Config
     let group: any EventLoopGroup
-    let state: Mutex<State>
-
-    struct State {
-        var machine: ClientConnectionStateMachine<ClientConnection>
-        var waiters: [CheckedContinuation<Acquire, any Error>] = []
-        var channels: [Int: any Channel] = [:]
-        var nextID = 0
-        var closed = false
-        /// Connections that reported GOAWAY or closure, possibly before they were recorded as ready.
-        var unusableIDs: Set<Int> = []
-    }
-
-    enum Acquire: Sendable {
-        case use(ClientConnection)
-        case connect
-        case fail(RPCError)
-    }
+    let connections: Connections
 
     /// A client for `host:port` with the default settings.
     public convenience init(host: String, port: Int, group: (any EventLoopGroup)? = nil) {
         self.init(config: .defaults(host: host, port: port), group: group)
     }
 
+    /// A client for a target string such as `payments:50052` or `dns:///payments:50052`
+    /// (see `ClientTarget`), with the default settings.
+    public convenience init(target: String, group: (any EventLoopGroup)? = nil) throws {
+        let target = try ClientTarget(parsing: target)
+        self.init(config: .defaults(host: target.host, port: target.port), group: group)
+    }
+
     public init(config: Config, group: (any EventLoopGroup)? = nil) {
         self.config = config
         self.group = group ?? MultiThreadedEventLoopGroup.singleton
-        let backoff = ClientConnectionStateMachine<ClientConnection>.Backoff(
-            initial: config.backoffInitial, multiplier: config.backoffMultiplier,
-            maximum: config.backoffMaximum, jitter: config.backoffJitter)
-        self.state = Mutex(State(machine: ClientConnectionStateMachine(backoff: backoff)))
+        self.connections = Connections(target: ClientTarget(host: config.host, port: config.port), config: config, group: self.group)
     }
 
     // MARK: ClientTransport
@@ -166,26 +162,9 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
         }
     }
 
-    /// Closes every connection; calls in flight fail with UNAVAILABLE, later calls too.
+    /// Closes every connection and stops resolving; calls in flight fail with UNAVAILABLE,
+    /// later calls too.
     public func close() async {
-        let channels = state.withLock { state in
-            state.closed = true
-            state.machine.shutDown(error: RPCError(code: .unavailable, message: "the client transport is closed"))
-            return Array(state.channels.values)
-        }
-        for channel in channels { try? await channel.close().get() }
-    }
-}
-
-/// Hands the handler created in the channel initializer to the connecting task.
-final class HandlerSlot: Sendable {
-    private let value = Mutex<LoopBound<ClientConnectionHandler>?>(nil)
-
-    func store(_ handler: LoopBound<ClientConnectionHandler>) {
-        value.withLock { $0 = handler }
-    }
-
-    func load() -> LoopBound<ClientConnectionHandler>? {
-        value.withLock { $0 }
+        await connections.close()
     }
 }

@@ -1,3 +1,5 @@
+import Logging
+
 /// Server settings; every limit of DESIGN.md §3 with its default.
 extension RPCServer {
     /// Where handlers run.
@@ -30,7 +32,9 @@ extension RPCServer {
         public var streamResetRatePerSecond: Int
         /// CONTINUATION frames allowed per header block.
         public var maxContinuations: Int
-        /// SETTINGS_INITIAL_WINDOW_SIZE for each stream's inbound window.
+        /// Each call's inbound window: at least 65 535, HTTP/2's initial window (a smaller value
+        /// acts as 65 535). A larger one is opened with a WINDOW_UPDATE when the call is accepted,
+        /// not advertised in SETTINGS (see `SettingsAckFilter`).
         public var initialWindowSize: Int
         /// The connection-level inbound window, shared by all streams.
         public var connectionWindowSize: Int
@@ -47,6 +51,9 @@ extension RPCServer {
         /// How long draining connections get to finish their calls before they are closed.
         public var maxConnectionAgeGrace: Duration
         public var handlerExecution: HandlerExecution
+        /// Where a handler error that is not an `RPCError` is logged (at error level, with the
+        /// method and the error) before the client gets a bare INTERNAL. Discards by default.
+        public var logger: Logger
 
         public init(
             host: String = "0.0.0.0",
@@ -67,7 +74,8 @@ extension RPCServer {
             maxConnectionAge: Duration? = nil,
             maxConnectionAgeJitter: Double = 0.1,
             maxConnectionAgeGrace: Duration = .seconds(30),
-            handlerExecution: HandlerExecution = .eventLoop
+            handlerExecution: HandlerExecution = .eventLoop,
+            logger: Logger = Logger(label: "orderhub.rpc.server", factory: { _ in SwiftLogNoOpLogHandler() })
         ) {
             self.host = host
             self.port = port
@@ -88,6 +96,7 @@ extension RPCServer {
             self.maxConnectionAgeJitter = maxConnectionAgeJitter
             self.maxConnectionAgeGrace = maxConnectionAgeGrace
             self.handlerExecution = handlerExecution
+            self.logger = logger
         }
 
         public static var defaults: Config { Config() }

@@ -1,5 +1,6 @@
 internal import CNghttp2
 import NIOCore
+import Logging
 import RPC
 
 /// Running method handlers and answering calls.
@@ -12,6 +13,9 @@ extension ServerConnectionHandler {
         inbound.streamID = stream.id
         inbound.flowControl = self
         stream.inbound = inbound
+        if !stream.machine.requestEnded {
+            session.setStreamWindowSize(streamID: stream.id, size: config.initialWindowSize)
+        }
         if let timeout = head.timeout {
             let bound = LoopBound(stream, eventLoop: context.eventLoop)
             stream.deadlineTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
@@ -122,7 +126,7 @@ extension ServerConnectionHandler {
             stream.deadlineTimer?.cancel()
             session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.response(response.initialMetadata), hasBody: true)
         case .failure(let error):
-            respond(stream, error: ServerConnectionHandler.status(of: error))
+            respond(stream, error: handlerStatus(of: error, stream: stream))
         }
         requestFlush()
     }
@@ -141,9 +145,23 @@ extension ServerConnectionHandler {
             }
             stream.deadlineTimer?.cancel()
         case .failure(let error):
-            respond(stream, error: ServerConnectionHandler.status(of: error))
+            respond(stream, error: handlerStatus(of: error, stream: stream))
         }
         requestFlush()
+    }
+
+    /// The status a handler's error becomes; an error that is not an `RPCError` (nor a
+    /// cancellation) is logged here, since the client only learns INTERNAL.
+    private func handlerStatus(of error: any Error, stream: ServerStream) -> RPCError {
+        let status = ServerConnectionHandler.status(of: error)
+        if !(error is RPCError), !(error is CancellationError) {
+            config.logger.error("handler failed with an error that is not an RPCError; answered INTERNAL", metadata: [
+                "rpc.method": "\(stream.head?.path ?? "?")",
+                "rpc.peer": "\(peer)",
+                "error": "\(String(reflecting: error))",
+            ])
+        }
+        return status
     }
 
     private func handlerDone(_ stream: ServerStream) {
@@ -209,24 +227,38 @@ extension ServerConnectionHandler {
         requestFlush()
     }
 
-    /// The `grpc-timeout` passed: DEADLINE_EXCEEDED, RST_STREAM(CANCEL), cancel the handler.
+    /// The `grpc-timeout` passed: DEADLINE_EXCEEDED, then RST_STREAM(NO_ERROR) if the client is
+    /// still sending, and cancel the handler.
     func deadlineExpired(_ stream: ServerStream) {
         let error = RPCError(code: .deadlineExceeded, message: "deadline exceeded")
-        switch stream.machine.deadlineExpired() {
+        let rest = stream.outbound.restOfStartedMessage
+        let trailersCanGo = session.sendWindow(streamID: stream.id) >= max(rest, 1)
+        // RST_STREAM follows once the frame with END_STREAM is out (frameSent), and only when the
+        // client is still sending; submitted now it could overtake the status.
+        switch stream.machine.deadlineExpired(trailersCanGo: trailersCanGo) {
         case .trailersOnlyAndReset:
-            // RST_STREAM(CANCEL) follows once the HEADERS frame is out (frameSent), and only
-            // when the client is still sending; submitted now it could overtake the status.
-            stream.resetCodeAfterResponse = NGHTTP2_CANCEL.rawValue
+            // RST_STREAM follows once the HEADERS frame is out (frameSent), and only when the
+            // client is still sending; submitted now it could overtake the status. NO_ERROR, as
+            // gRPC core servers send after a status (RFC 9113 §8.1): grpcio clients read a
+            // CANCEL that arrives with the status as CANCELLED, not DEADLINE_EXCEEDED.
+            stream.resetCodeAfterResponse = NGHTTP2_NO_ERROR.rawValue
             session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.trailersOnly(error), hasBody: false)
+            stream.outbound.fail(error)
+        case .trailersAndReset:
+            // NO_ERROR after a status, for the same reason as above.
+            stream.resetCodeAfterResponse = NGHTTP2_NO_ERROR.rawValue
+            // The client's deframer must see whole messages before the status.
+            stream.outbound.abandon(throwing: error)
+            endResponse(stream, trailers: ServerResponseHeaders.errorTrailers(error))
         case .reset:
             session.submitReset(streamID: stream.id, errorCode: NGHTTP2_CANCEL.rawValue)
+            stream.outbound.fail(error)
         case .none:
             return
         }
         stream.failure = error
         stream.task?.cancel()
         stream.inbound?.fail(error)
-        stream.outbound.fail(error)
         requestFlush()
     }
 

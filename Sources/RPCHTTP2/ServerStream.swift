@@ -17,8 +17,8 @@ final class ServerStream {
     var trailers: HeaderBlock?
     var task: Task<Void, Never>?
     var deadlineTimer: Scheduled<Void>?
-    /// The RST_STREAM code that follows a response sent before the client finished sending:
-    /// NO_ERROR normally, CANCEL after a deadline.
+    /// The RST_STREAM code that follows a response sent before the client finished sending
+    /// (NO_ERROR: the response is complete, the client only has to stop sending).
     var resetCodeAfterResponse: UInt32 = 0
     /// Why the stream ended early, for the handler's reads and writes.
     var failure: RPCError?

@@ -2,7 +2,7 @@ import Synchronization
 
 /// Records what handlers saw, for assertions from the test, and lets a test hold handlers.
 final class CancellationProbe: Sendable {
-    private let state = Mutex((started: 0, cancelled: 0, finished: 0, progress: 0, running: 0, maxRunning: 0))
+    private let state = Mutex((started: 0, cancelled: 0, finished: 0, progress: 0, running: 0, maxRunning: 0, calls: 0))
     private let gate = Mutex<[CheckedContinuation<Void, Never>]?>([])
 
     var started: Int { state.withLock { $0.started } }
@@ -13,6 +13,11 @@ final class CancellationProbe: Sendable {
     var progress: Int { state.withLock { $0.progress } }
 
     func markProgress() { state.withLock { $0.progress += 1 } }
+
+    /// Calls counted by a handler (`EchoMethods.peer`).
+    var calls: Int { state.withLock { $0.calls } }
+
+    func markCall() { state.withLock { $0.calls += 1 } }
 
     /// The most handlers that ran at once (between `enter` and `leave`).
     var maxRunning: Int { state.withLock { $0.maxRunning } }

@@ -14,6 +14,15 @@ enum EchoMethods {
     static let hold = MethodDescriptor(service: "test.Echo", method: "Hold", kind: .unary)
     static let flood = MethodDescriptor(service: "test.Echo", method: "Flood", kind: .serverStreaming)
     static let sink = MethodDescriptor(service: "test.Echo", method: "Sink", kind: .clientStreaming)
+    static let stall = MethodDescriptor(service: "test.Echo", method: "Stall", kind: .bidirectionalStreaming)
+    static let peer = MethodDescriptor(service: "test.Echo", method: "Peer", kind: .unary)
+    static let crash = MethodDescriptor(service: "test.Echo", method: "Crash", kind: .unary)
+    static let crashStream = MethodDescriptor(service: "test.Echo", method: "CrashStream", kind: .serverStreaming)
+
+    /// An error that is not an `RPCError`, carrying text the client must never see.
+    enum InternalFailure: Error {
+        case database(String)
+    }
 
     static func router(probe: CancellationProbe) -> RPCRouter {
         var router = RPCRouter()
@@ -81,6 +90,30 @@ enum EchoMethods {
             var count = 0
             for try await _ in requests { count += 1 }
             return UnaryResponse(message: TestMessage("\(count)"))
+        }
+        // Answers one message at once, then waits without reading, honouring cancellation.
+        router.registerBidirectional(stall) { (_: RPCAsyncSequence<TestMessage>, responses: TypedResponseWriter<TestMessage>, _) in
+            try await responses.write(TestMessage("first"))
+            probe.markStarted()
+            do {
+                try await Task.sleep(for: .seconds(60))
+            } catch {
+                probe.markCancelled()
+                throw error
+            }
+            return [:]
+        }
+        // Counts the call and answers with the client's address as the server saw it.
+        router.registerUnary(peer) { (_: TestMessage, context: ServerContext) in
+            probe.markCall()
+            return TestMessage(context.peer)
+        }
+        router.registerUnary(crash) { (request: TestMessage, _) -> TestMessage in
+            throw InternalFailure.database(request.text)
+        }
+        router.registerServerStreaming(crashStream) { (request: TestMessage, responses: RPCWriter<TestMessage>, _) in
+            try await responses.write(TestMessage("first"))
+            throw InternalFailure.database(request.text)
         }
         return router
     }

@@ -41,13 +41,36 @@ func withClient<T>(
     }
 }
 
-/// A loopback port nothing listens on (bound, then closed).
-func unusedPort() async throws -> Int {
-    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .bind(host: "127.0.0.1", port: 0).get()
-    let port = channel.localAddress!.port!
-    try await channel.close().get()
-    return port
+/// Runs `body` with a loopback port that nothing listens on and nothing else can take while
+/// `body` runs; always releases it.
+///
+/// The port is held by the local end of a TCP connection bound to it with SO_REUSEADDR: a
+/// connection attempt to it is refused (no listener), the kernel hands it to no other bind or
+/// outgoing connection, and an `RPCServer` (which sets SO_REUSEADDR too) can still listen on
+/// it, so a test can stop and restart a server on one port without another process slipping
+/// in between.
+func withHeldPort<T>(host: String = "127.0.0.1", _ body: (Int) async throws -> T) async throws -> T {
+    let group = MultiThreadedEventLoopGroup.singleton
+    let peer = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
+    do {
+        let holder = try await ClientBootstrap(group: group)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(to: try SocketAddress(ipAddress: host, port: 0))
+            .connect(to: peer.localAddress!)
+            .get()
+        do {
+            let result = try await body(holder.localAddress!.port!)
+            try? await holder.close().get()
+            try? await peer.close().get()
+            return result
+        } catch {
+            try? await holder.close().get()
+            throw error
+        }
+    } catch {
+        try? await peer.close().get()
+        throw error
+    }
 }
 
 /// The status code of the `RPCError` `body` throws, or nil when it does not throw one.

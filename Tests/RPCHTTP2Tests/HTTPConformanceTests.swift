@@ -46,7 +46,7 @@ import Testing
 
     /// The client half-closed with its request, so DEADLINE_EXCEEDED (Trailers-Only, END_STREAM)
     /// closes the stream and no RST_STREAM is needed; with the client still sending, RST_STREAM
-    /// CANCEL follows it (the abuse tests drive that with raw frames).
+    /// NO_ERROR follows it (the abuse tests drive that with raw frames).
     @Test func serverEndsTheCallAtGRPCTimeoutWithDeadlineExceeded() async throws {
         let probe = CancellationProbe()
         try await withServer(probe: probe) { _, port in

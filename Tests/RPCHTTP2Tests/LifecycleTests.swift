@@ -51,48 +51,51 @@ import Testing
     }
 
     @Test func clientFailsFastWithUnavailableWhenNothingListens() async throws {
-        let port = try await unusedPort()
-        try await withClient(port: port) { client, _ in
-            for _ in 0..<2 {
-                let start = ContinuousClock.now
-                let code = await statusCode {
-                    _ = try await client.unary(EchoMethods.unary, request: TestMessage("x"), responseType: TestMessage.self)
+        try await withHeldPort { port in
+            try await withClient(port: port) { client, _ in
+                for _ in 0..<2 {
+                    let start = ContinuousClock.now
+                    let code = await statusCode {
+                        _ = try await client.unary(EchoMethods.unary, request: TestMessage("x"), responseType: TestMessage.self)
+                    }
+                    #expect(code == .unavailable)
+                    #expect(ContinuousClock.now - start < .seconds(5))
                 }
-                #expect(code == .unavailable)
-                #expect(ContinuousClock.now - start < .seconds(5))
+                let streamingCode = await statusCode {
+                    _ = try await client.serverStreaming(EchoMethods.serverStream, request: TestMessage("1"), responseType: TestMessage.self) { _ in 0 }
+                }
+                #expect(streamingCode == .unavailable)
             }
-            let streamingCode = await statusCode {
-                _ = try await client.serverStreaming(EchoMethods.serverStream, request: TestMessage("1"), responseType: TestMessage.self) { _ in 0 }
-            }
-            #expect(streamingCode == .unavailable)
         }
     }
 
     @Test func clientReconnectsAfterTheServerRestarts() async throws {
-        let first = RPCServer(router: EchoMethods.router(probe: CancellationProbe()), config: .init(host: "127.0.0.1"))
-        try await first.start()
-        let port = first.port!
-        try await withClient(port: port) { client, _ in
-            let reply13 = try await client.unary(EchoMethods.unary, request: TestMessage("before"), responseType: TestMessage.self)
-            #expect(reply13.message.text == "before")
-            await first.shutdown(gracePeriod: .seconds(1))
-            let code = await statusCode {
-                _ = try await client.unary(EchoMethods.unary, request: TestMessage("down"), responseType: TestMessage.self)
-            }
-            #expect(code == .unavailable)
-            let second = RPCServer(router: EchoMethods.router(probe: CancellationProbe()), config: .init(host: "127.0.0.1", port: port))
-            try await second.start()
-            // Within the backoff calls fail fast; after it the next call reconnects.
-            var answered = false
-            for _ in 0..<50 where !answered {
-                if let response = try? await client.unary(EchoMethods.unary, request: TestMessage("after"), responseType: TestMessage.self) {
-                    answered = response.message.text == "after"
-                } else {
-                    try await Task.sleep(for: .milliseconds(50))
+        // The port stays held between the two servers, so nothing else can bind it meanwhile.
+        try await withHeldPort { port in
+            let first = RPCServer(router: EchoMethods.router(probe: CancellationProbe()), config: .init(host: "127.0.0.1", port: port))
+            try await first.start()
+            try await withClient(port: port) { client, _ in
+                let reply = try await client.unary(EchoMethods.unary, request: TestMessage("before"), responseType: TestMessage.self)
+                #expect(reply.message.text == "before")
+                await first.shutdown(gracePeriod: .seconds(1))
+                let code = await statusCode {
+                    _ = try await client.unary(EchoMethods.unary, request: TestMessage("down"), responseType: TestMessage.self)
                 }
+                #expect(code == .unavailable)
+                let second = RPCServer(router: EchoMethods.router(probe: CancellationProbe()), config: .init(host: "127.0.0.1", port: port))
+                try await second.start()
+                // Within the backoff calls fail fast; after it the next call reconnects.
+                var answered = false
+                for _ in 0..<50 where !answered {
+                    if let response = try? await client.unary(EchoMethods.unary, request: TestMessage("after"), responseType: TestMessage.self) {
+                        answered = response.message.text == "after"
+                    } else {
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                }
+                #expect(answered)
+                await second.shutdown(gracePeriod: .seconds(1))
             }
-            #expect(answered)
-            await second.shutdown(gracePeriod: .seconds(1))
         }
     }
 }
