@@ -78,3 +78,13 @@ def test_refund_and_get_need_a_token_too(payments):
             with pytest.raises(grpc.RpcError) as error:
                 method(request, timeout=10)
             assert error.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_health_needs_no_token(payments):
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    with grpc.insecure_channel(payments.address) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        for service in ("", "orderhub.v1.Payments"):
+            answer = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=10)
+            assert answer.status == health_pb2.HealthCheckResponse.SERVING
