@@ -40,7 +40,8 @@ enum OrdersLaunch {
         var router = RPCRouter()
         router.register(OrdersServiceHandler(system: system, logger: logger))
         // grpc.health.v1 for probes and the gateway's /healthz.
-        router.register(HealthStatusService(statuses: ["": .serving, "orderhub.v1.Orders": .serving]))
+        let health = HealthStatusService(statuses: ["": .serving, "orderhub.v1.Orders": .serving])
+        router.register(health)
         let server = RPCServer(router: router, config: .init(host: listen.host, port: listen.port))
         do {
             try await server.start()
@@ -53,6 +54,8 @@ enum OrdersLaunch {
         let bound = Address(host: listen.host, port: server.port ?? listen.port)
         logger.info("orders listening", metadata: ["address": "\(bound)", "db": "\(database)", "payments": "\(payments)"])
         return RunningService(name: "orders", address: bound.description, database: database.description) { grace in
+            // NOT_SERVING first, so probes and balancers stop sending before the drain.
+            health.enterShutdown()
             system.endWatches()
             await server.shutdown(gracePeriod: grace)
             await system.shutdown()

@@ -1,4 +1,5 @@
 import Contracts
+import Health
 import Logging
 import Payments
 import RPC
@@ -19,6 +20,9 @@ enum PaymentsLaunch {
         let verifier = ServiceTokenVerifier(secret: secret, issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments)
         var router = RPCRouter()
         router.register(PaymentsServiceHandler(system: system, verifier: verifier, logger: logger))
+        // grpc.health.v1 for probes (unauthenticated, like every health check).
+        let health = HealthStatusService(statuses: ["": .serving, "orderhub.v1.Payments": .serving])
+        router.register(health)
         let server = RPCServer(router: router, config: .init(host: listen.host, port: listen.port))
         do {
             try await server.start()
@@ -29,6 +33,7 @@ enum PaymentsLaunch {
         let bound = Address(host: listen.host, port: server.port ?? listen.port)
         logger.info("payments listening", metadata: ["address": "\(bound)", "db": "\(database)"])
         return RunningService(name: "payments", address: bound.description, database: database.description) { grace in
+            health.enterShutdown()
             await server.shutdown(gracePeriod: grace)
             do { try await store.close() } catch { logger.error("closing the database failed", metadata: ["error": "\(error)"]) }
             logger.info("payments stopped")

@@ -16,12 +16,13 @@ def cli(*args, env):
 
 
 def test_make_run_then_cli(tmp_path):
-    orders_port, payments_port = processes.free_port(), processes.free_port()
+    orders_port, payments_port, gateway_port = processes.free_port(), processes.free_port(), processes.free_port()
     env = {
         **os.environ,
         "ORDERHUB_DATA_DIR": str(tmp_path / "data"),
         "ORDERHUB_ORDERS_LISTEN": f"127.0.0.1:{orders_port}",
         "ORDERHUB_PAYMENTS_LISTEN": f"127.0.0.1:{payments_port}",
+        "ORDERHUB_GATEWAY_LISTEN": f"127.0.0.1:{gateway_port}",
         "ORDERHUB_ORDERS_ADDRESS": f"127.0.0.1:{orders_port}",
         "ORDERHUB_DELIVERY_DELAY": "30",
     }
@@ -54,4 +55,5 @@ def test_make_run_then_cli(tmp_path):
             log.close()
     output = (tmp_path / "make-run.log").read_text()
     assert "orderhub is running" in output and f"grpc://127.0.0.1:{orders_port}" in output
+    assert f"http://127.0.0.1:{gateway_port}" in output
     assert "msg=stopped" in output, output[-2000:]

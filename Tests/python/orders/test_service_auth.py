@@ -78,3 +78,14 @@ def test_refund_and_get_need_a_token_too(payments):
             with pytest.raises(grpc.RpcError) as error:
                 method(request, timeout=10)
             assert error.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_health_needs_no_token(payments):
+    # Raw bytes: grpcio-health-checking's health_pb2 and the stubs generated from Protos/ both
+    # register grpc/health/v1/health.proto, so neither is imported here.
+    with grpc.insecure_channel(payments.address) as channel:
+        check = channel.unary_unary("/grpc.health.v1.Health/Check")
+        for service in (b"", b"orderhub.v1.Payments"):
+            request = (b"\x0a" + bytes([len(service)]) + service) if service else b""
+            answer = check(request, timeout=10)
+            assert answer == b"\x08\x01", answer  # status: SERVING
