@@ -9,7 +9,7 @@ APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler 
 	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server \
 	chromium chromium-driver curl wrk
 
-.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-orders bench-gateway clean
+.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-rpc bench-orders bench-gateway clean
 
 all: build
 
@@ -56,6 +56,15 @@ run: deps
 	$(SWIFT) build -c $(RUN_CONFIG) --product orderhub
 	@mkdir -p "$${ORDERHUB_DATA_DIR:-./data}"
 	exec "$$($(SWIFT) build -c $(RUN_CONFIG) --show-bin-path)/orderhub" serve
+
+## bench: every benchmark (bench-* targets); results under bench/results/.
+bench: bench-rpc bench-orders bench-gateway
+
+## bench-rpc: h2load against our health server (3 executor variants), C++ gRPC, Python grpcio and nghttpd (~11 min),
+## then a 2 M-call memory soak of ours. Options: BENCH_ARGS="--rounds 1 --no-soak …" (see bench/README.md).
+bench-rpc:
+	bench/rpc/prepare.sh
+	$(PYTHON) bench/rpc/run.py $(BENCH_ARGS)
 
 ## asan: decode malformed, random and mutated input as every message type under AddressSanitizer.
 asan:

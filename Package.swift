@@ -106,6 +106,9 @@ let package = Package(
 
         // Test-only: a raw-bytes echo server the Python abuse tests and benchmarks drive.
         .executableTarget(name: "rpc-test-server", dependencies: ["RPC", "RPCHTTP2"] + nio, path: "Tests/RPCTestServer"),
+        // Benchmark-only: the health service alone on RPCServer, for `make bench-rpc`.
+        .executableTarget(name: "bench-health-server", dependencies: ["RPC", "RPCHTTP2", "Health"] + nio,
+                          path: "bench/HealthServer"),
 
         // libFuzzer target for the deframer and request-header validation (`make fuzz`).
         .executableTarget(name: "FuzzDeframer", dependencies: ["RPC"], path: "Fuzz/Deframer"),

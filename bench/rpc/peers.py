@@ -1,0 +1,32 @@
+"""The servers the benchmark compares: ours and the three peers prepare.sh builds or installs."""
+import dataclasses
+import typing
+
+from config import OUT, BENCH
+
+
+@dataclasses.dataclass
+class Server:
+    """A server under test: how to start it on a port and whether it speaks gRPC (nghttpd does not).
+
+    `missing` holds why it cannot run, in which case it appears in the table marked as missing.
+    """
+    key: str
+    title: str
+    argv: typing.Callable[[int], list]
+    grpc: bool
+    missing: typing.Optional[str] = None
+
+
+def cpp() -> Server:
+    return Server("cpp", "C++ gRPC 1.51 (Debian)", lambda port: [OUT / "cpp-health-server", port], grpc=True)
+
+
+def python() -> Server:
+    return Server("python", "Python grpcio", lambda port: ["python3", BENCH / "peers" / "health_server.py", port],
+                  grpc=True)
+
+
+def nghttpd() -> Server:
+    return Server("nghttpd", "nghttpd static file (floor)",
+                  lambda port: ["nghttpd", "--no-tls", "-d", OUT / "nghttpd-root", port], grpc=False)

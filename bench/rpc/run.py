@@ -1,0 +1,132 @@
+"""`make bench-rpc`: h2load against our server and three peers, interleaved rounds, then a soak.
+
+Options (pass through make as BENCH_ARGS="…"):
+  --rounds N --seconds S --warmup S   override the defaults in config.py
+  --only KEY[,KEY]                    servers to run: ours (and its variants, see config.py),
+                                      cpp, python, nghttpd
+  --no-soak                           skip the memory soak
+  --soak-only                         run only the soak
+  --soak-server KEY                   soak another server instead of ours (to compare)
+  --no-build                          use the already built release binary of ours
+"""
+import argparse
+import dataclasses
+import datetime
+import shlex
+import sys
+import time
+
+import environment
+import h2load
+import ours
+import peers
+import report
+import soak
+import summary
+from config import OUT, Config, Shape
+from measure import BODY, run_once
+
+RUN_OVERHEAD_SECONDS = 3          # start-up, check and stop of a server, per run
+SOAK_CALLS_PER_SECOND_GUESS = 50_000
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rounds", type=int)
+    p.add_argument("--seconds", type=int)
+    p.add_argument("--warmup", type=int)
+    p.add_argument("--only")
+    p.add_argument("--no-soak", action="store_true")
+    p.add_argument("--soak-only", action="store_true")
+    p.add_argument("--soak-server", default="ours")
+    p.add_argument("--no-build", action="store_true")
+    return p.parse_args()
+
+
+def configure(args) -> Config:
+    config = Config.defaults()
+    overrides = {"rounds": args.rounds, "measure_seconds": args.seconds, "warmup_seconds": args.warmup}
+    return dataclasses.replace(config, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def main() -> int:
+    args = parse_args()
+    config = configure(args)
+    OUT.mkdir(parents=True, exist_ok=True)
+    servers = [*ours.prepare(config.ours, build=not args.no_build), peers.cpp(), peers.python(), peers.nghttpd()]
+    if args.only:
+        keep = set(args.only.split(","))
+        servers = [s for s in servers if s.key in keep]
+    for s in servers:
+        if s.missing:
+            print(f"MISSING {s.title}: {s.missing}", flush=True)
+    runnable = [s for s in servers if not s.missing]
+
+    runs_total = 0 if args.soak_only else config.rounds * len(config.shapes) * len(runnable)
+    per_run = config.warmup_seconds + config.measure_seconds + RUN_OVERHEAD_SECONDS
+    soak_target = next((s for s in servers if s.key == args.soak_server and not s.missing), None)
+    do_soak = not args.no_soak and soak_target is not None
+    soak_estimate = (config.soak_calls // SOAK_CALLS_PER_SECOND_GUESS + 10) if do_soak else 0
+    print(f"expected duration: about {(runs_total * per_run + soak_estimate) / 60:.1f} min "
+          f"({runs_total} runs × ~{per_run} s" + (f" + soak ~{soak_estimate} s)" if do_soak else ")"), flush=True)
+
+    started = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    env = environment.describe()
+    runs = []
+    checks = {}
+    if not args.soak_only:
+        for round_number in range(1, config.rounds + 1):
+            for shape in config.shapes:
+                for server in runnable:
+                    runs.append(_one(server, shape, config, round_number, checks))
+
+    soak_result = None
+    if do_soak:
+        print(f"soak: {config.soak_calls:,} calls against {soak_target.title}", flush=True)
+        try:
+            soak_result = soak.run(soak_target, config)
+        except Exception as error:  # the soak's failure is a result, reported in the table
+            soak_result = {"server": soak_target.key, "skipped": f"soak failed: {error}"}
+    elif not args.no_soak:
+        soak_result = {"skipped": f"{args.soak_server} is missing"}
+
+    rows = summary.summarize(runs, servers, list(config.shapes))
+    soak_for_targets = soak_result if (soak_result or {}).get("server") == "ours" else \
+        {"skipped": "ours was not soaked"}
+    result = {
+        "started": started,
+        "command": "make bench-rpc" + (f" BENCH_ARGS={shlex.quote(' '.join(sys.argv[1:]))}" if sys.argv[1:] else ""),
+        "h2load_command": shlex.join(map(str, h2load.command("PORT", Shape(8, 16), BODY, config.client_core,
+                                                          seconds=config.measure_seconds))),
+        "settings": {k: v for k, v in dataclasses.asdict(config).items() if k != "shapes"} |
+                    {"shapes": [s.label for s in config.shapes]},
+        "environment": env,
+        "checks": checks,
+        "rows": rows,
+        "targets": summary.targets(rows, soak_for_targets),
+        "soak": soak_result,
+        "runs": runs,
+    }
+    md, js = report.write(result)
+    print()
+    print(report.markdown(result))
+    print(f"written: {md.relative_to(OUT.parent.parent)} and {js.relative_to(OUT.parent.parent)}")
+    return 0
+
+
+def _one(server, shape, config, round_number, checks) -> dict:
+    t0 = time.monotonic()
+    try:
+        r = run_once(server, shape, config, round_number)
+        checks.setdefault(server.key, r["check"])
+        print(f"round {round_number} {shape.label:10} {server.key:8} {r['rps']:>10,.0f} req/s  "
+              f"{r['cpu_us_per_call']:6.2f} µs/call  peak RSS {r['peak_rss_kib'] / 1024:6.1f} MiB  "
+              f"failed {r['failures']}  ({time.monotonic() - t0:.0f} s)", flush=True)
+        return r
+    except Exception as error:  # a failed run is a result: it shows in the table as an error
+        print(f"round {round_number} {shape.label:10} {server.key:8} ERROR {error}", flush=True)
+        return {"server": server.key, "shape": shape.label, "round": round_number, "error": str(error)}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Per server and shape: medians and spreads over the rounds, and ratios to the C++ server."""
+import statistics
+
+from config import (MEMORY_SHAPE, TARGET_CPU_RATIO, TARGET_RPS_RATIO, TARGET_RSS_RATIO, TARGET_SHAPE)
+
+BASELINE = "cpp"
+
+
+def _spread(values: list) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def _median(runs: list, key: str):
+    values = [r[key] for r in runs if key in r]
+    return statistics.median(values) if values else None
+
+
+def summarize(runs: list, servers: list, shapes: list) -> list:
+    """One row per (server, shape) with at least one good run; missing servers get a marker row."""
+    rows = []
+    for shape in shapes:
+        for server in servers:
+            row = {"server": server.key, "title": server.title, "shape": shape.label}
+            if server.missing:
+                rows.append({**row, "missing": server.missing})
+                continue
+            mine = [r for r in runs if r["server"] == server.key and r["shape"] == shape.label]
+            good = [r for r in mine if "error" not in r]
+            row["errors"] = [r["error"] for r in mine if "error" in r]
+            if not good:
+                rows.append({**row, "missing": "; ".join(row["errors"]) or "no run"})
+                continue
+            row.update({
+                "rounds": len(good),
+                "rps": _spread([r["rps"] for r in good]),
+                "cpu_us_per_call": _spread([r["cpu_us_per_call"] for r in good]),
+                "latency_mean_us": _median(good, "latency_mean_us"),
+                "latency_p50_us": _median(good, "latency_p50_us"),
+                "latency_p99_us": _median(good, "latency_p99_us"),
+                "peak_rss_kib": max(r["peak_rss_kib"] for r in good),
+                "server_core_percent": _median(good, "server_core_percent"),
+                "failures": sum(r["failures"] for r in good),
+                "calls": sum(r["done"] for r in good),
+            })
+            rows.append(row)
+    _add_ratios(rows)
+    return rows
+
+
+def _add_ratios(rows: list) -> None:
+    base = {r["shape"]: r for r in rows if r["server"] == BASELINE and "rps" in r}
+    for r in rows:
+        b = base.get(r["shape"])
+        if b is None or "rps" not in r:
+            continue
+        r["rps_ratio"] = r["rps"]["median"] / b["rps"]["median"]
+        r["cpu_ratio"] = r["cpu_us_per_call"]["median"] / b["cpu_us_per_call"]["median"]
+        r["rss_ratio"] = r["peak_rss_kib"] / b["peak_rss_kib"]
+
+
+def targets(rows: list, soak) -> list:
+    """The issue's four targets for our server, each with what was measured and a verdict."""
+    def ours_at(shape):
+        return next((r for r in rows if r["server"] == "ours" and r["shape"] == shape.label), None)
+
+    def check(name, required, shape, key, limit, at_least):
+        row = ours_at(shape)
+        if row is None or key not in row:
+            reason = (row or {}).get("missing", "no result")
+            return {"target": name, "required": required, "measured": None, "verdict": f"not measured: {reason}"}
+        value = row[key]
+        ok = value >= limit if at_least else value <= limit
+        return {"target": name, "required": required, "measured": value, "verdict": "PASS" if ok else "MISS"}
+
+    result = [
+        check(f"req/s vs C++ ({TARGET_SHAPE.label})", f"≥ {TARGET_RPS_RATIO}×", TARGET_SHAPE, "rps_ratio",
+              TARGET_RPS_RATIO, True),
+        check(f"CPU per call vs C++ ({TARGET_SHAPE.label})", f"≤ {TARGET_CPU_RATIO}×", TARGET_SHAPE, "cpu_ratio",
+              TARGET_CPU_RATIO, False),
+        check(f"peak RSS vs C++ ({MEMORY_SHAPE.label})", f"≤ {TARGET_RSS_RATIO}×", MEMORY_SHAPE, "rss_ratio",
+              TARGET_RSS_RATIO, False),
+    ]
+    if soak is None or "growth_kib" not in soak:
+        reason = (soak or {}).get("skipped", "soak not run")
+        result.append({"target": "RSS growth over 2 M calls", "required": "none", "measured": None,
+                       "verdict": f"not measured: {reason}"})
+    else:
+        result.append({"target": f"RSS growth over {soak['calls']:,} calls ({soak['server']})",
+                       "required": f"≤ {soak['growth_limit_kib']} KiB (noise)",
+                       "measured": soak["growth_kib"], "verdict": "PASS" if soak["passed"] else "MISS"})
+    return result
