@@ -21,8 +21,9 @@ OUTPUT = pathlib.Path(os.environ.get("ORDERHUB_TEST_OUTPUT", processes.ROOT / ".
 class Gateway:
     """A running gateway: its base URL and a tiny JSON client."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, orders_port: int = None):
         self.url = url.rstrip("/")
+        self.orders_port = orders_port
 
     def call(self, method: str, path: str, body=None, headers=None):
         """Returns (status, headers, parsed JSON or text)."""
@@ -56,7 +57,7 @@ def serve(tmp_path, delivery_delay: float = 5):
         "--gateway-listen", f"127.0.0.1:{gateway}",
         "--delivery-delay", str(delivery_delay),
     ]
-    return gateway, processes.running(args, gateway, log_path=tmp_path / "orderhub.log")
+    return gateway, orders, processes.running(args, gateway, log_path=tmp_path / "orderhub.log")
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +70,6 @@ def gateway(tmp_path_factory, request):
     if "--gateway-listen" not in help_text:
         pytest.skip("this build's `orderhub serve` has no gateway yet (it arrives with the services)")
     tmp_path = tmp_path_factory.mktemp("orderhub")
-    port, context = serve(tmp_path, getattr(request.module, "DELIVERY_DELAY", 5))
+    port, orders_port, context = serve(tmp_path, getattr(request.module, "DELIVERY_DELAY", 5))
     with context:
-        yield Gateway(f"http://127.0.0.1:{port}")
+        yield Gateway(f"http://127.0.0.1:{port}", orders_port)
