@@ -6,9 +6,10 @@ TOOLS_VENV := .venv-tools
 
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
-	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server
+	libprotobuf-dev libprotoc-dev libsqlite3-dev nghttp2-client nghttp2-server \
+	chromium chromium-driver curl wrk
 
-.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-rpc bench-orders clean
+.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-rpc bench-orders bench-gateway clean
 
 all: build
 
@@ -57,7 +58,7 @@ run: deps
 	exec "$$($(SWIFT) build -c $(RUN_CONFIG) --show-bin-path)/orderhub" serve
 
 ## bench: every benchmark (bench-* targets); results under bench/results/.
-bench: bench-rpc bench-orders
+bench: bench-rpc bench-orders bench-gateway
 
 ## bench-rpc: h2load against our health server (3 executor variants), C++ gRPC, Python grpcio and nghttpd (~11 min),
 ## then a 2 M-call memory soak of ours. Options: BENCH_ARGS="--rounds 1 --no-soak …" (see bench/README.md).
@@ -82,3 +83,9 @@ bench-orders: deps
 
 clean:
 	rm -rf .build .build-asan .build-fuzz
+
+## bench-gateway: wrk through the REST gateway next to h2load straight to Orders, same run;
+## the gateway's req/s as a ratio to direct RPC, and its p99 at half its maximum rate.
+## Options: BENCH_GATEWAY_ARGS="--seconds 10 --inflight 32 --no-build". Results: bench/results/.
+bench-gateway:
+	$(PYTHON) bench/gateway/run.py $(BENCH_GATEWAY_ARGS)

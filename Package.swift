@@ -35,6 +35,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        // The REST gateway's HTTP/1.1 server. Without swift-configuration support: the gateway
+        // takes its settings from `OrdersGateway.Config`.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
     ],
     targets: [
         // System libraries. The pkg-config names are the .pc file names.
@@ -70,8 +75,19 @@ let package = Package(
         .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "SQLiteSupport", sqlite, logging, crypto]),
         .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "SQLiteSupport", sqlite, logging]),
 
+        // REST ↔ RPC gateway with the web page; handed an OrdersClient, so it never sees a transport.
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "RPC", "Contracts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ] + nio
+        ),
+
         .executableTarget(name: "orderhub", dependencies: [
-            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", logging,
+            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", "Gateway", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + nio),
 
@@ -116,6 +132,11 @@ let package = Package(
         // Fuzz targets (`make fuzz`): `Fuzz<Name>` at Fuzz/<Name>/main.swift, seed corpus in
         // Fuzz/Corpus/<Name>/. A plain build replays the files given as arguments.
         .executableTarget(name: "FuzzDecode", dependencies: ["Contracts", "InteropContracts", "RPC"], path: "Fuzz/Decode"),
+        .testTarget(name: "GatewayTests", dependencies: [
+            "Gateway", "Contracts", "RPC", "RPCHTTP2",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ] + nio),
     ],
     swiftLanguageModes: [.v6]
 )

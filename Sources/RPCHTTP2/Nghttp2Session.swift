@@ -59,7 +59,10 @@ final class Nghttp2Session {
         nghttp2_option_set_no_auto_window_update(option, options.manualWindowUpdates ? 1 : 0)
         nghttp2_option_set_max_continuations(option, options.maxContinuations)
         nghttp2_option_set_stream_reset_rate_limit(option, options.streamResetBurst, options.streamResetRate)
-        nghttp2_option_set_no_closed_streams(option, 1)
+        // Closed streams are kept (nghttp2's default, server side only, at most
+        // MAX_CONCURRENT_STREAMS of them less the open ones), so that DATA or HEADERS after the
+        // peer's END_STREAM is the STREAM_CLOSED error RFC 9113 §5.1 asks for rather than
+        // silently ignored.
         nghttp2_option_set_max_settings(option, 32)
         nghttp2_option_set_max_outbound_ack(option, 1000)
 
@@ -178,6 +181,25 @@ final class Nghttp2Session {
     func consumeConnection(count: Int) {
         guard count > 0 else { return }
         _ = nghttp2_session_consume_connection(session, count)
+    }
+
+    /// Opens a stream's receive window to `size` (a WINDOW_UPDATE for the difference); nghttp2
+    /// then counts flow control against it. Only ever grows it: a peer cannot be told to shrink a
+    /// window without SETTINGS.
+    func setStreamWindowSize(streamID: Int32, size: Int) {
+        guard size > 65_535 else { return }
+        // INVALID_ARGUMENT (bad id) or NOMEM; the stream then keeps the default window, which
+        // is safe.
+        _ = nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, Int32(clamping: size))
+    }
+
+    /// DATA bytes that may go out on the stream now: the smaller of its send window and the
+    /// connection's; 0 for a stream nghttp2 no longer has.
+    func sendWindow(streamID: Int32) -> Int {
+        // -1 (INVALID_ARGUMENT) for an unknown stream; windows may be negative after a SETTINGS change.
+        let stream = nghttp2_session_get_stream_remote_window_size(session, streamID)
+        let connection = nghttp2_session_get_remote_window_size(session)
+        return max(0, Int(min(stream, connection)))
     }
 
     /// Sets this side's connection-level receive window (a WINDOW_UPDATE on stream 0).

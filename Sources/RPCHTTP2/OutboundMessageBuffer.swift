@@ -51,6 +51,38 @@ final class OutboundMessageBuffer {
         return count
     }
 
+    /// Bytes left of the message nghttp2 has started to pull (0 at a message boundary).
+    ///
+    /// `pending` always begins at a message boundary: it holds whole framed messages, is
+    /// cleared only once empty, and ByteBuffer keeps read bytes until then. So the walk over the
+    /// length prefixes starts at index 0. Runs only when a call is abandoned.
+    var restOfStartedMessage: Int {
+        guard var buffer = pending, buffer.readerIndex > 0 else { return 0 }
+        let reader = buffer.readerIndex
+        buffer.moveReaderIndex(to: 0)
+        var boundary = 0
+        while boundary < reader, let length = buffer.getInteger(at: boundary + 1, as: UInt32.self) {
+            boundary += 5 + Int(length)
+        }
+        return boundary - reader
+    }
+
+    /// Ends the messages early: keeps only the rest of the message nghttp2 has started to pull,
+    /// so the peer still receives whole messages, and fails a waiting writer with `error`.
+    func abandon(throwing error: any Error) {
+        let rest = restOfStartedMessage
+        if rest == 0 {
+            pending?.clear()
+        } else {
+            pending!.moveWriterIndex(to: pending!.readerIndex + rest)
+        }
+        closed = true
+        if let writer {
+            self.writer = nil
+            writer.resume(throwing: error)
+        }
+    }
+
     /// Suspends the writer until there is room.
     func waitForRoom(_ continuation: CheckedContinuation<Void, any Error>) {
         if hasRoom {

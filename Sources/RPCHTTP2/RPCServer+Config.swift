@@ -30,7 +30,9 @@ extension RPCServer {
         public var streamResetRatePerSecond: Int
         /// CONTINUATION frames allowed per header block.
         public var maxContinuations: Int
-        /// SETTINGS_INITIAL_WINDOW_SIZE for each stream's inbound window.
+        /// Each call's inbound window: at least 65 535, HTTP/2's initial window (a smaller value
+        /// acts as 65 535). A larger one is opened with a WINDOW_UPDATE when the call is accepted,
+        /// not advertised in SETTINGS (see `SettingsAckFilter`).
         public var initialWindowSize: Int
         /// The connection-level inbound window, shared by all streams.
         public var connectionWindowSize: Int

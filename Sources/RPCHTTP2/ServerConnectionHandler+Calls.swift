@@ -12,6 +12,9 @@ extension ServerConnectionHandler {
         inbound.streamID = stream.id
         inbound.flowControl = self
         stream.inbound = inbound
+        if !stream.machine.requestEnded {
+            session.setStreamWindowSize(streamID: stream.id, size: config.initialWindowSize)
+        }
         if let timeout = head.timeout {
             let bound = LoopBound(stream, eventLoop: context.eventLoop)
             stream.deadlineTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
@@ -209,24 +212,33 @@ extension ServerConnectionHandler {
         requestFlush()
     }
 
-    /// The `grpc-timeout` passed: DEADLINE_EXCEEDED, RST_STREAM(CANCEL), cancel the handler.
+    /// The `grpc-timeout` passed: DEADLINE_EXCEEDED, RST_STREAM(CANCEL) if the client is still
+    /// sending, cancel the handler.
     func deadlineExpired(_ stream: ServerStream) {
         let error = RPCError(code: .deadlineExceeded, message: "deadline exceeded")
-        switch stream.machine.deadlineExpired() {
+        let rest = stream.outbound.restOfStartedMessage
+        let trailersCanGo = session.sendWindow(streamID: stream.id) >= max(rest, 1)
+        // RST_STREAM(CANCEL) follows once the frame with END_STREAM is out (frameSent), and only
+        // when the client is still sending; submitted now it could overtake the status.
+        switch stream.machine.deadlineExpired(trailersCanGo: trailersCanGo) {
         case .trailersOnlyAndReset:
-            // RST_STREAM(CANCEL) follows once the HEADERS frame is out (frameSent), and only
-            // when the client is still sending; submitted now it could overtake the status.
             stream.resetCodeAfterResponse = NGHTTP2_CANCEL.rawValue
             session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.trailersOnly(error), hasBody: false)
+            stream.outbound.fail(error)
+        case .trailersAndReset:
+            stream.resetCodeAfterResponse = NGHTTP2_CANCEL.rawValue
+            // The client's deframer must see whole messages before the status.
+            stream.outbound.abandon(throwing: error)
+            endResponse(stream, trailers: ServerResponseHeaders.errorTrailers(error))
         case .reset:
             session.submitReset(streamID: stream.id, errorCode: NGHTTP2_CANCEL.rawValue)
+            stream.outbound.fail(error)
         case .none:
             return
         }
         stream.failure = error
         stream.task?.cancel()
         stream.inbound?.fail(error)
-        stream.outbound.fail(error)
         requestFlush()
     }
 

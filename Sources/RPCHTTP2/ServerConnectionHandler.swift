@@ -28,6 +28,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     var taskExecutor: EventLoopTaskExecutor?
     var peer = ""
     let framer: MessageFramer
+    /// Keeps nghttp2 on the pending MAX_CONCURRENT_STREAMS, which refuses one stream too many
+    /// instead of ending the connection.
+    private var settingsAckFilter = SettingsAckFilter()
 
     /// Inside channelRead: output is written at channelReadComplete.
     private(set) var reading = false
@@ -59,9 +62,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
             streamResetBurst: UInt64(config.streamResetBurst),
             streamResetRate: UInt64(config.streamResetRatePerSecond)
         ), delegate: self)
+        // nghttp2 never applies these locally (see SettingsAckFilter): only values it need not
+        // know. A larger stream window is opened per stream instead (acceptCall).
         session.submitSettings([
             (Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), UInt32(config.maxConcurrentStreams)),
-            (Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), UInt32(config.initialWindowSize)),
             (Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), UInt32(config.maxHeaderListSize)),
             (Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), 0),
         ])
@@ -88,7 +92,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         reading = true
-        let ok = buffer.withUnsafeReadableBytes { session.receive($0) }
+        let ok = buffer.withUnsafeReadableBytes { bytes in
+            settingsAckFilter.filter(bytes) { session.receive($0) }
+        }
         if !ok {
             // nghttp2 queued GOAWAY where the protocol asks for it: send it, then close.
             reading = false

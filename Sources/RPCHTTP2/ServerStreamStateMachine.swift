@@ -148,22 +148,31 @@ struct ServerStreamStateMachine {
     }
 
     enum DeadlineAction: Equatable {
-        /// DEADLINE_EXCEEDED as Trailers-Only, then RST_STREAM(CANCEL); cancel the handler.
+        /// DEADLINE_EXCEEDED as Trailers-Only; cancel the handler. RST_STREAM(CANCEL) follows
+        /// if the client is still sending.
         case trailersOnlyAndReset
-        /// RST_STREAM(CANCEL); cancel the handler.
+        /// The response headers are out: DEADLINE_EXCEEDED trailers after the rest of the
+        /// message being sent (later messages are dropped); cancel the handler. RST_STREAM(CANCEL)
+        /// follows if the client is still sending.
+        case trailersAndReset
+        /// RST_STREAM(CANCEL) alone; cancel the handler. Only when the client's flow-control
+        /// window cannot take what must precede the trailers: it is not reading.
         case reset
         case none
     }
 
-    /// The request's deadline passed.
-    mutating func deadlineExpired() -> DeadlineAction {
+    /// The request's deadline passed. `trailersCanGo` tells whether the client's windows can take
+    /// the rest of the message in flight (at least one byte: nghttp2 pulls the trailers through
+    /// the DATA source, which it does not call on a closed window).
+    mutating func deadlineExpired(trailersCanGo: Bool) -> DeadlineAction {
         guard !closed else { return .none }
         switch phase {
         case .responded:
             return .none
         case .receivingHeaders, .awaitingRequest, .running:
             phase = .responded
-            return responseHeadersSent ? .reset : .trailersOnlyAndReset
+            guard responseHeadersSent else { return .trailersOnlyAndReset }
+            return trailersCanGo ? .trailersAndReset : .reset
         }
     }
 

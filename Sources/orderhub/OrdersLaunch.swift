@@ -1,4 +1,5 @@
 import Contracts
+import Health
 import Logging
 import Orders
 import RPC
@@ -39,6 +40,8 @@ enum OrdersLaunch {
         )
         var router = RPCRouter()
         router.register(OrdersServiceHandler(system: system, logger: logger))
+        // grpc.health.v1 for probes and the gateway's /healthz.
+        router.register(HealthStatusService(statuses: ["": .serving, "orderhub.v1.Orders": .serving]))
         let server = RPCServer(router: router, config: .init(host: listen.host, port: listen.port))
         do {
             try await server.start()

@@ -3,6 +3,8 @@ struct RunningService: Sendable {
     let name: String
     let address: String
     let database: String
+    /// `grpc` for the services, `http` for the gateway.
+    var scheme = "grpc"
     /// Drains open calls (up to the grace period), stops background work, closes storage.
     let stop: @Sendable (Duration) async -> Void
 }

@@ -20,9 +20,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Payments' address (ORDERHUB_PAYMENTS_LISTEN; default 127.0.0.1:50052).")
     var paymentsListen: String?
 
+    @Option(help: "The REST gateway's address, host:port or :port (ORDERHUB_GATEWAY_LISTEN; default :8000).")
+    var gatewayListen: String?
+
     @OptionGroup var common: CommonOptions
     @OptionGroup var orders: OrdersOptions
     @OptionGroup var payments: PaymentsOptions
+    @OptionGroup var gateway: GatewayOptions
 
     func run() async throws {
         let logger = LogSetup.bootstrap(level: try common.level())
@@ -48,9 +52,21 @@ struct ServeCommand: AsyncParsableCommand {
             await paymentsService.stop(.seconds(1))
             throw error
         }
-        // The REST gateway (:8000) joins here once it exists: start it after Orders, pointed at
-        // ordersService.address, add it to `services` first so it stops first.
-        let services = [ordersService, paymentsService]
+        // The gateway starts after Orders, pointed at it, and stops first.
+        let gatewayService: RunningService
+        do {
+            var reachOrders = try Address(parsing: ordersService.address, option: "--orders-listen")
+            if reachOrders.host == "0.0.0.0" || reachOrders.host == "::" { reachOrders.host = "127.0.0.1" }
+            gatewayService = try await GatewayLaunch.start(
+                listen: try GatewayOptions.address(Setting.string(gatewayListen, env: "ORDERHUB_GATEWAY_LISTEN", default: ":8000"), option: "--gateway-listen"),
+                orders: reachOrders, config: try gateway.config(), logger: logger
+            )
+        } catch {
+            await ordersService.stop(.seconds(1))
+            await paymentsService.stop(.seconds(1))
+            throw error
+        }
+        let services = [gatewayService, ordersService, paymentsService]
         Banner.print(services)
         let signal = await TerminationSignal.wait()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
@@ -65,7 +81,7 @@ enum Banner {
     static func print(_ services: [RunningService]) {
         var text = "orderhub is running:\n"
         for service in services {
-            text += "  \(service.name.padding(9))grpc://\(service.address)  (\(service.database))\n"
+            text += "  \(service.name.padding(9))\(service.scheme)://\(service.address)  (\(service.database))\n"
         }
         text += "  try:     orderhub order create --customer alice --item book:1:1250 --currency EUR --token tok_approve\n"
         text += "  stop:    Ctrl-C (SIGINT) or SIGTERM\n"

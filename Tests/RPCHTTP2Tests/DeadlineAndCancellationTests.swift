@@ -50,6 +50,29 @@ import Testing
         }
     }
 
+    /// PROTOCOL-HTTP2.md: a deadline that expires after the response headers went out still
+    /// ends the call with DEADLINE_EXCEEDED (trailers), then RST_STREAM(CANCEL) because the
+    /// client is still sending; the handler's task is cancelled.
+    @Test func deadlineAfterTheResponseHeadersSendsTrailersThenCancel() async throws {
+        let probe = CancellationProbe()
+        try await withServer(probe: probe) { _, port in
+            try await Nghttp2TestClient.with(port: port) { request, record in
+                let id = try await request([
+                    (":method", "POST"), (":scheme", "http"), (":path", EchoMethods.stall.path), (":authority", "localhost"),
+                    ("content-type", "application/grpc"), ("te", "trailers"), ("grpc-timeout", "300m"),
+                ])
+                #expect(await probe.eventually { record.stream(id)?.closeCode != nil }, "the server alone ended the call")
+                let stream = try #require(record.stream(id))
+                #expect(stream.headerBlocks.count == 2, "response headers, then trailers: \(stream.headerBlocks)")
+                #expect(stream.headerBlocks.first?[":status"] == "200")
+                #expect(stream.dataBytes == 5 + 5, "the message sent before the deadline")
+                #expect(stream.headerBlocks.last?["grpc-status"] == "4")
+                #expect(stream.closeCode == 0x8, "RST_STREAM(CANCEL) after the trailers")
+                #expect(await probe.eventually { probe.cancelled == 1 }, "the handler's task was cancelled")
+            }
+        }
+    }
+
     @Test func zeroTimeoutFailsAtOnce() async throws {
         try await withServer { _, port in
             try await withClient(port: port) { client, _ in

@@ -14,6 +14,7 @@ enum EchoMethods {
     static let hold = MethodDescriptor(service: "test.Echo", method: "Hold", kind: .unary)
     static let flood = MethodDescriptor(service: "test.Echo", method: "Flood", kind: .serverStreaming)
     static let sink = MethodDescriptor(service: "test.Echo", method: "Sink", kind: .clientStreaming)
+    static let stall = MethodDescriptor(service: "test.Echo", method: "Stall", kind: .bidirectionalStreaming)
 
     static func router(probe: CancellationProbe) -> RPCRouter {
         var router = RPCRouter()
@@ -81,6 +82,18 @@ enum EchoMethods {
             var count = 0
             for try await _ in requests { count += 1 }
             return UnaryResponse(message: TestMessage("\(count)"))
+        }
+        // Answers one message at once, then waits without reading, honouring cancellation.
+        router.registerBidirectional(stall) { (_: RPCAsyncSequence<TestMessage>, responses: TypedResponseWriter<TestMessage>, _) in
+            try await responses.write(TestMessage("first"))
+            probe.markStarted()
+            do {
+                try await Task.sleep(for: .seconds(60))
+            } catch {
+                probe.markCancelled()
+                throw error
+            }
+            return [:]
         }
         return router
     }

@@ -69,16 +69,35 @@ import Testing
     @Test func deadlineBeforeHeadersIsTrailersOnlyThenReset() {
         var machine = ServerStreamStateMachine()
         _ = machine.headersReceived(call, isUnary: false, atCapacity: false, endStream: false)
-        #expect(machine.deadlineExpired() == .trailersOnlyAndReset)
-        #expect(machine.deadlineExpired() == .none)
+        #expect(machine.deadlineExpired(trailersCanGo: false) == .trailersOnlyAndReset, "HEADERS are not flow-controlled")
+        #expect(machine.deadlineExpired(trailersCanGo: true) == .none)
         #expect(machine.finish() == .none, "the handler's late result is dropped")
     }
 
-    @Test func deadlineAfterHeadersIsAReset() {
+    @Test func deadlineAfterHeadersSendsTrailersThenReset() {
         var machine = ServerStreamStateMachine()
         _ = machine.headersReceived(call, isUnary: false, atCapacity: false, endStream: false)
         _ = machine.sendMessage()
-        #expect(machine.deadlineExpired() == .reset)
+        #expect(machine.deadlineExpired(trailersCanGo: true) == .trailersAndReset)
+        #expect(machine.deadlineExpired(trailersCanGo: true) == .none)
+        #expect(machine.finish() == .none, "the cancelled handler's result is dropped")
+        #expect(machine.sendMessage() == .fail)
+    }
+
+    @Test func deadlineAfterHeadersWithAClosedWindowIsAReset() {
+        var machine = ServerStreamStateMachine()
+        _ = machine.headersReceived(call, isUnary: false, atCapacity: false, endStream: false)
+        let headersDue = machine.sendInitialMetadata()
+        #expect(headersDue)
+        #expect(machine.deadlineExpired(trailersCanGo: false) == .reset)
+    }
+
+    @Test func deadlineAfterTheResponseDoesNothing() {
+        var machine = ServerStreamStateMachine()
+        _ = machine.headersReceived(call, isUnary: false, atCapacity: false, endStream: false)
+        _ = machine.sendMessage()
+        #expect(machine.finish() == .trailers)
+        #expect(machine.deadlineExpired(trailersCanGo: true) == .none)
     }
 
     @Test func closingCancelsOnlyARunningHandler() {

@@ -3,7 +3,7 @@ response, SETTINGS limits are enforced as RFC 9113 says, and the server sends no
 import pytest
 from hyperframe import frame as hf
 
-from support import h2probe, probes, transport_bugs
+from support import h2probe, probes
 from support.h2probe import H2Probe
 
 UNIMPLEMENTED = 12
@@ -50,7 +50,6 @@ def test_unknown_path_is_unimplemented(server, path):
     assert ended_by_headers_or_data(response)
 
 
-@transport_bugs.CONCURRENT_STREAMS_GOAWAY
 def test_streams_beyond_max_concurrent_streams_are_refused(server):
     limit, outcome, probe = probes.exceed_concurrent_streams(server)
     try:

@@ -1,0 +1,89 @@
+/// Reads one JSON object as a proto3 message (protobuf.dev "ProtoJSON format").
+///
+/// Each field is looked up by its lowerCamelCase JSON name or its proto name; a JSON `null`
+/// means the field's default. `finish()` refuses keys no field claimed unless the options
+/// allow them.
+///
+/// ```swift
+/// var object = try ProtoJSONObject(json, path: "", options: .strict)
+/// let currency = try object.string("currency", "currency")
+/// try object.finish()
+/// ```
+struct ProtoJSONObject {
+    private let fields: [String: JSONValue]
+    private var claimed: Set<String> = []
+    private let path: String
+    private let options: ProtoJSONOptions
+
+    init(_ value: JSONValue, path: String, options: ProtoJSONOptions) throws {
+        guard case .object(let fields) = value else {
+            throw ProtoJSONError("\(path.isEmpty ? "body" : path): expected an object, got \(value.kindName)")
+        }
+        self.fields = fields
+        self.path = path
+        self.options = options
+    }
+
+    /// The value of a field under either spelling, or nil when absent or null.
+    mutating func value(_ jsonName: String, _ protoName: String) throws -> (JSONValue, String)? {
+        let camel = fields[jsonName]
+        let snake = jsonName == protoName ? nil : fields[protoName]
+        claimed.insert(jsonName)
+        claimed.insert(protoName)
+        if camel != nil && snake != nil {
+            throw ProtoJSONError("\(fieldPath(jsonName)): given twice, as \"\(jsonName)\" and \"\(protoName)\"")
+        }
+        guard let value = camel ?? snake, value != .null else { return nil }
+        return (value, fieldPath(jsonName))
+    }
+
+    mutating func string(_ jsonName: String, _ protoName: String) throws -> String {
+        guard let (value, path) = try value(jsonName, protoName) else { return "" }
+        return try ProtoJSON.string(value, at: path)
+    }
+
+    mutating func int32(_ jsonName: String, _ protoName: String) throws -> Int32 {
+        guard let (value, path) = try value(jsonName, protoName) else { return 0 }
+        return try ProtoJSON.integer(value, at: path)
+    }
+
+    mutating func int64(_ jsonName: String, _ protoName: String) throws -> Int64 {
+        guard let (value, path) = try value(jsonName, protoName) else { return 0 }
+        return try ProtoJSON.integer(value, at: path)
+    }
+
+    mutating func enumeration<E: ProtoJSONEnum>(_ jsonName: String, _ protoName: String, as type: E.Type) throws -> E {
+        guard let (value, path) = try value(jsonName, protoName) else { return E(rawValue: 0) }
+        return try ProtoJSON.enumeration(value, at: path)
+    }
+
+    /// A repeated message field; `element` reads each element at its indexed path.
+    mutating func repeated<T>(
+        _ jsonName: String, _ protoName: String,
+        element: (JSONValue, String, ProtoJSONOptions) throws -> T
+    ) throws -> [T] {
+        guard let (value, path) = try value(jsonName, protoName) else { return [] }
+        guard case .array(let elements) = value else {
+            throw ProtoJSONError("\(path): expected an array, got \(value.kindName)")
+        }
+        return try elements.enumerated().map { offset, element0 in
+            try element(element0, "\(path)[\(offset)]", options)
+        }
+    }
+
+    /// Refuses fields the message does not have, unless the options ignore them.
+    func finish() throws {
+        guard !options.ignoreUnknownFields else { return }
+        let unknown = fields.keys.filter { !claimed.contains($0) }.sorted()
+        guard unknown.isEmpty else {
+            let names = unknown.map { "\"\(fieldPath($0))\"" }.joined(separator: ", ")
+            throw ProtoJSONError(
+                "unknown field\(unknown.count == 1 ? "" : "s") \(names) (send the header Json-Ignore-Unknown-Fields: true to skip unknown fields)"
+            )
+        }
+    }
+
+    private func fieldPath(_ name: String) -> String {
+        path.isEmpty ? name : "\(path).\(name)"
+    }
+}

@@ -1,0 +1,347 @@
+/// `/assets/app.js`: the page's behaviour, plain JavaScript on `fetch` and `EventSource`.
+let pageScript = #"""
+"use strict";
+
+// Order states as the API writes them, and what the page shows.
+const STATE_LABELS = {
+  ORDER_STATE_UNSPECIFIED: "unknown",
+  ORDER_STATE_CREATED: "created",
+  ORDER_STATE_CONFIRMED: "confirmed",
+  ORDER_STATE_DELIVERED: "delivered",
+  ORDER_STATE_CANCELLED: "cancelled",
+};
+const FINAL_STATES = new Set(["ORDER_STATE_DELIVERED", "ORDER_STATE_CANCELLED"]);
+const CANCELLABLE_STATES = new Set(["ORDER_STATE_CREATED", "ORDER_STATE_CONFIRMED"]);
+const CANCEL_REASONS = {
+  CANCEL_REASON_USER_REQUESTED: "Cancelled at the customer's request",
+  CANCEL_REASON_PAYMENT_DECLINED: "Payment declined",
+  CANCEL_REASON_PAYMENT_TIMEOUT: "Payment timed out",
+};
+const CODE_NAMES = ["OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+  "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
+  "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"];
+const CODE_TITLES = {
+  INVALID_ARGUMENT: "Please check the order", NOT_FOUND: "Not found", ALREADY_EXISTS: "Already exists",
+  FAILED_PRECONDITION: "Not possible now", UNAVAILABLE: "The service is unavailable",
+  DEADLINE_EXCEEDED: "The service took too long", RESOURCE_EXHAUSTED: "Too much at once",
+};
+// Browsers allow six HTTP/1.1 connections per host: keep some free for the API calls.
+const MAX_STREAMS = 4;
+
+const orders = new Map();   // id → order, as the API last described it
+const streams = new Map();  // id → EventSource of an order being watched
+const waiting = [];         // ids waiting for a free stream
+
+/** A failed API call, with a message a person can act on. */
+class ApiError extends Error {
+  constructor(message, status, code) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+
+  static from(status, body) {
+    if (body && typeof body.code === "number") {
+      const name = CODE_NAMES[body.code] || `code ${body.code}`;
+      const title = CODE_TITLES[name] || "The request failed";
+      return new ApiError(`${title}: ${body.message} (${name}, HTTP ${status})`, status, name);
+    }
+    return new ApiError(`The request failed with HTTP ${status}.`, status, null);
+  }
+}
+
+async function api(method, path, body, headers = {}) {
+  const init = { method, headers: { Accept: "application/json", ...headers } };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers["Content-Type"] = "application/json";
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    throw new ApiError("The gateway cannot be reached. Is orderhub running?", 0, "UNAVAILABLE");
+  }
+  const text = await response.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (error) { data = null; }
+  if (!response.ok) throw ApiError.from(response.status, data);
+  return data;
+}
+
+// --- messages -------------------------------------------------------------------------------
+
+const $ = (selector, root = document) => root.querySelector(selector);
+
+function showError(message) {
+  $("#notice").hidden = true;
+  const banner = $("#error");
+  banner.textContent = message;
+  banner.hidden = false;
+}
+
+function clearError() {
+  $("#error").hidden = true;
+  $("#error").textContent = "";
+}
+
+function showNotice(message) {
+  clearError();
+  const banner = $("#notice");
+  banner.textContent = message;
+  banner.hidden = false;
+}
+
+// --- rendering ------------------------------------------------------------------------------
+
+function formatMoney(cents, currency) {
+  try {
+    const format = new Intl.NumberFormat(undefined, { style: "currency", currency });
+    const digits = format.resolvedOptions().maximumFractionDigits;
+    return format.format(Number(cents) / 10 ** digits);
+  } catch (error) {
+    return `${cents} ${currency} (minor units)`;
+  }
+}
+
+function formatTime(millis) {
+  const value = Number(millis);
+  return value > 0 ? new Date(value).toLocaleTimeString() : "";
+}
+
+function renderOrder(order) {
+  const state = STATE_LABELS[order.state] || String(order.state).toLowerCase();
+  const item = document.createElement("li");
+  item.className = "order";
+  item.dataset.orderId = order.id;
+  item.dataset.state = state;
+
+  const main = document.createElement("div");
+  const head = document.createElement("div");
+  const badge = document.createElement("span");
+  badge.className = `badge state ${state}`;
+  badge.textContent = state;
+  head.append(badge);
+  if (streams.has(order.id)) {
+    const live = document.createElement("span");
+    live.className = "live";
+    live.textContent = " ● live";
+    head.append(live);
+  }
+  main.append(head);
+
+  const lines = document.createElement("div");
+  lines.className = "order-items";
+  lines.textContent = (order.items || []).map((line) => `${line.quantity} × ${line.sku}`).join(", ") || "(no items)";
+  main.append(lines);
+
+  const meta = document.createElement("div");
+  meta.className = "order-meta";
+  const parts = [`Total ${formatMoney(order.totalCents, order.currency)}`, `customer ${order.customerId}`];
+  if (formatTime(order.createdAt)) parts.push(`placed ${formatTime(order.createdAt)}`);
+  if (order.state === "ORDER_STATE_CONFIRMED" && formatTime(order.deliverAt)) parts.push(`delivery at ${formatTime(order.deliverAt)}`);
+  meta.textContent = parts.join(" · ");
+  main.append(meta);
+
+  if (order.state === "ORDER_STATE_CANCELLED") {
+    const reason = document.createElement("div");
+    reason.className = "cancel-reason";
+    reason.textContent = CANCEL_REASONS[order.cancelReason] || "Cancelled";
+    main.append(reason);
+  }
+
+  const id = document.createElement("div");
+  id.className = "order-id";
+  id.textContent = order.id;
+  main.append(id);
+  item.append(main);
+
+  const side = document.createElement("div");
+  side.className = "order-side";
+  if (CANCELLABLE_STATES.has(order.state)) {
+    const cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "danger cancel";
+    cancel.textContent = "Cancel";
+    cancel.setAttribute("aria-label", `Cancel order ${order.id}`);
+    cancel.addEventListener("click", () => cancelOrder(order.id, cancel));
+    side.append(cancel);
+  }
+  item.append(side);
+  return item;
+}
+
+/** Adds or replaces an order in the list, newest first, keeping any highlight. */
+function upsert(order) {
+  const previous = orders.get(order.id);
+  // Events can overtake a slower fetch: never go back to an older version.
+  if (previous && Number(previous.updatedAt) > Number(order.updatedAt)) return;
+  orders.set(order.id, order);
+  const list = $("#orders");
+  const existing = list.querySelector(`li[data-order-id="${CSS.escape(order.id)}"]`);
+  const fresh = renderOrder(order);
+  if (existing) {
+    if (existing.classList.contains("highlight")) fresh.classList.add("highlight");
+    existing.replaceWith(fresh);
+  } else {
+    const next = [...list.children].find((li) => Number(orders.get(li.dataset.orderId)?.createdAt) < Number(order.createdAt));
+    list.insertBefore(fresh, next || null);
+  }
+  $("#empty").hidden = orders.size > 0;
+}
+
+// --- live state over Server-Sent Events -----------------------------------------------------
+
+function watch(id) {
+  const order = orders.get(id);
+  if (!order || FINAL_STATES.has(order.state) || streams.has(id) || waiting.includes(id)) return;
+  if (streams.size >= MAX_STREAMS) {
+    waiting.push(id);
+    return;
+  }
+  const source = new EventSource(`/v1/orders/${encodeURIComponent(id)}/events`);
+  streams.set(id, source);
+  source.onmessage = (event) => {
+    const update = JSON.parse(event.data);
+    upsert(update);
+    if (FINAL_STATES.has(update.state)) stopWatching(id);
+  };
+  source.addEventListener("status", (event) => {
+    const body = JSON.parse(event.data);
+    showError(ApiError.from(200, body).message);
+    stopWatching(id);
+  });
+  source.onerror = () => {
+    // EventSource reconnects by itself while the gateway is reachable; once closed, give up.
+    if (source.readyState === EventSource.CLOSED) stopWatching(id);
+  };
+  upsert(order);
+}
+
+function stopWatching(id) {
+  const source = streams.get(id);
+  if (source) source.close();
+  streams.delete(id);
+  const order = orders.get(id);
+  if (order) upsert(order);
+  const next = waiting.shift();
+  if (next) watch(next);
+}
+
+// --- actions --------------------------------------------------------------------------------
+
+function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function addItemRow(sku = "", quantity = 1, price = 1000) {
+  const template = $("#item-template");
+  const row = template.content.firstElementChild.cloneNode(true);
+  const index = $("#items").children.length + 1;
+  for (const input of row.querySelectorAll("input")) {
+    input.id = `item-${index}-${input.name}`;
+    input.previousElementSibling.htmlFor = input.id;
+  }
+  row.querySelector(".remove-item").setAttribute("aria-label", `Remove item ${index}`);
+  row.querySelector("[name=sku]").value = sku;
+  row.querySelector("[name=quantity]").value = quantity;
+  row.querySelector("[name=price]").value = price;
+  row.querySelector(".remove-item").addEventListener("click", () => {
+    row.remove();
+    updateRemoveButtons();
+  });
+  $("#items").append(row);
+  updateRemoveButtons();
+  return row;
+}
+
+/** An order needs at least one item: the only row cannot be removed. */
+function updateRemoveButtons() {
+  const rows = $("#items").children;
+  for (const row of rows) row.querySelector(".remove-item").hidden = rows.length === 1;
+}
+
+async function placeOrder(event) {
+  event.preventDefault();
+  clearError();
+  const button = $("#place-order");
+  const items = [...document.querySelectorAll("#items .item-row")].map((row) => ({
+    sku: row.querySelector("[name=sku]").value.trim(),
+    quantity: Number(row.querySelector("[name=quantity]").value),
+    unitPriceCents: String(row.querySelector("[name=price]").value.trim() || "0"),
+  }));
+  const body = {
+    customerId: $("#customer").value.trim(),
+    items,
+    currency: $("#currency").value,
+    paymentToken: $("#token").value,
+  };
+  button.disabled = true;
+  try {
+    const order = await api("POST", "/v1/orders", body, { "Idempotency-Key": newKey() });
+    upsert(order);
+    watch(order.id);
+    showNotice(`Order ${order.id} placed; its payment is on its way.`);
+  } catch (error) {
+    showError(error.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function cancelOrder(id, button) {
+  clearError();
+  button.disabled = true;
+  try {
+    const order = await api("POST", `/v1/orders/${encodeURIComponent(id)}:cancel`);
+    upsert(order);
+    showNotice(`Order ${id} is ${STATE_LABELS[order.state] || order.state}.`);
+  } catch (error) {
+    showError(error.message);
+    button.disabled = false;
+  }
+}
+
+async function lookUp(event) {
+  event.preventDefault();
+  clearError();
+  const id = $("#lookup-id").value.trim();
+  if (!id) {
+    showError("Type an order id to look it up.");
+    return;
+  }
+  try {
+    const order = await api("GET", `/v1/orders/${encodeURIComponent(id)}`);
+    for (const li of document.querySelectorAll("#orders li.highlight")) li.classList.remove("highlight");
+    upsert(order);
+    const item = $(`#orders li[data-order-id="${CSS.escape(order.id)}"]`);
+    item.classList.add("highlight");
+    item.scrollIntoView({ block: "nearest" });
+    watch(order.id);
+  } catch (error) {
+    showError(error.code === "NOT_FOUND" ? `No order has the id “${id}”. (NOT_FOUND, HTTP ${error.status})` : error.message);
+  }
+}
+
+async function loadOrders() {
+  try {
+    const page = await api("GET", "/v1/orders?pageSize=50");
+    for (const order of page.orders) upsert(order);
+    for (const order of page.orders) watch(order.id);
+  } catch (error) {
+    showError(error.message);
+  }
+  $("#empty").hidden = orders.size > 0;
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  addItemRow("coffee-beans", 2, 1250);
+  $("#add-item").addEventListener("click", () => addItemRow().querySelector("[name=sku]").focus());
+  $("#create-form").addEventListener("submit", placeOrder);
+  $("#lookup-form").addEventListener("submit", lookUp);
+  $("#refresh").addEventListener("click", loadOrders);
+  loadOrders();
+});
+"""#

@@ -1,0 +1,128 @@
+import Contracts
+import HTTPTypes
+import Hummingbird
+import RPC
+
+/// `/v1/orders…`: the REST mapping of the Orders service (the `google.api.http` annotations in
+/// `Protos/orderhub/v1/orders.proto`). Each request is one RPC.
+struct OrdersController<Context: RequestContext> {
+    let gateway: OrdersGateway
+
+    var endpoints: RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        routes.post(use: create)
+        routes.get(use: list)
+        routes.get("{id}", use: get)
+        routes.post("{id}", use: customMethod)
+        routes.get("{id}/events", use: events)
+        return routes
+    }
+
+    /// `POST /v1/orders` → CreateOrder; the `Idempotency-Key` header becomes `request_id`.
+    @Sendable func create(request: Request, context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonBody(limit: gateway.config.maxBodyBytes) ?? .object([:])
+        var create = try CreateOrderRequest(json: body, options: request.protoJSONOptions)
+        if let key = try request.idempotencyKey {
+            guard create.requestID.isEmpty || create.requestID == key else {
+                throw GatewayError.invalidArgument("requestId: differs from the Idempotency-Key header; send one of them")
+            }
+            create.requestID = key
+        }
+        let order = try await gateway.orders.createOrder(create, options: gateway.callOptions(for: request))
+        return .json(order.jsonText, status: .created, headers: [.location: "/v1/orders/\(order.id)"])
+    }
+
+    /// `GET /v1/orders?state=&pageSize=&pageToken=&customerId=` → ListOrders.
+    @Sendable func list(request: Request, context: Context) async throws -> Response {
+        let list = try ListOrdersRequest(query: request.queryPairs, options: request.protoJSONOptions)
+        let response = try await gateway.orders.listOrders(list, options: gateway.callOptions(for: request))
+        var json = JSONWriter()
+        response.write(to: &json)
+        return .json(json.text)
+    }
+
+    /// `GET /v1/orders/{id}` → GetOrder.
+    @Sendable func get(request: Request, context: Context) async throws -> Response {
+        let path = try OrderPath(segment: context.parameters.require("id"))
+        if let verb = path.verb {
+            guard verb == "cancel" else { throw GatewayError.routeNotFound(request.method, path: request.uri.path) }
+            throw GatewayError.methodNotAllowed(request.method, path: request.uri.path, allowed: [.post])
+        }
+        let order = try await gateway.orders.getOrder(GetOrderRequest(id: path.id), options: gateway.callOptions(for: request))
+        return .json(order.jsonText)
+    }
+
+    /// `POST /v1/orders/{id}:cancel` → CancelOrder. The body may be empty or `{}`.
+    @Sendable func customMethod(request: Request, context: Context) async throws -> Response {
+        let path = try OrderPath(segment: context.parameters.require("id"))
+        guard let verb = path.verb else {
+            throw GatewayError.methodNotAllowed(request.method, path: request.uri.path, allowed: [.get])
+        }
+        guard verb == "cancel" else { throw GatewayError.routeNotFound(request.method, path: request.uri.path) }
+        var request = request
+        if let body = try await request.jsonBody(limit: gateway.config.maxBodyBytes) {
+            var object = try ProtoJSONObject(body, path: "", options: request.protoJSONOptions)
+            let id = try object.string("id", "id")
+            guard id.isEmpty || id == path.id else { throw GatewayError.invalidArgument("id: differs from the id in the path") }
+            try object.finish()
+        }
+        let order = try await gateway.orders.cancelOrder(CancelOrderRequest(id: path.id), options: gateway.callOptions(for: request))
+        return .json(order.jsonText)
+    }
+
+    /// `GET /v1/orders/{id}/events` → WatchOrder as Server-Sent Events: one `data:` line with the
+    /// order's JSON per state, a comment line every heartbeat interval; the response ends when
+    /// the order is final, and the call is cancelled when the client goes away.
+    @Sendable func events(request: Request, context: Context) async throws -> Response {
+        let path = try OrderPath(segment: context.parameters.require("id"))
+        guard path.verb == nil else { throw GatewayError.routeNotFound(request.method, path: request.uri.path) }
+        let stream = OrderEventStream(orders: gateway.orders, id: path.id, options: gateway.callOptions(for: request, withDeadline: false))
+        let first = try await stream.first()
+        let heartbeatInterval = gateway.config.heartbeatInterval
+        let headers: HTTPFields = [
+            .contentType: "text/event-stream",
+            .cacheControl: "no-cache",
+            HTTPField.Name("X-Accel-Buffering")!: "no",
+            // Hummingbird closes the connection once an SSE response ends; say so up front.
+            .connection: "close",
+        ]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            defer { stream.cancel() }
+            do {
+                try await request.body.consumeWithCancellationOnInboundClose { _ in
+                    try await Self.writeEvents(first: first, stream: stream, heartbeat: heartbeatInterval, to: &writer)
+                }
+            } catch is CancellationError {
+                return  // The client went away; there is nobody to finish the response for.
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    private static func writeEvents(
+        first: Order, stream: OrderEventStream, heartbeat: Duration, to writer: inout any ResponseBodyWriter
+    ) async throws {
+        try await writer.write(ServerSentEvent.data(first.jsonText))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: heartbeat)
+                    stream.heartbeat()
+                }
+            }
+            for await event in stream.events {
+                switch event {
+                case .order(let order):
+                    try await writer.write(ServerSentEvent.data(order.jsonText))
+                case .heartbeat:
+                    try await writer.write(ServerSentEvent.heartbeat)
+                case .failed(let error):
+                    let body = ErrorBody(error, request: nil)
+                    try await writer.write(ServerSentEvent.data(body.json, event: "status"))
+                }
+            }
+            group.cancelAll()
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import HTTPTypes
+import Hummingbird
+import RPC
+
+extension HTTPField.Name {
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let jsonIgnoreUnknownFields = HTTPField.Name("Json-Ignore-Unknown-Fields")!
+    static let requestID = HTTPField.Name("X-Request-Id")!
+}
+
+extension Request {
+    /// Reads the body as JSON: at most `limit` bytes, `Content-Type: application/json` (or any
+    /// `+json` type) when there is a body. An empty body is nil.
+    mutating func jsonBody(limit: Int) async throws -> JSONValue? {
+        if let length = headers[.contentLength].flatMap(Int.init), length > limit {
+            throw GatewayError.bodyTooLarge(limit: limit)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await collectBody(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw GatewayError.bodyTooLarge(limit: limit)
+        }
+        guard buffer.readableBytes > 0 else { return nil }
+        guard isJSON(headers[.contentType]) else { throw GatewayError.unsupportedMediaType(headers[.contentType]) }
+        return try buffer.withUnsafeReadableBytes { try JSONValue(parsing: $0) }
+    }
+
+    /// The `Idempotency-Key` header: 1–64 visible ASCII characters (a UUID fits), or nil.
+    var idempotencyKey: String? {
+        get throws {
+            guard let key = headers[.idempotencyKey] else { return nil }
+            guard (1...64).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+                throw GatewayError.invalidArgument("Idempotency-Key: 1 to 64 visible ASCII characters, e.g. a UUID")
+            }
+            return key
+        }
+    }
+
+    /// The JSON reading options this request asked for.
+    var protoJSONOptions: ProtoJSONOptions {
+        let value = headers[.jsonIgnoreUnknownFields]?.lowercased()
+        return ProtoJSONOptions(ignoreUnknownFields: value == "true" || value == "1")
+    }
+
+    /// The query string as ordered name/value pairs (values percent-decoded).
+    var queryPairs: [(name: String, value: String)] {
+        uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+    }
+
+    private func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1)[0].trimmingSpaces.lowercased()
+        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+    }
+}
+
+extension OrdersGateway {
+    /// The deadline and metadata of the one RPC a request becomes.
+    /// A stream that lasts as long as the client wants (SSE) passes `withDeadline: false`.
+    func callOptions(for request: Request, withDeadline: Bool = true) -> CallOptions {
+        var metadata = Metadata()
+        if let requestID = request.headers[.requestID] { metadata.add("x-request-id", requestID) }
+        return CallOptions(timeout: withDeadline ? config.rpcTimeout : nil, metadata: metadata)
+    }
+}
+
+extension Response {
+    /// A JSON response.
+    static func json(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: Substring {
+        var text = self
+        while text.first == " " || text.first == "\t" { text.removeFirst() }
+        while text.last == " " || text.last == "\t" { text.removeLast() }
+        return text
+    }
+}

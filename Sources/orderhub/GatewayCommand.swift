@@ -1,0 +1,31 @@
+import ArgumentParser
+import Logging
+
+/// The REST gateway alone, in front of an Orders service.
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway", abstract: "Run the REST gateway and web page in front of an Orders service."
+    )
+
+    @Option(help: "Address to listen on, host:port or :port for every interface (ORDERHUB_GATEWAY_LISTEN; default :8000).")
+    var listen: String?
+
+    @Option(help: "Orders' address (ORDERHUB_ORDERS_ADDRESS; default 127.0.0.1:50051).")
+    var orders: String?
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var gateway: GatewayOptions
+
+    func run() async throws {
+        let logger = LogSetup.bootstrap(level: try common.level())
+        let service = try await GatewayLaunch.start(
+            listen: try GatewayOptions.address(Setting.string(listen, env: "ORDERHUB_GATEWAY_LISTEN", default: ":8000"), option: "--listen"),
+            orders: try Address(parsing: Setting.string(orders, env: "ORDERHUB_ORDERS_ADDRESS", default: "127.0.0.1:50051"), option: "--orders"),
+            config: try gateway.config(), logger: logger
+        )
+        Banner.print([service])
+        let signal = await TerminationSignal.wait()
+        logger.info("stopping", metadata: ["signal": "\(signal)"])
+        await service.stop(try common.drain())
+    }
+}

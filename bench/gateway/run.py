@@ -1,0 +1,210 @@
+"""`make bench-gateway`: the REST gateway next to direct RPC, in the same run, on the same machine.
+
+Starts `orderhub serve` (release build, SQLite in a temporary directory), then measures:
+
+- GetOrder:    wrk on `GET /v1/orders/{id}`  vs  h2load on `/orderhub.v1.Orders/GetOrder`
+- CreateOrder: wrk on `POST /v1/orders`      vs  h2load on `/orderhub.v1.Orders/CreateOrder`
+
+at the same number of requests in flight (wrk: one per connection; h2load: connections ×
+streams). The gateway's throughput is reported as a ratio to direct RPC (target ≥ 0.5× for
+GetOrder). Then each gateway call is run at half its measured maximum rate, paced by a wrk Lua
+`delay()` per connection (wrk2 is not in Debian), and its p99 is reported (target < 5 ms).
+wrk measures latency from each request's send, so pacing hides no queueing at half load.
+
+Options: --seconds S (per measurement, default 10), --inflight N (default 32), --no-build,
+--binary PATH (measure another orderhub build).
+Results: bench/results/gateway-<UTC time>.md and .json.
+"""
+import argparse
+import datetime
+import json
+import os
+import pathlib
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "Tests" / "python"))
+from support import processes, stubs  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+def grpc_frame(message: bytes) -> bytes:
+    return b"\x00" + len(message).to_bytes(4, "big") + message
+
+
+def http_json(url: str, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method="POST" if body is not None else "GET")
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+CREATE_BODY = {"customerId": "bench", "items": [{"sku": "bench-item", "quantity": 1, "unitPriceCents": "100"}],
+               "currency": "EUR", "paymentToken": "tok_approve"}
+
+
+def parse_duration_ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def run_wrk(url: str, seconds: int, connections: int, script: pathlib.Path = None, env=None) -> dict:
+    threads = min(2, connections)
+    args = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "5s"]
+    if script:
+        args += ["-s", str(script)]
+    output = subprocess.run(args + [url], capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True).stdout
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)), "raw": output}
+    for percentile in ("50", "90", "99"):
+        match = re.search(rf"^\s+{percentile}%\s+(\S+)", output, re.M)
+        result[f"p{percentile}_ms"] = parse_duration_ms(match.group(1)) if match else None
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    result["non2xx"] = int(errors.group(1)) if errors else 0
+    result["socket_errors"] = socket_errors.group(1) if socket_errors else ""
+    return result
+
+
+def run_h2load(url: str, body: pathlib.Path, seconds: int, inflight: int) -> dict:
+    connections = max(1, inflight // 8)
+    streams = max(1, inflight // connections)
+    args = ["h2load", "-D", str(seconds), "--warm-up-time", "1", "-c", str(connections), "-m", str(streams),
+            "-H", "content-type: application/grpc", "-H", "te: trailers", "-d", str(body), url]
+    output = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", output).group(1))
+    mean = re.search(r"time for request:\s+(\S+)\s+(\S+)\s+(\S+)", output)
+    succeeded = re.search(r"requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed", output)
+    return {"rps": rps, "mean_ms": parse_duration_ms(mean.group(3)) if mean else None,
+            "failed": int(succeeded.group(2)) if succeeded else None, "connections": connections,
+            "streams": streams, "raw": output}
+
+
+def check_direct(port: int, order_id: str):
+    """A stock grpcio call first, so h2load's 200s are known to be gRPC successes."""
+    import grpc
+
+    orders_pb2 = stubs.load("orderhub.v1.orders_pb2")
+    orders_grpc = stubs.load("orderhub.v1.orders_pb2_grpc")
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        order = orders_grpc.OrdersStub(channel).GetOrder(orders_pb2.GetOrderRequest(id=order_id), timeout=5)
+        assert order.id == order_id
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--inflight", type=int, default=32)
+    parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--binary", help="an orderhub binary to measure instead of the release build")
+    args = parser.parse_args()
+    for tool in ("wrk", "h2load"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is missing: run `make deps`")
+    if args.binary:
+        binary = pathlib.Path(args.binary)
+    else:
+        if not args.no_build:
+            subprocess.run(["swift", "build", "-c", "release", "--product", "orderhub"], cwd=ROOT, check=True)
+        os.environ["ORDERHUB_BUILD_CONFIG"] = "release"
+        binary = processes.bin_path("orderhub")
+
+    orders_pb2 = stubs.load("orderhub.v1.orders_pb2")
+    work = pathlib.Path(tempfile.mkdtemp(prefix="orderhub-bench-gateway-"))
+    orders_port, payments_port, gateway_port = processes.free_port(), processes.free_port(), processes.free_port()
+    serve = [binary, "serve", "--data-dir", work / "data", "--orders-listen", f"127.0.0.1:{orders_port}",
+             "--payments-listen", f"127.0.0.1:{payments_port}", "--gateway-listen", f"127.0.0.1:{gateway_port}"]
+    results = {"when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+               "machine": {"cpus": os.cpu_count(), "load_before": os.getloadavg(), "kernel": platform.release()},
+               "seconds": args.seconds, "inflight": args.inflight}
+    gateway = f"http://127.0.0.1:{gateway_port}"
+    direct = f"http://127.0.0.1:{orders_port}"
+    with processes.running(serve, gateway_port, log_path=work / "orderhub.log"):
+        processes.wait_for_port(orders_port)
+        order_id = http_json(f"{gateway}/v1/orders", CREATE_BODY)["id"]
+        check_direct(orders_port, order_id)
+        get_body = work / "get.bin"
+        get_body.write_bytes(grpc_frame(orders_pb2.GetOrderRequest(id=order_id).SerializeToString()))
+        create_body = work / "create.bin"
+        create = orders_pb2.CreateOrderRequest(customer_id="bench", currency="EUR", payment_token="tok_approve",
+                                               items=[orders_pb2.LineItem(sku="bench-item", quantity=1, unit_price_cents=100)])
+        create_body.write_bytes(grpc_frame(create.SerializeToString()))
+        post_env = {"BENCH_BODY": json.dumps(CREATE_BODY)}
+
+        print("GetOrder: direct (h2load), then through the gateway (wrk)", flush=True)
+        results["get_direct"] = run_h2load(f"{direct}/orderhub.v1.Orders/GetOrder", get_body, args.seconds, args.inflight)
+        results["get_gateway"] = run_wrk(f"{gateway}/v1/orders/{order_id}", args.seconds, args.inflight)
+        print("CreateOrder: direct (h2load), then through the gateway (wrk)", flush=True)
+        results["create_direct"] = run_h2load(f"{direct}/orderhub.v1.Orders/CreateOrder", create_body, args.seconds, args.inflight)
+        results["create_gateway"] = run_wrk(f"{gateway}/v1/orders", args.seconds, args.inflight, HERE / "post.lua", post_env)
+
+        print("Half the maximum rate, paced", flush=True)
+        for key, url, script, env in (
+            ("get_gateway_half", f"{gateway}/v1/orders/{order_id}", HERE / "paced.lua", {}),
+            ("create_gateway_half", f"{gateway}/v1/orders", HERE / "paced.lua", post_env),
+        ):
+            maximum = results[key.removesuffix("_half")]["rps"]
+            connections = 8
+            target = maximum / 2
+            delay_ms = 1000.0 * connections / target
+            run = run_wrk(url, args.seconds, connections, script, {**env, "BENCH_DELAY_MS": f"{delay_ms:.3f}"})
+            run["target_rps"] = target
+            results[key] = run
+    results["machine"]["load_after"] = os.getloadavg()
+    write_report(results)
+    return 0
+
+
+def write_report(results: dict):
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    get_ratio = results["get_gateway"]["rps"] / results["get_direct"]["rps"]
+    create_ratio = results["create_gateway"]["rps"] / results["create_direct"]["rps"]
+    results["get_ratio"], results["create_ratio"] = get_ratio, create_ratio
+    lines = [
+        f"# Gateway benchmark, {results['when']}",
+        "",
+        f"{results['machine']['cpus']} CPUs shared by orderhub (all three roles), the load tools and whatever else runs; "
+        f"load average before {results['machine']['load_before'][0]:.2f}, after {results['machine']['load_after'][0]:.2f}. "
+        f"{results['seconds']} s per measurement, {results['inflight']} requests in flight "
+        f"(wrk: {results['inflight']} connections; h2load: {results['get_direct']['connections']} connections × "
+        f"{results['get_direct']['streams']} streams).",
+        "",
+        "| call | direct RPC (h2load) req/s | gateway (wrk) req/s | ratio | gateway p50 | gateway p99 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, key in (("GetOrder", "get"), ("CreateOrder", "create")):
+        direct, gateway = results[f"{key}_direct"], results[f"{key}_gateway"]
+        lines.append(f"| {name} | {direct['rps']:.0f} | {gateway['rps']:.0f} | {gateway['rps'] / direct['rps']:.2f}× | "
+                     f"{gateway['p50_ms']:.2f} ms | {gateway['p99_ms']:.2f} ms |")
+    lines += ["", "At half the gateway's maximum rate (8 connections, each paced by a wrk `delay()`):", "",
+              "| call | target req/s | achieved req/s | p50 | p90 | p99 |", "|---|---|---|---|---|---|"]
+    for name, key in (("GET /v1/orders/{id}", "get_gateway_half"), ("POST /v1/orders", "create_gateway_half")):
+        run = results[key]
+        lines.append(f"| {name} | {run['target_rps']:.0f} | {run['rps']:.0f} | {run['p50_ms']:.2f} ms | "
+                     f"{run['p90_ms']:.2f} ms | {run['p99_ms']:.2f} ms |")
+    failures = [f"{k}: {v['non2xx']} non-2xx, socket errors {v['socket_errors'] or 'none'}"
+                for k, v in results.items() if isinstance(v, dict) and "non2xx" in v and (v["non2xx"] or v["socket_errors"])]
+    failures += [f"{k}: {v['failed']} failed" for k, v in results.items() if isinstance(v, dict) and v.get("failed")]
+    lines += ["", "Targets: GetOrder through the gateway ≥ 0.5× direct RPC "
+              f"({'met' if get_ratio >= 0.5 else 'NOT met'}: {get_ratio:.2f}×); p99 < 5 ms at half the maximum rate "
+              f"({'met' if results['get_gateway_half']['p99_ms'] < 5 else 'NOT met'} for GET: "
+              f"{results['get_gateway_half']['p99_ms']:.2f} ms).",
+              "", "Errors: " + ("; ".join(failures) if failures else "none.")]
+    text = "\n".join(lines) + "\n"
+    (RESULTS / f"gateway-{stamp}.md").write_text(text)
+    (RESULTS / f"gateway-{stamp}.json").write_text(json.dumps(results, indent=2))
+    print(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
