@@ -85,6 +85,35 @@ struct OrderSystemTests {
         }
     }
 
+    @Test func aRejectedServiceTokenIsRetriedNotTakenAsADecline() async throws {
+        try await withTemporaryDirectory { directory in
+            let secretFixed = Mutex(false)
+            let gateway = ScriptedGateway(refusal: { _ in
+                secretFixed.withLock { $0 } ? nil : RPCError(code: .unauthenticated, message: "invalid service token")
+            })
+            try await withOrderSystem(in: directory, gateway: gateway) { system in
+                let order = try await system.create(.make())
+                try await eventually("retries while the token is refused") { gateway.ledger.refusedCalls >= 3 }
+                #expect(try await system.order(id: order.id).state == .created)
+                secretFixed.withLock { $0 = true }
+                try await eventually("delivered once the token is accepted") { try await system.order(id: order.id).state == .delivered }
+            }
+        }
+    }
+
+    @Test func aMalformedPaymentRefusedByPaymentsDeclinesTheOrder() async throws {
+        try await withTemporaryDirectory { directory in
+            let gateway = ScriptedGateway(refusal: { _ in RPCError(code: .invalidArgument, message: "payment_token is malformed") })
+            try await withOrderSystem(in: directory, gateway: gateway) { system in
+                let order = try await system.create(.make())
+                try await eventually("cancelled") { try await system.order(id: order.id).state == .cancelled }
+                #expect(try await system.order(id: order.id).cancelReason == .paymentDeclined)
+                #expect(gateway.ledger.refusedCalls == 1)
+                #expect(try await system.store.earliestJobDue() == nil)
+            }
+        }
+    }
+
     @Test func paymentsNeverUpCancelsWithPaymentTimeout() async throws {
         try await withTemporaryDirectory { directory in
             var config = OrderSystem.Config.fast

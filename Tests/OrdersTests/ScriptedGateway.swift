@@ -13,11 +13,14 @@ final class ScriptedGateway: PaymentGateway {
         var refundCalls: [String: Int] = [:]
         var processCalls = 0
         var unreachableCalls = 0
+        var refusedCalls = 0
     }
 
     private let state = Mutex(Ledger())
     /// Whether a call reaches Payments; false means UNAVAILABLE.
     let reachable: @Sendable (String) -> Bool
+    /// An error Payments answers a charge with instead of deciding (nil: it decides).
+    let refusal: @Sendable (ChargeRequest) -> RPCError?
     /// The processor's decision for a first charge.
     let decide: @Sendable (ChargeRequest) -> PaymentDecision.Status
     /// Runs before a call is answered (to widen race windows).
@@ -25,10 +28,12 @@ final class ScriptedGateway: PaymentGateway {
 
     init(
         reachable: @escaping @Sendable (String) -> Bool = { _ in true },
+        refusal: @escaping @Sendable (ChargeRequest) -> RPCError? = { _ in nil },
         decide: @escaping @Sendable (ChargeRequest) -> PaymentDecision.Status = { $0.paymentToken == "tok_decline" ? .declined : .approved },
         beforeAnswer: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
         self.reachable = reachable
+        self.refusal = refusal
         self.decide = decide
         self.beforeAnswer = beforeAnswer
     }
@@ -39,6 +44,10 @@ final class ScriptedGateway: PaymentGateway {
         guard reachable(charge.orderID) else {
             state.withLock { $0.unreachableCalls += 1 }
             throw RPCError.unavailable("connection refused")
+        }
+        if let error = refusal(charge) {
+            state.withLock { $0.refusedCalls += 1 }
+            throw error
         }
         await beforeAnswer(charge.orderID)
         return state.withLock { ledger in

@@ -17,12 +17,17 @@ extension PaymentDispatcher {
         let decision: PaymentDecision
         do {
             decision = try await gateway.processPayment(request, timeout: config.callTimeout)
-        } catch where Self.isRetryable(error) {
+        } catch where !Self.isFinalRefusal(error) {
             var generator = SystemRandomNumberGenerator()
             let now = clock.now()
             if now < deadline {
                 let wait = config.backoff.delayMillis(attempt: job.attempts + 1, using: &generator)
-                logger.info("payment call failed; retrying", metadata: ["error": "\(error)", "retry-in-ms": "\(wait)"])
+                let metadata: Logger.Metadata = ["error": "\(error)", "retry-in-ms": "\(wait)"]
+                if Self.isTransient(error) {
+                    logger.info("payment call failed; retrying", metadata: metadata)
+                } else {
+                    logger.error("Payments refused the call (check the service secret and address); retrying", metadata: metadata)
+                }
                 // Never sleep past the deadline: the timeout cancels on time.
                 try await reschedule(job, after: wait, notAfter: deadline)
             } else {
@@ -33,8 +38,8 @@ extension PaymentDispatcher {
             }
             return
         } catch {
-            // A refusal that asking again will not change (bad token, bad amount): nothing was
-            // charged, so the order is cancelled as declined.
+            // A refusal that asking again will not change (malformed token, bad amount): nothing
+            // was charged, so the order is cancelled as declined.
             logger.warning("payment refused", metadata: ["error": "\(error)"])
             try await settle(job.orderID, event: .paymentDeclined, paymentID: nil, completesJob: true, logger: logger)
             return

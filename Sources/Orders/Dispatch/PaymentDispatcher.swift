@@ -180,8 +180,25 @@ public final class PaymentDispatcher: Sendable {
         wake.signal()
     }
 
-    /// Whether a failed call may succeed if asked again.
-    static func isRetryable(_ error: any Error) -> Bool {
+    /// Whether a failed ProcessPayment call is Payments refusing this charge for good: the
+    /// request itself is wrong (a malformed token, an amount out of range), so nothing was
+    /// charged and asking again gets the same answer.
+    ///
+    /// Every other failure is retried until the payment timeout. UNAVAILABLE and
+    /// DEADLINE_EXCEEDED are the network; UNAUTHENTICATED, PERMISSION_DENIED, UNIMPLEMENTED
+    /// and the like are a misconfigured deployment (a wrong service secret, a wrong address),
+    /// which says nothing about the customer's payment and must not decline their order.
+    static func isFinalRefusal(_ error: any Error) -> Bool {
+        guard let error = error as? RPCError else { return false }
+        switch error.code {
+        case .invalidArgument, .failedPrecondition, .outOfRange: return true
+        default: return false
+        }
+    }
+
+    /// Whether a failure is the network being slow or away, the expected kind of trouble; any
+    /// other retried failure is logged as an error, since someone has to fix something.
+    static func isTransient(_ error: any Error) -> Bool {
         guard let error = error as? RPCError else { return false }
         return error.code == .unavailable || error.code == .deadlineExceeded
     }

@@ -1,8 +1,9 @@
 /// How Orders reaches Payments. The production conformer calls the Payments service over gRPC
 /// with a service token; tests substitute the network.
 ///
-/// Failures are `RPCError`s with the status the call ended with: UNAVAILABLE and
-/// DEADLINE_EXCEEDED mean "unknown, ask again"; the dispatcher retries only those.
+/// Failures are `RPCError`s with the status the call ended with. INVALID_ARGUMENT,
+/// FAILED_PRECONDITION and OUT_OF_RANGE from ProcessPayment mean the charge is refused for
+/// good; the dispatcher retries every other failure until the payment timeout.
 public protocol PaymentGateway: Sendable {
     /// Charges for an order. Idempotent per order id: asking again returns the first answer and
     /// never charges twice. A decline is an answer, not an error.

@@ -89,3 +89,29 @@ def test_health_needs_no_token(payments):
             request = (b"\x0a" + bytes([len(service)]) + service) if service else b""
             answer = check(request, timeout=10)
             assert answer == b"\x08\x01", answer  # status: SERVING
+
+
+def test_orders_with_a_wrong_secret_keeps_the_order_and_retries_until_fixed(tmp_path):
+    """A wrong service secret is a deployment fault, not the customer's payment being declined:
+    the order waits in CREATED while Orders retries (logging an error), and is confirmed once
+    Orders runs with the right secret."""
+    from orders.harness import create_request, orders_stub, state_name, system, wait_until
+
+    with system(tmp_path) as (orders, payments):
+        orders.stop()
+        orders.env["ORDERHUB_SERVICE_SECRET"] = "a-different-secret-than-payments-0123456789"
+        orders.start()
+        channel, stub = orders_stub(orders)
+        with channel:
+            order = stub.CreateOrder(create_request(token="tok_approve"), timeout=10)
+            wait_until(lambda: orders.logs().count("Payments refused the call") >= 2, timeout=30,
+                       what="Orders logging the refused service token twice")
+            assert state_name(stub.GetOrder(pb()[0].GetOrderRequest(id=order.id), timeout=10)) == "ORDER_STATE_CREATED"
+        orders.stop()
+        orders.env["ORDERHUB_SERVICE_SECRET"] = SECRET
+        orders.start()
+        channel, stub = orders_stub(orders)
+        with channel:
+            wait_until(lambda: state_name(stub.GetOrder(pb()[0].GetOrderRequest(id=order.id), timeout=10))
+                       in ("ORDER_STATE_CONFIRMED", "ORDER_STATE_DELIVERED"),
+                       timeout=60, what="the order confirmed once the secret is right")
