@@ -18,6 +18,7 @@ struct GatewayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = LogSetup.bootstrap(level: try common.level())
+        OpenFileLimit.raiseToHardLimit(logger: logger)
         let service = try await GatewayLaunch.start(
             listen: try GatewayOptions.address(Setting.string(listen, env: "ORDERHUB_GATEWAY_LISTEN", default: ":8000"), option: "--listen"),
             orders: try Address(parsing: Setting.string(orders, env: "ORDERHUB_ORDERS_ADDRESS", default: "127.0.0.1:50051"), option: "--orders"),

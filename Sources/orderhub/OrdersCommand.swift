@@ -19,6 +19,7 @@ struct OrdersCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = LogSetup.bootstrap(level: try common.level())
+        OpenFileLimit.raiseToHardLimit(logger: logger)
         guard let secret = try common.secret() else {
             throw SettingError("a service secret is required: --service-secret-file or ORDERHUB_SERVICE_SECRET")
         }

@@ -30,6 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = LogSetup.bootstrap(level: try common.level())
+        OpenFileLimit.raiseToHardLimit(logger: logger)
         let dataDir = Setting.string(dataDir, env: "ORDERHUB_DATA_DIR", default: "./data")
         let ordersAddress = try Address(parsing: Setting.string(ordersListen, env: "ORDERHUB_ORDERS_LISTEN", default: "127.0.0.1:50051"), option: "--orders-listen")
         let paymentsAddress = try Address(parsing: Setting.string(paymentsListen, env: "ORDERHUB_PAYMENTS_LISTEN", default: "127.0.0.1:50052"), option: "--payments-listen")
