@@ -1,6 +1,6 @@
 import Logging
 import PostgresNIO
-import SQLiteSupport
+import StorageSupport
 
 /// One service's PostgreSQL database: a connection pool (`PostgresClient`) running for the
 /// storage's lifetime, the schema migrated on open, and transactions that hand back the

@@ -1,4 +1,4 @@
-import SQLiteSupport
+import StorageSupport
 
 extension OrderSchema {
     /// The same migrations for PostgreSQL: each version and name comes from the SQLite list,

@@ -39,7 +39,7 @@ struct PostgresOrderWriteBatch: PostgresBatchExecutor {
                 RETURNING id, state, cancel_reason, payment_id, deliver_at, updated_at, version, pg_notify(\(channel), id)
                 """, logger: logger)
             guard let row = rows.first else { return .conflict }
-            change = try PostgresOrderRows.change(from: row)
+            change = try OrderRows.change(from: row.makeRandomAccess())
         }
         if let kind = write.completesJob {
             try await connection.query("DELETE FROM payment_jobs WHERE order_id = \(write.orderID) AND kind = \(kind.rawValue)", logger: logger)

@@ -1,4 +1,4 @@
-import SQLiteSupport
+import StorageSupport
 
 /// The Orders database schema, as SQLite migrations. PostgreSQL gets the same tables, versions
 /// and names (`OrderSchema.postgresMigrations`).

@@ -24,10 +24,10 @@ public final class SQLiteOrderStore: OrderStore {
     }
 
     private let storage: SQLiteStorage
-    private let writer: GroupCommitWriter<OrderWriteExecutor>
+    private let writer: SQLiteBatchWriter<OrderWriteExecutor>
     private let broadcaster: OrderChangeBroadcaster
 
-    private init(storage: SQLiteStorage, writer: GroupCommitWriter<OrderWriteExecutor>, broadcaster: OrderChangeBroadcaster) {
+    private init(storage: SQLiteStorage, writer: SQLiteBatchWriter<OrderWriteExecutor>, broadcaster: OrderChangeBroadcaster) {
         self.storage = storage
         self.writer = writer
         self.broadcaster = broadcaster
@@ -37,9 +37,9 @@ public final class SQLiteOrderStore: OrderStore {
     public static func open(path: String, config: Config = .defaults, logger: Logger) async throws -> SQLiteOrderStore {
         let storage = try await SQLiteStorage.open(path: path, migrations: OrderSchema.migrations, config: config.storage, logger: logger)
         let broadcaster = OrderChangeBroadcaster()
-        let writer = GroupCommitWriter(
+        let writer = SQLiteBatchWriter(
             connection: storage.writer, executor: OrderWriteExecutor(broadcaster: broadcaster),
-            config: .init(maxBatchSize: config.maxBatchSize), logger: logger
+            maxBatchSize: config.maxBatchSize, logger: logger
         )
         return SQLiteOrderStore(storage: storage, writer: writer, broadcaster: broadcaster)
     }
