@@ -146,6 +146,12 @@ public final class SQLiteOrderStore: OrderStore {
         return count
     }
 
+    /// See `OrderStore`: nothing to purge. SQLite's watchers are in this process and get every
+    /// change in memory, so this store writes no order events.
+    public func purgeOrderEvents(before cutoff: Int64) async throws -> Int {
+        0
+    }
+
     /// See `OrderStore`.
     public func changes(of orderID: String) -> AsyncStream<OrderChange> {
         broadcaster.subscribe(to: orderID)
