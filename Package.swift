@@ -71,17 +71,21 @@ let package = Package(
         // Per-call logging with request ids, shared by the service handlers.
         .target(name: "RequestLogging", dependencies: ["RPC", logging]),
 
+        // Storage plumbing that names no database: the group-commit writer, migrations as data,
+        // storage errors, rows read by column name. Both backends build on it.
+        .target(name: "StorageSupport", dependencies: [logging]),
+
         // SQLite plumbing shared by the domain stores: pragmas, migrations, group commit.
-        .target(name: "SQLiteSupport", dependencies: [sqlite, logging]),
+        .target(name: "SQLiteSupport", dependencies: ["StorageSupport", sqlite, logging]),
 
         // PostgreSQL plumbing shared by the domain stores: URLs, the client, migrations, LISTEN.
-        .target(name: "PostgresSupport", dependencies: ["SQLiteSupport", postgres, logging]),
+        .target(name: "PostgresSupport", dependencies: ["StorageSupport", postgres, logging]),
 
         // The domain: order lifecycle and payments, each on its own database (SQLite or PostgreSQL).
-        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "SQLiteSupport", "PostgresSupport",
-                                               sqlite, postgres, logging, crypto]),
-        .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "SQLiteSupport", "PostgresSupport",
-                                                 sqlite, postgres, logging]),
+        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "StorageSupport", "SQLiteSupport",
+                                               "PostgresSupport", sqlite, postgres, logging, crypto]),
+        .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "StorageSupport", "SQLiteSupport",
+                                                 "PostgresSupport", sqlite, postgres, logging]),
 
         // REST ↔ RPC gateway with the web page; handed an OrdersClient, so it never sees a transport.
         .target(
@@ -100,7 +104,7 @@ let package = Package(
         ] + nio),
 
         // Benchmark helper: the disk's one-row durable insert rate next to the Orders store's.
-        .executableTarget(name: "orders-bench", dependencies: ["Orders", "SQLiteSupport", "Contracts", "RPC", "RPCHTTP2", sqlite, logging],
+        .executableTarget(name: "orders-bench", dependencies: ["Orders", "StorageSupport", "SQLiteSupport", "Contracts", "RPC", "RPCHTTP2", sqlite, logging],
                          path: "bench/OrdersBench"),
 
         // Benchmark helper (`make bench-scale`): creates straight into either Orders store.
@@ -129,10 +133,10 @@ let package = Package(
         .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC"]),
-        .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", sqlite]),
+        .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", "StorageSupport", sqlite]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
         .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),
-        .testTarget(name: "PostgresSupportTests", dependencies: ["PostgresSupport", "StoreTestSupport", postgres]),
+        .testTarget(name: "PostgresSupportTests", dependencies: ["PostgresSupport", "StorageSupport", "StoreTestSupport", postgres]),
 
         // Test-only: the backends the store contract suites run on, a fresh PostgreSQL schema
         // per case (ORDERHUB_TEST_POSTGRES_URL), and table shapes to compare the two schemas.

@@ -2,7 +2,7 @@ import Logging
 import RPC
 
 /// The Orders domain in one object: create, read, cancel, list and watch orders, with the
-/// payment dispatcher, the delivery scheduler and the idempotency-key sweep running behind.
+/// payment dispatcher, the delivery scheduler and the retention sweep running behind.
 /// The gRPC handler maps protos to these calls and errors through `RPCError.orders(_:)`.
 public final class OrderSystem: Sendable {
     /// Behaviour settings (DESIGN.md §1).
@@ -13,19 +13,25 @@ public final class OrderSystem: Sendable {
         public var deliveryDelay: Duration
         /// Idempotency keys are kept at least this long.
         public var idempotencyRetention: Duration
-        /// How often expired idempotency keys are purged.
+        /// Entries of the order change log (`order_events`, what watchers on other replicas
+        /// read) are kept at least this long. They are read within a NOTIFY round trip; the
+        /// retention only bounds how long a replica's LISTEN may be down before a watcher
+        /// there can miss intermediate states (it still gets the latest one).
+        public var orderEventRetention: Duration
+        /// How often expired idempotency keys and order events are purged.
         public var sweepInterval: Duration
         public var dispatcher: PaymentDispatcher.Config
         public var delivery: DeliveryScheduler.Config
 
         public init(
             paymentTimeout: Duration = .seconds(60), deliveryDelay: Duration = .seconds(5),
-            idempotencyRetention: Duration = .seconds(24 * 3600), sweepInterval: Duration = .seconds(3600),
-            dispatcher: PaymentDispatcher.Config = .defaults, delivery: DeliveryScheduler.Config = .defaults
+            idempotencyRetention: Duration = .seconds(24 * 3600), orderEventRetention: Duration = .seconds(3600),
+            sweepInterval: Duration = .seconds(3600), dispatcher: PaymentDispatcher.Config = .defaults, delivery: DeliveryScheduler.Config = .defaults
         ) {
             self.paymentTimeout = paymentTimeout
             self.deliveryDelay = deliveryDelay
             self.idempotencyRetention = idempotencyRetention
+            self.orderEventRetention = orderEventRetention
             self.sweepInterval = sweepInterval
             self.dispatcher = dispatcher
             self.delivery = delivery
@@ -44,7 +50,7 @@ public final class OrderSystem: Sendable {
     let config: Config
     let clock: WallClock
     let logger: Logger
-    private let sweeper: IdempotencySweeper
+    private let sweeper: RetentionSweeper
     let watches = WatchRegistry()
 
     public init(store: any OrderStore, gateway: any PaymentGateway, config: Config = .defaults, clock: WallClock = .system, logger: Logger) {
@@ -55,8 +61,9 @@ public final class OrderSystem: Sendable {
             store: store, gateway: gateway, config: config.dispatcher, deliveryDelay: config.deliveryDelay, clock: clock,
             logger: logger, onConfirmed: { delivery.noteDelivery(at: $0) }
         )
-        self.sweeper = IdempotencySweeper(
-            store: store, retention: config.idempotencyRetention, interval: config.sweepInterval, clock: clock, logger: logger
+        self.sweeper = RetentionSweeper(
+            store: store, keyRetention: config.idempotencyRetention, eventRetention: config.orderEventRetention,
+            interval: config.sweepInterval, clock: clock, logger: logger
         )
         self.config = config
         self.clock = clock

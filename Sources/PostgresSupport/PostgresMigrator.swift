@@ -1,6 +1,6 @@
 import Logging
 import PostgresNIO
-import SQLiteSupport
+import StorageSupport
 
 /// Brings a PostgreSQL database to the newest schema, like SQLite's migrator: the same
 /// `schema_migrations` table and version numbers, each missing migration applied once.

@@ -1,9 +1,9 @@
 import PostgresNIO
-import SQLiteSupport
+import StorageSupport
 
 /// Typed column access that fails loudly on a schema mismatch instead of defaulting, as
 /// `SQLiteRow`'s does.
-extension PostgresRandomAccessRow {
+extension PostgresRandomAccessRow: StorageRow {
     /// A non-null text column.
     public func text(_ column: String) throws -> String {
         try decoded(String.self, column)

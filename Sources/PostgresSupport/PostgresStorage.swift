@@ -1,6 +1,6 @@
 import Logging
 import PostgresNIO
-import SQLiteSupport
+import StorageSupport
 
 /// One service's PostgreSQL database: a connection pool (`PostgresClient`) running for the
 /// storage's lifetime, the schema migrated on open, and transactions that hand back the
@@ -19,11 +19,16 @@ public final class PostgresStorage: Sendable {
         public var schema: String?
         /// Shown in `pg_stat_activity`.
         public var applicationName: String
+        /// How long `open` keeps retrying, with backoff, while the server does not accept a
+        /// connection (it may be starting, or not reachable yet) before giving up.
+        public var connectTimeout: Duration
 
-        public init(maxConnections: Int = 16, schema: String? = nil, applicationName: String = "orderhub") {
+        /// Tuning knobs.
+        public init(maxConnections: Int = 16, schema: String? = nil, applicationName: String = "orderhub", connectTimeout: Duration = .seconds(30)) {
             self.maxConnections = maxConnections
             self.schema = schema
             self.applicationName = applicationName
+            self.connectTimeout = connectTimeout
         }
 
         /// The defaults.
@@ -46,12 +51,14 @@ public final class PostgresStorage: Sendable {
 
     /// Connects, creates the schema if one is configured, and applies the missing migrations.
     /// Several processes may open the same database at once: migrations run under an
-    /// advisory lock, so exactly one applies each.
+    /// advisory lock, so exactly one applies each. Waits up to `config.connectTimeout` for the
+    /// server to accept a connection, then throws `PostgresUnreachableError`.
     public static func open(
         url: PostgresURL, migrations: [SchemaMigration], config: Config = .defaults, logger: Logger
     ) async throws -> PostgresStorage {
         let schema = config.schema ?? url.schema
         if let schema { try PostgresIdentifier.check(schema, what: "schema") }
+        try await PostgresServerWait.untilReachable(url, timeout: config.connectTimeout, logger: logger)
         var configuration = url.clientConfiguration
         configuration.options.maximumConnections = max(2, config.maxConnections)
         configuration.options.additionalStartupParameters = [

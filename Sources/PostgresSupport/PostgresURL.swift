@@ -95,6 +95,21 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
         return "postgres://\(username)\(secret)@\(hostText):\(port)/\(database)?sslmode=\(tls.rawValue)" + (schema.map { "&schema=\($0)" } ?? "")
     }
 
+    /// `host:port` (IPv6 in brackets), for messages: no user, no password.
+    public var server: String {
+        (host.contains(":") ? "[\(host)]" : host) + ":\(port)"
+    }
+
+    /// The configuration of one connection (no pool) to this URL.
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let mode: PostgresConnection.Configuration.TLS = switch tls {
+        case .disable: .disable
+        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        return PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: mode)
+    }
+
     /// The client configuration for this URL.
     public var clientConfiguration: PostgresClient.Configuration {
         let mode: PostgresClient.Configuration.TLS = switch tls {

@@ -1,7 +1,8 @@
 import SQLiteNIO
+import StorageSupport
 
 /// Typed column access that fails loudly on a schema mismatch instead of defaulting.
-extension SQLiteRow {
+extension SQLiteRow: StorageRow {
     /// A non-null text column.
     public func text(_ column: String) throws -> String {
         guard case .text(let value)? = self.column(column) else { throw StorageError.malformedRow(column: column) }

@@ -1,5 +1,6 @@
 import Logging
 import SQLiteNIO
+import StorageSupport
 import Synchronization
 
 /// One service's SQLite database file: a writer connection (hand it to a `GroupCommitWriter`)

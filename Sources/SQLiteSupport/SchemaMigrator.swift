@@ -1,5 +1,6 @@
 import Logging
 import SQLiteNIO
+import StorageSupport
 
 /// Brings a database to the newest schema: creates the version table, then applies each
 /// missing migration in its own transaction, recording it as it commits.

@@ -1,6 +1,6 @@
 import SQLiteNIO
 
-/// The SQL side of a `GroupCommitWriter`: runs a batch of write requests inside one open
+/// The SQL side of an `SQLiteBatchWriter`: runs a batch of write requests inside one open
 /// transaction.
 public protocol WriteBatchExecutor: Sendable {
     associatedtype Request: Sendable

@@ -12,8 +12,11 @@ import Foundation
 struct DatabaseLocation: CustomStringConvertible {
     /// What the store factories open.
     let store: StoreLocation
+    /// How long start-up waits for PostgreSQL to accept a connection.
+    var connectTimeout: Duration = .seconds(30)
 
-    init(parsing text: String) throws {
+    init(parsing text: String, connectTimeout: Duration) throws {
+        self.connectTimeout = connectTimeout
         do {
             var store = try StoreLocation(parsing: text)
             if case .postgres(let url) = store, url.password == nil,

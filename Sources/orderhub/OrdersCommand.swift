@@ -14,6 +14,7 @@ struct OrdersCommand: AsyncParsableCommand {
     @Option(help: "Payments' address (ORDERHUB_PAYMENTS_ADDRESS; default 127.0.0.1:50052).")
     var paymentsAddress: String?
 
+    @OptionGroup var database: DatabaseOptions
     @OptionGroup var common: CommonOptions
     @OptionGroup var orders: OrdersOptions
 
@@ -25,7 +26,9 @@ struct OrdersCommand: AsyncParsableCommand {
         }
         let service = try await OrdersLaunch.start(
             listen: try Address(parsing: Setting.string(listen, env: "ORDERHUB_LISTEN", default: "127.0.0.1:50051"), option: "--listen"),
-            database: try DatabaseLocation(parsing: Setting.string(db, env: "ORDERHUB_DB", default: "sqlite:./data/orders.db")),
+            database: try DatabaseLocation(
+                parsing: Setting.string(db, env: "ORDERHUB_DB", default: "sqlite:./data/orders.db"), connectTimeout: database.connectTimeout()
+            ),
             secret: secret,
             payments: try Address(parsing: Setting.string(paymentsAddress, env: "ORDERHUB_PAYMENTS_ADDRESS", default: "127.0.0.1:50052"), option: "--payments-address"),
             behaviour: try orders.config(), logger: logger

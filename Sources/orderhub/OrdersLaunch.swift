@@ -23,7 +23,7 @@ enum OrdersLaunch {
         serviceLogger[metadataKey: "service"] = "orders"
         let logger = serviceLogger
         try database.prepare()
-        let store = try await OrderStoreFactory.open(database.store, logger: logger)
+        let store = try await OrderStoreFactory.open(database.store, connectTimeout: database.connectTimeout, logger: logger)
         // Reconnect to Payments quickly once it is back: a waiting payment has a deadline.
         let transport = HTTP2ClientTransport(config: .init(
             host: payments.host, port: payments.port, connectTimeout: .seconds(2),

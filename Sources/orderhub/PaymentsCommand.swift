@@ -11,6 +11,7 @@ struct PaymentsCommand: AsyncParsableCommand {
     @Option(help: "Database: sqlite:PATH or postgres://USER@HOST[:PORT]/DB[?schema=NAME] (ORDERHUB_DB; default sqlite:./data/payments.db; password from ORDERHUB_DB_PASSWORD_FILE).")
     var db: String?
 
+    @OptionGroup var database: DatabaseOptions
     @OptionGroup var common: CommonOptions
     @OptionGroup var payments: PaymentsOptions
 
@@ -23,7 +24,9 @@ struct PaymentsCommand: AsyncParsableCommand {
         let processor = try payments.config()
         let service = try await PaymentsLaunch.start(
             listen: try Address(parsing: Setting.string(listen, env: "ORDERHUB_LISTEN", default: "127.0.0.1:50052"), option: "--listen"),
-            database: try DatabaseLocation(parsing: Setting.string(db, env: "ORDERHUB_DB", default: "sqlite:./data/payments.db")),
+            database: try DatabaseLocation(
+                parsing: Setting.string(db, env: "ORDERHUB_DB", default: "sqlite:./data/payments.db"), connectTimeout: database.connectTimeout()
+            ),
             secret: secret, approvalRate: processor.approvalRate, seed: processor.seed, logger: logger
         )
         Banner.print([service])

@@ -15,7 +15,7 @@ enum PaymentsLaunch {
         serviceLogger[metadataKey: "service"] = "payments"
         let logger = serviceLogger
         try database.prepare()
-        let store = try await PaymentStoreFactory.open(database.store, logger: logger)
+        let store = try await PaymentStoreFactory.open(database.store, connectTimeout: database.connectTimeout, logger: logger)
         let system = PaymentSystem(store: store, config: .init(approvalRate: approvalRate, seed: seed), logger: logger)
         let verifier = ServiceTokenVerifier(secret: secret, issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments)
         var router = RPCRouter()

@@ -11,9 +11,7 @@ import Foundation
 
 extension OrderStoreContractTests {
     /// A watcher on one replica sees the transitions another replica commits (on PostgreSQL
-    /// through NOTIFY and a re-read of the order; on SQLite in-process), never going back.
-    /// (Over NOTIFY, transitions closer together than a notification's trip may arrive as the
-    /// latest state only; an order's transitions are seconds apart.)
+    /// through NOTIFY and the order's events; on SQLite in-process), each once, in order.
     @Test(arguments: StoreBackend.tested)
     func watcherSeesChangesCommittedByAnotherReplica(backend: StoreBackend) async throws {
         try await withOrderDatabase(backend) { database in
@@ -32,15 +30,62 @@ extension OrderStoreContractTests {
                     orderID: order.id, state: .delivered, cancelReason: nil, paymentID: "pay-\(order.id)", deliverAt: 7_000,
                     updatedAt: 3_000, version: 3
                 ))
-                // A change may arrive twice (committed here and announced by NOTIFY), never out of order.
-                let versions = changes.all.map(\.version)
-                #expect(versions == versions.sorted())
+                #expect(changes.all.map(\.version) == [2, 3])
+            }
+        }
+    }
+
+    /// Transitions committed back to back on one replica, faster than a NOTIFY round trip,
+    /// reach a watcher on another replica as every state the order passed through, in order,
+    /// each with the fields it had at that transition (not just the latest state).
+    @Test(arguments: StoreBackend.tested)
+    func watcherOnAnotherReplicaSeesEveryStateOfFastTransitions(backend: StoreBackend) async throws {
+        try await withOrderDatabase(backend) { database in
+            try await database.withStores(2) { stores in
+                let (writer, watcher) = (stores[0], stores[1])
+                var watched: [(order: NewOrder, changes: ChangeCollector)] = []
+                for _ in 0..<8 {
+                    let order = try NewOrder.make()
+                    _ = try await writer.create(order)
+                    watched.append((order, ChangeCollector(watcher.changes(of: order.id))))
+                }
+                // created → confirmed → cancelled (a refund), no waiting in between.
+                for (order, _) in watched {
+                    _ = try await writer.write(.confirm(order.id, now: 2_000))
+                    let cancel = OrderWrite.Transition(from: .confirmed, to: .cancelled, cancelReason: .userRequested)
+                    #expect(try await writer.write(OrderWrite(orderID: order.id, transition: cancel, now: 2_001)) != .conflict)
+                }
+                for (order, changes) in watched {
+                    _ = try await changes.change(version: 3)
+                    #expect(changes.all == [
+                        OrderChange(orderID: order.id, state: .confirmed, cancelReason: nil, paymentID: "pay-\(order.id)",
+                                    deliverAt: 7_000, updatedAt: 2_000, version: 2),
+                        OrderChange(orderID: order.id, state: .cancelled, cancelReason: .userRequested, paymentID: "pay-\(order.id)",
+                                    deliverAt: 7_000, updatedAt: 2_001, version: 3),
+                    ])
+                }
+            }
+        }
+    }
+
+    /// Order events (the change log other replicas' watchers read) are pruned by age.
+    @Test(.enabled(if: PostgresTestDatabase.shouldRun, Comment(rawValue: PostgresTestDatabase.skipReason)))
+    func orderEventsArePrunedByAge() async throws {
+        try await withOrderDatabase(.postgres) { database in
+            try await database.withStore { store in
+                let order = try NewOrder.make()
+                _ = try await store.create(order)
+                _ = try await store.write(.confirm(order.id, now: 2_000))
+                _ = try await store.write(OrderWrite(orderID: order.id, transition: .init(from: .confirmed, to: .delivered), now: 5_000))
+                #expect(try await store.purgeOrderEvents(before: 3_000) == 1)
+                #expect(try await store.purgeOrderEvents(before: 3_000) == 0)
+                #expect(try await store.purgeOrderEvents(before: 6_000) == 1)
             }
         }
     }
 
     /// The LISTEN connection drops; a change committed while it is down still reaches the
-    /// watcher, because the reconnected listener re-reads the watched orders.
+    /// watcher, because the reconnected listener catches up on the watched orders.
     @Test(arguments: StoreBackend.testedAcrossInstances)
     func watcherCatchesUpAfterTheListenConnectionDrops(backend: StoreBackend) async throws {
         try await withOrderDatabase(backend) { database in
@@ -82,7 +127,7 @@ extension OrderStoreContractTests {
                 }
                 let sqliteShapes = try await TableShape.sqlite(path: path)
                 let postgresShapes = try await PostgresTestDatabase.withAdmin { try await TableShape.postgres(schema: schema, on: $0) }
-                #expect(Set(sqliteShapes.keys) == ["orders", "order_items", "payment_jobs", "idempotency_keys", "schema_migrations"])
+                #expect(Set(sqliteShapes.keys) == ["orders", "order_items", "payment_jobs", "idempotency_keys", "order_events", "schema_migrations"])
                 for (table, shape) in sqliteShapes { #expect(postgresShapes[table] == shape, "table \(table)") }
                 #expect(Set(postgresShapes.keys) == Set(sqliteShapes.keys))
                 let versions = try await PostgresTestDatabase.withAdmin { admin in

@@ -44,6 +44,7 @@ final class RecordingOrderStore: OrderStore {
     }
     func earliestDelivery() async throws -> Int64? { try await base.earliestDelivery() }
     func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int { try await base.purgeIdempotencyKeys(createdBefore: cutoff) }
+    func purgeOrderEvents(before cutoff: Int64) async throws -> Int { try await base.purgeOrderEvents(before: cutoff) }
     func changes(of orderID: String) -> AsyncStream<OrderChange> { base.changes(of: orderID) }
     func close() async throws { try await base.close() }
 }

@@ -1,7 +1,7 @@
 import Logging
 import PostgresNIO
 import PostgresSupport
-import SQLiteSupport
+import StorageSupport
 import StoreTestSupport
 import Synchronization
 import Testing

@@ -1,6 +1,6 @@
 import PostgresNIO
 import PostgresSupport
-import SQLiteSupport
+import StorageSupport
 import StoreTestSupport
 import Testing
 

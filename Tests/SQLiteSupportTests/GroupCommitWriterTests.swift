@@ -2,6 +2,7 @@ import Logging
 import SQLiteNIO
 import Synchronization
 import Testing
+import StorageSupport
 @testable import SQLiteSupport
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -56,7 +57,7 @@ struct GroupCommitWriterTests {
     @Test func concurrentWritesShareTransactions() async throws {
         try await withStorage { storage, _ in
             let executor = NumberExecutor()
-            let writer = GroupCommitWriter(connection: storage.writer, executor: executor, logger: logger)
+            let writer = SQLiteBatchWriter(connection: storage.writer, executor: executor, logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for number in 1...500 {
                     group.addTask {
@@ -77,7 +78,7 @@ struct GroupCommitWriterTests {
 
     @Test func aFailingWriteDoesNotFailItsBatch() async throws {
         try await withStorage { storage, _ in
-            let writer = GroupCommitWriter(connection: storage.writer, executor: NumberExecutor(), logger: logger)
+            let writer = SQLiteBatchWriter(connection: storage.writer, executor: NumberExecutor(), logger: logger)
             let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
                 for number in [5, -1, 7, 0, 9, -2, 11] {
                     group.addTask { ((number), (try? await writer.submit(number)) != nil) }
@@ -93,7 +94,7 @@ struct GroupCommitWriterTests {
 
     @Test func closedWriterRefuses() async throws {
         try await withStorage { storage, _ in
-            let writer = GroupCommitWriter(connection: storage.writer, executor: NumberExecutor(), logger: logger)
+            let writer = SQLiteBatchWriter(connection: storage.writer, executor: NumberExecutor(), logger: logger)
             await writer.close()
             await #expect(throws: StorageError.closed) { try await writer.submit(1) }
         }

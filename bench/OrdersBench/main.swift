@@ -16,6 +16,7 @@ import RPC
 import RPCHTTP2
 import SQLiteNIO
 import SQLiteSupport
+import StorageSupport
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -11,7 +11,8 @@
 ///   work on the same row (PostgreSQL: `FOR UPDATE SKIP LOCKED`). A lease that ends unfinished
 ///   (its holder crashed) makes the row due again.
 /// - `changes(of:)` delivers every committed change of the order after the call returns, made
-///   by this process or (PostgreSQL) by any replica.
+///   by this process or (PostgreSQL) by any replica: every state the order passes through,
+///   in order, with its fields as they were at that transition.
 public protocol OrderStore: Sendable {
     /// Creates the order, or returns the existing one for a reused idempotency key with the same
     /// payload. Throws `OrderError.requestIDReused` when the key came with a different payload.
@@ -51,7 +52,12 @@ public protocol OrderStore: Sendable {
     /// Deletes idempotency keys created before `cutoff`; returns how many.
     func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int
 
-    /// Every change of the order committed after this call returns, until the stream is dropped.
+    /// Deletes order change-log entries (`order_events`) written before `cutoff`; returns how
+    /// many.
+    func purgeOrderEvents(before cutoff: Int64) async throws -> Int
+
+    /// Every change of the order committed after this call returns, in version order, each
+    /// version once, until the stream is dropped.
     func changes(of orderID: String) -> AsyncStream<OrderChange>
 
     /// Finishes queued writes and closes the database.

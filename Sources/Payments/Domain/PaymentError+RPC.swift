@@ -1,6 +1,6 @@
 import RPC
 import SQLiteNIO
-import SQLiteSupport
+import StorageSupport
 
 /// The one place where Payments' failures become gRPC statuses.
 extension RPCError {

@@ -1,9 +1,9 @@
-import SQLiteNIO
-import SQLiteSupport
+import StorageSupport
 
-/// Row ↔ value conversions for the payments table.
+/// Row → value conversions for the payments table, the same on both databases.
 enum PaymentRows {
-    static func payment(from row: SQLiteRow) throws -> PaymentRecord {
+    /// A payment from a row with `PaymentSchema.columns`.
+    static func payment(from row: some StorageRow) throws -> PaymentRecord {
         guard let status = PaymentStatus(rawValue: try row.text("status")) else { throw StorageError.malformedRow(column: "status") }
         return PaymentRecord(
             id: try row.text("id"), orderID: try row.text("order_id"), status: status,
@@ -14,26 +14,11 @@ enum PaymentRows {
         )
     }
 
-    static func binds(of payment: PaymentRecord) -> [SQLiteData] {
-        [
-            .text(payment.id), .text(payment.orderID), .text(payment.status.rawValue), .int64(payment.amountCents),
-            .text(payment.currency), .text(payment.customerID), .optionalText(payment.declineReason),
-            .optionalText(payment.refundReason), .int64(payment.createdAt), .int64(payment.updatedAt),
-            .optionalInt64(payment.refundedAt),
-        ]
-    }
-
     /// The column and value a key selects by.
     static func keyColumn(_ key: PaymentKey) -> (String, String) {
         switch key {
         case .id(let id): ("id", id)
         case .orderID(let orderID): ("order_id", orderID)
         }
-    }
-
-    static func payment(_ key: PaymentKey, on connection: SQLiteConnection) async throws -> PaymentRecord? {
-        let (column, value) = keyColumn(key)
-        return try await connection.rows("SELECT \(PaymentSchema.columns) FROM payments WHERE \(column) = ?", [.text(value)])
-            .first.map(payment(from:))
     }
 }

@@ -1,4 +1,4 @@
-import SQLiteSupport
+import StorageSupport
 
 /// The Payments database schema (`payments.db`).
 enum PaymentSchema {

@@ -1,5 +1,6 @@
 import SQLiteNIO
 import SQLiteSupport
+import StorageSupport
 
 /// The SQL of every Payments write, run by a `GroupCommitWriter`: the charges of a batch go in
 /// one multi-row INSERT.

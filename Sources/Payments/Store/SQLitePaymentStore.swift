@@ -22,9 +22,9 @@ public final class SQLitePaymentStore: PaymentStore {
     }
 
     private let storage: SQLiteStorage
-    private let writer: GroupCommitWriter<PaymentWriteExecutor>
+    private let writer: SQLiteBatchWriter<PaymentWriteExecutor>
 
-    private init(storage: SQLiteStorage, writer: GroupCommitWriter<PaymentWriteExecutor>) {
+    private init(storage: SQLiteStorage, writer: SQLiteBatchWriter<PaymentWriteExecutor>) {
         self.storage = storage
         self.writer = writer
     }
@@ -32,8 +32,8 @@ public final class SQLitePaymentStore: PaymentStore {
     /// Opens (creating and migrating as needed) the database at `path`.
     public static func open(path: String, config: Config = .defaults, logger: Logger) async throws -> SQLitePaymentStore {
         let storage = try await SQLiteStorage.open(path: path, migrations: PaymentSchema.migrations, config: config.storage, logger: logger)
-        let writer = GroupCommitWriter(
-            connection: storage.writer, executor: PaymentWriteExecutor(), config: .init(maxBatchSize: config.maxBatchSize), logger: logger
+        let writer = SQLiteBatchWriter(
+            connection: storage.writer, executor: PaymentWriteExecutor(), maxBatchSize: config.maxBatchSize, logger: logger
         )
         return SQLitePaymentStore(storage: storage, writer: writer)
     }

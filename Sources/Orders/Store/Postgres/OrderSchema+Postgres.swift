@@ -1,4 +1,4 @@
-import SQLiteSupport
+import StorageSupport
 
 extension OrderSchema {
     /// The same migrations for PostgreSQL: each version and name comes from the SQLite list,
@@ -74,6 +74,21 @@ extension OrderSchema {
         ],
         2: [
             "ALTER TABLE orders ADD COLUMN delivery_lease_until BIGINT",
+        ],
+        3: [
+            """
+            CREATE TABLE order_events (
+                order_id TEXT COLLATE "C" NOT NULL,
+                version BIGINT NOT NULL,
+                state TEXT NOT NULL,
+                cancel_reason TEXT,
+                payment_id TEXT,
+                deliver_at BIGINT,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (order_id, version)
+            )
+            """,
+            "CREATE INDEX order_events_age ON order_events (updated_at)",
         ],
     ]
 }

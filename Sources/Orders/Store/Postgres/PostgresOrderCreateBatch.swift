@@ -2,6 +2,7 @@ import Logging
 import PostgresNIO
 import PostgresSupport
 import SQLiteSupport
+import StorageSupport
 
 /// Writes a batch of creates inside one open transaction, with a statement per table whatever
 /// the batch size (rows travel as arrays and `UNNEST` into the table).
@@ -66,7 +67,7 @@ struct PostgresOrderCreateBatch: PostgresBatchExecutor {
                 SELECT \(unescaped: OrderRows.orderColumns) FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
                 WHERE o.id = ANY(\(Array(existingOrderIDs))) ORDER BY o.id, i.position
                 """, logger: logger)
-            let byID = Dictionary(try PostgresOrderRows.orders(from: rows).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let byID = Dictionary(try OrderRows.orders(from: rows.map { $0.makeRandomAccess() }).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             for (index, order) in orders.enumerated() where results[index] == nil {
                 guard let key = order.draft.requestID, let stored = existing[key], let found = byID[stored.orderID] else {
                     throw StorageError.malformedRow(column: "idempotency_keys.order_id")

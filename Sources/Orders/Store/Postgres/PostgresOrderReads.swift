@@ -8,7 +8,7 @@ enum PostgresOrderReads {
             SELECT \(unescaped: OrderRows.orderColumns) FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
             WHERE o.id = \(id) ORDER BY i.position
             """)
-        return try PostgresOrderRows.orders(from: rows).first
+        return try OrderRows.orders(from: rows.map { $0.makeRandomAccess() }).first
     }
 
     static func list(_ query: OrderListQuery, in storage: PostgresStorage) async throws -> OrderPage {
@@ -35,7 +35,7 @@ enum PostgresOrderReads {
             LEFT JOIN order_items i ON i.order_id = o.id
             ORDER BY o.created_at DESC, o.id DESC, i.position
             """, binds: binds))
-        var orders = try PostgresOrderRows.orders(from: rows)
+        var orders = try OrderRows.orders(from: rows.map { $0.makeRandomAccess() })
         var next: OrderCursor?
         if orders.count > query.pageSize {
             orders.removeLast(orders.count - query.pageSize)

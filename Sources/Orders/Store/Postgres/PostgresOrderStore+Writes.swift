@@ -16,4 +16,13 @@ extension PostgresOrderStore {
             """)
         return Int(try rows.first?.makeRandomAccess().int64("count") ?? 0)
     }
+
+    /// See `OrderStore`.
+    public func purgeOrderEvents(before cutoff: Int64) async throws -> Int {
+        let rows = try await storage.rows("""
+            WITH gone AS (DELETE FROM order_events WHERE updated_at < \(cutoff) RETURNING 1)
+            SELECT COUNT(*)::BIGINT AS count FROM gone
+            """)
+        return Int(try rows.first?.makeRandomAccess().int64("count") ?? 0)
+    }
 }

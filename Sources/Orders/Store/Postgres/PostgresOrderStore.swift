@@ -4,8 +4,9 @@ import PostgresSupport
 
 /// The Orders store on PostgreSQL, for several Orders replicas sharing one database: creates
 /// and transitions through group-commit writers, every transition one conditional UPDATE that
-/// also NOTIFYs the order's id, job and delivery claims with `FOR UPDATE SKIP LOCKED`, and a LISTEN
-/// connection that feeds the changes any replica commits to this process's watchers.
+/// also appends to `order_events` and NOTIFYs the order's id, job and delivery claims with
+/// `FOR UPDATE SKIP LOCKED`, and a LISTEN connection from which `OrderEventFeed` hands every
+/// change any replica commits to this process's watchers.
 public final class PostgresOrderStore: OrderStore {
     /// Tuning knobs.
     public struct Config: Sendable {
@@ -54,15 +55,15 @@ public final class PostgresOrderStore: OrderStore {
             storage: storage, executor: PostgresOrderCreateBatch(),
             config: .init(maxBatchSize: config.maxCreateBatch, concurrentBatches: config.concurrentCreateBatches), logger: logger
         )
+        let feed = OrderEventFeed(storage: storage, broadcaster: broadcaster, logger: logger)
         self.writes = PostgresBatchWriter(
-            storage: storage, executor: PostgresOrderWriteBatch(channel: channel, broadcaster: broadcaster),
+            storage: storage, executor: PostgresOrderWriteBatch(channel: channel, feed: feed),
             config: .init(maxBatchSize: config.maxCreateBatch, concurrentBatches: config.concurrentCreateBatches), logger: logger
         )
-        let reader = WatchedOrderReader(storage: storage, broadcaster: broadcaster, logger: logger)
         self.listener = PostgresNotificationListener(
             storage: storage, channel: channel, config: config.listener, logger: logger,
-            onListening: { await reader.republishWatched() },
-            onNotification: { orderID in await reader.republish(orderID) }
+            onListening: { await feed.catchUpWatched() },
+            onNotification: { orderID in await feed.catchUp(orderID) }
         )
     }
 

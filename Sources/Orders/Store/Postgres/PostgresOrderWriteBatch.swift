@@ -14,7 +14,8 @@ struct PostgresOrderWriteBatch: PostgresBatchExecutor {
 
     /// The NOTIFY channel of the store.
     let channel: String
-    let broadcaster: OrderChangeBroadcaster
+    /// Where this replica's own changes go to its watchers.
+    let feed: OrderEventFeed
 
     func execute(_ writes: [OrderWrite], on connection: PostgresConnection, logger: Logger) async throws -> [Result<OrderWrite.Outcome, any Error>] {
         var results: [Result<OrderWrite.Outcome, any Error>] = []
@@ -23,23 +24,31 @@ struct PostgresOrderWriteBatch: PostgresBatchExecutor {
     }
 
     func didCommit(_ responses: [OrderWrite.Outcome]) {
-        for case .applied(let change?) in responses { broadcaster.publish(change) }
+        for case .applied(let change?) in responses { feed.committed(change) }
     }
 
-    /// The conditional UPDATE (whose RETURNING also queues a NOTIFY carrying the order id, sent
-    /// only if the transaction commits), then the job effects. A conflict writes nothing.
+    /// The conditional UPDATE, the change appended to `order_events` and a NOTIFY carrying the
+    /// order id (sent only if the transaction commits; one per order and transaction, as
+    /// PostgreSQL folds identical notifications), all in one statement; then the job effects.
+    /// A conflict writes nothing.
     private func apply(_ write: OrderWrite, on connection: PostgresConnection, logger: Logger) async throws -> OrderWrite.Outcome {
         var change: OrderChange?
         if let transition = write.transition {
             let rows = try await connection.rows("""
-                UPDATE orders SET state = \(transition.to.rawValue), cancel_reason = \(transition.cancelReason?.rawValue),
-                    payment_id = COALESCE(\(transition.paymentID), payment_id), deliver_at = COALESCE(\(transition.deliverAt), deliver_at),
-                    updated_at = \(write.now), version = version + 1
-                WHERE id = \(write.orderID) AND state = \(transition.from.rawValue)
-                RETURNING id, state, cancel_reason, payment_id, deliver_at, updated_at, version, pg_notify(\(channel), id)
+                WITH changed AS (
+                    UPDATE orders SET state = \(transition.to.rawValue), cancel_reason = \(transition.cancelReason?.rawValue),
+                        payment_id = COALESCE(\(transition.paymentID), payment_id), deliver_at = COALESCE(\(transition.deliverAt), deliver_at),
+                        updated_at = \(write.now), version = version + 1
+                    WHERE id = \(write.orderID) AND state = \(transition.from.rawValue)
+                    RETURNING id, state, cancel_reason, payment_id, deliver_at, updated_at, version
+                ), logged AS (
+                    INSERT INTO order_events (order_id, version, state, cancel_reason, payment_id, deliver_at, updated_at)
+                    SELECT id, version, state, cancel_reason, payment_id, deliver_at, updated_at FROM changed
+                )
+                SELECT id, state, cancel_reason, payment_id, deliver_at, updated_at, version, pg_notify(\(channel), id) FROM changed
                 """, logger: logger)
             guard let row = rows.first else { return .conflict }
-            change = try PostgresOrderRows.change(from: row)
+            change = try OrderRows.change(from: row.makeRandomAccess())
         }
         if let kind = write.completesJob {
             try await connection.query("DELETE FROM payment_jobs WHERE order_id = \(write.orderID) AND kind = \(kind.rawValue)", logger: logger)

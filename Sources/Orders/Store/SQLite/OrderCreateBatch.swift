@@ -1,5 +1,6 @@
 import SQLiteNIO
 import SQLiteSupport
+import StorageSupport
 
 /// Writes a batch of creates inside the writer's open transaction: resolves idempotency keys
 /// first (so a reused key fails alone, writing nothing), then inserts every new order with a

@@ -1,4 +1,4 @@
-import SQLiteSupport
+import StorageSupport
 
 /// The Orders database schema, as SQLite migrations. PostgreSQL gets the same tables, versions
 /// and names (`OrderSchema.postgresMigrations`).
@@ -66,6 +66,27 @@ enum OrderSchema {
         SchemaMigration(version: 2, name: "delivery leases", statements: [
             // Set while one scheduler (of possibly several replicas) delivers the order.
             "ALTER TABLE orders ADD COLUMN delivery_lease_until INTEGER",
+        ]),
+        SchemaMigration(version: 3, name: "order events", statements: [
+            // Every transition's change, appended in its transaction, so a watcher on another
+            // replica can read each state an order passed through (PostgreSQL's `OrderEventFeed`).
+            // The version is the order's after the transition (creation is version 1 and needs
+            // no event: a watch starts from the order as read). Pruned after a retention
+            // (`OrderSystem.Config.orderEventRetention`). A SQLite file has one process, whose
+            // watchers get each change in memory, so on SQLite it stays empty.
+            """
+            CREATE TABLE order_events (
+                order_id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                cancel_reason TEXT,
+                payment_id TEXT,
+                deliver_at INTEGER,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (order_id, version)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX order_events_age ON order_events (updated_at)",
         ]),
     ]
 }

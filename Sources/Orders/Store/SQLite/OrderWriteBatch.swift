@@ -1,5 +1,6 @@
 import SQLiteNIO
 import SQLiteSupport
+import StorageSupport
 
 /// Writes a batch of conditional transitions inside the writer's open transaction with a few
 /// multi-row statements: one `UPDATE … FROM (VALUES …)` applies every transition whose order

@@ -1,5 +1,6 @@
 import SQLiteNIO
 import SQLiteSupport
+import StorageSupport
 
 /// The SQL of every Orders write, run by a `GroupCommitWriter`: creates, transitions and
 /// reschedules in a batch each become a handful of multi-row statements, so a transaction of a

@@ -24,10 +24,10 @@ public final class SQLiteOrderStore: OrderStore {
     }
 
     private let storage: SQLiteStorage
-    private let writer: GroupCommitWriter<OrderWriteExecutor>
+    private let writer: SQLiteBatchWriter<OrderWriteExecutor>
     private let broadcaster: OrderChangeBroadcaster
 
-    private init(storage: SQLiteStorage, writer: GroupCommitWriter<OrderWriteExecutor>, broadcaster: OrderChangeBroadcaster) {
+    private init(storage: SQLiteStorage, writer: SQLiteBatchWriter<OrderWriteExecutor>, broadcaster: OrderChangeBroadcaster) {
         self.storage = storage
         self.writer = writer
         self.broadcaster = broadcaster
@@ -37,9 +37,9 @@ public final class SQLiteOrderStore: OrderStore {
     public static func open(path: String, config: Config = .defaults, logger: Logger) async throws -> SQLiteOrderStore {
         let storage = try await SQLiteStorage.open(path: path, migrations: OrderSchema.migrations, config: config.storage, logger: logger)
         let broadcaster = OrderChangeBroadcaster()
-        let writer = GroupCommitWriter(
+        let writer = SQLiteBatchWriter(
             connection: storage.writer, executor: OrderWriteExecutor(broadcaster: broadcaster),
-            config: .init(maxBatchSize: config.maxBatchSize), logger: logger
+            maxBatchSize: config.maxBatchSize, logger: logger
         )
         return SQLiteOrderStore(storage: storage, writer: writer, broadcaster: broadcaster)
     }
@@ -144,6 +144,12 @@ public final class SQLiteOrderStore: OrderStore {
     public func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int {
         guard case .count(let count) = try await writer.submit(.purgeKeys(createdBefore: cutoff)) else { preconditionFailure("purge answers .count") }
         return count
+    }
+
+    /// See `OrderStore`: nothing to purge. SQLite's watchers are in this process and get every
+    /// change in memory, so this store writes no order events.
+    public func purgeOrderEvents(before cutoff: Int64) async throws -> Int {
+        0
     }
 
     /// See `OrderStore`.

@@ -1,4 +1,4 @@
-import SQLiteSupport
+import StorageSupport
 
 extension PaymentSchema {
     /// The same migrations for PostgreSQL: versions and names from the SQLite list, statements

@@ -1,7 +1,7 @@
 import Logging
 import PostgresNIO
 import PostgresSupport
-import SQLiteSupport
+import StorageSupport
 
 /// The Payments store on PostgreSQL, for several Payments replicas sharing one database. Each
 /// write is one statement, so one round trip and its own durable transaction; the unique order
@@ -53,13 +53,14 @@ public final class PostgresPaymentStore: PaymentStore {
 
     /// See `PaymentStore`.
     public func payment(id: String) async throws -> PaymentRecord? {
-        try await storage.rows("SELECT \(unescaped: PaymentSchema.columns) FROM payments WHERE id = \(id)").first.map(Self.payment(from:))
+        try await storage.rows("SELECT \(unescaped: PaymentSchema.columns) FROM payments WHERE id = \(id)")
+            .first.map { try PaymentRows.payment(from: $0.makeRandomAccess()) }
     }
 
     /// See `PaymentStore`.
     public func payment(orderID: String) async throws -> PaymentRecord? {
         try await storage.rows("SELECT \(unescaped: PaymentSchema.columns) FROM payments WHERE order_id = \(orderID)")
-            .first.map(Self.payment(from:))
+            .first.map { try PaymentRows.payment(from: $0.makeRandomAccess()) }
     }
 
     /// See `PaymentStore`.
@@ -70,7 +71,7 @@ public final class PostgresPaymentStore: PaymentStore {
             WHERE \(unescaped: column) = \(value) AND status = 'approved'
             RETURNING \(unescaped: PaymentSchema.columns)
             """)
-        if let row = rows.first { return try Self.payment(from: row) }
+        if let row = rows.first { return try PaymentRows.payment(from: row.makeRandomAccess()) }
         switch key {
         case .id(let id): return try await payment(id: id)
         case .orderID(let orderID): return try await payment(orderID: orderID)
@@ -80,17 +81,5 @@ public final class PostgresPaymentStore: PaymentStore {
     /// See `PaymentStore`.
     public func close() async throws {
         await storage.close()
-    }
-
-    private static func payment(from postgresRow: PostgresRow) throws -> PaymentRecord {
-        let row = postgresRow.makeRandomAccess()
-        guard let status = PaymentStatus(rawValue: try row.text("status")) else { throw StorageError.malformedRow(column: "status") }
-        return PaymentRecord(
-            id: try row.text("id"), orderID: try row.text("order_id"), status: status,
-            amountCents: try row.int64("amount_cents"), currency: try row.text("currency"),
-            customerID: try row.text("customer_id"), declineReason: try row.optionalText("decline_reason"),
-            refundReason: try row.optionalText("refund_reason"), createdAt: try row.int64("created_at"),
-            updatedAt: try row.int64("updated_at"), refundedAt: try row.optionalInt64("refunded_at")
-        )
     }
 }

@@ -1,61 +1,70 @@
 import Logging
-import SQLiteNIO
 import Synchronization
 
-/// Serialises every write to one SQLite connection and commits whatever is queued together:
-/// many requests share one `BEGIN IMMEDIATE … COMMIT`, so one fsync (`synchronous=FULL`)
-/// makes all of them durable. Each caller resumes only after its transaction has committed.
+/// Group commit: queued write requests are committed together, many to a transaction, by up
+/// to `concurrentBatches` transactions at once. Each caller resumes only after its transaction
+/// has committed. The database side is a `BatchTransaction` (SQLite: one `BEGIN IMMEDIATE …
+/// COMMIT` on the writer connection, so one fsync makes a whole batch durable; PostgreSQL: a
+/// transaction on a pooled connection, several in parallel).
 ///
-/// There is no timer: while one batch commits, new requests queue up and form the next batch,
-/// so batches grow with the load and a lone request is written at once.
-public final class GroupCommitWriter<Executor: WriteBatchExecutor>: Sendable {
+/// There is no timer: while a batch commits, new requests queue up and form the next batch,
+/// so batches grow with the load and a lone request is written at once. Requests are taken
+/// in arrival order; with one batch at a time they also commit in that order.
+///
+/// When a batch's transaction fails as a whole, each of its requests is written again in a
+/// transaction of its own, so one bad request cannot fail the rest of its batch.
+public final class GroupCommitWriter<Transaction: BatchTransaction>: Sendable {
     /// Tuning knobs.
     public struct Config: Sendable {
         /// Most requests in one transaction.
         public var maxBatchSize: Int
+        /// Most transactions in flight at once (1 for a single connection such as SQLite's
+        /// writer).
+        public var concurrentBatches: Int
 
-        public init(maxBatchSize: Int = 256) {
+        /// Tuning knobs; the defaults suit one SQLite writer connection.
+        public init(maxBatchSize: Int = 256, concurrentBatches: Int = 1) {
             self.maxBatchSize = maxBatchSize
+            self.concurrentBatches = concurrentBatches
         }
 
+        /// The defaults.
         public static var defaults: Config { Config() }
     }
 
     private struct Pending {
-        var request: Executor.Request
-        var continuation: CheckedContinuation<Executor.Response, any Error>
+        var request: Transaction.Request
+        var continuation: CheckedContinuation<Transaction.Response, any Error>
     }
 
     private struct State {
         var queue: [Pending] = []
-        var draining = false
+        var drains = 0
         var closed = false
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state = Mutex(State())
-    private let connection: SQLiteConnection
-    private let executor: Executor
+    private let backend: Transaction
     private let config: Config
     private let logger: Logger
 
-    /// Writes through `connection`, which nobody else may write to.
-    public init(connection: SQLiteConnection, executor: Executor, config: Config = .defaults, logger: Logger) {
-        self.connection = connection
-        self.executor = executor
+    /// Writes through `transaction`, which should be the only writer of what it writes.
+    public init(transaction: Transaction, config: Config = .defaults, logger: Logger) {
+        self.backend = transaction
         self.config = config
         self.logger = logger
     }
 
     /// Queues one request and returns its result once its transaction has committed.
     /// Throws the request's own failure, a storage error, or `StorageError.closed`.
-    public func submit(_ request: Executor.Request) async throws -> Executor.Response {
+    public func submit(_ request: Transaction.Request) async throws -> Transaction.Response {
         try await withCheckedThrowingContinuation { continuation in
             let startDrain: Bool? = state.withLock { state in
                 if state.closed { return nil }
                 state.queue.append(Pending(request: request, continuation: continuation))
-                if state.draining { return false }
-                state.draining = true
+                guard state.drains < max(1, config.concurrentBatches) else { return false }
+                state.drains += 1
                 return true
             }
             switch startDrain {
@@ -71,8 +80,8 @@ public final class GroupCommitWriter<Executor: WriteBatchExecutor>: Sendable {
         await withCheckedContinuation { continuation in
             let idle = state.withLock { state in
                 state.closed = true
-                if state.draining { state.idleWaiters.append(continuation) }
-                return !state.draining
+                if state.drains > 0 { state.idleWaiters.append(continuation) }
+                return state.drains == 0
             }
             if idle { continuation.resume() }
         }
@@ -81,17 +90,16 @@ public final class GroupCommitWriter<Executor: WriteBatchExecutor>: Sendable {
     private func drain() async {
         while true {
             let batch: [Pending] = state.withLock { state in
-                guard !state.queue.isEmpty else { return [] }
                 let count = min(config.maxBatchSize, state.queue.count)
-                let batch = Array(state.queue.prefix(count))
-                state.queue.removeFirst(count)
-                return batch
+                defer { state.queue.removeFirst(count) }
+                return Array(state.queue.prefix(count))
             }
             if batch.isEmpty {
                 let waiters: [CheckedContinuation<Void, Never>]? = state.withLock { state in
                     // A request may have arrived between taking the empty batch and here.
                     guard state.queue.isEmpty else { return nil }
-                    state.draining = false
+                    state.drains -= 1
+                    guard state.drains == 0 else { return [] }
                     defer { state.idleWaiters = [] }
                     return state.idleWaiters
                 }
@@ -105,17 +113,17 @@ public final class GroupCommitWriter<Executor: WriteBatchExecutor>: Sendable {
 
     private func write(_ batch: [Pending]) async {
         do {
-            let results = try await transaction(batch.map(\.request))
+            let results = try await commit(batch.map(\.request))
             for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
         } catch {
             guard batch.count > 1 else {
                 batch[0].continuation.resume(throwing: error)
                 return
             }
-            logger.warning("batch of \(batch.count) writes failed; writing each alone", metadata: ["error": "\(error)"])
+            logger.warning("batch of \(batch.count) writes failed; writing each alone", metadata: ["error": "\(String(reflecting: error))"])
             for pending in batch {
                 do {
-                    let results = try await transaction([pending.request])
+                    let results = try await commit([pending.request])
                     pending.continuation.resume(with: results[0])
                 } catch {
                     pending.continuation.resume(throwing: error)
@@ -124,19 +132,9 @@ public final class GroupCommitWriter<Executor: WriteBatchExecutor>: Sendable {
         }
     }
 
-    private func transaction(_ requests: [Executor.Request]) async throws -> [Result<Executor.Response, any Error>] {
-        try await connection.execute("BEGIN IMMEDIATE")
-        let results: [Result<Executor.Response, any Error>]
-        do {
-            results = try await executor.execute(requests, on: connection)
-            precondition(results.count == requests.count, "a batch executor must return one result per request")
-            try await connection.execute("COMMIT")
-        } catch {
-            // After a failed COMMIT SQLite may already have rolled back; a second error is moot.
-            try? await connection.execute("ROLLBACK")
-            throw error
-        }
-        executor.didCommit(results.compactMap { try? $0.get() })
+    private func commit(_ requests: [Transaction.Request]) async throws -> [Result<Transaction.Response, any Error>] {
+        let results = try await backend.commit(requests)
+        precondition(results.count == requests.count, "a batch transaction must return one result per request")
         return results
     }
 }

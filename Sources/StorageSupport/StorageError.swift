@@ -7,6 +7,7 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The storage was closed; no more work is accepted.
     case closed
 
+    /// A sentence for logs.
     public var description: String {
         switch self {
         case .malformedRow(let column): "malformed row: column \(column)"

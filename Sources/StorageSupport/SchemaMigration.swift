@@ -8,6 +8,7 @@ public struct SchemaMigration: Sendable {
     /// The statements, run in order.
     public var statements: [String]
 
+    /// A migration step; `version` must be higher than every earlier one.
     public init(version: Int, name: String, statements: [String]) {
         self.version = version
         self.name = name

@@ -1,18 +1,20 @@
 import Logging
 import Synchronization
 
-/// Purges idempotency keys older than the retention, periodically.
-final class IdempotencySweeper: Sendable {
+/// Purges, periodically, idempotency keys and order events older than their retentions.
+final class RetentionSweeper: Sendable {
     private let store: any OrderStore
-    private let retention: Duration
+    private let keyRetention: Duration
+    private let eventRetention: Duration
     private let interval: Duration
     private let clock: WallClock
     private let logger: Logger
     private let loop = Mutex<Task<Void, Never>?>(nil)
 
-    init(store: any OrderStore, retention: Duration, interval: Duration, clock: WallClock, logger: Logger) {
+    init(store: any OrderStore, keyRetention: Duration, eventRetention: Duration, interval: Duration, clock: WallClock, logger: Logger) {
         self.store = store
-        self.retention = retention
+        self.keyRetention = keyRetention
+        self.eventRetention = eventRetention
         self.interval = interval
         self.clock = clock
         self.logger = logger
@@ -34,10 +36,16 @@ final class IdempotencySweeper: Sendable {
     private func run() async {
         while !Task.isCancelled {
             do {
-                let purged = try await store.purgeIdempotencyKeys(createdBefore: clock.now() - retention.millis)
+                let purged = try await store.purgeIdempotencyKeys(createdBefore: clock.now() - keyRetention.millis)
                 if purged > 0 { logger.info("purged expired idempotency keys", metadata: ["count": "\(purged)"]) }
             } catch {
                 logger.error("idempotency key sweep failed", metadata: ["error": "\(error)"])
+            }
+            do {
+                let purged = try await store.purgeOrderEvents(before: clock.now() - eventRetention.millis)
+                if purged > 0 { logger.debug("purged old order events", metadata: ["count": "\(purged)"]) }
+            } catch {
+                logger.error("order event sweep failed", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: interval)
         }

@@ -1,15 +1,19 @@
-import PostgresNIO
-import PostgresSupport
-import SQLiteSupport
+import StorageSupport
 
-/// Row → value conversions for the Orders tables on PostgreSQL. The column lists are
-/// `OrderRows`' (the same on both databases).
-enum PostgresOrderRows {
+/// Row → value conversions for the Orders tables, the same on both databases (the columns
+/// and their meaning are; only the row type differs).
+enum OrderRows {
+    /// Columns of an order joined with its items (items columns are NULL for no items).
+    static let orderColumns = """
+        o.id, o.state, o.customer_id, o.total_cents, o.currency, o.cancel_reason, o.payment_id, o.request_id,
+        o.created_at, o.updated_at, o.deliver_at, o.version,
+        i.position, i.sku, i.quantity, i.unit_price_cents
+        """
+
     /// Groups joined rows (ordered by order, then item position) into orders, keeping order.
-    static func orders(from rows: [PostgresRow]) throws -> [OrderRecord] {
+    static func orders<Row: StorageRow>(from rows: [Row]) throws -> [OrderRecord] {
         var orders: [OrderRecord] = []
-        for postgresRow in rows {
-            let row = postgresRow.makeRandomAccess()
+        for row in rows {
             let id = try row.text("id")
             if orders.last?.id != id {
                 orders.append(try order(from: row))
@@ -25,15 +29,15 @@ enum PostgresOrderRows {
         return orders
     }
 
-    private static func order(from row: PostgresRandomAccessRow) throws -> OrderRecord {
+    private static func order(from row: some StorageRow) throws -> OrderRecord {
         OrderRecord(
             id: try row.text("id"),
-            state: try OrderRows.state(row.text("state"), column: "state"),
+            state: try state(row.text("state"), column: "state"),
             customerID: try row.text("customer_id"),
             items: [],
             totalCents: try row.int64("total_cents"),
             currency: try row.text("currency"),
-            cancelReason: try OrderRows.cancelReason(row.optionalText("cancel_reason")),
+            cancelReason: try cancelReason(row.optionalText("cancel_reason")),
             paymentID: try row.optionalText("payment_id"),
             createdAt: try row.int64("created_at"),
             updatedAt: try row.int64("updated_at"),
@@ -44,12 +48,11 @@ enum PostgresOrderRows {
     }
 
     /// A change from an `UPDATE … RETURNING` row.
-    static func change(from postgresRow: PostgresRow) throws -> OrderChange {
-        let row = postgresRow.makeRandomAccess()
-        return OrderChange(
+    static func change(from row: some StorageRow) throws -> OrderChange {
+        OrderChange(
             orderID: try row.text("id"),
-            state: try OrderRows.state(row.text("state"), column: "state"),
-            cancelReason: try OrderRows.cancelReason(row.optionalText("cancel_reason")),
+            state: try state(row.text("state"), column: "state"),
+            cancelReason: try cancelReason(row.optionalText("cancel_reason")),
             paymentID: try row.optionalText("payment_id"),
             deliverAt: try row.optionalInt64("deliver_at"),
             updatedAt: try row.int64("updated_at"),
@@ -57,8 +60,14 @@ enum PostgresOrderRows {
         )
     }
 
-    static func job(from postgresRow: PostgresRow) throws -> PaymentJob {
-        let row = postgresRow.makeRandomAccess()
+    /// The columns of a `payment_jobs` row, in the order `binds(of:createdAt:)` gives values.
+    static let jobColumns = """
+        order_id, kind, attempts, next_attempt_at, deadline_at, amount_cents, currency, customer_id, payment_token,
+        payment_id, reason, created_at
+        """
+
+    /// A job from a `payment_jobs` row.
+    static func job(from row: some StorageRow) throws -> PaymentJob {
         guard let kind = PaymentJob.Kind(rawValue: try row.text("kind")) else { throw StorageError.malformedRow(column: "kind") }
         return PaymentJob(
             orderID: try row.text("order_id"),
@@ -73,5 +82,16 @@ enum PostgresOrderRows {
             paymentID: try row.optionalText("payment_id"),
             reason: try row.optionalText("reason")
         )
+    }
+
+    static func state(_ text: String, column: String) throws -> OrderLifecycle.State {
+        guard let state = OrderLifecycle.State(rawValue: text) else { throw StorageError.malformedRow(column: column) }
+        return state
+    }
+
+    static func cancelReason(_ text: String?) throws -> CancellationReason? {
+        guard let text else { return nil }
+        guard let reason = CancellationReason(rawValue: text) else { throw StorageError.malformedRow(column: "cancel_reason") }
+        return reason
     }
 }
