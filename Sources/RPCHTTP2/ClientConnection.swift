@@ -7,6 +7,8 @@ struct ClientConnection: Sendable {
     let handler: LoopBound<ClientConnectionHandler>
     let id: Int
     let connectedAt: ContinuousClock.Instant
+    /// Whether it ended gracefully, once it has ended.
+    let ending: ConnectionEnding
 
     var eventLoop: any EventLoop { channel.eventLoop }
 }

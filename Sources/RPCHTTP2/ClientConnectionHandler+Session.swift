@@ -61,11 +61,13 @@ extension ClientConnectionHandler: Nghttp2SessionDelegate {
         stream.finish(.failure(RPCError(code: .internal, message: "server ended the stream without trailers")))
     }
 
-    func settingsReceived() {}
+    func settingsReceived() {
+        peerSettingsReceived = true
+    }
 
     func goawayReceived(lastStreamID: Int32, errorCode: UInt32) {
         // New calls go to a new connection; calls up to lastStreamID finish here.
-        markUnusable()
+        markUnusable(graceful: peerSettingsReceived && errorCode == NGHTTP2_NO_ERROR.rawValue)
     }
 
     func readData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32) -> Int {

@@ -12,16 +12,20 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     private(set) var session: Nghttp2Session!
     var streams: [Int32: ClientStream] = [:]
     private(set) var context: ChannelHandlerContext?
-    /// Called once when the connection takes no new calls (GOAWAY received, or closed).
-    let onUnusable: @Sendable () -> Void
+    /// Called once when the connection takes no new calls (GOAWAY received, or closed), with
+    /// whether it ended gracefully: a working HTTP/2 server (its SETTINGS arrived) sent
+    /// GOAWAY(NO_ERROR), as one does at its maximum connection age or when draining.
+    let onUnusable: @Sendable (_ graceful: Bool) -> Void
     private(set) var usable = true
+    /// The server's SETTINGS arrived: something speaking HTTP/2 answered.
+    var peerSettingsReceived = false
     private var reading = false
     private var drainScheduled = false
     private var unflushed = false
     private var closed = false
     let authority: String
 
-    init(config: HTTP2ClientTransport.Config, onUnusable: @escaping @Sendable () -> Void) {
+    init(config: HTTP2ClientTransport.Config, onUnusable: @escaping @Sendable (_ graceful: Bool) -> Void) {
         self.config = config
         self.onUnusable = onUnusable
         self.authority = config.authority ?? "\(config.host):\(config.port)"
@@ -124,10 +128,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
         if streams.isEmpty { close() }
     }
 
-    func markUnusable() {
+    func markUnusable(graceful: Bool = false) {
         guard usable else { return }
         usable = false
-        onUnusable()
+        onUnusable(graceful)
     }
 
     private func failAll(_ error: RPCError) {

@@ -47,6 +47,11 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
         self.connections = Connections(target: ClientTarget(host: config.host, port: config.port), config: config, group: self.group)
     }
 
+    /// How many connections a call that no server processed may be tried on. Safe to retry
+    /// (nothing was processed); bounded because each try waits for a connection, and a server
+    /// cycling connections faster than a busy client starts calls would otherwise loop.
+    static let maxTransparentAttempts = 5
+
     // MARK: ClientTransport
 
     public func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> UnaryResponse<[UInt8]> {
@@ -55,7 +60,7 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
         }
         let timeout = try effectiveTimeout(options)
         // A call the server never saw (its connection was going away) is retried on a new one.
-        for _ in 0..<2 {
+        for _ in 1..<Self.maxTransparentAttempts {
             do {
                 return try await unaryAttempt(method: method, request: request, options: options, timeout: timeout)
             } catch is NotProcessedError {
@@ -158,7 +163,7 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
                 }
             }
             guard let opened else { return handle }
-            if attempt >= 3 { throw opened }
+            if attempt >= Self.maxTransparentAttempts { throw opened }
         }
     }
 

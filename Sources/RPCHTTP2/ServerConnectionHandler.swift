@@ -37,6 +37,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     private var drainScheduled = false
     private var unflushed = false
     private var closing = false
+    /// The session is over and the output side shut: bytes still arriving are dropped until the
+    /// peer closes or `lingerTimeout` passes (see `finishGracefully`).
+    private var lingering = false
     var prefaceTimer: Scheduled<Void>?
     var idleTimer: Scheduled<Void>?
     var idleSince: NIODeadline?
@@ -90,6 +93,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // After GOAWAY the session takes nothing new; reading on only keeps the kernel from
+        // answering unread bytes with RST (see finishGracefully).
+        guard !lingering else { return }
         let buffer = unwrapInboundIn(data)
         reading = true
         let ok = buffer.withUnsafeReadableBytes { bytes in
@@ -165,7 +171,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
                 unflushed = false
                 context.flush()
             }
-            close()
+            finishGracefully()
         }
     }
 
@@ -173,6 +179,29 @@ final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
         guard !closing, let context else { return }
         closing = true
         context.close(promise: nil)
+    }
+
+    /// How long a finished connection waits for the peer to close after the server shut its
+    /// output.
+    static let lingerTimeout = TimeAmount.seconds(1)
+
+    /// Ends a connection whose session is done (GOAWAY sent, no open streams) without losing
+    /// the GOAWAY. A client that has not read the GOAWAY yet may still be sending a new call;
+    /// closing a socket with unread input makes the kernel send RST, and the peer's kernel then
+    /// drops the GOAWAY it had not read, so the client sees a reset connection (UNAVAILABLE)
+    /// instead of a graceful GOAWAY it can retry around. So: shut the output (the peer reads
+    /// every frame, then EOF), drop whatever still arrives, and close when the peer closes or
+    /// after `lingerTimeout`.
+    private func finishGracefully() {
+        guard !closing, !lingering, let context else { return }
+        lingering = true
+        let me = LoopBound(self, eventLoop: context.eventLoop)
+        let shutOutput = context.eventLoop.makePromise(of: Void.self)
+        shutOutput.futureResult.whenFailure { _ in me.run { $0.close() } }
+        context.close(mode: .output, promise: shutOutput)
+        context.eventLoop.scheduleTask(in: Self.lingerTimeout) {
+            me.run { $0.close() }
+        }
     }
 
     // MARK: Streams

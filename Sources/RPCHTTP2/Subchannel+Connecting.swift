@@ -18,7 +18,7 @@ extension Subchannel {
             for waiter in waiters { waiter.resume(returning: .use(connection)) }
             onEvent(.ready)
             // It went away while connecting: the next call (or an eager subchannel) connects anew.
-            if lostAlready { connectionUnusable(id: connection.id) }
+            if lostAlready { connectionUnusable(id: connection.id, graceful: connection.ending.isGraceful) }
             return connection
         } catch {
             let failure = RPCError(code: .unavailable, message: "cannot connect to \(describe(address)): \(error)")
@@ -42,6 +42,7 @@ extension Subchannel {
             return state.nextID
         }
         let slot = HandlerSlot()
+        let ending = ConnectionEnding()
         let config = self.config
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(.nanoseconds(config.connectTimeout.nanoseconds))
@@ -49,7 +50,10 @@ extension Subchannel {
             .channelInitializer { [weak self] channel in
                 let subchannel = self
                 return channel.eventLoop.makeCompletedFuture {
-                    let handler = ClientConnectionHandler(config: config, onUnusable: { [weak subchannel] in subchannel?.connectionUnusable(id: id) })
+                    let handler = ClientConnectionHandler(config: config, onUnusable: { [weak subchannel] graceful in
+                        if graceful { ending.markGraceful() }
+                        subchannel?.connectionUnusable(id: id, graceful: graceful)
+                    })
                     try channel.pipeline.syncOperations.addHandler(handler)
                     slot.store(LoopBound(handler, eventLoop: channel.eventLoop))
                 }
@@ -74,13 +78,16 @@ extension Subchannel {
                 state.unusableIDs.remove(id)
             }
         }
-        return ClientConnection(channel: channel, handler: handler, id: id, connectedAt: .now)
+        return ClientConnection(channel: channel, handler: handler, id: id, connectedAt: .now, ending: ending)
     }
 
     /// A connection stopped taking calls (GOAWAY or closed). An eager subchannel reconnects at
-    /// once, unless the connection lasted less than the initial backoff delay: that counts as
-    /// a failed attempt, so a server that accepts and drops connections is not hammered.
-    func connectionUnusable(id: Int) {
+    /// once, unless the connection lasted less than the initial backoff delay without ending
+    /// gracefully: that counts as a failed attempt, so a server that accepts and drops
+    /// connections is not hammered. A graceful GOAWAY (a server at its maximum connection age,
+    /// or draining) is never a failure however young the connection, or a short age would
+    /// make a healthy server look unreachable.
+    func connectionUnusable(id: Int, graceful: Bool = false) {
         let event = state.withLock { state -> Event? in
             state.unusableIDs.insert(id)
             var lost: ClientConnection?
@@ -92,7 +99,7 @@ extension Subchannel {
             guard let lost else { return nil }
             // Handled: remembering the id is only for a connection not yet recorded as ready.
             state.unusableIDs.remove(id)
-            guard eager, !state.closed, ContinuousClock.now - lost.connectedAt < config.backoffInitial else {
+            guard eager, !state.closed, !graceful, ContinuousClock.now - lost.connectedAt < config.backoffInitial else {
                 return .connectionLost
             }
             let failure = RPCError(code: .unavailable, message: "\(describe(address)) closed the connection right after it was made")

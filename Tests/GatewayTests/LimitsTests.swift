@@ -42,7 +42,7 @@ struct LimitsTests {
 
     @Test("a client dribbling its request head is disconnected without an answer")
     func slowloris() async throws {
-        try await GatewayFixture().withLiveServer { client in
+        try await GatewayFixture(config: .shortHeaderReadTimeout).withLiveServer { client in
             let connection = try await RawConnection.connect(port: try #require(client.port))
             await connection.send("GET /healthz HTTP/1.1\r\nHost: t\r\n")
             // One header line every 100 ms: never idle, never complete. The limit is 500 ms.
@@ -57,7 +57,7 @@ struct LimitsTests {
 
     @Test("a complete head in time is answered, and the idle connection is then closed")
     func completeHeadInTime() async throws {
-        try await GatewayFixture().withLiveServer { client in
+        try await GatewayFixture(config: .shortHeaderReadTimeout).withLiveServer { client in
             let connection = try await RawConnection.connect(port: try #require(client.port))
             await connection.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(await connection.waitForClose(limit: .seconds(10)))

@@ -122,7 +122,7 @@ import Testing
     }
 
     @Test func idleConnectionGetsGoawayAndTheClientReconnects() async throws {
-        try await withServer(config: .init(host: "127.0.0.1", idleTimeout: .milliseconds(200))) { server, port in
+        try await withServer(config: .init(host: "127.0.0.1", idleTimeout: .milliseconds(500))) { server, port in
             try await withClient(port: port) { client, _ in
                 let reply10 = try await client.unary(EchoMethods.unary, request: TestMessage("1"), responseType: TestMessage.self)
                 #expect(reply10.message.text == "1")

@@ -33,13 +33,21 @@ struct GatewayFixture {
 }
 
 extension OrdersGateway.Config {
-    /// Defaults with short timeouts so limit tests finish quickly.
+    /// Defaults on a free loopback port, with SSE heartbeats every 50 ms. The header read
+    /// timeout stays at its default: it also closes a keep-alive connection that sends no next
+    /// request in time, and a short one would cut tests' connections on a loaded machine.
     static var testing: OrdersGateway.Config {
         var config = OrdersGateway.Config.defaults
         config.host = "127.0.0.1"
         config.port = 0
-        config.headerReadTimeout = .milliseconds(500)
         config.heartbeatInterval = .milliseconds(50)
+        return config
+    }
+
+    /// `testing` with a 500 ms header read timeout, for the tests of that limit.
+    static var shortHeaderReadTimeout: OrdersGateway.Config {
+        var config = testing
+        config.headerReadTimeout = .milliseconds(500)
         return config
     }
 }
