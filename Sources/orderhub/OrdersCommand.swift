@@ -16,6 +16,7 @@ struct OrdersCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var common: CommonOptions
+    @OptionGroup var limits: ServerLimitOptions
     @OptionGroup var orders: OrdersOptions
 
     func run() async throws {
@@ -24,8 +25,9 @@ struct OrdersCommand: AsyncParsableCommand {
         guard let secret = try common.secret() else {
             throw SettingError("a service secret is required: --service-secret-file or ORDERHUB_SERVICE_SECRET")
         }
+        let address = try Address(parsing: Setting.string(listen, env: "ORDERHUB_LISTEN", default: "127.0.0.1:50051"), option: "--listen")
         let service = try await OrdersLaunch.start(
-            listen: try Address(parsing: Setting.string(listen, env: "ORDERHUB_LISTEN", default: "127.0.0.1:50051"), option: "--listen"),
+            listen: address, server: try limits.config(listen: address),
             database: try DatabaseLocation(
                 parsing: Setting.string(db, env: "ORDERHUB_DB", default: "sqlite:./data/orders.db"), connectTimeout: database.connectTimeout()
             ),

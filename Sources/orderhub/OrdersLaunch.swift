@@ -17,7 +17,8 @@ enum OrdersLaunch {
     }
 
     static func start(
-        listen: Address, database: DatabaseLocation, secret: String, payments: Address, behaviour: Behaviour, logger: Logger
+        listen: Address, server serverConfig: RPCServer.Config, database: DatabaseLocation, secret: String, payments: Address,
+        behaviour: Behaviour, logger: Logger
     ) async throws -> RunningService {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "orders"
@@ -42,7 +43,7 @@ enum OrdersLaunch {
         // grpc.health.v1 for probes and the gateway's /healthz.
         let health = HealthStatusService(statuses: ["": .serving, "orderhub.v1.Orders": .serving])
         router.register(health)
-        let server = RPCServer(router: router, config: .init(host: listen.host, port: listen.port))
+        let server = RPCServer(router: router, config: serverConfig)
         do {
             try await server.start()
         } catch {

@@ -13,6 +13,7 @@ struct PaymentsCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var common: CommonOptions
+    @OptionGroup var limits: ServerLimitOptions
     @OptionGroup var payments: PaymentsOptions
 
     func run() async throws {
@@ -22,8 +23,9 @@ struct PaymentsCommand: AsyncParsableCommand {
             throw SettingError("a service secret is required: --service-secret-file or ORDERHUB_SERVICE_SECRET")
         }
         let processor = try payments.config()
+        let address = try Address(parsing: Setting.string(listen, env: "ORDERHUB_LISTEN", default: "127.0.0.1:50052"), option: "--listen")
         let service = try await PaymentsLaunch.start(
-            listen: try Address(parsing: Setting.string(listen, env: "ORDERHUB_LISTEN", default: "127.0.0.1:50052"), option: "--listen"),
+            listen: address, server: try limits.config(listen: address),
             database: try DatabaseLocation(
                 parsing: Setting.string(db, env: "ORDERHUB_DB", default: "sqlite:./data/payments.db"), connectTimeout: database.connectTimeout()
             ),

@@ -9,7 +9,8 @@ import ServiceAuth
 /// Starts the Payments service: its database, its domain, its gRPC server.
 enum PaymentsLaunch {
     static func start(
-        listen: Address, database: DatabaseLocation, secret: String, approvalRate: Double, seed: UInt64?, logger: Logger
+        listen: Address, server serverConfig: RPCServer.Config, database: DatabaseLocation, secret: String, approvalRate: Double,
+        seed: UInt64?, logger: Logger
     ) async throws -> RunningService {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "payments"
@@ -23,7 +24,7 @@ enum PaymentsLaunch {
         // grpc.health.v1 for probes (unauthenticated, like every health check).
         let health = HealthStatusService(statuses: ["": .serving, "orderhub.v1.Payments": .serving])
         router.register(health)
-        let server = RPCServer(router: router, config: .init(host: listen.host, port: listen.port))
+        let server = RPCServer(router: router, config: serverConfig)
         do {
             try await server.start()
         } catch {

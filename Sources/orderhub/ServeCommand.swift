@@ -24,6 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     var gatewayListen: String?
 
     @OptionGroup var common: CommonOptions
+    @OptionGroup var limits: ServerLimitOptions
     @OptionGroup var orders: OrdersOptions
     @OptionGroup var payments: PaymentsOptions
     @OptionGroup var gateway: GatewayOptions
@@ -38,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
         let secret = try common.secret() ?? ServiceSecret.random()
         let processor = try payments.config()
         let paymentsService = try await PaymentsLaunch.start(
-            listen: paymentsAddress, database: .sqlite(path: dataDir + "/payments.db"), secret: secret,
+            listen: paymentsAddress, server: try limits.config(listen: paymentsAddress), database: .sqlite(path: dataDir + "/payments.db"), secret: secret,
             approvalRate: processor.approvalRate, seed: processor.seed, logger: logger
         )
         let ordersService: RunningService
@@ -46,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
             var reachPayments = try Address(parsing: paymentsService.address, option: "--payments-listen")
             if reachPayments.host == "0.0.0.0" || reachPayments.host == "::" { reachPayments.host = "127.0.0.1" }
             ordersService = try await OrdersLaunch.start(
-                listen: ordersAddress, database: .sqlite(path: dataDir + "/orders.db"), secret: secret,
+                listen: ordersAddress, server: try limits.config(listen: ordersAddress), database: .sqlite(path: dataDir + "/orders.db"), secret: secret,
                 payments: reachPayments, behaviour: try orders.config(), logger: logger
             )
         } catch {

@@ -33,6 +33,19 @@ enum Setting {
         return value
     }
 
+    /// A whole number greater than zero.
+    static func positiveInt(_ flag: Int?, env: String, name: String, default fallback: Int) throws -> Int {
+        var value = fallback
+        if let flag {
+            value = flag
+        } else if let text = environment(env) {
+            guard let parsed = Int(text) else { throw SettingError("\(env)=\(text) is not a whole number (--\(name))") }
+            value = parsed
+        }
+        guard value > 0 else { throw SettingError("--\(name) must be greater than zero") }
+        return value
+    }
+
     /// Seconds as a `Duration`; must be positive.
     static func seconds(_ flag: Double?, env: String, name: String, default fallback: Double) throws -> Duration {
         let value = try double(flag, env: env, name: name, default: fallback)
