@@ -112,11 +112,14 @@ public struct RequestHeaderValidator: Sendable {
         return .call(RequestHead(path: path, timeout: duration, metadata: metadata, encoding: encoding))
     }
 
-    /// `application/grpc`, optionally with `+format` or `;parameters`.
+    /// `application/grpc` or `application/grpc+proto`, optionally with `;parameters`. Other
+    /// formats (`+json`, …) are refused: messages here are protobuf only, and decoding another
+    /// format as protobuf would answer a JSON client with nonsense instead of 415.
     public static func isGRPCContentType(_ value: String) -> Bool {
         guard value.hasPrefix("application/grpc") else { return false }
-        let rest = value.utf8.dropFirst("application/grpc".utf8.count)
+        var rest = value.utf8.dropFirst("application/grpc".utf8.count)
+        if rest.starts(with: "+proto".utf8) { rest = rest.dropFirst("+proto".utf8.count) }
         guard let next = rest.first else { return true }
-        return next == UInt8(ascii: "+") || next == UInt8(ascii: ";")
+        return next == UInt8(ascii: ";")
     }
 }

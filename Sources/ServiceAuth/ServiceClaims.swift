@@ -5,9 +5,11 @@ public struct ServiceClaims: JWTPayload, Equatable {
     public var iss: IssuerClaim
     public var aud: AudienceClaim
     public var exp: ExpirationClaim
-    public var iat: IssuedAtClaim
+    /// Written by our signer; optional when verifying, since nothing checks it and RFC 7519
+    /// makes it optional (a token from another JWT library may leave it out).
+    public var iat: IssuedAtClaim?
 
-    public init(iss: IssuerClaim, aud: AudienceClaim, exp: ExpirationClaim, iat: IssuedAtClaim) {
+    public init(iss: IssuerClaim, aud: AudienceClaim, exp: ExpirationClaim, iat: IssuedAtClaim?) {
         self.iss = iss
         self.aud = aud
         self.exp = exp

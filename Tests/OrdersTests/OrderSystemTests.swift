@@ -53,6 +53,7 @@ struct OrderSystemTests {
                 try await eventually("decline") { try await system.order(id: order.id).state == .cancelled }
                 let final = try await system.order(id: order.id)
                 #expect(final.cancelReason == .paymentDeclined)
+                #expect(final.paymentID == "pay-" + order.id, "Payments answered, so the order names the declined payment")
                 #expect(try await system.store.earliestJobDue() == nil)
             }
         }

@@ -23,14 +23,16 @@ import Testing
         #expect(head.metadata.count == 2, "pseudo, reserved and grpc-* headers are not metadata")
     }
 
-    @Test(arguments: ["application/grpc", "application/grpc+proto", "application/grpc;charset=utf-8"])
+    @Test(arguments: ["application/grpc", "application/grpc+proto", "application/grpc;charset=utf-8",
+                      "application/grpc+proto;charset=utf-8"])
     func grpcContentTypes(value: String) {
         var fields = Self.grpcHeaders
         fields[4] = ("content-type", value)
         guard case .call = classify(fields) else { Issue.record("rejected \(value)"); return }
     }
 
-    @Test(arguments: ["application/json", "text/plain", "application/grpc-web", "application/grpcx"])
+    @Test(arguments: ["application/json", "text/plain", "application/grpc-web", "application/grpcx",
+                      "application/grpc+json", "application/grpc+protobuf", "application/grpc+proto-x"])
     func otherContentTypesAre415(value: String) {
         var fields = Self.grpcHeaders
         fields[4] = ("content-type", value)

@@ -75,9 +75,11 @@ extension PaymentDispatcher {
             switch OrderLifecycle.outcome(of: event, in: state) {
             case .transition(let change):
                 let deliverAt = change.to == .confirmed ? now + deliveryDelay.millis : nil
+                // The payment's id is kept for a decline too (Order.payment_id is set once
+                // Payments has answered), so a client can look up why it was declined.
                 write.transition = OrderWrite.Transition(
                     from: state, to: change.to, cancelReason: change.cancelReason,
-                    paymentID: change.to == .confirmed ? paymentID : nil, deliverAt: deliverAt
+                    paymentID: paymentID, deliverAt: deliverAt
                 )
                 refund = change.refund
             case .unchanged(let needsRefund):

@@ -23,7 +23,7 @@ def ended_by_headers_or_data(response) -> bool:
     return response.ended and response.reset is None
 
 
-@pytest.mark.parametrize("content_type", ["application/json", "text/plain", "application/grpc-web", None])
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain", "application/grpc-web", "application/grpc+json", None])
 def test_non_grpc_content_type_gets_415_with_end_stream(server, content_type):
     def headers(probe):
         request = probe.grpc_request(server.unary_path)

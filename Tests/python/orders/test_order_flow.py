@@ -51,6 +51,8 @@ def test_decline_cancel_and_refund(tmp_path):
             get = lambda order_id: stub.GetOrder(orders_pb2.GetOrderRequest(id=order_id), timeout=10)
             wait_until(lambda: state_name(get(declined.id)) == "ORDER_STATE_CANCELLED", what="decline")
             assert orders_pb2.CancelReason.Name(get(declined.id).cancel_reason) == "CANCEL_REASON_PAYMENT_DECLINED"
+            # Payments answered (with a declined payment), so the order names that payment.
+            assert get(declined.id).payment_id != ""
             wait_until(lambda: state_name(get(approved.id)) == "ORDER_STATE_CONFIRMED", what="confirm")
             cancelled = stub.CancelOrder(orders_pb2.CancelOrderRequest(id=approved.id), timeout=10)
             assert state_name(cancelled) == "ORDER_STATE_CANCELLED"
