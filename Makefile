@@ -101,6 +101,6 @@ clean:
 
 ## bench-gateway: wrk through the REST gateway next to h2load straight to Orders, same run;
 ## the gateway's req/s as a ratio to direct RPC, and its p99 at half its maximum rate.
-## Options: BENCH_GATEWAY_ARGS="--seconds 10 --inflight 32 --no-build". Results: bench/results/.
+## Options: BENCH_GATEWAY_ARGS="--seconds 10 --rounds 3 --inflight 32 --no-build". Results: bench/results/.
 bench-gateway:
 	$(PYTHON) bench/gateway/run.py $(BENCH_GATEWAY_ARGS)

@@ -12,7 +12,8 @@ enum GatewayLaunch {
         var config = config
         config.host = listen.host
         config.port = listen.port
-        let transport = HTTP2ClientTransport(config: .init(
+        // A connection per event loop: a request's RPC stays on the thread that read it.
+        let transport = LoopLocalClientTransport(config: .init(
             host: orders.host, port: orders.port, connectTimeout: .seconds(2),
             backoffInitial: .milliseconds(100), backoffMaximum: .seconds(2)
         ))

@@ -11,7 +11,10 @@ GetOrder). Then each gateway call is run at half its measured maximum rate, pace
 `delay()` per connection (wrk2 is not in Debian), and its p99 is reported (target < 5 ms).
 wrk measures latency from each request's send, so pacing hides no queueing at half load.
 
-Options: --seconds S (per measurement, default 10), --inflight N (default 32), --no-build,
+Throughput is measured in rounds (--rounds, default 3), each a direct run then a gateway run;
+the reported pair is the round with the median ratio, and every round is listed.
+
+Options: --seconds S (per measurement, default 10), --rounds N (default 3), --inflight N (default 32), --no-build,
 --binary PATH (measure another orderhub build).
 Results: bench/results/gateway-<UTC time>.md and .json.
 """
@@ -103,6 +106,7 @@ def check_direct(port: int, order_id: str):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--inflight", type=int, default=32)
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--binary", help="an orderhub binary to measure instead of the release build")
@@ -125,7 +129,7 @@ def main() -> int:
              "--payments-listen", f"127.0.0.1:{payments_port}", "--gateway-listen", f"127.0.0.1:{gateway_port}"]
     results = {"when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                "machine": {"cpus": os.cpu_count(), "load_before": os.getloadavg(), "kernel": platform.release()},
-               "seconds": args.seconds, "inflight": args.inflight}
+               "seconds": args.seconds, "rounds": args.rounds, "inflight": args.inflight}
     gateway = f"http://127.0.0.1:{gateway_port}"
     direct = f"http://127.0.0.1:{orders_port}"
     with processes.running(serve, gateway_port, log_path=work / "orderhub.log"):
@@ -140,12 +144,27 @@ def main() -> int:
         create_body.write_bytes(grpc_frame(create.SerializeToString()))
         post_env = {"BENCH_BODY": json.dumps(CREATE_BODY)}
 
-        print("GetOrder: direct (h2load), then through the gateway (wrk)", flush=True)
-        results["get_direct"] = run_h2load(f"{direct}/orderhub.v1.Orders/GetOrder", get_body, args.seconds, args.inflight)
-        results["get_gateway"] = run_wrk(f"{gateway}/v1/orders/{order_id}", args.seconds, args.inflight)
-        print("CreateOrder: direct (h2load), then through the gateway (wrk)", flush=True)
-        results["create_direct"] = run_h2load(f"{direct}/orderhub.v1.Orders/CreateOrder", create_body, args.seconds, args.inflight)
-        results["create_gateway"] = run_wrk(f"{gateway}/v1/orders", args.seconds, args.inflight, HERE / "post.lua", post_env)
+        # Direct and gateway measurements alternate, round after round, and the ratio is the
+        # median of each round's ratio: on a shared machine the load drifts within seconds, and
+        # one direct run followed by one gateway run measures the drift as much as the gateway.
+        for key, name, measure_direct, measure_gateway in (
+            ("get", "GetOrder",
+             lambda: run_h2load(f"{direct}/orderhub.v1.Orders/GetOrder", get_body, args.seconds, args.inflight),
+             lambda: run_wrk(f"{gateway}/v1/orders/{order_id}", args.seconds, args.inflight)),
+            ("create", "CreateOrder",
+             lambda: run_h2load(f"{direct}/orderhub.v1.Orders/CreateOrder", create_body, args.seconds, args.inflight),
+             lambda: run_wrk(f"{gateway}/v1/orders", args.seconds, args.inflight, HERE / "post.lua", post_env)),
+        ):
+            rounds = []
+            for number in range(1, args.rounds + 1):
+                print(f"{name} round {number}/{args.rounds}: direct (h2load), then through the gateway (wrk)", flush=True)
+                rounds.append({"direct": measure_direct(), "gateway": measure_gateway()})
+            for entry in rounds:
+                entry["ratio"] = entry["gateway"]["rps"] / entry["direct"]["rps"]
+            median = sorted(rounds, key=lambda entry: entry["ratio"])[len(rounds) // 2]
+            results[f"{key}_rounds"] = [{"direct_rps": r["direct"]["rps"], "gateway_rps": r["gateway"]["rps"],
+                                         "ratio": r["ratio"], "direct": r["direct"], "gateway": r["gateway"]} for r in rounds]
+            results[f"{key}_direct"], results[f"{key}_gateway"] = median["direct"], median["gateway"]
 
         print("Half the maximum rate, paced", flush=True)
         for key, url, script, env in (
@@ -186,6 +205,9 @@ def write_report(results: dict):
         direct, gateway = results[f"{key}_direct"], results[f"{key}_gateway"]
         lines.append(f"| {name} | {direct['rps']:.0f} | {gateway['rps']:.0f} | {gateway['rps'] / direct['rps']:.2f}× | "
                      f"{gateway['p50_ms']:.2f} ms | {gateway['p99_ms']:.2f} ms |")
+    for name, key in (("GetOrder", "get"), ("CreateOrder", "create")):
+        listed = ", ".join(f"{r['gateway_rps']:.0f}/{r['direct_rps']:.0f} = {r['ratio']:.2f}×" for r in results[f"{key}_rounds"])
+        lines.append(f"\n{name} rounds (gateway/direct req/s; the table shows the median round): {listed}.")
     lines += ["", "At half the gateway's maximum rate (8 connections, each paced by a wrk `delay()`):", "",
               "| call | target req/s | achieved req/s | p50 | p90 | p99 |", "|---|---|---|---|---|---|"]
     for name, key in (("GET /v1/orders/{id}", "get_gateway_half"), ("POST /v1/orders", "create_gateway_half")):
@@ -195,6 +217,13 @@ def write_report(results: dict):
     failures = [f"{k}: {v['non2xx']} non-2xx, socket errors {v['socket_errors'] or 'none'}"
                 for k, v in results.items() if isinstance(v, dict) and "non2xx" in v and (v["non2xx"] or v["socket_errors"])]
     failures += [f"{k}: {v['failed']} failed" for k, v in results.items() if isinstance(v, dict) and v.get("failed")]
+    for key in ("get", "create"):
+        for number, entry in enumerate(results[f"{key}_rounds"], 1):
+            gateway, direct = entry["gateway"], entry["direct"]
+            if gateway["non2xx"] or gateway["socket_errors"]:
+                failures.append(f"{key} round {number} gateway: {gateway['non2xx']} non-2xx, socket errors {gateway['socket_errors'] or 'none'}")
+            if direct.get("failed"):
+                failures.append(f"{key} round {number} direct: {direct['failed']} failed")
     lines += ["", "Targets: GetOrder through the gateway ≥ 0.5× direct RPC "
               f"({'met' if get_ratio >= 0.5 else 'NOT met'}: {get_ratio:.2f}×); p99 < 5 ms at half the maximum rate "
               f"({'met' if results['get_gateway_half']['p99_ms'] < 5 else 'NOT met'} for GET: "

@@ -8,27 +8,37 @@
 /// json.text  // {"id":"42"}
 /// ```
 struct JSONWriter: Sendable {
-    /// The JSON written so far.
-    private(set) var text = ""
+    /// The UTF-8 bytes written so far. Bytes, not a `String`: appending to an array is cheaper
+    /// than `String.append`, which keeps counts and flags up to date on every call.
+    private(set) var bytes: [UInt8] = []
     private var needsComma = false
+
+    /// The JSON written so far.
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 
 init() {}
 
+    /// A writer with room for `capacity` bytes, so a document of about that size is not
+    /// copied as it grows.
+    init(reservingCapacity capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
 mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
-        text.append("{")
+        bytes.append(UInt8(ascii: "{"))
         needsComma = false
         body(&self)
-        text.append("}")
+        bytes.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
 mutating func array(_ body: (inout JSONWriter) -> Void) {
         separate()
-        text.append("[")
+        bytes.append(UInt8(ascii: "["))
         needsComma = false
         body(&self)
-        text.append("]")
+        bytes.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
@@ -36,7 +46,7 @@ mutating func array(_ body: (inout JSONWriter) -> Void) {
 mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
         separate()
         appendQuoted(key)
-        text.append(":")
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
         value(&self)
     }
@@ -49,59 +59,63 @@ mutating func string(_ value: String) {
 
 mutating func integer(_ value: some BinaryInteger) {
         separate()
-        text.append(String(value))
+        append(String(value))
         needsComma = true
     }
 
 mutating func bool(_ value: Bool) {
         separate()
-        text.append(value ? "true" : "false")
+        append(value ? "true" : "false")
         needsComma = true
     }
 
 mutating func null() {
         separate()
-        text.append("null")
+        append("null")
         needsComma = true
     }
 
     /// Inserts already-encoded JSON as one value.
 mutating func raw(_ json: String) {
         separate()
-        text.append(json)
+        append(json)
         needsComma = true
     }
 
+    private mutating func append(_ string: String) {
+        bytes.append(contentsOf: string.utf8)
+    }
+
     private mutating func separate() {
-        if needsComma { text.append(",") }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 
     private mutating func appendQuoted(_ value: String) {
-        text.append("\"")
+        bytes.append(UInt8(ascii: "\""))
         // Most strings (ids, names, codes) need no escaping: append them whole. 0xE2 leads
         // U+2028 and U+2029, so a string with it takes the careful path.
         if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
-            text.append(value)
-            text.append("\"")
+            append(value)
+            bytes.append(UInt8(ascii: "\""))
             return
         }
         for scalar in value.unicodeScalars {
             switch scalar {
-            case "\"": text.append("\\\"")
-            case "\\": text.append("\\\\")
-            case "\n": text.append("\\n")
-            case "\r": text.append("\\r")
-            case "\t": text.append("\\t")
+            case "\"": append("\\\"")
+            case "\\": append("\\\\")
+            case "\n": append("\\n")
+            case "\r": append("\\r")
+            case "\t": append("\\t")
             // U+2028/U+2029 break JavaScript string literals in older engines; escaping is harmless.
-            case "\u{2028}": text.append("\\u2028")
-            case "\u{2029}": text.append("\\u2029")
+            case "\u{2028}": append("\\u2028")
+            case "\u{2029}": append("\\u2029")
             case _ where scalar.value < 0x20:
                 let hex = String(scalar.value, radix: 16)
-                text.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+                append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
             default:
-                text.unicodeScalars.append(scalar)
+                append(String(scalar))
             }
         }
-        text.append("\"")
+        bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -40,10 +40,14 @@ extension Order {
         }
     }
 
-    /// The order as one proto3 JSON document.
-    var jsonText: String {
-        var json = JSONWriter()
+    /// The order as one proto3 JSON document, written.
+    var protoJSON: JSONWriter {
+        // About 300 bytes with no items, about 80 more per item.
+        var json = JSONWriter(reservingCapacity: 512 + 96 * items.count)
         write(to: &json)
-        return json.text
+        return json
     }
+
+    /// The order as one proto3 JSON document.
+    var jsonText: String { protoJSON.text }
 }

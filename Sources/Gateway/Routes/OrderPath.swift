@@ -8,9 +8,11 @@ struct OrderPath: Sendable, Hashable {
     /// Splits the segment at its last `:`; the id is percent-decoded.
     init(segment: String) throws {
         let decoded = segment.removingPercentEncodingLeniently
-        if let colon = decoded.lastIndex(of: ":") {
+        // On the UTF-8 view: a `Character` search walks grapheme clusters, and this runs twice
+        // per request. ':' is ASCII, so it never sits inside a multi-byte character.
+        if let colon = decoded.utf8.lastIndex(of: UInt8(ascii: ":")) {
             id = String(decoded[..<colon])
-            verb = String(decoded[decoded.index(after: colon)...])
+            verb = String(decoded[decoded.utf8.index(after: colon)...])
         } else {
             id = decoded
             verb = nil
@@ -22,7 +24,8 @@ struct OrderPath: Sendable, Hashable {
 extension String {
     /// Decodes `%XX` escapes; a malformed escape is kept as written.
     var removingPercentEncodingLeniently: String {
-        guard contains("%") else { return self }
+        // A byte scan: `contains("%")` would go through Foundation's string search.
+        guard utf8.contains(UInt8(ascii: "%")) else { return self }
         var bytes: [UInt8] = []
         var utf8 = Array(self.utf8)[...]
         while let byte = utf8.popFirst() {

@@ -30,7 +30,7 @@ struct OrdersController<Context: RequestContext> {
             create.requestID = key
         }
         let order = try await gateway.orders.createOrder(create, options: gateway.callOptions(for: request))
-        return .json(order.jsonText, status: .created, headers: [.location: "/v1/orders/\(order.id)"])
+        return .json(order.protoJSON, status: .created, headers: [.location: "/v1/orders/\(order.id)"])
     }
 
     /// `GET /v1/orders?state=&pageSize=&pageToken=&customerId=` → ListOrders.
@@ -39,7 +39,7 @@ struct OrdersController<Context: RequestContext> {
         let response = try await gateway.orders.listOrders(list, options: gateway.callOptions(for: request))
         var json = JSONWriter()
         response.write(to: &json)
-        return .json(json.text)
+        return .json(json)
     }
 
     /// `GET /v1/orders/{id}` → GetOrder.
@@ -50,7 +50,7 @@ struct OrdersController<Context: RequestContext> {
             throw GatewayError.methodNotAllowed(request.method, path: request.uri.path, allowed: [.post])
         }
         let order = try await gateway.orders.getOrder(GetOrderRequest(id: path.id), options: gateway.callOptions(for: request))
-        return .json(order.jsonText)
+        return .json(order.protoJSON)
     }
 
     /// `POST /v1/orders/{id}:cancel` → CancelOrder. The body may be empty or `{}`.
@@ -68,7 +68,7 @@ struct OrdersController<Context: RequestContext> {
             try object.finish()
         }
         let order = try await gateway.orders.cancelOrder(CancelOrderRequest(id: path.id), options: gateway.callOptions(for: request))
-        return .json(order.jsonText)
+        return .json(order.protoJSON)
     }
 
     /// `GET /v1/orders/{id}/events` → WatchOrder as Server-Sent Events: one `data:` line with the

@@ -3,33 +3,52 @@ import HTTPTypes
 /// Which methods each path of the gateway serves, so any other method (TRACE, QUERY, an
 /// invented one) is a 405 with an exact `Allow`, and `OPTIONS` can answer with it. Mirrors the
 /// routes the controllers register; `RouteTableTests` checks the two agree.
+///
+/// Runs for every request, so it compares substrings in place and returns shared arrays
+/// rather than building arrays to match against.
 enum RouteTable {
+    private static let get: [HTTPRequest.Method] = [.get]
+    private static let post: [HTTPRequest.Method] = [.post]
+    private static let getPost: [HTTPRequest.Method] = [.get, .post]
+    private static let getPut: [HTTPRequest.Method] = [.get, .put]
+
     /// The methods `path` serves, or nil when no route has that path (a 404).
     static func allowedMethods(forPath path: String) -> [HTTPRequest.Method]? {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
-        switch segments {
-        case [""], ["healthz"], ["openapi.json"], ["assets", "app.js"], ["assets", "style.css"]:
-            return [.get]
-        case ["v1", "orders"], ["api", "v1", "order"]:
-            return [.get, .post]
+        // Split on the UTF-8 view: '/' is ASCII, and a `Character` split walks grapheme clusters.
+        let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .dropFirst().map { Substring($0) }[...]
+        guard let first = segments.first else { return nil }
+        let rest = segments.dropFirst()
+        switch (first, segments.count) {
+        case ("", 1), ("healthz", 1), ("openapi.json", 1):
+            return get
+        case ("assets", 2):
+            return rest.first == "app.js" || rest.first == "style.css" ? get : nil
+        case ("v1", 2...4):
+            guard rest.first == "orders" else { return nil }
+            return orderRoute(rest.dropFirst())
+        case ("api", 3), ("api", 4):
+            guard rest.starts(with: ["v1", "order"]) else { return nil }
+            guard let id = rest.dropFirst(2).first else { return getPost }
+            return id.isEmpty ? nil : getPut
         default:
-            break
+            return nil
         }
-        if segments.count == 3, segments[0] == "v1", segments[1] == "orders" {
-            guard let target = try? OrderPath(segment: segments[2]) else { return nil }
-            switch target.verb {
-            case nil: return [.get]
-            case "cancel": return [.post]
-            default: return nil
-            }
+    }
+
+    /// After `/v1/orders`: nothing, `/{id}`, `/{id}:cancel` or `/{id}/events`.
+    private static func orderRoute(_ segments: ArraySlice<Substring>) -> [HTTPRequest.Method]? {
+        guard let target = segments.first else { return getPost }
+        if segments.count == 2 {
+            guard segments.last == "events" else { return nil }
+            return target.isEmpty || target.utf8.contains(UInt8(ascii: ":")) ? nil : get
         }
-        if segments.count == 4, segments[0] == "v1", segments[1] == "orders", segments[3] == "events" {
-            return segments[2].isEmpty || segments[2].contains(":") ? nil : [.get]
+        guard let path = try? OrderPath(segment: String(target)) else { return nil }
+        switch path.verb {
+        case nil: return get
+        case "cancel": return post
+        default: return nil
         }
-        if segments.count == 4, segments[0] == "api", segments[1] == "v1", segments[2] == "order" {
-            return segments[3].isEmpty ? nil : [.get, .put]
-        }
-        return nil
     }
 
     /// The `Allow` header value for `methods`.

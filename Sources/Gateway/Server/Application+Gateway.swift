@@ -13,7 +13,7 @@ public func buildApplication(
     let headerReadTimeout = gateway.config.headerReadTimeout
     return Application(
         router: buildRouter(gateway),
-        server: .http1(configuration: .init(additionalChannelHandlers: [HeaderReadTimeoutHandler(timeout: headerReadTimeout)])),
+        server: .loopPinnedHTTP1(configuration: .init(additionalChannelHandlers: [HeaderReadTimeoutHandler(timeout: headerReadTimeout)])),
         configuration: .init(address: .hostname(gateway.config.host, port: gateway.config.port), serverName: "orderhub-gateway"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? gateway.config.port) },
         logger: logger ?? Logger(label: "orderhub.gateway")

@@ -9,6 +9,10 @@ import NIOHTTPTypes
 ///
 /// Sits after Hummingbird's HTTP/1 decoder, so it sees whole request heads, not bytes.
 /// Confined to its channel's event loop, like every NIO handler.
+///
+/// A keep-alive connection waits for a head after every response, so the handler does not
+/// schedule and cancel a timer per request: it moves a deadline, and one timer at a time
+/// checks it when it fires, re-arming itself for a deadline that moved later.
 final class HeaderReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -16,6 +20,8 @@ final class HeaderReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     typealias OutboundOut = HTTPResponsePart
 
     private let timeout: TimeAmount
+    /// When the awaited head is due; nil while a request is being served.
+    private var deadline: NIODeadline?
     private var timer: Scheduled<Void>?
 
     init(timeout: Duration) {
@@ -24,43 +30,62 @@ final class HeaderReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(context) }
+        if context.channel.isActive { awaitHead(context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        arm(context)
+        awaitHead(context)
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarm()
+        stop()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        disarm()
+        stop()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) { disarm() }
+        if case .head = unwrapInboundIn(data) { deadline = nil }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { arm(context) }
+        if case .end = unwrapOutboundIn(data) { awaitHead(context) }
         context.write(data, promise: promise)
     }
 
-    private func arm(_ context: ChannelHandlerContext) {
-        disarm()
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
-            loopBound.value.close(promise: nil)
+    /// A head is due within `timeout` from now.
+    private func awaitHead(_ context: ChannelHandlerContext) {
+        let due = NIODeadline.now() + timeout
+        deadline = due
+        if timer == nil { schedule(context, at: due) }
+    }
+
+    private func schedule(_ context: ChannelHandlerContext, at due: NIODeadline) {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) {
+            let (handler, context) = loopBound.value
+            handler.timerFired(context)
         }
     }
 
-    private func disarm() {
+    private func timerFired(_ context: ChannelHandlerContext) {
+        timer = nil
+        // Serving a request: the next response's end sets a new deadline and a new timer.
+        guard let deadline else { return }
+        if deadline <= .now() {
+            context.close(promise: nil)
+        } else {
+            schedule(context, at: deadline)
+        }
+    }
+
+    private func stop() {
         timer?.cancel()
         timer = nil
+        deadline = nil
     }
 }

@@ -68,9 +68,18 @@ extension OrdersGateway {
 extension Response {
     /// A JSON response.
     static func json(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        json(body: ByteBuffer(string: text), status: status, headers: headers)
+    }
+
+    /// A JSON response straight from a writer's bytes.
+    static func json(_ json: JSONWriter, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        self.json(body: ByteBuffer(bytes: json.bytes), status: status, headers: headers)
+    }
+
+    private static func json(body: ByteBuffer, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
         var headers = headers
         headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 }
 

@@ -1,0 +1,130 @@
+/// Every route's operations.
+extension OpenAPIDocument {
+    static var paths: OpenAPINode {
+        [
+            "/v1/orders": ["post": createOrder, "get": listOrders],
+            "/v1/orders/{id}": orderPath(["get": getOrder]),
+            "/v1/orders/{id}:cancel": orderPath(["post": cancelOrder]),
+            "/v1/orders/{id}/events": orderPath(["get": watchOrder]),
+            "/api/v1/order": ["get": legacyList, "post": legacyCreate],
+            "/api/v1/order/{id}": orderPath(["get": legacyState, "put": legacyCancel]),
+            "/healthz": ["get": health],
+            "/openapi.json": ["get": operation(
+                "meta", "OpenAPI", summary: "This document.",
+                responses: responses(["200": answer("OpenAPI 3 document.", ["type": "object"])])
+            )],
+            "/": ["get": operation(
+                "meta", "Page", summary: "The web page.",
+                responses: responses(["200": answer("HTML.", string, as: "text/html")])
+            )],
+        ]
+    }
+
+    private static var createOrder: OpenAPINode {
+        let created = answer(
+            "The order, in ORDER_STATE_CREATED (or the first order made with the same Idempotency-Key and payload).",
+            schema("Order")
+        ).adding(["headers": ["Location": ["description": "/v1/orders/{id}", "schema": string]]])
+        return operation(
+            "orders", "CreateOrder", summary: "Create an order (CreateOrder). Creation never waits for the payment.",
+            parameters: [parameter("IdempotencyKey")],
+            body: ["required": true, "content": content(schema("CreateOrderRequest"))],
+            responses: responses(["201": created], errors: ["400", "409", "413", "415"], errorShape: "Error")
+        )
+    }
+
+    private static var listOrders: OpenAPINode {
+        let states = orderStates + ["created", "confirmed", "delivered", "cancelled", "0", "1", "2", "3", "4"]
+        return operation(
+            "orders", "ListOrders", summary: "List orders, newest first (ListOrders).",
+            parameters: [
+                query("state", "Only orders in this state: the enum name, its number, or the short name (created).", oneOf(states)),
+                query("pageSize", "Orders per page: 0 or absent means 20, more than 100 means 100.",
+                      ["type": "integer", "format": "int32", "minimum": 0]),
+                query("pageToken", "nextPageToken of the previous page.", string),
+                query("customerId", "Only this customer's orders.", ["type": "string", "maxLength": 64]),
+            ],
+            responses: responses(["200": answer("One page of orders.", schema("ListOrdersResponse"))], errors: ["400"], errorShape: "Error")
+        )
+    }
+
+    private static var getOrder: OpenAPINode {
+        operation(
+            "orders", "GetOrder", summary: "Get one order (GetOrder).",
+            responses: responses(["200": answer("The order.", schema("Order"))], errors: ["404"], errorShape: "Error")
+        )
+    }
+
+    private static var cancelOrder: OpenAPINode {
+        operation(
+            "orders", "CancelOrder",
+            summary: "Cancel an order (CancelOrder): allowed while created or confirmed (the payment is refunded); a cancelled order is returned unchanged; a delivered one is FAILED_PRECONDITION.",
+            body: ["required": false, "content": content(object(required: [], [:]))],
+            responses: responses(["200": answer("The order, cancelled.", schema("Order"))], errors: ["400", "404"], errorShape: "Error")
+        )
+    }
+
+    private static var watchOrder: OpenAPINode {
+        let event = object(closed: false, required: ["data"], [
+            "event": oneOf(["message", "status"]),
+            "data": string,
+            "id": string,
+            "retry": ["type": "integer"],
+        ]).adding([
+            "description": "One Server-Sent Event: `data` is an Order as JSON (event `message`), or a Status (event `status`) when the call fails after the stream started.",
+        ])
+        return operation(
+            "orders", "WatchOrder",
+            summary: "Watch an order (WatchOrder) as Server-Sent Events: the current state, then every change, one `data:` line with the order's JSON per event; `: heartbeat` comments keep the stream open; it ends when the order is final. A failure after the start is an `event: status` with the error body.",
+            responses: responses(["200": answer("An event stream.", event, as: "text/event-stream")], errors: ["404"], errorShape: "Error")
+        )
+    }
+
+    private static var legacyList: OpenAPINode {
+        operation(
+            "legacy", "LegacyListOrders", summary: "The original exercise's order list (the newest 100 orders).",
+            responses: responses(["200": answer("{status, data: {orders}}", schema("LegacyOrderList"))], errorShape: "LegacyError")
+        )
+    }
+
+    private static var legacyCreate: OpenAPINode {
+        operation(
+            "legacy", "LegacyCreateOrder", summary: "The original exercise's create. Answers at once with the order in `created`.",
+            parameters: [parameter("IdempotencyKey")],
+            body: ["required": true, "content": content(schema("LegacyCreateOrder"))],
+            responses: responses(
+                ["201": answer("{status, data: {results, token}}", schema("LegacyCreated"))],
+                errors: ["400", "413", "415"], errorShape: "LegacyError"
+            )
+        )
+    }
+
+    private static var legacyState: OpenAPINode {
+        operation(
+            "legacy", "LegacyOrderState", summary: "The original exercise's state check.",
+            responses: responses(["200": answer("{status, data: {state}}", schema("LegacyStateAnswer"))], errors: ["404"], errorShape: "LegacyError")
+        )
+    }
+
+    private static var legacyCancel: OpenAPINode {
+        operation(
+            "legacy", "LegacyCancelOrder", summary: "The original exercise's cancel, with orderhub's rules.",
+            responses: responses(["200": answer("{status, data: {order}}", schema("LegacyCancelled"))], errors: ["400", "404"], errorShape: "LegacyError")
+        )
+    }
+
+    private static var health: OpenAPINode {
+        operation(
+            "meta", "Health", summary: "SERVING when the gateway runs and Orders answers grpc.health.v1.Health/Check with SERVING.",
+            responses: responses([
+                "200": answer("Serving.", schema("Health")),
+                "503": answer("Orders is not serving or unreachable.", schema("Health")),
+            ])
+        )
+    }
+
+    /// A query parameter.
+    private static func query(_ name: String, _ description: String, _ schema: OpenAPINode) -> OpenAPINode {
+        ["name": .string(name), "in": "query", "description": .string(description), "schema": schema]
+    }
+}
