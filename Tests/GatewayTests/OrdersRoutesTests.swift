@@ -126,6 +126,16 @@ struct OrdersRoutesTests {
         #expect(fixture.orders.lastList.withLock { $0?.pageSize } == 3)
     }
 
+    @Test("empty query values are absent ones, as in DESIGN.md's ?state=&pageSize=&pageToken=")
+    func listEmptyValues() async throws {
+        let fixture = GatewayFixture()
+        try await fixture.withRouter { client in
+            let response = try await client.send(.get, "/v1/orders?state=&pageSize=&pageToken=")
+            #expect(response.status == .ok)
+        }
+        #expect(fixture.orders.lastList.withLock { $0 } == ListOrdersRequest(pageSize: 0, pageToken: "", state: .unspecified, customerID: ""))
+    }
+
     @Test("bad list queries are INVALID_ARGUMENT", arguments: ["state=bogus", "state=9", "pageSize=ten", "colour=red", "state=1&state=2"])
     func listBadQuery(query: String) async throws {
         try await GatewayFixture().withRouter { client in

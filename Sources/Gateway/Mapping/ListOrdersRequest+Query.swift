@@ -3,10 +3,12 @@ import Contracts
 extension ListOrdersRequest {
     /// Reads `GET /v1/orders?state=&pageSize=&pageToken=&customerId=` (the HttpRule mapping of
     /// unbound fields to query parameters). Each parameter may use its JSON or proto name;
-    /// `state` takes the enum's proto name, its number, or its short name (`created`).
+    /// `state` takes the enum's proto name, its number, or its short name (`created`). An empty
+    /// value is no value (`?state=&pageSize=` is every state, the default page), as forms and
+    /// URL templates send them.
     init(query: [(name: String, value: String)], options: ProtoJSONOptions) throws {
         var fields: [String: JSONValue] = [:]
-        for (name, value) in query {
+        for (name, value) in query where !value.isEmpty {
             guard fields.updateValue(.string(value), forKey: name) == nil else {
                 throw ProtoJSONError("\(name): given more than once")
             }

@@ -124,7 +124,9 @@ extension OpenAPIDocument {
     }
 
     /// A query parameter.
+    /// A query parameter; an empty value counts as absent (see `ListOrdersRequest(query:)`).
     private static func query(_ name: String, _ description: String, _ schema: OpenAPINode) -> OpenAPINode {
-        ["name": .string(name), "in": "query", "description": .string(description), "schema": schema]
+        ["name": .string(name), "in": "query", "description": .string(description + " Empty means absent."),
+         "allowEmptyValue": true, "schema": schema]
     }
 }
