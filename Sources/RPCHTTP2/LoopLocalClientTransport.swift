@@ -33,8 +33,8 @@ public final class LoopLocalClientTransport: ClientTransport, Sendable {
            let match = transports.first(where: { $0.loop === current }) {
             return match.transport
         }
-        let index = next.add(1, ordering: .relaxed).oldValue
-        return transports[index % transports.count].transport
+        let turn = UInt(bitPattern: next.wrappingAdd(1, ordering: .relaxed).oldValue)
+        return transports[Int(turn % UInt(transports.count))].transport
     }
 
     public func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> UnaryResponse<[UInt8]> {
