@@ -24,8 +24,14 @@ struct OrderWriteExecutor: WriteBatchExecutor {
     }
 
     let broadcaster: OrderChangeBroadcaster
+    let cache: OrderRecordCache
 
     func execute(_ requests: [Request], on connection: SQLiteConnection) async throws -> [Result<Response, any Error>] {
+        // Before any row changes: no read may keep a state this transaction replaces.
+        cache.invalidate(requests.lazy.compactMap { request -> String? in
+            if case .write(let write) = request, write.transition != nil { return write.orderID }
+            return nil
+        })
         var results = [Result<Response, any Error>?](repeating: nil, count: requests.count)
         var creates: [(index: Int, order: NewOrder)] = []
         for (index, request) in requests.enumerated() {
@@ -99,7 +105,18 @@ struct OrderWriteExecutor: WriteBatchExecutor {
     }
 
     func didCommit(_ responses: [Response]) {
-        for case .written(.applied(let change?)) in responses { broadcaster.publish(change) }
+        var changes: [OrderChange] = []
+        var created: [OrderRecord] = []
+        for response in responses {
+            switch response {
+            case .written(.applied(let change?)): changes.append(change)
+            case .created(let result) where result.isNew: created.append(result.order)
+            default: break
+            }
+        }
+        if !created.isEmpty { cache.created(created) }
+        if !changes.isEmpty { cache.committed(changes) }
+        for change in changes { broadcaster.publish(change) }
     }
 
     /// One conditional transition with its job effects; nothing is written on a conflict.

@@ -26,22 +26,28 @@ public final class SQLiteOrderStore: OrderStore {
     private let storage: SQLiteStorage
     private let writer: SQLiteBatchWriter<OrderWriteExecutor>
     private let broadcaster: OrderChangeBroadcaster
+    /// Recent orders for `order(id:)`; kept current by the writer's executor.
+    private let cache: OrderRecordCache
 
-    private init(storage: SQLiteStorage, writer: SQLiteBatchWriter<OrderWriteExecutor>, broadcaster: OrderChangeBroadcaster) {
+    private init(
+        storage: SQLiteStorage, writer: SQLiteBatchWriter<OrderWriteExecutor>, broadcaster: OrderChangeBroadcaster, cache: OrderRecordCache
+    ) {
         self.storage = storage
         self.writer = writer
         self.broadcaster = broadcaster
+        self.cache = cache
     }
 
     /// Opens (creating and migrating as needed) the database at `path`.
     public static func open(path: String, config: Config = .defaults, logger: Logger) async throws -> SQLiteOrderStore {
         let storage = try await SQLiteStorage.open(path: path, migrations: OrderSchema.migrations, config: config.storage, logger: logger)
         let broadcaster = OrderChangeBroadcaster()
+        let cache = OrderRecordCache()
         let writer = SQLiteBatchWriter(
-            connection: storage.writer, executor: OrderWriteExecutor(broadcaster: broadcaster),
+            connection: storage.writer, executor: OrderWriteExecutor(broadcaster: broadcaster, cache: cache),
             maxBatchSize: config.maxBatchSize, logger: logger
         )
-        return SQLiteOrderStore(storage: storage, writer: writer, broadcaster: broadcaster)
+        return SQLiteOrderStore(storage: storage, writer: writer, broadcaster: broadcaster, cache: cache)
     }
 
     /// See `OrderStore`.
@@ -52,11 +58,15 @@ public final class SQLiteOrderStore: OrderStore {
 
     /// See `OrderStore`.
     public func order(id: String) async throws -> OrderRecord? {
+        if let cached = cache.lookup(id) { return cached }
+        let token = cache.readToken()
         let rows = try await storage.reader.rows("""
             SELECT \(OrderRows.orderColumns) FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
             WHERE o.id = ? ORDER BY i.position
             """, [.text(id)])
-        return try OrderRows.orders(from: rows).first
+        guard let record = try OrderRows.orders(from: rows).first else { return nil }
+        cache.fill(record, token: token)
+        return record
     }
 
     /// See `OrderStore`.

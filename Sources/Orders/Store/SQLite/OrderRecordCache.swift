@@ -1,0 +1,93 @@
+import Synchronization
+
+/// Orders recently read or written by the SQLite store, so a GetOrder of a recent order costs no
+/// query. Sound only because the SQLite store is its database's one writer: every change to an
+/// order row passes through `OrderWriteExecutor`, which tells this cache before the transaction
+/// commits (`invalidate`) and after (`committed`, `created`).
+///
+/// A read that missed fills the cache only if no write touched the cache while it ran
+/// (`readToken` / `fill`): otherwise it may hold a state older than one already published, and
+/// is simply not kept. Two generations bound the memory: when the newer one is full it becomes
+/// the older one and the previous older one is dropped; a hit in the older one moves up.
+final class OrderRecordCache: Sendable {
+    private struct State {
+        var recent: [String: OrderRecord] = [:]
+        var older: [String: OrderRecord] = [:]
+        /// Bumped by every write; a read's fill is refused when it moved.
+        var writes: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+    /// Orders per generation; at most twice this many are held.
+    let generationSize: Int
+
+    init(generationSize: Int = 8192) {
+        precondition(generationSize > 0)
+        self.generationSize = generationSize
+    }
+
+    /// The cached order, if any.
+    func lookup(_ id: String) -> OrderRecord? {
+        state.withLock { state in
+            if let record = state.recent[id] { return record }
+            guard let record = state.older.removeValue(forKey: id) else { return nil }
+            Self.insert(record, into: &state, generationSize: generationSize)
+            return record
+        }
+    }
+
+    /// Taken before a read's query; hand it to `fill`.
+    func readToken() -> UInt64 {
+        state.withLock { $0.writes }
+    }
+
+    /// Keeps what a read found, unless a write happened since `token`.
+    func fill(_ record: OrderRecord, token: UInt64) {
+        state.withLock { state in
+            guard state.writes == token else { return }
+            Self.insert(record, into: &state, generationSize: generationSize)
+        }
+    }
+
+    /// A transaction is about to change these orders: forget them until it has committed (if
+    /// the commit fails, the next read goes to the database).
+    func invalidate(_ ids: some Sequence<String>) {
+        state.withLock { state in
+            state.writes &+= 1
+            for id in ids {
+                state.recent.removeValue(forKey: id)
+                state.older.removeValue(forKey: id)
+            }
+        }
+    }
+
+    /// Transitions committed: a cached order takes each change's fields (read back from the
+    /// row, so they are the stored values).
+    func committed(_ changes: [OrderChange]) {
+        state.withLock { state in
+            state.writes &+= 1
+            for change in changes {
+                guard let record = state.recent[change.orderID] ?? state.older[change.orderID],
+                      record.version < change.version else { continue }
+                state.older.removeValue(forKey: change.orderID)
+                Self.insert(record.applying(change), into: &state, generationSize: generationSize)
+            }
+        }
+    }
+
+    /// New orders committed, as they were inserted.
+    func created(_ records: [OrderRecord]) {
+        state.withLock { state in
+            state.writes &+= 1
+            for record in records { Self.insert(record, into: &state, generationSize: generationSize) }
+        }
+    }
+
+    private static func insert(_ record: OrderRecord, into state: inout State, generationSize: Int) {
+        if state.recent.count >= generationSize, state.recent[record.id] == nil {
+            state.older = state.recent
+            state.recent = [:]
+        }
+        state.recent[record.id] = record
+    }
+}
