@@ -5,21 +5,8 @@ import SQLiteSupport
 /// The Payments store on one SQLite file: reads on reader connections, writes through one
 /// group-commit writer.
 public final class SQLitePaymentStore: PaymentStore {
-    /// Tuning knobs.
-    public struct Config: Sendable {
-        /// Connections, busy timeout.
-        public var storage: SQLiteStorage.Config
-        /// Most writes committed in one transaction.
-        public var maxBatchSize: Int
-
-        public init(storage: SQLiteStorage.Config = .defaults, maxBatchSize: Int = 256) {
-            self.storage = storage
-            self.maxBatchSize = maxBatchSize
-        }
-
-        /// The defaults.
-        public static var defaults: Config { Config() }
-    }
+    /// Tuning knobs: connections, busy timeout, batch size.
+    public typealias Config = SQLiteStoreConfig
 
     private let storage: SQLiteStorage
     private let writer: SQLiteBatchWriter<PaymentWriteExecutor>

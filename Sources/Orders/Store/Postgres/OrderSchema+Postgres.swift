@@ -5,12 +5,7 @@ extension OrderSchema {
     /// each statement list is written for PostgreSQL. The dialect differences: `BIGINT` for
     /// SQLite's 64-bit `INTEGER`, `COLLATE "C"` on ids so they sort bytewise as in SQLite (and
     /// pages follow the same order), no `WITHOUT ROWID`.
-    static let postgresMigrations: [SchemaMigration] = migrations.map { migration in
-        guard let statements = postgresStatements[migration.version] else {
-            preconditionFailure("schema migration \(migration.version) has no PostgreSQL statements")
-        }
-        return SchemaMigration(version: migration.version, name: migration.name, statements: statements)
-    }
+    static let postgresMigrations: [SchemaMigration] = SchemaMigration.translating(migrations, statements: postgresStatements)
 
     private static let postgresStatements: [Int: [String]] = [
         1: [

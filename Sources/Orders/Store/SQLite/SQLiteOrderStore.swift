@@ -7,21 +7,8 @@ import SQLiteSupport
 ///
 /// One process owns the file: the job leases and the change notifications are in-process.
 public final class SQLiteOrderStore: OrderStore {
-    /// Tuning knobs.
-    public struct Config: Sendable {
-        /// Connections, busy timeout.
-        public var storage: SQLiteStorage.Config
-        /// Most writes committed in one transaction.
-        public var maxBatchSize: Int
-
-        public init(storage: SQLiteStorage.Config = .defaults, maxBatchSize: Int = 256) {
-            self.storage = storage
-            self.maxBatchSize = maxBatchSize
-        }
-
-        /// The defaults.
-        public static var defaults: Config { Config() }
-    }
+    /// Tuning knobs: connections, busy timeout, batch size.
+    public typealias Config = SQLiteStoreConfig
 
     private let storage: SQLiteStorage
     private let writer: SQLiteBatchWriter<OrderWriteExecutor>

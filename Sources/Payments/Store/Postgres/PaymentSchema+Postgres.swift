@@ -3,12 +3,7 @@ import StorageSupport
 extension PaymentSchema {
     /// The same migrations for PostgreSQL: versions and names from the SQLite list, statements
     /// in PostgreSQL's dialect (`BIGINT` for `INTEGER`, `COLLATE "C"` on ids, no `WITHOUT ROWID`).
-    static let postgresMigrations: [SchemaMigration] = migrations.map { migration in
-        guard let statements = postgresStatements[migration.version] else {
-            preconditionFailure("schema migration \(migration.version) has no PostgreSQL statements")
-        }
-        return SchemaMigration(version: migration.version, name: migration.name, statements: statements)
-    }
+    static let postgresMigrations: [SchemaMigration] = SchemaMigration.translating(migrations, statements: postgresStatements)
 
     private static let postgresStatements: [Int: [String]] = [
         1: [
