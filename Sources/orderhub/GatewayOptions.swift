@@ -10,12 +10,27 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Origins allowed by CORS, comma-separated, * for any (ORDERHUB_CORS_ORIGINS; default *).")
     var corsOrigins: String?
 
+    @Option(help: "Requests per second each client may send on average; 0 for no limit (ORDERHUB_RATE_LIMIT; default 0). A client is its verified token's subject, else its IP address; beyond the limit: 429 with Retry-After.")
+    var rateLimit: Double?
+
+    @Option(help: "Requests a quiet client may send at once under --rate-limit (ORDERHUB_RATE_BURST; default twice the rate, at least 1).")
+    var rateBurst: Int?
+
     func config() throws -> OrdersGateway.Config {
         var config = OrdersGateway.Config.defaults
         config.rpcTimeout = try Setting.seconds(rpcTimeout, env: "ORDERHUB_GATEWAY_RPC_TIMEOUT", name: "rpc-timeout", default: 5)
         config.allowedOrigins = Setting.string(corsOrigins, env: "ORDERHUB_CORS_ORIGINS", default: "*")
             .split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        config.rateLimit = try rateLimitSetting()
         return config
+    }
+
+    private func rateLimitSetting() throws -> OrdersGateway.RateLimit? {
+        let rate = try Setting.double(rateLimit, env: "ORDERHUB_RATE_LIMIT", name: "rate-limit", default: 0)
+        guard rate.isFinite, rate >= 0 else { throw SettingError("--rate-limit must be zero or a positive number of requests per second") }
+        guard rate > 0 else { return nil }
+        let burst = try Setting.positiveInt(rateBurst, env: "ORDERHUB_RATE_BURST", name: "rate-burst", default: max(1, Int((rate * 2).rounded(.up))))
+        return OrdersGateway.RateLimit(requestsPerSecond: rate, burst: burst)
     }
 
     /// `host:port`, or `:port` for every interface.

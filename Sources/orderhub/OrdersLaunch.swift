@@ -43,6 +43,18 @@ enum OrdersLaunch {
         // grpc.health.v1 for probes and the gateway's /healthz.
         let health = HealthStatusService(statuses: ["": .serving, "orderhub.v1.Orders": .serving])
         router.register(health)
+        // Readiness: NOT_SERVING while Payments refuses our calls (a wrong service secret is a
+        // deployment fault to surface, never a reason to decline a customer's payment).
+        system.dispatcher.paymentsLink.observe { state in
+            switch state {
+            case .healthy:
+                health.setStatus(.serving, forService: "orderhub.v1.Orders")
+            case .refused(let reason):
+                logger.error("Payments refuses Orders' calls: orderhub.v1.Orders is NOT_SERVING until a call succeeds",
+                             metadata: ["error": "\(reason)"])
+                health.setStatus(.notServing, forService: "orderhub.v1.Orders")
+            }
+        }
         let server = RPCServer(router: router, config: serverConfig)
         do {
             try await server.start()

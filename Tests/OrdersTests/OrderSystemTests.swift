@@ -94,10 +94,16 @@ struct OrderSystemTests {
             })
             try await withOrderSystem(in: directory, gateway: gateway) { system in
                 let order = try await system.create(.make())
+                let seen = Mutex<[PaymentsLinkMonitor.State]>([])
+                system.dispatcher.paymentsLink.observe { state in seen.withLock { $0.append(state) } }
                 try await eventually("retries while the token is refused") { gateway.ledger.refusedCalls >= 3 }
                 #expect(try await system.order(id: order.id).state == .created)
+                #expect(system.dispatcher.paymentsLink.state == .refused(reason: "UNAUTHENTICATED: invalid service token"))
                 secretFixed.withLock { $0 = true }
                 try await eventually("delivered once the token is accepted") { try await system.order(id: order.id).state == .delivered }
+                #expect(system.dispatcher.paymentsLink.state == .healthy)
+                // Observers hear each switch once, not every retried refusal.
+                #expect(seen.withLock { $0 } == [.healthy, .refused(reason: "UNAUTHENTICATED: invalid service token"), .healthy])
             }
         }
     }
@@ -111,6 +117,8 @@ struct OrderSystemTests {
                 #expect(try await system.order(id: order.id).cancelReason == .paymentDeclined)
                 #expect(gateway.ledger.refusedCalls == 1)
                 #expect(try await system.store.earliestJobDue() == nil)
+                // Payments answered about the payment: the link itself is fine.
+                #expect(system.dispatcher.paymentsLink.state == .healthy)
             }
         }
     }

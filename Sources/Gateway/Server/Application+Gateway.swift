@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 
 /// The gateway as a Hummingbird application, listening on `config.host:config.port`.
 ///
@@ -20,11 +21,15 @@ public func buildApplication(
     )
 }
 
-/// Every route of the gateway, behind CORS and the error mapping.
-public func buildRouter(_ gateway: OrdersGateway) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+/// Every route of the gateway, behind CORS, the error mapping and the rate limit.
+public func buildRouter(_ gateway: OrdersGateway) -> Router<GatewayRequestContext> {
+    let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: CORSMiddleware(allowedOrigins: gateway.config.allowedOrigins))
     router.add(middleware: ErrorMiddleware())
+    if let limit = gateway.config.rateLimit {
+        let limiter = RateLimiter(limit: limit, nanosNow: { NIODeadline.now().uptimeNanoseconds })
+        router.add(middleware: RateLimitMiddleware(limiter: limiter, subject: { _ in nil }))
+    }
     router.add(middleware: MethodMiddleware())
     router.addRoutes(OrdersController(gateway: gateway).endpoints, atPath: "/v1/orders")
     router.addRoutes(LegacyOrdersController(gateway: gateway).endpoints, atPath: "/api/v1/order")

@@ -5,21 +5,21 @@ import RPC
 /// type), in the same `{code, message, details}` shape as a failed RPC.
 struct GatewayError: Error, Sendable {
     /// The HTTP status sent; usually `code.httpStatus`, but 405, 413 and 415 say more.
-var status: HTTPResponse.Status
+    var status: HTTPResponse.Status
     /// The gRPC code in the body.
-var code: StatusCode
-var message: String
+    var code: StatusCode
+    var message: String
     /// Extra response headers, e.g. `Allow` on a 405.
-var headers: HTTPFields
+    var headers: HTTPFields
 
-init(status: HTTPResponse.Status, code: StatusCode, message: String, headers: HTTPFields = [:]) {
+    init(status: HTTPResponse.Status, code: StatusCode, message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers
     }
 
-static func methodNotAllowed(_ method: HTTPRequest.Method, path: String, allowed: [HTTPRequest.Method]) -> GatewayError {
+    static func methodNotAllowed(_ method: HTTPRequest.Method, path: String, allowed: [HTTPRequest.Method]) -> GatewayError {
         let allow = RouteTable.allowHeader(allowed)
         return GatewayError(
             status: .methodNotAllowed, code: .unimplemented,
@@ -28,22 +28,22 @@ static func methodNotAllowed(_ method: HTTPRequest.Method, path: String, allowed
         )
     }
 
-static func routeNotFound(_ method: HTTPRequest.Method, path: String) -> GatewayError {
+    static func routeNotFound(_ method: HTTPRequest.Method, path: String) -> GatewayError {
         GatewayError(status: .notFound, code: .notFound, message: "no route for \(method.rawValue) \(path)")
     }
 
-static func bodyTooLarge(limit: Int) -> GatewayError {
+    static func bodyTooLarge(limit: Int) -> GatewayError {
         GatewayError(status: .contentTooLarge, code: .resourceExhausted, message: "request body is larger than \(limit) bytes")
     }
 
-static func unsupportedMediaType(_ contentType: String?) -> GatewayError {
+    static func unsupportedMediaType(_ contentType: String?) -> GatewayError {
         GatewayError(
             status: .unsupportedMediaType, code: .invalidArgument,
             message: "content type \(contentType.map { "\"\($0)\"" } ?? "(none)") is not supported; send Content-Type: application/json"
         )
     }
 
-static func invalidArgument(_ message: String) -> GatewayError {
+    static func invalidArgument(_ message: String) -> GatewayError {
         GatewayError(status: .badRequest, code: .invalidArgument, message: message)
     }
 }

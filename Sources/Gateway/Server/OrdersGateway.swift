@@ -35,6 +35,9 @@ public struct OrdersGateway: Sendable {
         /// Defaults for the original exercise's `POST /api/v1/order`, whose body has only
         /// `orderItems` (strings).
         public var legacy: LegacyDefaults
+        /// Requests per client beyond which the gateway answers 429 with `Retry-After`; nil
+        /// (the default) sets no limit.
+        public var rateLimit: RateLimit? = nil
 
         /// Every setting spelled out; start from `defaults` and change what differs.
         public init(
@@ -59,6 +62,19 @@ public struct OrdersGateway: Sendable {
                 headerReadTimeout: .seconds(10), heartbeatInterval: .seconds(15), allowedOrigins: ["*"],
                 healthService: "orderhub.v1.Orders", legacy: .defaults
             )
+        }
+    }
+
+    /// A per-client request rate: `requestsPerSecond` on average, `burst` at once.
+    public struct RateLimit: Sendable, Equatable {
+        /// Sustained rate; more than 0.
+        public var requestsPerSecond: Double
+        /// Requests a quiet client may send at once; at least 1.
+        public var burst: Int
+
+        public init(requestsPerSecond: Double, burst: Int) {
+            self.requestsPerSecond = requestsPerSecond
+            self.burst = burst
         }
     }
 

@@ -16,7 +16,7 @@ extension PaymentDispatcher {
         )
         let decision: PaymentDecision
         do {
-            decision = try await gateway.processPayment(request, timeout: config.callTimeout)
+            decision = try await callingPayments { try await gateway.processPayment(request, timeout: config.callTimeout) }
         } catch where !Self.isFinalRefusal(error) {
             var generator = SystemRandomNumberGenerator()
             let now = clock.now()

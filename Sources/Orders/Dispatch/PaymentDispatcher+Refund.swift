@@ -8,7 +8,7 @@ extension PaymentDispatcher {
         let request = RefundRequest(orderID: job.orderID, paymentID: job.paymentID, reason: job.reason ?? "order cancelled",
                                     requestID: logger[metadataKey: "request-id"]?.description)
         do {
-            let decision = try await gateway.refundPayment(request, timeout: config.callTimeout)
+            let decision = try await callingPayments { try await gateway.refundPayment(request, timeout: config.callTimeout) }
             logger.info("payment refunded", metadata: ["payment-id": "\(decision.paymentID)"])
         } catch let error as RPCError where error.code == .notFound || error.code == .failedPrecondition {
             logger.warning("nothing to refund", metadata: ["error": "\(error)"])

@@ -59,6 +59,8 @@ public final class PaymentDispatcher: Sendable {
     let logger: Logger
     /// Called with `deliver_at` whenever an order is confirmed.
     let onConfirmed: @Sendable (Int64) -> Void
+    /// Whether Payments is refusing our calls (a configuration fault); readiness follows it.
+    public let paymentsLink = PaymentsLinkMonitor()
     private let state = Mutex(State())
     private let wake = WakeSignal()
 
@@ -193,6 +195,30 @@ public final class PaymentDispatcher: Sendable {
         switch error.code {
         case .invalidArgument, .failedPrecondition, .outOfRange: return true
         default: return false
+        }
+    }
+
+    /// Calls Payments, and tells `paymentsLink` what the outcome says about the deployment:
+    /// a refusal of the caller itself (wrong secret, certificate or address) is a fault only an
+    /// operator can fix; any answer about the payment proves the link is configured right; a
+    /// network failure proves neither and leaves the state as it was.
+    func callingPayments<Result>(_ call: () async throws -> Result) async throws -> Result {
+        do {
+            let result = try await call()
+            paymentsLink.record(.healthy)
+            return result
+        } catch {
+            if let error = error as? RPCError {
+                switch error.code {
+                case .unauthenticated, .permissionDenied, .unimplemented:
+                    paymentsLink.record(.refused(reason: error.description))
+                case .unavailable, .deadlineExceeded, .cancelled:
+                    break
+                default:
+                    paymentsLink.record(.healthy)
+                }
+            }
+            throw error
         }
     }
 

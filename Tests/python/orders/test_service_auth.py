@@ -98,10 +98,21 @@ def test_health_needs_no_token(payments):
             assert answer == b"\x08\x01", answer  # status: SERVING
 
 
+def health_status(service, name: bytes) -> bytes:
+    """grpc.health.v1 Check for `name`, as raw bytes (see test_health_needs_no_token)."""
+    with grpc.insecure_channel(service.address) as channel:
+        check = channel.unary_unary("/grpc.health.v1.Health/Check")
+        return check((b"\x0a" + bytes([len(name)]) + name) if name else b"", timeout=10)
+
+
+SERVING, NOT_SERVING = b"\x08\x01", b"\x08\x02"
+
+
 def test_orders_with_a_wrong_secret_keeps_the_order_and_retries_until_fixed(tmp_path):
     """A wrong service secret is a deployment fault, not the customer's payment being declined:
-    the order waits in CREATED while Orders retries (logging an error), and is confirmed once
-    Orders runs with the right secret."""
+    the order waits in CREATED while Orders retries (logging an error) and reports itself not
+    ready (liveness stays SERVING), and is confirmed, and ready, once Orders runs with the
+    right secret."""
     from orders.harness import create_request, orders_stub, state_name, system, wait_until
 
     with system(tmp_path) as (orders, payments):
@@ -114,6 +125,9 @@ def test_orders_with_a_wrong_secret_keeps_the_order_and_retries_until_fixed(tmp_
             wait_until(lambda: orders.logs().count("Payments refused the call") >= 2, timeout=30,
                        what="Orders logging the refused service token twice")
             assert state_name(stub.GetOrder(pb()[0].GetOrderRequest(id=order.id), timeout=10)) == "ORDER_STATE_CREATED"
+            assert health_status(orders, b"orderhub.v1.Orders") == NOT_SERVING
+            assert health_status(orders, b"") == SERVING
+            assert "NOT_SERVING until a call succeeds" in orders.logs()
         orders.stop()
         orders.env["ORDERHUB_SERVICE_SECRET"] = SECRET
         orders.start()
@@ -122,3 +136,4 @@ def test_orders_with_a_wrong_secret_keeps_the_order_and_retries_until_fixed(tmp_
             wait_until(lambda: state_name(stub.GetOrder(pb()[0].GetOrderRequest(id=order.id), timeout=10))
                        in ("ORDER_STATE_CONFIRMED", "ORDER_STATE_DELIVERED"),
                        timeout=60, what="the order confirmed once the secret is right")
+            assert health_status(orders, b"orderhub.v1.Orders") == SERVING
