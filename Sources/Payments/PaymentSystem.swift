@@ -61,7 +61,7 @@ public final class PaymentSystem: Sendable {
     /// `paymentID` wins when both are given.
     public func refund(paymentID: String, orderID: String, reason: String, logger: Logger? = nil) async throws -> PaymentRecord {
         let key = try Self.key(paymentID: paymentID, orderID: orderID)
-        guard let payment = try await store.refund(key, reason: reason, now: Self.now()) else {
+        guard let (payment, refundedNow) = try await store.refund(key, reason: reason, now: Self.now()) else {
             throw PaymentError.notFound(Self.describe(key))
         }
         var logger = logger ?? self.logger
@@ -70,7 +70,12 @@ public final class PaymentSystem: Sendable {
         case .declined:
             throw PaymentError.failedPrecondition("payment \(payment.id) was declined; there is nothing to refund")
         case .refunded:
-            logger.info("payment refunded", metadata: ["payment-id": "\(payment.id)"])
+            if refundedNow {
+                logger.info("payment refunded", metadata: ["payment-id": "\(payment.id)", "reason": "\(reason)"])
+            } else {
+                // A retry (the caller lost our first answer): nothing moved this time.
+                logger.info("payment already refunded; returning the first refund", metadata: ["payment-id": "\(payment.id)"])
+            }
             return payment
         case .approved:
             preconditionFailure("a refund leaves no payment approved")

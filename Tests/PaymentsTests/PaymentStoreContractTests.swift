@@ -59,15 +59,18 @@ struct PaymentStoreContractTests {
                 let declined = PaymentRecord.make(status: .declined)
                 _ = try await store.insertIfAbsent(approved)
                 _ = try await store.insertIfAbsent(declined)
-                let refunded = try #require(try await store.refund(.id(approved.id), reason: "USER_REQUESTED", now: 2_000))
+                let (refunded, refundedNow) = try #require(try await store.refund(.id(approved.id), reason: "USER_REQUESTED", now: 2_000))
+                #expect(refundedNow)
                 var expected = approved
                 expected.status = .refunded
                 expected.refundReason = "USER_REQUESTED"
                 expected.refundedAt = 2_000
                 expected.updatedAt = 2_000
                 #expect(refunded == expected)
-                #expect(try await store.refund(.orderID(approved.orderID), reason: "again", now: 3_000) == expected)
-                #expect(try await store.refund(.orderID(declined.orderID), reason: "r", now: 3_000) == declined)
+                let again = try #require(try await store.refund(.orderID(approved.orderID), reason: "again", now: 3_000))
+                #expect(again.payment == expected && !again.refundedNow)
+                let notApproved = try #require(try await store.refund(.orderID(declined.orderID), reason: "r", now: 3_000))
+                #expect(notApproved.payment == declined && !notApproved.refundedNow)
                 #expect(try await store.refund(.id("no-such-payment"), reason: "r", now: 3_000) == nil)
                 #expect(try await store.payment(id: approved.id) == expected)
             }
@@ -82,7 +85,7 @@ struct PaymentStoreContractTests {
             try await database.withStores(2) { stores in
                 let payments = (0..<20).map { _ in PaymentRecord.make() }
                 for payment in payments { _ = try await stores[0].insertIfAbsent(payment) }
-                let results = try await withThrowingTaskGroup(of: PaymentRecord?.self) { group in
+                let outcomes = try await withThrowingTaskGroup(of: (payment: PaymentRecord, refundedNow: Bool)?.self) { group in
                     for payment in payments {
                         for replica in 0..<2 {
                             group.addTask { try await stores[replica].refund(.id(payment.id), reason: "replica \(replica)", now: 2_000 + Int64(replica)) }
@@ -90,8 +93,10 @@ struct PaymentStoreContractTests {
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
                 }
+                let results = outcomes.compactMap { $0 }
                 for payment in payments {
-                    let mine = results.compactMap { $0 }.filter { $0.id == payment.id }
+                    let mine = results.filter { $0.payment.id == payment.id }.map(\.payment)
+                    #expect(results.filter { $0.payment.id == payment.id && $0.refundedNow }.count == 1, "one caller refunded it")
                     #expect(mine.count == 2)
                     #expect(Set(mine).count == 1, "both callers see the one refund")
                     #expect(mine.first?.status == .refunded)

@@ -12,8 +12,9 @@ public protocol PaymentStore: Sendable {
     func payment(orderID: String) async throws -> PaymentRecord?
 
     /// Moves an approved payment to refunded with one conditional write; returns the stored
-    /// payment afterwards (unchanged when it was not approved), or nil when there is none.
-    func refund(_ key: PaymentKey, reason: String, now: Int64) async throws -> PaymentRecord?
+    /// payment afterwards (unchanged when it was not approved) and whether this call refunded
+    /// it, or nil when there is none.
+    func refund(_ key: PaymentKey, reason: String, now: Int64) async throws -> (payment: PaymentRecord, refundedNow: Bool)?
 
     /// Finishes queued writes and closes the database.
     func close() async throws

@@ -12,7 +12,7 @@ struct PaymentWriteExecutor: WriteBatchExecutor {
 
     enum Response: Sendable {
         case inserted(PaymentRecord, isNew: Bool)
-        case refunded(PaymentRecord?)
+        case refunded(PaymentRecord?, refundedNow: Bool)
     }
 
     func execute(_ requests: [Request], on connection: SQLiteConnection) async throws -> [Result<Response, any Error>] {
@@ -60,9 +60,9 @@ struct PaymentWriteExecutor: WriteBatchExecutor {
                 RETURNING \(PaymentSchema.columns)
                 """, [.text(reason), .int64(now), .int64(now), .text(value)])
             if let row = rows.first {
-                results[index] = .success(.refunded(try PaymentRows.payment(from: row)))
+                results[index] = .success(.refunded(try PaymentRows.payment(from: row), refundedNow: true))
             } else {
-                results[index] = .success(.refunded(try await PaymentRows.payment(key, on: connection)))
+                results[index] = .success(.refunded(try await PaymentRows.payment(key, on: connection), refundedNow: false))
             }
         }
         return results.map { $0! }

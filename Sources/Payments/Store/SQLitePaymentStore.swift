@@ -44,11 +44,11 @@ public final class SQLitePaymentStore: PaymentStore {
     }
 
     /// See `PaymentStore`.
-    public func refund(_ key: PaymentKey, reason: String, now: Int64) async throws -> PaymentRecord? {
-        guard case .refunded(let payment) = try await writer.submit(.refund(key, reason: reason, now: now)) else {
+    public func refund(_ key: PaymentKey, reason: String, now: Int64) async throws -> (payment: PaymentRecord, refundedNow: Bool)? {
+        guard case .refunded(let payment, let refundedNow) = try await writer.submit(.refund(key, reason: reason, now: now)) else {
             preconditionFailure("refund answers .refunded")
         }
-        return payment
+        return payment.map { ($0, refundedNow) }
     }
 
     /// See `PaymentStore`.

@@ -137,3 +137,23 @@ def test_orders_with_a_wrong_secret_keeps_the_order_and_retries_until_fixed(tmp_
                        in ("ORDER_STATE_CONFIRMED", "ORDER_STATE_DELIVERED"),
                        timeout=60, what="the order confirmed once the secret is right")
             assert health_status(orders, b"orderhub.v1.Orders") == SERVING
+
+
+def test_a_replayed_refund_is_logged_as_already_refunded(payments):
+    """RefundPayment is idempotent; a retry returns the first refund and its log line says so
+    instead of claiming a second refund."""
+    _, _, payments_pb2, payments_grpc = pb()
+    metadata = [("authorization", f"Bearer {token()}")]
+    with grpc.insecure_channel(payments.address) as channel:
+        stub = payments_grpc.PaymentsStub(channel)
+        stub.ProcessPayment(payments_pb2.ProcessPaymentRequest(
+            order_id="order-r", amount_cents=500, currency="EUR", payment_token="tok_approve", customer_id="c"),
+            metadata=metadata, timeout=10)
+        first = stub.RefundPayment(payments_pb2.RefundPaymentRequest(order_id="order-r", reason="USER_REQUESTED"),
+                                   metadata=metadata, timeout=10)
+        again = stub.RefundPayment(payments_pb2.RefundPaymentRequest(order_id="order-r", reason="retry"),
+                                   metadata=metadata, timeout=10)
+    assert first == again
+    from orders.harness import wait_until
+    wait_until(lambda: "payment already refunded" in payments.logs(), timeout=10, what="the replay's log line")
+    assert payments.logs().count("payment refunded") == 1, payments.logs()

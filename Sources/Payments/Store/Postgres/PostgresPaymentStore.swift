@@ -64,18 +64,19 @@ public final class PostgresPaymentStore: PaymentStore {
     }
 
     /// See `PaymentStore`.
-    public func refund(_ key: PaymentKey, reason: String, now: Int64) async throws -> PaymentRecord? {
+    public func refund(_ key: PaymentKey, reason: String, now: Int64) async throws -> (payment: PaymentRecord, refundedNow: Bool)? {
         let (column, value) = PaymentRows.keyColumn(key)
         let rows = try await storage.rows("""
             UPDATE payments SET status = 'refunded', refund_reason = \(reason), refunded_at = \(now), updated_at = \(now)
             WHERE \(unescaped: column) = \(value) AND status = 'approved'
             RETURNING \(unescaped: PaymentSchema.columns)
             """)
-        if let row = rows.first { return try PaymentRows.payment(from: row.makeRandomAccess()) }
-        switch key {
-        case .id(let id): return try await payment(id: id)
-        case .orderID(let orderID): return try await payment(orderID: orderID)
+        if let row = rows.first { return (try PaymentRows.payment(from: row.makeRandomAccess()), true) }
+        let existing = switch key {
+        case .id(let id): try await payment(id: id)
+        case .orderID(let orderID): try await payment(orderID: orderID)
         }
+        return existing.map { ($0, false) }
     }
 
     /// See `PaymentStore`.
