@@ -79,6 +79,18 @@ struct OrderDraftTests {
         #expect(field(of: Self.request(requestID: max)) == nil)
     }
 
+    @Test(arguments: ["z\u{0}y", "tab\there", "line\n", "del\u{7F}", "c1\u{85}"])
+    func controlCharactersInIDsAndSKUsAreRefused(text: String) {
+        #expect(field(of: Self.request(customerID: text)) == "customer_id")
+        #expect(field(of: Self.request(items: [OrderLine(sku: text, quantity: 1, unitPriceCents: 1)])) == "items[0].sku")
+        #expect(field(of: Self.request(paymentToken: text)) == "payment_token")
+        #expect(field(of: Self.request(requestID: text)) == "request_id")
+    }
+
+    @Test func printableUnicodeIsAllowed() {
+        #expect(field(of: Self.request(customerID: "zoë-ünïcode 名前", items: [OrderLine(sku: "café ☕", quantity: 1, unitPriceCents: 1)])) == nil)
+    }
+
     @Test func messageNamesTheField() {
         #expect(throws: OrderError.invalidArgument(field: "items[0].quantity", problem: "must be at least 1, got 0")) {
             try OrderDraft(validating: Self.request(items: [OrderLine(sku: "s", quantity: 0, unitPriceCents: 1)]))

@@ -1,4 +1,4 @@
-/// Shared input limits.
+/// Shared input limits: ids are at most 64 bytes with no control characters.
 enum PaymentValidation {
     static let maxIDBytes = 64
 
@@ -10,6 +10,10 @@ enum PaymentValidation {
         let count = value.utf8.count
         guard count <= maxIDBytes else {
             throw .invalidArgument(field: field, problem: "must be at most \(maxIDBytes) bytes, got \(count)")
+        }
+        // As in Orders: a NUL would be cut off in C strings; no id needs a control character.
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .invalidArgument(field: field, problem: "must not contain control characters (U+0000–U+001F, U+007F–U+009F)")
         }
     }
 }
