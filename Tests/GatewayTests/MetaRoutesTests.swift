@@ -36,6 +36,24 @@ struct MetaRoutesTests {
         }
     }
 
+    @Test("/livez answers without asking Orders; /readyz follows Orders like /healthz")
+    func livenessAndReadiness() async throws {
+        let unreachable = OrdersGateway(config: .testing, transport: InProcessTransport(services: []))
+        try await Application(router: buildRouter(unreachable)).test(.router) { client in
+            let live = try await client.send(.get, "/livez")
+            #expect(live.status == .ok)
+            #expect(try live.json()["status"] == .string("SERVING"))
+            let ready = try await client.send(.get, "/readyz")
+            #expect(ready.status == .serviceUnavailable)
+            #expect(try ready.json()["checks"]?["orders"] == .string("UNIMPLEMENTED"))
+        }
+        let fixture = GatewayFixture()
+        try await fixture.withRouter { client in
+            let ready = try await client.send(.get, "/readyz")
+            #expect(ready.status == .ok)
+        }
+    }
+
     @Test("/openapi.json is an OpenAPI 3 document describing every route")
     func openAPI() async throws {
         try await GatewayFixture().withRouter { client in
@@ -52,6 +70,8 @@ struct MetaRoutesTests {
                 "/api/v1/order": ["get", "post"],
                 "/api/v1/order/{id}": ["get", "put"],
                 "/healthz": ["get"],
+                "/livez": ["get"],
+                "/readyz": ["get"],
                 "/openapi.json": ["get"],
                 "/": ["get"],
             ]

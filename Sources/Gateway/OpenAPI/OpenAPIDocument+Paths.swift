@@ -8,7 +8,9 @@ extension OpenAPIDocument {
             "/v1/orders/{id}/events": orderPath(["get": watchOrder]),
             "/api/v1/order": ["get": legacyList, "post": legacyCreate],
             "/api/v1/order/{id}": orderPath(["get": legacyState, "put": legacyCancel]),
-            "/healthz": ["get": health],
+            "/livez": ["get": liveness],
+            "/readyz": ["get": readiness("Readiness")],
+            "/healthz": ["get": readiness("Health")],
             "/openapi.json": ["get": operation(
                 "meta", "OpenAPI", summary: "This document.",
                 responses: responses(["200": answer("OpenAPI 3 document.", ["type": "object"])])
@@ -113,9 +115,17 @@ extension OpenAPIDocument {
         )
     }
 
-    private static var health: OpenAPINode {
+    private static var liveness: OpenAPINode {
         operation(
-            "meta", "Health", summary: "SERVING when the gateway runs and Orders answers grpc.health.v1.Health/Check with SERVING.",
+            "meta", "Liveness", summary: "SERVING while the gateway process runs; never asks Orders.",
+            responses: responses(["200": answer("Alive.", schema("Health"))])
+        )
+    }
+
+    /// `/readyz` and its older name `/healthz` (operation ids must differ).
+    private static func readiness(_ operationID: String) -> OpenAPINode {
+        operation(
+            "meta", operationID, summary: "Readiness: SERVING when the gateway runs and Orders answers grpc.health.v1.Health/Check with SERVING.",
             responses: responses([
                 "200": answer("Serving.", schema("Health")),
                 "503": answer("Orders is not serving or unreachable.", schema("Health")),

@@ -114,3 +114,33 @@ def test_network_policies_allow_only_the_call_chain():
     assert gateway_egress == {"orders"}
     for workload in workloads():
         assert workload["metadata"]["name"] in policies, f"no NetworkPolicy for {workload['metadata']['name']}"
+
+
+def orderhub_containers():
+    for workload in workloads():
+        for container in workload["spec"]["template"]["spec"]["containers"]:
+            if container.get("args") and container["args"][0] in ("gateway", "orders", "payments"):
+                yield workload["metadata"]["name"], container
+
+
+def test_every_orderhub_variable_in_the_manifests_is_one_the_process_reads():
+    """A variable the role does not read works only while the defaults happen to agree (the
+    gateway was once given ORDERHUB_LISTEN, which only orders and payments read). Each role's
+    --help names every variable it reads."""
+    from support import processes
+    checked = 0
+    for name, container in orderhub_containers():
+        help_text = subprocess.run([processes.bin_path("orderhub"), container["args"][0], "--help"],
+                                   capture_output=True, text=True, timeout=60).stdout
+        for variable in container.get("env", []):
+            if variable["name"].startswith("ORDERHUB_"):
+                checked += 1
+                assert variable["name"] in help_text, f"{name}: {variable['name']} is not read by `orderhub {container['args'][0]}`"
+    assert checked >= 10
+
+
+def test_gateway_liveness_does_not_depend_on_orders():
+    gateway = next(w for w in workloads() if w["metadata"]["name"] == "gateway")
+    container = gateway["spec"]["template"]["spec"]["containers"][0]
+    assert container["livenessProbe"]["httpGet"]["path"] == "/livez"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
