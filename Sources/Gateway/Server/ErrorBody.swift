@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import NIOHTTP1
 import RPC
 
 /// The error body every failure gets: `{"code": <grpc code>, "message": "…", "details": []}`
@@ -22,6 +23,9 @@ struct ErrorBody: Sendable {
             self.init(status: .badRequest, code: .invalidArgument, message: error.description)
         case let error as ProtoJSONError:
             self.init(status: .badRequest, code: .invalidArgument, message: error.message)
+        case let error as HTTPParserError:
+            // The client sent a malformed body (a bad chunk size, say): its fault, not ours.
+            self.init(status: .badRequest, code: .invalidArgument, message: "malformed request: \(error)")
         case is CancellationError:
             self.init(status: StatusCode.cancelled.httpStatus, code: .cancelled, message: "request cancelled")
         case let error as any HTTPResponseError:

@@ -43,6 +43,13 @@ struct GatewayError: Error, Sendable {
         )
     }
 
+    static func unsupportedTransferCoding(_ value: String) -> GatewayError {
+        GatewayError(
+            status: .notImplemented, code: .unimplemented,
+            message: "Transfer-Encoding \"\(value)\" is not supported; send the body as is or chunked"
+        )
+    }
+
     static func invalidArgument(_ message: String) -> GatewayError {
         GatewayError(status: .badRequest, code: .invalidArgument, message: message)
     }

@@ -4,7 +4,8 @@ import Logging
 import NIOCore
 
 /// Hummingbird's HTTP/1.1 child channel, with each connection's task run on the connection's
-/// own event loop (a task executor preference) instead of Swift's global executor.
+/// own event loop (a task executor preference) instead of Swift's global executor, and the
+/// gateway's HTTP/1 connection rules (`HTTP1KeepAliveHandler`) in its pipeline.
 ///
 /// Without it every request crosses threads twice (the loop hands the request head to a pool
 /// thread, the pool thread hands the response back), and on a small machine each crossing is a
@@ -15,7 +16,10 @@ struct LoopPinnedHTTP1Channel: ServerChildChannel {
     let base: HTTP1Channel
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
-        base.setup(channel: channel, logger: logger)
+        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            try channel.pipeline.syncOperations.addGatewayHTTP1Rules()
+            return value
+        }
     }
 
     func handle(value: HTTP1Channel.Value, logger: Logger) async {
