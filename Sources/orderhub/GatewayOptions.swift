@@ -16,12 +16,23 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Requests a quiet client may send at once under --rate-limit (ORDERHUB_RATE_BURST; default twice the rate, at least 1).")
     var rateBurst: Int?
 
+    @Option(help: "Open event streams (SSE) the gateway holds at most; 429 beyond (ORDERHUB_MAX_EVENT_STREAMS; default 2000).")
+    var maxEventStreams: Int?
+
+    @Option(help: "Open event streams one client holds at most; 429 beyond (ORDERHUB_MAX_EVENT_STREAMS_PER_CLIENT; default 100).")
+    var maxEventStreamsPerClient: Int?
+
     func config() throws -> OrdersGateway.Config {
         var config = OrdersGateway.Config.defaults
         config.rpcTimeout = try Setting.seconds(rpcTimeout, env: "ORDERHUB_GATEWAY_RPC_TIMEOUT", name: "rpc-timeout", default: 5)
         config.allowedOrigins = Setting.string(corsOrigins, env: "ORDERHUB_CORS_ORIGINS", default: "*")
             .split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         config.rateLimit = try rateLimitSetting()
+        config.maxEventStreams = try Setting.positiveInt(
+            maxEventStreams, env: "ORDERHUB_MAX_EVENT_STREAMS", name: "max-event-streams", default: config.maxEventStreams)
+        config.maxEventStreamsPerClient = try Setting.positiveInt(
+            maxEventStreamsPerClient, env: "ORDERHUB_MAX_EVENT_STREAMS_PER_CLIENT", name: "max-event-streams-per-client",
+            default: config.maxEventStreamsPerClient)
         return config
     }
 

@@ -5,7 +5,7 @@ import RPC
 
 /// `/v1/orders…`: the REST mapping of the Orders service (the `google.api.http` annotations in
 /// `Protos/orderhub/v1/orders.proto`). Each request is one RPC.
-struct OrdersController<Context: RequestContext> {
+struct OrdersController<Context: RemoteAddressRequestContext> {
     let gateway: OrdersGateway
 
     var endpoints: RouteCollection<Context> {
@@ -73,10 +73,13 @@ struct OrdersController<Context: RequestContext> {
 
     /// `GET /v1/orders/{id}/events` → WatchOrder as Server-Sent Events: one `data:` line with the
     /// order's JSON per state, a comment line every heartbeat interval; the response ends when
-    /// the order is final, and the call is cancelled when the client goes away.
+    /// the order is final, and the call is cancelled when the client goes away. Open streams
+    /// are capped in total and per client (429 beyond).
     @Sendable func events(request: Request, context: Context) async throws -> Response {
         let path = try OrderPath(segment: context.parameters.require("id"))
         guard path.verb == nil else { throw GatewayError.routeNotFound(request.method, path: request.uri.path) }
+        // Held by the response body below; freed when the stream ends or the body is dropped.
+        let slot = try gateway.eventStreams.acquire(for: gateway.clientKey(for: request, remoteAddress: context.remoteAddress))
         let stream = OrderEventStream(orders: gateway.orders, id: path.id, options: gateway.callOptions(for: request, withDeadline: false))
         let first = try await stream.first()
         let heartbeatInterval = gateway.config.heartbeatInterval
@@ -88,7 +91,10 @@ struct OrdersController<Context: RequestContext> {
             .connection: "close",
         ]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            defer { stream.cancel() }
+            defer {
+                stream.cancel()
+                slot.release()
+            }
             do {
                 try await request.body.consumeWithCancellationOnInboundClose { _ in
                     try await Self.writeEvents(first: first, stream: stream, heartbeat: heartbeatInterval, to: &writer)

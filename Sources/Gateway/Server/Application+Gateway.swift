@@ -28,7 +28,7 @@ public func buildRouter(_ gateway: OrdersGateway) -> Router<GatewayRequestContex
     router.add(middleware: ErrorMiddleware())
     if let limit = gateway.config.rateLimit {
         let limiter = RateLimiter(limit: limit, nanosNow: { NIODeadline.now().uptimeNanoseconds })
-        router.add(middleware: RateLimitMiddleware(limiter: limiter, subject: { _ in nil }))
+        router.add(middleware: RateLimitMiddleware(limiter: limiter, gateway: gateway))
     }
     router.add(middleware: MethodMiddleware())
     router.addRoutes(OrdersController(gateway: gateway).endpoints, atPath: "/v1/orders")

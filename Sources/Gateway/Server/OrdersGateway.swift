@@ -38,6 +38,10 @@ public struct OrdersGateway: Sendable {
         /// Requests per client beyond which the gateway answers 429 with `Retry-After`; nil
         /// (the default) sets no limit.
         public var rateLimit: RateLimit? = nil
+        /// Open event streams (Server-Sent Events) the gateway holds at most; 429 beyond.
+        public var maxEventStreams: Int = 2_000
+        /// Open event streams one client (token subject, else address) holds at most; 429 beyond.
+        public var maxEventStreamsPerClient: Int = 100
 
         /// Every setting spelled out; start from `defaults` and change what differs.
         public init(
@@ -108,11 +112,18 @@ public struct OrdersGateway: Sendable {
     /// `grpc.health.v1.Health` on the Orders server, for `/healthz`.
     public let health: HealthClient
 
+    /// The subject of a bearer token the gateway has verified, or nil: what the rate limit and
+    /// stream caps count a client by. Without a verifier every client is its address.
+    public var verifiedSubject: @Sendable (String) -> String? = { _ in nil }
+    /// The open event streams, counted against `config`'s caps.
+    let eventStreams: EventStreamSlots
+
     /// A gateway on ready-made clients.
     public init(config: Config = .defaults, orders: OrdersClient, health: HealthClient) {
         self.config = config
         self.orders = orders
         self.health = health
+        self.eventStreams = EventStreamSlots(total: config.maxEventStreams, perClient: config.maxEventStreamsPerClient)
     }
 
     /// Both clients on one transport to the Orders server.
