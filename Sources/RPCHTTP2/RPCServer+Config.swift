@@ -42,8 +42,14 @@ extension RPCServer {
         public var prefaceTimeout: Duration
         /// A connection with no stream for this long gets GOAWAY and is closed.
         public var idleTimeout: Duration
-        /// Open connections per server; more are closed at once.
+        /// Open connections per server. From `idleEvictionFraction` of it on, each new
+        /// connection evicts the longest-idle one (GOAWAY); at the limit with every connection
+        /// busy, new ones are closed at once.
         public var maxConnections: Int
+        /// The share of `maxConnections` (0–1) from which idle connections make room for new ones.
+        public var idleEvictionFraction: Double = 0.9
+        /// A connection that opens no stream within `prefaceTimeout` plus this is closed.
+        public var unusedConnectionGrace: Duration = .seconds(5)
         /// When set, a connection is drained (GOAWAY) after about this long, ±`maxConnectionAgeJitter`
         /// of it, so clients rebalance over replicas. Off by default.
         public var maxConnectionAge: Duration?

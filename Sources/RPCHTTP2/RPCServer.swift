@@ -33,7 +33,10 @@ public final class RPCServer: Sendable {
         self.router = router
         self.config = config
         self.group = group ?? MultiThreadedEventLoopGroup.singleton
-        self.registry = ConnectionRegistry(limit: config.maxConnections)
+        self.registry = ConnectionRegistry(
+            limit: config.maxConnections,
+            evictionThreshold: Int((Double(config.maxConnections) * config.idleEvictionFraction).rounded(.up))
+        )
     }
 
     /// Binds and starts accepting; returns the bound addresses (the port when `config.port` is 0).
@@ -52,13 +55,17 @@ public final class RPCServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                guard registry.add(channel) else {
-                    // Over the connection limit (or shutting down): refuse by closing at once.
+                let activity = ConnectionActivity()
+                let admission = registry.add(channel, activity: activity)
+                // Room made by evicting the longest-idle connection (GOAWAY, then close).
+                admission.evict?.pipeline.fireUserInboundEventTriggered(ServerIdleEvictionEvent())
+                guard admission.accepted else {
+                    // Over the connection limit with nothing idle (or shutting down): refuse.
                     return channel.close()
                 }
                 channel.closeFuture.whenComplete { _ in registry.remove(channel) }
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(router: router, config: config))
+                    try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(router: router, config: config, activity: activity))
                 }
             }
             .bind(host: config.host, port: config.port)

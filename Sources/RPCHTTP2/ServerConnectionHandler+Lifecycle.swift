@@ -11,6 +11,13 @@ extension ServerConnectionHandler {
             }
         }
         markIdle()
+        let unusedAfter = config.prefaceTimeout + config.unusedConnectionGrace
+        unusedTimer = context.eventLoop.scheduleTask(in: .nanoseconds(unusedAfter.nanoseconds)) {
+            me.run { handler in
+                // Connected, maybe greeted, never asked for anything: it only holds a slot.
+                if !handler.everUsed { handler.beginDrain(gracePeriod: .zero) }
+            }
+        }
         if let age = config.maxConnectionAge {
             let jitter = Double.random(in: -config.maxConnectionAgeJitter...config.maxConnectionAgeJitter)
             let nanoseconds = max(0, Int64(Double(age.nanoseconds) * (1 + jitter)))
@@ -24,6 +31,7 @@ extension ServerConnectionHandler {
     func markIdle() {
         guard machine.isIdle, let context else { return }
         idleSince = .now()
+        activity.markIdle()
         guard idleTimer == nil else { return }
         scheduleIdleCheck(after: config.idleTimeout, context: context)
     }
@@ -31,6 +39,8 @@ extension ServerConnectionHandler {
     /// A stream opened: the connection is busy.
     func markBusy() {
         idleSince = nil
+        everUsed = true
+        activity.markBusy()
     }
 
     private func scheduleIdleCheck(after delay: Duration, context: ChannelHandlerContext) {

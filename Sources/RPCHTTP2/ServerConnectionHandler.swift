@@ -46,9 +46,17 @@ final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     var ageTimer: Scheduled<Void>?
     var graceTimer: Scheduled<Void>?
 
-    init(router: RPCRouter, config: RPCServer.Config) {
+    /// Shared with the connection registry, which evicts the longest-idle connection for room.
+    let activity: ConnectionActivity
+    /// Whether a stream was ever opened; a connection that never asks for anything is closed
+    /// after the preface window plus `unusedConnectionGrace`.
+    var everUsed = false
+    var unusedTimer: Scheduled<Void>?
+
+    init(router: RPCRouter, config: RPCServer.Config, activity: ConnectionActivity = ConnectionActivity()) {
         self.router = router
         self.config = config
+        self.activity = activity
         self.machine = ServerConnectionStateMachine(maxInFlightHandlers: config.maxInFlightHandlersPerConnection)
         self.framer = MessageFramer(maxMessageSize: config.maxSendMessageSize)
     }
@@ -125,6 +133,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let drain = event as? ServerDrainEvent {
             beginDrain(gracePeriod: drain.gracePeriod)
+        } else if event is ServerIdleEvictionEvent {
+            beginDrain(gracePeriod: config.maxConnectionAgeGrace)
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -229,7 +239,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     // MARK: Lifecycle
 
     private func tearDown() {
-        for timer in [prefaceTimer, idleTimer, ageTimer, graceTimer] { timer?.cancel() }
+        for timer in [prefaceTimer, idleTimer, ageTimer, graceTimer, unusedTimer] { timer?.cancel() }
         let open = streams.values
         streams.removeAll()
         cachedStream = nil

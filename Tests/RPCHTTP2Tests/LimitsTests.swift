@@ -1,7 +1,7 @@
 import NIOCore
 import NIOPosix
 import RPC
-import RPCHTTP2
+@testable import RPCHTTP2
 import Testing
 
 @Suite struct LimitsTests {
@@ -93,11 +93,13 @@ import Testing
         }
     }
 
-    @Test func connectionsBeyondTheLimitAreRefused() async throws {
-        try await withServer(config: .init(host: "127.0.0.1", maxConnections: 1)) { server, port in
+    @Test func connectionsBeyondTheLimitAreRefusedWhileEveryConnectionIsBusy() async throws {
+        let probe = CancellationProbe()
+        try await withServer(config: .init(host: "127.0.0.1", maxConnections: 1), probe: probe) { server, port in
             try await withClient(port: port) { first, _ in
-                let reply8 = try await first.unary(EchoMethods.unary, request: TestMessage("a"), responseType: TestMessage.self)
-                #expect(reply8.message.text == "a")
+                // The one connection is busy with a call waiting at the gate.
+                let busy = Task { try await first.unary(EchoMethods.gated, request: TestMessage("a"), responseType: TestMessage.self) }
+                #expect(await probe.eventually { probe.started == 1 })
                 try await withClient(port: port) { second, _ in
                     let code = await statusCode {
                         _ = try await second.unary(EchoMethods.unary, request: TestMessage("b"), responseType: TestMessage.self)
@@ -105,8 +107,53 @@ import Testing
                     #expect(code == .unavailable)
                 }
                 #expect(server.connectionCount == 1)
-                let reply9 = try await first.unary(EchoMethods.unary, request: TestMessage("c"), responseType: TestMessage.self)
-                #expect(reply9.message.text == "c")
+                probe.open()
+                #expect(try await busy.value.message.text == "a")
+            }
+        }
+    }
+
+    @Test func aNewConnectionEvictsTheLongestIdleOneAtTheLimit() async throws {
+        try await withServer(config: .init(host: "127.0.0.1", maxConnections: 2)) { server, port in
+            try await withClient(port: port) { oldest, _ in
+                _ = try await oldest.unary(EchoMethods.unary, request: TestMessage("1"), responseType: TestMessage.self)
+                try await withClient(port: port) { younger, _ in
+                    _ = try await younger.unary(EchoMethods.unary, request: TestMessage("2"), responseType: TestMessage.self)
+                    // Both idle, the server full: a third client still gets in; the oldest goes.
+                    try await withClient(port: port) { third, _ in
+                        let reply = try await third.unary(EchoMethods.unary, request: TestMessage("3"), responseType: TestMessage.self)
+                        #expect(reply.message.text == "3")
+                        let probe = CancellationProbe()
+                        #expect(await probe.eventually { server.connectionCount == 2 }, "the longest-idle connection was closed")
+                        // The younger connection was kept: its next call needs no new connection.
+                        let again = try await younger.unary(EchoMethods.unary, request: TestMessage("4"), responseType: TestMessage.self)
+                        #expect(again.message.text == "4")
+                        #expect(server.connectionCount == 2)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func idleConnectionsMakeRoomFromTheEvictionFractionOn() {
+        let registry = ConnectionRegistry(limit: 10, evictionThreshold: 9)
+        #expect(registry.evictionThreshold == 9)
+        #expect(ConnectionRegistry(limit: 10, evictionThreshold: 50).evictionThreshold == 10)
+        #expect(RPCServer.Config().idleEvictionFraction == 0.9)
+    }
+
+    @Test func aConnectionThatNeverAsksForAnythingIsClosed() async throws {
+        var config = RPCServer.Config(host: "127.0.0.1", prefaceTimeout: .milliseconds(200))
+        config.unusedConnectionGrace = .milliseconds(200)
+        try await withServer(config: config) { server, port in
+            // A client that greets properly (preface, SETTINGS, ACKs, PING) but makes no call.
+            try await RawHTTP2Connection.with(port: port) { connection in
+                try await connection.handshake()
+                #expect(await connection.waitFor { frames in frames.contains { $0.type == RawFrame.goaway } },
+                        "GOAWAY for the unused connection")
+                let probe = CancellationProbe()
+                #expect(await probe.eventually { connection.isClosed }, "the unused connection was closed")
+                #expect(await probe.eventually { server.connectionCount == 0 })
             }
         }
     }

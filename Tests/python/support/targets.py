@@ -64,11 +64,11 @@ class Target:
 
 
 @contextlib.contextmanager
-def rpc_test_server(directory: pathlib.Path, preface_timeout: float = 2.0):
+def rpc_test_server(directory: pathlib.Path, preface_timeout: float = 2.0, extra_args=()):
     """Our RPCServer (`rpc-test-server --port N`), with a short preface timeout for the tests."""
     port = processes.free_port()
     args = [processes.bin_path("rpc-test-server"), "--port", port,
-            "--preface-timeout-ms", int(preface_timeout * 1000)]
+            "--preface-timeout-ms", int(preface_timeout * 1000), *extra_args]
     with processes.running(args, port, log_path=directory / f"rpc-test-server-{port}.log") as process:
         target = Target("rpc-test-server", port, process, True, ECHO_UNARY, ECHO_BIDI, preface_timeout)
         target.normal_call()
