@@ -22,12 +22,25 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Open event streams one client holds at most; 429 beyond (ORDERHUB_MAX_EVENT_STREAMS_PER_CLIENT; default 100).")
     var maxEventStreamsPerClient: Int?
 
+    @Option(help: "Seconds a request body may take after its head, plus one per --min-body-rate bytes received (ORDERHUB_BODY_READ_TIMEOUT; default 10).")
+    var bodyReadTimeout: Double?
+
+    @Option(help: "Slowest request body upload waited for, in bytes/s (ORDERHUB_MIN_BODY_RATE; default 8192).")
+    var minBodyRate: Int?
+
+    @Option(help: "Open client connections the gateway holds at most; more are closed at once (ORDERHUB_GATEWAY_MAX_CONNECTIONS; default 4096).")
+    var maxGatewayConnections: Int?
+
     func config() throws -> OrdersGateway.Config {
         var config = OrdersGateway.Config.defaults
         config.rpcTimeout = try Setting.seconds(rpcTimeout, env: "ORDERHUB_GATEWAY_RPC_TIMEOUT", name: "rpc-timeout", default: 5)
         config.allowedOrigins = Setting.string(corsOrigins, env: "ORDERHUB_CORS_ORIGINS", default: "*")
             .split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         config.rateLimit = try rateLimitSetting()
+        config.bodyReadTimeout = try Setting.seconds(bodyReadTimeout, env: "ORDERHUB_BODY_READ_TIMEOUT", name: "body-read-timeout", default: 10)
+        config.minBodyBytesPerSecond = try Setting.positiveInt(minBodyRate, env: "ORDERHUB_MIN_BODY_RATE", name: "min-body-rate", default: 8192)
+        config.maxConnections = try Setting.positiveInt(
+            maxGatewayConnections, env: "ORDERHUB_GATEWAY_MAX_CONNECTIONS", name: "max-gateway-connections", default: config.maxConnections)
         config.maxEventStreams = try Setting.positiveInt(
             maxEventStreams, env: "ORDERHUB_MAX_EVENT_STREAMS", name: "max-event-streams", default: config.maxEventStreams)
         config.maxEventStreamsPerClient = try Setting.positiveInt(

@@ -65,8 +65,77 @@ struct LimitsTests {
         }
     }
 
-    @Test("the header read timeout defaults to 10 s")
+    @Test("a body that stops arriving is cut off after the body read timeout")
+    func stalledBody() async throws {
+        var config = OrdersGateway.Config.testing
+        config.bodyReadTimeout = .milliseconds(500)
+        try await GatewayFixture(config: config).withLiveServer { client in
+            let connection = try await RawConnection.connect(port: try #require(client.port))
+            await connection.send("POST /v1/orders HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+            #expect(await connection.waitForClose(limit: .seconds(5)))
+        }
+    }
+
+    @Test("a body trickling below the minimum rate is cut off; one at a fair rate is read")
+    func bodyRate() async throws {
+        var config = OrdersGateway.Config.testing
+        config.bodyReadTimeout = .milliseconds(300)
+        config.minBodyBytesPerSecond = 100
+        try await GatewayFixture(config: config).withLiveServer { client in
+            let port = try #require(client.port)
+            // 1 byte per 100 ms earns 10 ms each: the connection is closed well before the end.
+            let slow = try await RawConnection.connect(port: port)
+            await slow.send("POST /v1/orders HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n")
+            for _ in 0..<60 where slow.isOpen {
+                try await Task.sleep(for: .milliseconds(100))
+                await slow.send(" ")
+            }
+            #expect(!slow.isOpen, "the trickling client was cut off")
+            // 50 bytes every 100 ms (500 B/s) for 600 bytes: 1.2 s, well inside 0.3 s + 6 s earned.
+            let fair = try await RawConnection.connect(port: port)
+            await fair.send("POST /v1/orders HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 602\r\nConnection: close\r\n\r\n{")
+            for _ in 0..<12 {
+                try await Task.sleep(for: .milliseconds(100))
+                await fair.send(String(repeating: " ", count: 50))
+            }
+            await fair.send("}")
+            _ = await fair.waitForClose(limit: .seconds(5))
+            #expect(fair.text.hasPrefix("HTTP/1.1 400"), "read and parsed: the fake refuses no items; \(fair.text)")
+        }
+    }
+
+    @Test("connections over the gateway's limit are closed at once; the others are served")
+    func connectionLimit() async throws {
+        var config = OrdersGateway.Config.testing
+        config.maxConnections = 3
+        try await GatewayFixture(config: config).withLiveServer { client in
+            let port = try #require(client.port)
+            var held: [RawConnection] = []
+            for _ in 0..<3 { held.append(try await RawConnection.connect(port: port)) }
+            let refused = try await RawConnection.connect(port: port)
+            #expect(await refused.waitForClose(limit: .seconds(5)), "the fourth connection is closed")
+            await held[0].send("GET /livez HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            #expect(await held[0].waitForClose(limit: .seconds(5)))
+            #expect(held[0].text.hasPrefix("HTTP/1.1 200"))
+            // A slot is free again.
+            var admitted = false
+            let deadline = ContinuousClock.now + .seconds(5)
+            while !admitted, ContinuousClock.now < deadline {
+                let next = try await RawConnection.connect(port: port)
+                await next.send("GET /livez HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+                _ = await next.waitForClose(limit: .seconds(2))
+                admitted = next.text.hasPrefix("HTTP/1.1 200")
+            }
+            #expect(admitted)
+            for connection in held { await connection.close() }
+        }
+    }
+
+    @Test("defaults: 10 s for a head, 10 s plus 8 KiB/s for a body, 4096 connections")
     func defaults() {
         #expect(OrdersGateway.Config.defaults.headerReadTimeout == .seconds(10))
+        #expect(OrdersGateway.Config.defaults.bodyReadTimeout == .seconds(10))
+        #expect(OrdersGateway.Config.defaults.minBodyBytesPerSecond == 8192)
+        #expect(OrdersGateway.Config.defaults.maxConnections == 4096)
     }
 }

@@ -11,10 +11,14 @@ public func buildApplication(
     logger: Logger? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let headerReadTimeout = gateway.config.headerReadTimeout
+    let config = gateway.config
+    let limits = HeaderReadTimeoutHandler.Limits(
+        headerTimeout: config.headerReadTimeout, bodyTimeout: config.bodyReadTimeout, minBodyBytesPerSecond: config.minBodyBytesPerSecond
+    )
+    let gate = ConnectionGate(limit: config.maxConnections)
     return Application(
         router: buildRouter(gateway),
-        server: .loopPinnedHTTP1(configuration: .init(additionalChannelHandlers: [HeaderReadTimeoutHandler(timeout: headerReadTimeout)])),
+        server: .loopPinnedHTTP1(configuration: .init(additionalChannelHandlers: [HeaderReadTimeoutHandler(limits: limits)]), gate: gate),
         configuration: .init(address: .hostname(gateway.config.host, port: gateway.config.port), serverName: "orderhub-gateway"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? gateway.config.port) },
         logger: logger ?? Logger(label: "orderhub.gateway")

@@ -5,7 +5,8 @@ import NIOCore
 
 /// Hummingbird's HTTP/1.1 child channel, with each connection's task run on the connection's
 /// own event loop (a task executor preference) instead of Swift's global executor, and the
-/// gateway's HTTP/1 connection rules (`HTTP1KeepAliveHandler`) in its pipeline.
+/// gateway's HTTP/1 connection rules (`HTTP1KeepAliveHandler`) in its pipeline, and no more
+/// open connections than its `ConnectionGate` admits.
 ///
 /// Without it every request crosses threads twice (the loop hands the request head to a pool
 /// thread, the pool thread hands the response back), and on a small machine each crossing is a
@@ -14,9 +15,14 @@ import NIOCore
 /// call there too. Handlers must therefore not block, which the gateway's never do (they await).
 struct LoopPinnedHTTP1Channel: ServerChildChannel {
     let base: HTTP1Channel
+    let gate: ConnectionGate
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
-        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+        guard gate.admit(channel) else {
+            logger.debug("connection refused: the gateway is at its connection limit", metadata: ["limit": "\(gate.limit)"])
+            return channel.close().flatMapThrowing { throw ConnectionLimitReached() }
+        }
+        return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             try channel.pipeline.syncOperations.addGatewayHTTP1Rules()
             return value
         }
@@ -31,9 +37,9 @@ struct LoopPinnedHTTP1Channel: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 with every connection served on its own event loop (`LoopPinnedHTTP1Channel`).
-    static func loopPinnedHTTP1(configuration: HTTP1Channel.Configuration) -> HTTPServerBuilder {
+    static func loopPinnedHTTP1(configuration: HTTP1Channel.Configuration, gate: ConnectionGate) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            LoopPinnedHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: configuration))
+            LoopPinnedHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: configuration), gate: gate)
         }
     }
 }

@@ -42,6 +42,13 @@ public struct OrdersGateway: Sendable {
         public var maxEventStreams: Int = 2_000
         /// Open event streams one client (token subject, else address) holds at most; 429 beyond.
         public var maxEventStreamsPerClient: Int = 100
+        /// A request body must arrive within this of its head, plus a second for every
+        /// `minBodyBytesPerSecond` bytes received; otherwise the connection is closed.
+        public var bodyReadTimeout: Duration = .seconds(10)
+        /// The slowest body upload the gateway waits for beyond `bodyReadTimeout`.
+        public var minBodyBytesPerSecond: Int = 8192
+        /// Open client connections at most; more are closed at once.
+        public var maxConnections: Int = 4096
 
         /// Every setting spelled out; start from `defaults` and change what differs.
         public init(
