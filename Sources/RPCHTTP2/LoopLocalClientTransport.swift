@@ -12,33 +12,56 @@ import Synchronization
 /// Useful in front of a server that many callers reach from event-loop-pinned tasks; it also
 /// spreads the HTTP/2 work over every loop instead of one connection's.
 ///
+/// Streaming calls (which may stay open for as long as their caller wants) and unary calls
+/// never share a connection, so open streams cannot take the slots unary calls need; each kind
+/// opens more connections (`ConnectionLanes`) when its open ones are full.
+///
 /// ```swift
 /// let transport = LoopLocalClientTransport(config: .defaults(host: "127.0.0.1", port: 50051))
 /// let orders = OrdersClient(transport: transport)
 /// ```
 public final class LoopLocalClientTransport: ClientTransport, Sendable {
-    private let transports: [(loop: any EventLoop, transport: HTTP2ClientTransport)]
+    /// One loop's connections: unary calls on some, streaming calls on others.
+    private struct LoopLanes: Sendable {
+        let loop: any EventLoop
+        let unary: ConnectionLanes
+        let streaming: ConnectionLanes
+    }
+
+    private let transports: [LoopLanes]
     private let next = Atomic<Int>(0)
 
-    /// One transport with `config` per loop of `group` (NIO's singleton group by default).
-    public init(config: HTTP2ClientTransport.Config, group: (any EventLoopGroup)? = nil) {
+    /// Transports with `config` per loop of `group` (NIO's singleton group by default).
+    /// - Parameters:
+    ///   - streamsPerConnection: the server's concurrent-stream limit.
+    ///   - maxConnectionsPerLoop: connections each kind of call may open per loop.
+    public init(config: HTTP2ClientTransport.Config, group: (any EventLoopGroup)? = nil,
+                streamsPerConnection: Int = 100, maxConnectionsPerLoop: Int = 8) {
         let group = group ?? MultiThreadedEventLoopGroup.singleton
-        transports = group.makeIterator().map { loop in (loop, HTTP2ClientTransport(config: config, group: loop)) }
+        transports = group.makeIterator().map { loop in
+            LoopLanes(
+                loop: loop,
+                unary: ConnectionLanes(config: config, group: loop, streamsPerConnection: streamsPerConnection,
+                                       maxConnections: maxConnectionsPerLoop),
+                streaming: ConnectionLanes(config: config, group: loop, streamsPerConnection: streamsPerConnection,
+                                           maxConnections: maxConnectionsPerLoop)
+            )
+        }
         precondition(!transports.isEmpty, "an event loop group has at least one loop")
     }
 
-    /// The transport of the loop this code runs on, or the next one in turn.
-    private var local: HTTP2ClientTransport {
+    /// The connections of the loop this code runs on, or the next loop's in turn.
+    private var local: LoopLanes {
         if let current = MultiThreadedEventLoopGroup.currentEventLoop,
            let match = transports.first(where: { $0.loop === current }) {
-            return match.transport
+            return match
         }
         let turn = UInt(bitPattern: next.wrappingAdd(1, ordering: .relaxed).oldValue)
-        return transports[Int(turn % UInt(transports.count))].transport
+        return transports[Int(turn % UInt(transports.count))]
     }
 
     public func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> UnaryResponse<[UInt8]> {
-        try await local.unary(method: method, request: request, options: options)
+        try await local.unary.unary(method: method, request: request, options: options)
     }
 
     public func streaming<Output: Sendable>(
@@ -47,11 +70,14 @@ public final class LoopLocalClientTransport: ClientTransport, Sendable {
         requestProducer: @escaping @Sendable (RPCWriter<[UInt8]>) async throws -> Void,
         onResponse: @escaping @Sendable (StreamingClientResponse<[UInt8]>) async throws -> Output
     ) async throws -> Output {
-        try await local.streaming(method: method, options: options, requestProducer: requestProducer, onResponse: onResponse)
+        try await local.streaming.streaming(method: method, options: options, requestProducer: requestProducer, onResponse: onResponse)
     }
 
     /// Closes every loop's transport.
     public func close() async {
-        for (_, transport) in transports { await transport.close() }
+        for lanes in transports {
+            await lanes.unary.close()
+            await lanes.streaming.close()
+        }
     }
 }
