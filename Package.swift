@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health", logging] + nio),
         .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
-        .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC"]),
+        .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC", crypto]),
         .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", "StorageSupport", sqlite]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
         .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),

@@ -96,4 +96,41 @@ struct ServiceTokenTests {
         let wrongIssuer = try await signer(issuer: "someone-else").authorizationValue()
         #expect(await rejection([ServiceIdentity.metadataKey: .string(wrongIssuer)])?.code == .unauthenticated)
     }
+
+    @Test func aHandMadeHS256TokenPasses() async throws {
+        // The control for the tests below: the hand-made token is valid as it stands.
+        let token = HandMadeToken.make(header: #"{"alg":"HS256","typ":"JWT"}"#, claims: HandMadeToken.claims(), secret: Self.secret)
+        #expect(await rejection([ServiceIdentity.metadataKey: .string("Bearer " + token)]) == nil)
+    }
+
+    @Test(arguments: ["HS512", "HS384", "RS256", "none", "hs256"])
+    func anAlgorithmOtherThanHS256IsRefusedEvenWhenTheSignatureVerifies(alg: String) async throws {
+        let token = HandMadeToken.make(header: #"{"alg":"\#(alg)","typ":"JWT"}"#, claims: HandMadeToken.claims(), secret: Self.secret)
+        let error = await rejection([ServiceIdentity.metadataKey: .string("Bearer " + token)])
+        #expect(error?.code == .unauthenticated)
+    }
+
+    @Test func aTokenNotValidYetIsRefused() async throws {
+        let token = HandMadeToken.make(header: #"{"alg":"HS256","typ":"JWT"}"#, claims: HandMadeToken.claims(notBeforeIn: 300), secret: Self.secret)
+        let error = await rejection([ServiceIdentity.metadataKey: .string("Bearer " + token)])
+        #expect(error?.code == .unauthenticated)
+        #expect(error?.message.contains("not valid yet") == true)
+        // A small clock skew is tolerated.
+        let skewed = HandMadeToken.make(header: #"{"alg":"HS256","typ":"JWT"}"#, claims: HandMadeToken.claims(notBeforeIn: 5), secret: Self.secret)
+        #expect(await rejection([ServiceIdentity.metadataKey: .string("Bearer " + skewed)]) == nil)
+    }
+
+    @Test func aTokenLivingLongerThanTenMinutesIsRefused() async throws {
+        let header = #"{"alg":"HS256","typ":"JWT"}"#
+        let longLived = HandMadeToken.make(header: header, claims: HandMadeToken.claims(expiresIn: 3600, issuedAgo: 0), secret: Self.secret)
+        let error = await rejection([ServiceIdentity.metadataKey: .string("Bearer " + longLived)])
+        #expect(error?.code == .unauthenticated)
+        #expect(error?.message.contains("lifetime") == true)
+        // Without iat, expiry itself may be at most the bound away.
+        let farExpiry = HandMadeToken.make(header: header, claims: HandMadeToken.claims(expiresIn: 3600, issuedAgo: nil), secret: Self.secret)
+        #expect(await rejection([ServiceIdentity.metadataKey: .string("Bearer " + farExpiry)])?.code == .unauthenticated)
+        let tenMinutes = HandMadeToken.make(header: header, claims: HandMadeToken.claims(expiresIn: 590, issuedAgo: 0), secret: Self.secret)
+        #expect(await rejection([ServiceIdentity.metadataKey: .string("Bearer " + tenMinutes)]) == nil)
+        #expect(ServiceTokenVerifier.maxLifetime == .seconds(600))
+    }
 }
