@@ -76,30 +76,38 @@ struct LimitsTests {
         }
     }
 
-    @Test("a body trickling below the minimum rate is cut off; one at a fair rate is read")
-    func bodyRate() async throws {
+    @Test("a body trickling below the minimum rate is cut off")
+    func trickle() async throws {
         var config = OrdersGateway.Config.testing
         config.bodyReadTimeout = .milliseconds(300)
         config.minBodyBytesPerSecond = 100
         try await GatewayFixture(config: config).withLiveServer { client in
-            let port = try #require(client.port)
             // 1 byte per 100 ms earns 10 ms each: the connection is closed well before the end.
-            let slow = try await RawConnection.connect(port: port)
+            let slow = try await RawConnection.connect(port: try #require(client.port))
             await slow.send("POST /v1/orders HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n")
             for _ in 0..<60 where slow.isOpen {
                 try await Task.sleep(for: .milliseconds(100))
                 await slow.send(" ")
             }
             #expect(!slow.isOpen, "the trickling client was cut off")
-            // 50 bytes every 100 ms (500 B/s) for 600 bytes: 1.2 s, well inside 0.3 s + 6 s earned.
-            let fair = try await RawConnection.connect(port: port)
+        }
+    }
+
+    @Test("a body at a fair rate is read in full, past the base body timeout")
+    func fairRate() async throws {
+        var config = OrdersGateway.Config.testing
+        config.bodyReadTimeout = .seconds(2)
+        config.minBodyBytesPerSecond = 100
+        try await GatewayFixture(config: config).withLiveServer { client in
+            // 600 bytes earn 6 s beyond the 2 s base; sent over about 1.2 s (more on a loaded machine).
+            let fair = try await RawConnection.connect(port: try #require(client.port))
             await fair.send("POST /v1/orders HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 602\r\nConnection: close\r\n\r\n{")
             for _ in 0..<12 {
                 try await Task.sleep(for: .milliseconds(100))
                 await fair.send(String(repeating: " ", count: 50))
             }
             await fair.send("}")
-            _ = await fair.waitForClose(limit: .seconds(5))
+            _ = await fair.waitForClose(limit: .seconds(10))
             #expect(fair.text.hasPrefix("HTTP/1.1 400"), "read and parsed: the fake refuses no items; \(fair.text)")
         }
     }
