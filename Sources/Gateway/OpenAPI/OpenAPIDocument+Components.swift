@@ -60,6 +60,10 @@ extension OpenAPIDocument {
                     "orders": string.adding(["description": "The Health/Check answer, or the RPC error's code name."]),
                 ]),
             ]),
+            "Liveness": object(required: ["status", "checks"], [
+                "status": oneOf(["SERVING"]),
+                "checks": object(closed: false, required: ["gateway"], ["gateway": string]),
+            ]),
             "LegacyState": oneOf(["unspecified", "created", "confirmed", "delivered", "cancelled"]),
             "LegacyOrder": legacyOrder,
             "LegacyCreateOrder": legacyCreateOrder,

@@ -118,7 +118,7 @@ extension OpenAPIDocument {
     private static var liveness: OpenAPINode {
         operation(
             "meta", "Liveness", summary: "SERVING while the gateway process runs; never asks Orders.",
-            responses: responses(["200": answer("Alive.", schema("Health"))])
+            responses: responses(["200": answer("Alive.", schema("Liveness"))])
         )
     }
 

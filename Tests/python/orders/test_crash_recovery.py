@@ -20,6 +20,8 @@ class History:
     def __init__(self):
         self.lock = threading.Lock()
         self.ops = []
+        # The payment token each create used: a retry must send the same request.
+        self.tokens = {}
 
     def record(self, kind, request_id, order_id=None, detail=""):
         with self.lock:
@@ -41,6 +43,7 @@ def client_loop(orders, history, stop, rate=50):
     next_at = time.monotonic()
     while not stop.is_set():
         request_id = str(uuid.uuid4())
+        history.tokens[request_id] = tokens[index % 4]
         history.record("invoke", request_id)
         try:
             order = stub.CreateOrder(create_request(token=tokens[index % 4], request_id=request_id), timeout=2)
@@ -87,7 +90,8 @@ def test_kill9_orders_and_payments_under_load(tmp_path):
             # Indeterminate creates are resolved with their idempotency key: the retry either
             # returns the order made before the crash or makes it now.
             for request_id in history.indeterminate():
-                order = stub.CreateOrder(create_request(request_id=request_id), timeout=10)
+                # The same request as before (same payment token), or the key is ALREADY_EXISTS.
+                order = stub.CreateOrder(create_request(token=history.tokens[request_id], request_id=request_id), timeout=10)
                 acknowledged[request_id] = order.id
 
             def all_final():
