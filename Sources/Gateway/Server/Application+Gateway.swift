@@ -1,19 +1,26 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
+import TLSSupport
 
 /// The gateway as a Hummingbird application, listening on `config.host:config.port`.
 ///
 /// `onServerRunning` gets the bound port (useful with port 0). Run it with `run()` (until the
 /// task is cancelled) or `runService()` (until SIGINT/SIGTERM).
+///
+/// With `tls` it serves HTTPS only, offering HTTP/2 and HTTP/1.1 by ALPN; each new connection
+/// takes the context's current certificate.
 public func buildApplication(
     _ gateway: OrdersGateway,
+    tls: ReloadableTLSContext? = nil,
     logger: Logger? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let headerReadTimeout = gateway.config.headerReadTimeout
+    let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [HeaderReadTimeoutHandler(timeout: headerReadTimeout)])
     return Application(
         router: buildRouter(gateway),
-        server: .loopPinnedHTTP1(configuration: .init(additionalChannelHandlers: [HeaderReadTimeoutHandler(timeout: headerReadTimeout)])),
+        server: tls.map { .loopPinnedHTTPS(tls: $0, headerReadTimeout: headerReadTimeout, http1: http1) } ?? .loopPinnedHTTP1(configuration: http1),
         configuration: .init(address: .hostname(gateway.config.host, port: gateway.config.port), serverName: "orderhub-gateway"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? gateway.config.port) },
         logger: logger ?? Logger(label: "orderhub.gateway")
