@@ -139,7 +139,7 @@ let package = Package(
         // Test-only: a raw-bytes echo server the Python abuse tests and benchmarks drive.
         .executableTarget(name: "rpc-test-server", dependencies: ["RPC", "RPCHTTP2"] + nio, path: "Tests/RPCTestServer"),
         // Benchmark-only: the health service alone on RPCServer, for `make bench-rpc`.
-        .executableTarget(name: "bench-health-server", dependencies: ["RPC", "RPCHTTP2", "Health"] + nio,
+        .executableTarget(name: "bench-health-server", dependencies: ["RPC", "RPCHTTP2", "Health", "TLSSupport", "DevCertificates", logging] + nio,
                           path: "bench/HealthServer"),
 
         // libFuzzer target for the deframer and request-header validation (`make fuzz`).

@@ -95,7 +95,7 @@ def test_payments_with_a_client_ca_accepts_only_certificates_it_signed(tmp_path,
         }
         for what, credentials in refusals.items():
             with grpc.secure_channel(payments.address, credentials) as channel:
-                with pytest.raises(grpc.RpcError, match="") as refused:
+                with pytest.raises(grpc.RpcError) as refused:
                     check(channel, timeout=5)
                 assert refused.value.code() == grpc.StatusCode.UNAVAILABLE, what
         with tlsenv.secure_channel(payments.port, certs, with_certificate=True) as channel:
