@@ -5,8 +5,9 @@ import RPCHTTP2
 
 /// The pod-local cleartext listener (`--metrics-listen`) that serves `grpc.health.v1.Health`
 /// from the same status board as the main listener: Kubernetes' native gRPC probes cannot speak
-/// TLS, so they point here. `/metrics` will share this port; `RPCServer` then tells HTTP/1.1
-/// from the HTTP/2 preface on the first bytes of a connection.
+/// TLS, so they point here. `/metrics` (HTTP/1.1) is to share this port: a channel initializer
+/// that reads a connection's first bytes (HTTP/2's client preface, or a request line) will pick
+/// the pipeline, and the health service stays as it is.
 enum HealthListener {
     /// Starts it; throws naming the address when it cannot listen.
     static func start(health: HealthStatusService, at address: Address, logger: Logger) async throws -> RPCServer {

@@ -150,6 +150,24 @@ import Testing
         }
     }
 
+    @Test func gracefulShutdownOverTLSLetsAnInFlightCallFinish() async throws {
+        let pki = try TestPKI.make()
+        let probe = CancellationProbe()
+        let server = RPCServer(router: EchoMethods.router(probe: probe), config: try serverConfig(pki.serverConfig()))
+        try await server.start()
+        try await withClient(port: server.port!, config: try clientTLS(pki.clientConfig())) { client, _ in
+            let inFlight = Task {
+                try await client.unary(EchoMethods.sleep, request: TestMessage("300"), responseType: TestMessage.self)
+            }
+            #expect(await probe.eventually { probe.started == 1 })
+            // GOAWAY, then the output side is shut (close_notify) once the call has finished.
+            await server.shutdown(gracePeriod: .seconds(10))
+            let response = try await inFlight.value
+            #expect(response.message.text == "300")
+            #expect(probe.cancelled == 0)
+        }
+    }
+
     /// A client trusting `pki`'s CA completes a call on a new connection.
     func expectServes(port: Int, pki: TestPKI) async throws {
         try await withClient(port: port, config: try clientTLS(pki.clientConfig())) { client, _ in

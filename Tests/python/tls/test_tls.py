@@ -110,14 +110,14 @@ def test_rotation_serves_the_new_certificate_to_new_connections_and_keeps_open_s
         (live.dir / name).write_bytes((certs.dir / name).read_bytes())
     # A long poll interval: the rotation below is picked up by SIGHUP.
     with tlsenv.services(tmp_path, orders_args=[*live.listener_args(), "--tls-reload-seconds", "3600"]) as (orders, _):
-        assert tlsenv.served_certificate(orders.port, certs) == tlsenv.pem_to_der(certs.server)
+        assert tlsenv.served_certificate(orders.port) == tlsenv.pem_to_der(certs.server)
         channel = tlsenv.secure_channel(orders.port, certs)
         watch = health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest(service="orderhub.v1.Orders"), timeout=120)
         assert next(watch).status == health_pb2.HealthCheckResponse.SERVING
 
         tlsenv.install(other_certs, live)
         orders.process.send_signal(signal.SIGHUP)
-        harness.wait_until(lambda: tlsenv.served_certificate(orders.port, other_certs) == tlsenv.pem_to_der(other_certs.server),
+        harness.wait_until(lambda: tlsenv.served_certificate(orders.port) == tlsenv.pem_to_der(other_certs.server),
                            timeout=30, what="the new certificate served")
 
         # The old connection still takes calls, and its open stream still delivers: SIGTERM
@@ -137,7 +137,7 @@ def test_a_bad_new_certificate_is_logged_and_the_old_one_kept(tmp_path, certs):
     with tlsenv.services(tmp_path, orders_args=[*live.listener_args(), "--tls-reload-seconds", "0.2"]) as (orders, _):
         live.server.write_text("-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n")
         harness.wait_until(lambda: "cannot be used; keeping the previous ones" in orders.logs(), timeout=30, what="the error logged")
-        assert tlsenv.served_certificate(orders.port, certs) == tlsenv.pem_to_der(certs.server)
+        assert tlsenv.served_certificate(orders.port) == tlsenv.pem_to_der(certs.server)
 
 
 def curl(*args):
@@ -176,13 +176,42 @@ def test_order_through_tls_gateway_tls_orders_and_mutual_tls_payments_is_confirm
                 "--metrics-listen", f"127.0.0.1:{processes.free_port()}", *certs.listener_args(), *certs.client_args()]
         with processes.running(args, port, log_path=tmp_path / "gateway.log"):
             base = f"https://localhost:{port}"
-            body = {"customerId": "alice", "currency": "EUR", "paymentToken": "tok_approve",
-                    "items": [{"sku": "book", "quantity": 1, "unitPriceCents": 1250}]}
-            created = json.loads(curl("--cacert", certs.ca, "--http2", "-H", "Content-Type: application/json",
-                                      "--data", json.dumps(body), f"{base}/v1/orders"))
-            assert created["state"] == "ORDER_STATE_CREATED", created
+            assert_order_confirmed(base, certs)
 
-            def state():
-                return json.loads(curl("--cacert", certs.ca, f"{base}/v1/orders/{created['id']}"))["state"]
-            harness.wait_until(lambda: state() in ("ORDER_STATE_CONFIRMED", "ORDER_STATE_DELIVERED"), timeout=60,
-                               what="the order confirmed through mutual TLS to Payments")
+
+def assert_order_confirmed(base, certs):
+    """Creates an order with tok_approve through the gateway at `base` and waits for it to be
+    confirmed (or already delivered): Orders reached Payments."""
+    body = {"customerId": "alice", "currency": "EUR", "paymentToken": "tok_approve",
+            "items": [{"sku": "book", "quantity": 1, "unitPriceCents": 1250}]}
+    created = json.loads(curl("--cacert", certs.ca, "--http2", "-H", "Content-Type: application/json", *tlsenv.REST_ARGS,
+                              "--data", json.dumps(body), f"{base}/v1/orders"))
+    assert created["state"] == "ORDER_STATE_CREATED", created
+
+    def state():
+        return json.loads(curl("--cacert", certs.ca, *tlsenv.REST_ARGS, f"{base}/v1/orders/{created['id']}"))["state"]
+    harness.wait_until(lambda: state() in ("ORDER_STATE_CONFIRMED", "ORDER_STATE_DELIVERED"), timeout=60,
+                       what="the order confirmed through mutual TLS to Payments")
+
+
+def test_serve_puts_tls_on_every_hop(tmp_path, certs):
+    orders, payments, gateway = processes.free_port(), processes.free_port(), processes.free_port()
+    args = [processes.bin_path("orderhub"), "serve", "--data-dir", tmp_path / "data",
+            "--orders-listen", f"127.0.0.1:{orders}", "--payments-listen", f"127.0.0.1:{payments}",
+            "--gateway-listen", f"127.0.0.1:{gateway}", *tlsenv.ORDERS_ARGS,
+            *certs.listener_args(client_ca=certs.ca), *certs.client_args(with_certificate=True)]
+    with processes.running(args, gateway, log_path=tmp_path / "serve.log"):
+        for port in (orders, payments):
+            with grpc.insecure_channel(f"127.0.0.1:{port}") as plain:
+                with pytest.raises(grpc.RpcError) as refused:
+                    check(plain, timeout=5)
+                assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+        with tlsenv.secure_channel(orders, certs) as channel:
+            assert check(channel, "orderhub.v1.Orders") == health_pb2.HealthCheckResponse.SERVING
+        # Only Payments asks for a client certificate (as in k8s/).
+        with tlsenv.secure_channel(payments, certs) as channel:
+            with pytest.raises(grpc.RpcError):
+                check(channel, timeout=5)
+        with tlsenv.secure_channel(payments, certs, with_certificate=True) as channel:
+            assert check(channel, "orderhub.v1.Payments") == health_pb2.HealthCheckResponse.SERVING
+        assert_order_confirmed(f"https://localhost:{gateway}", certs)
