@@ -14,10 +14,12 @@ public struct ClientTLSConfig: Sendable, Hashable {
     public var trustRoots: PEMSource?
     /// A client certificate (then intermediates) and its key, presented when the server asks.
     public var certificateChain: PEMSource?
+    /// The key of `certificateChain`'s first certificate.
     public var privateKey: PEMSource?
     /// ALPN protocols offered; gRPC needs `h2`.
     public var applicationProtocols: [String]
 
+    /// A client's settings; `["h2"]` unless told otherwise.
     public init(
         trustRoots: PEMSource? = nil, certificateChain: PEMSource? = nil, privateKey: PEMSource? = nil,
         applicationProtocols: [String] = ["h2"]

@@ -6,7 +6,9 @@ import Glibc
 /// Where PEM text comes from: a file (read again on every reload) or bytes already in memory
 /// (tests, certificates made at run time).
 public enum PEMSource: Sendable, Hashable {
+    /// A PEM file, read whenever a context is built.
     case file(String)
+    /// PEM text held in memory.
     case bytes([UInt8])
 
     /// The file path, when there is one: what a reload watches.
@@ -59,8 +61,11 @@ public enum PEMSource: Sendable, Hashable {
 
 /// A certificate, key or CA file that cannot be used.
 public struct TLSFileError: Error, CustomStringConvertible {
+    /// The file (or `<in memory>`).
     public let path: String
+    /// What is wrong with it.
     public let reason: String
 
+    /// `path: reason`.
     public var description: String { "\(path): \(reason)" }
 }

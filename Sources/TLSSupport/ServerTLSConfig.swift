@@ -11,6 +11,7 @@ import NIOSSL
 public struct ServerTLSConfig: Sendable, Hashable {
     /// The server's certificate, then any intermediates.
     public var certificateChain: PEMSource
+    /// The key of the chain's first certificate.
     public var privateKey: PEMSource
     /// When set, a client must present a certificate that chains to one of these CAs; without
     /// one the handshake fails.
@@ -19,6 +20,7 @@ public struct ServerTLSConfig: Sendable, Hashable {
     /// REST gateway.
     public var applicationProtocols: [String]
 
+    /// A listener's settings; `["h2"]` unless told otherwise.
     public init(
         certificateChain: PEMSource, privateKey: PEMSource, clientCertificateTrustRoots: PEMSource? = nil,
         applicationProtocols: [String] = ["h2"]
