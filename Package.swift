@@ -45,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: ["FullFoundation"]),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
+        // The gateway's HTTP/2 connections (already under Hummingbird's HTTP/2 support).
+        .package(url: "https://github.com/apple/swift-nio-http2", from: "1.45.0"),
         // TLS on every listener and client (BoringSSL underneath; no hand-written crypto).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         // X.509 certificates for `orderhub dev-certs` and the TLS tests.
@@ -109,6 +111,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -173,7 +176,7 @@ let package = Package(
         // Fuzz/Corpus/<Name>/. A plain build replays the files given as arguments.
         .executableTarget(name: "FuzzDecode", dependencies: ["Contracts", "InteropContracts", "RPC"], path: "Fuzz/Decode"),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "Contracts", "RPC", "RPCHTTP2",
+            "Gateway", "Contracts", "RPC", "RPCHTTP2", "TLSSupport", "DevCertificates", ssl,
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ] + nio),

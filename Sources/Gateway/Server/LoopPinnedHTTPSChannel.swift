@@ -2,6 +2,7 @@ import HummingbirdCore
 import HummingbirdHTTP2
 import Logging
 import NIOCore
+import NIOHTTP2
 import NIOSSL
 import NIOTLS
 import TLSSupport
@@ -13,7 +14,8 @@ import TLSSupport
 /// Each connection takes the context's current certificate, so a rotated certificate is served
 /// to new connections while open ones keep theirs. A handshake that does not finish within
 /// `handshakeTimeout` is closed (the TLS part of the slowloris defence); after it, HTTP/1.1 has
-/// the header-read timeout and HTTP/2 the same value as its idle timeout.
+/// the header-read timeout, and HTTP/2 the same value as its idle timeout and as the time a
+/// client gets to go away after GOAWAY (`GoAwayDeadlineHandler`).
 struct LoopPinnedHTTPSChannel: ServerChildChannel {
     /// What ALPN chose, once the handshake is done.
     enum Negotiated: Sendable {
@@ -39,7 +41,12 @@ struct LoopPinnedHTTPSChannel: ServerChildChannel {
             let alpn = NIOTypedApplicationProtocolNegotiationHandler<Negotiated> { result in
                 switch result {
                 case .negotiated("h2"):
-                    return http2.setup(channel: channel, logger: logger).map { .http2($0) }
+                    return http2.setup(channel: channel, logger: logger).flatMapThrowing { connection in
+                        let pipeline = channel.pipeline.syncOperations
+                        let deadline = GoAwayDeadlineHandler(timeout: handshakeTimeout)
+                        try pipeline.addHandler(deadline, position: .after(try pipeline.handler(type: NIOHTTP2Handler.self)))
+                        return .http2(connection)
+                    }
                 case .negotiated("http/1.1"), .fallback:
                     return http1.setup(channel: channel, logger: logger).map { .http1($0) }
                 case .negotiated(let other):
