@@ -86,11 +86,3 @@ public struct DevCertificateAuthority: Sendable {
         )
     }
 }
-
-/// A certificate and its private key, both PEM.
-public struct IssuedCertificate: Sendable {
-    public let certificatePEM: String
-    public let privateKeyPEM: String
-    /// The serial number's bytes (big-endian), to tell two certificates apart.
-    public let serialNumber: [UInt8]
-}

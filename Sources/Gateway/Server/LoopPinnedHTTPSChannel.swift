@@ -23,6 +23,11 @@ struct LoopPinnedHTTPSChannel: ServerChildChannel {
         case http2(HTTP2Channel.Value)
     }
 
+    /// ALPN agreed on a protocol the gateway never offered.
+    struct UnexpectedProtocol: Error {
+        let name: String
+    }
+
     struct Value: ServerChildChannelValue {
         let negotiated: EventLoopFuture<Negotiated>
         let channel: any Channel
@@ -51,7 +56,7 @@ struct LoopPinnedHTTPSChannel: ServerChildChannel {
                     return http1.setup(channel: channel, logger: logger).map { .http1($0) }
                 case .negotiated(let other):
                     // Only h2 and http/1.1 are offered, so a client cannot get here honestly.
-                    return channel.close().flatMapThrowing { throw GatewayTLSError.unexpectedProtocol(other) }
+                    return channel.close().flatMapThrowing { throw UnexpectedProtocol(name: other) }
                 }
             }
             try pipeline.addHandler(alpn)
@@ -72,11 +77,6 @@ struct LoopPinnedHTTPSChannel: ServerChildChannel {
             }
         }
     }
-}
-
-/// ALPN agreed on a protocol the gateway never offered.
-enum GatewayTLSError: Error {
-    case unexpectedProtocol(String)
 }
 
 extension HTTPServerBuilder {
