@@ -149,7 +149,7 @@ let package = Package(
         .executableTarget(name: "FuzzDeframer", dependencies: ["RPC"], path: "Fuzz/Deframer"),
 
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
-        .testTarget(name: "TLSSupportTests", dependencies: ["TLSSupport", "DevCertificates", .product(name: "NIOEmbedded", package: "swift-nio"),
+        .testTarget(name: "TLSSupportTests", dependencies: ["TLSSupport", "DevCertificates", logging, .product(name: "NIOEmbedded", package: "swift-nio"),
                                                             .product(name: "NIOTLS", package: "swift-nio")] + nio),
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health", "TLSSupport", "DevCertificates", logging, ssl] + nio),
         .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),

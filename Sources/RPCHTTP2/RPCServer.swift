@@ -64,7 +64,7 @@ public final class RPCServer: Sendable {
                     if let tls = config.tls {
                         // nghttp2 reads what TLS decrypted; the guard refuses a handshake without h2.
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.current))
-                        try channel.pipeline.syncOperations.addHandler(TLSHandshakeGuard(requiredProtocols: ["h2"], timeout: config.prefaceTimeout))
+                        try channel.pipeline.syncOperations.addHandler(TLSHandshakeGuard(requiredProtocols: ["h2"], timeout: config.prefaceTimeout, logger: config.logger))
                     }
                     try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(router: router, config: config))
                 }

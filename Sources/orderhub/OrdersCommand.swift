@@ -33,6 +33,8 @@ struct OrdersCommand: AsyncParsableCommand {
         let address = try Address(parsing: Setting.string(listen, env: "ORDERHUB_LISTEN", default: "127.0.0.1:50051"), option: "--listen")
         var server = try limits.config(listen: address)
         server.tls = try tls.context(applicationProtocols: ["h2"], logger: logger)
+        // Refused TLS handshakes (e.g. a missing client certificate) and handler failures.
+        server.logger = logger
         let service = try await OrdersLaunch.start(
             listen: address, server: server, metrics: try HealthListener.address(metricsListen, default: "127.0.0.1:9051"),
             database: try DatabaseLocation(

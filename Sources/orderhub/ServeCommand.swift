@@ -46,8 +46,10 @@ struct ServeCommand: AsyncParsableCommand {
         let hops = try ServeTLS(listener: tls, client: clientTLS, logger: logger)
         var paymentsServer = try limits.config(listen: paymentsAddress)
         paymentsServer.tls = hops.payments
+        paymentsServer.logger = logger
         var ordersServer = try limits.config(listen: ordersAddress)
         ordersServer.tls = hops.orders
+        ordersServer.logger = logger
         let paymentsService = try await PaymentsLaunch.start(
             listen: paymentsAddress, server: paymentsServer, metrics: nil, database: .sqlite(path: dataDir + "/payments.db"), secret: secret,
             approvalRate: processor.approvalRate, seed: processor.seed, logger: logger

@@ -42,7 +42,7 @@ struct LoopPinnedHTTPSChannel: ServerChildChannel {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(NIOSSLServerHandler(context: tls.current))
-            try pipeline.addHandler(TLSHandshakeGuard(requiredProtocols: nil, timeout: handshakeTimeout))
+            try pipeline.addHandler(TLSHandshakeGuard(requiredProtocols: nil, timeout: handshakeTimeout, logger: logger))
             let alpn = NIOTypedApplicationProtocolNegotiationHandler<Negotiated> { result in
                 switch result {
                 case .negotiated("h2"):
