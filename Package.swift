@@ -14,6 +14,8 @@ let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgr
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let jwt: Target.Dependency = .product(name: "JWTKit", package: "jwt-kit")
+let ssl: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
+let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
 
 /// The per-call path of the RPC runtime: in release builds, no dynamic exclusivity checks
 /// (they cost ~5% CPU per call there; the static checks stay, and debug builds and tests
@@ -43,6 +45,13 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: ["FullFoundation"]),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
+        // The gateway's HTTP/2 connections (already under Hummingbird's HTTP/2 support).
+        .package(url: "https://github.com/apple/swift-nio-http2", from: "1.45.0"),
+        // TLS on every listener and client (BoringSSL underneath; no hand-written crypto).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        // X.509 certificates for `orderhub dev-certs` and the TLS tests.
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.1.0"),
     ],
     targets: [
         // System libraries. The pkg-config names are the .pc file names.
@@ -54,9 +63,16 @@ let package = Package(
         .target(name: "CPluginContracts", dependencies: ["CProtobufC", "CGoogleProtobuf"]),
         .target(name: "CContracts", dependencies: ["CProtobufC", "CGoogleProtobuf"]),
 
+        // TLS settings as values, turned into NIOSSLContexts and rebuilt when their files change;
+        // shared by the gRPC transport and the REST gateway.
+        .target(name: "TLSSupport", dependencies: [ssl, logging, .product(name: "NIOTLS", package: "swift-nio")] + nio),
+
+        // A throwaway CA and the certificates it signs: `orderhub dev-certs` and the TLS tests.
+        .target(name: "DevCertificates", dependencies: [x509, crypto, .product(name: "SwiftASN1", package: "swift-asn1")]),
+
         // Transport-free RPC core, and its nghttp2 + NIO transport.
         .target(name: "RPC", swiftSettings: hotPath),
-        .target(name: "RPCHTTP2", dependencies: ["RPC", "CNghttp2", logging] + nio, swiftSettings: hotPath),
+        .target(name: "RPCHTTP2", dependencies: ["RPC", "CNghttp2", "TLSSupport", logging, ssl] + nio, swiftSettings: hotPath),
 
         // Generated Swift for Protos/, and the generator.
         .target(name: "Contracts", dependencies: ["RPC", "CContracts", "CProtobufC"]),
@@ -91,9 +107,12 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "RPC", "Contracts",
+                "RPC", "Contracts", "TLSSupport", ssl,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
@@ -102,7 +121,7 @@ let package = Package(
         ),
 
         .executableTarget(name: "orderhub", dependencies: [
-            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", "Gateway", "PostgresSupport", logging,
+            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", "Gateway", "PostgresSupport", "TLSSupport", "DevCertificates", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + nio),
 
@@ -125,14 +144,16 @@ let package = Package(
         // Test-only: a raw-bytes echo server the Python abuse tests and benchmarks drive.
         .executableTarget(name: "rpc-test-server", dependencies: ["RPC", "RPCHTTP2"] + nio, path: "Tests/RPCTestServer"),
         // Benchmark-only: the health service alone on RPCServer, for `make bench-rpc`.
-        .executableTarget(name: "bench-health-server", dependencies: ["RPC", "RPCHTTP2", "Health"] + nio,
+        .executableTarget(name: "bench-health-server", dependencies: ["RPC", "RPCHTTP2", "Health", "TLSSupport", "DevCertificates", logging] + nio,
                           path: "bench/HealthServer"),
 
         // libFuzzer target for the deframer and request-header validation (`make fuzz`).
         .executableTarget(name: "FuzzDeframer", dependencies: ["RPC"], path: "Fuzz/Deframer"),
 
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
-        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health", logging] + nio),
+        .testTarget(name: "TLSSupportTests", dependencies: ["TLSSupport", "DevCertificates", logging, .product(name: "NIOEmbedded", package: "swift-nio"),
+                                                            .product(name: "NIOTLS", package: "swift-nio")] + nio),
+        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health", "TLSSupport", "DevCertificates", logging, ssl] + nio),
         .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC", crypto]),
@@ -157,7 +178,7 @@ let package = Package(
         // Fuzz/Corpus/<Name>/. A plain build replays the files given as arguments.
         .executableTarget(name: "FuzzDecode", dependencies: ["Contracts", "InteropContracts", "RPC"], path: "Fuzz/Decode"),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "Contracts", "RPC", "RPCHTTP2",
+            "Gateway", "Contracts", "RPC", "RPCHTTP2", "TLSSupport", "DevCertificates", ssl,
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ] + nio),

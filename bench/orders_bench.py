@@ -55,7 +55,9 @@ class Service:
         self.process = subprocess.Popen(
             [str(binary("orderhub")), self.role, "--listen", f"127.0.0.1:{self.port}",
              "--db", f"sqlite:{self.directory / (self.role + '.db')}", "--log-level", "warning", *self.args],
-            env={**os.environ, "ORDERHUB_SERVICE_SECRET": SECRET}, stdout=log, stderr=subprocess.STDOUT)
+            env={**os.environ, "ORDERHUB_SERVICE_SECRET": SECRET,
+                 # A free health port each: replicas on one machine cannot share the default.
+                 "ORDERHUB_METRICS_LISTEN": "127.0.0.1:0"}, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         processes.wait_for_port(self.port, process=self.process)
         return self

@@ -1,3 +1,6 @@
+import NIOCore
+import TLSSupport
+
 /// Client settings.
 extension HTTP2ClientTransport {
     public struct Config: Sendable {
@@ -30,6 +33,13 @@ extension HTTP2ClientTransport {
         public var resolveInterval: Duration
         /// The least time between two resolutions, including ones a failed connection asks for.
         public var minResolveInterval: Duration
+        /// TLS for every connection (nil: cleartext HTTP/2). Each new connection takes the
+        /// context's current certificates, so a rotated client certificate is used from then on.
+        public var tls: ReloadableTLSContext?
+        /// The name the server's certificate must carry (and the SNI sent); by default `host`
+        /// when it is a name. A literal IP address is checked against the certificate's IP
+        /// addresses instead.
+        public var tlsServerName: String?
 
         public init(
             host: String,
@@ -47,7 +57,9 @@ extension HTTP2ClientTransport {
             defaultTimeout: Duration? = nil,
             resolver: any NameResolver = SystemResolver(),
             resolveInterval: Duration = .seconds(30),
-            minResolveInterval: Duration = .seconds(1)
+            minResolveInterval: Duration = .seconds(1),
+            tls: ReloadableTLSContext? = nil,
+            tlsServerName: String? = nil
         ) {
             self.host = host
             self.port = port
@@ -65,6 +77,14 @@ extension HTTP2ClientTransport {
             self.resolver = resolver
             self.resolveInterval = resolveInterval
             self.minResolveInterval = minResolveInterval
+            self.tls = tls
+            self.tlsServerName = tlsServerName
+        }
+
+        /// The SNI and verified name: `tlsServerName`, else `host` unless it is an IP address.
+        var tlsServerHostname: String? {
+            if let tlsServerName { return tlsServerName }
+            return (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
         }
 
         /// Defaults for a server at `host:port`.

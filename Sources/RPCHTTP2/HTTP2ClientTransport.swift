@@ -3,7 +3,8 @@ import NIOPosix
 import RPC
 import Synchronization
 
-/// A gRPC client over HTTP/2 cleartext (prior knowledge) on nghttp2 and SwiftNIO.
+/// A gRPC client over HTTP/2, cleartext (prior knowledge) or TLS (`Config.tls`), on nghttp2 and
+/// SwiftNIO.
 ///
 /// A literal IP address gets one connection that all calls share as streams. When it cannot
 /// be made the call fails at once with UNAVAILABLE, and further calls fail fast until the

@@ -1,8 +1,11 @@
+import NIOCore
 import Synchronization
 
-/// Hands the handler created in the channel initializer to the connecting task.
+/// Hands what the channel initializer created (the connection handler and, over TLS, the
+/// handshake's outcome) to the connecting task.
 final class HandlerSlot: Sendable {
     private let value = Mutex<LoopBound<ClientConnectionHandler>?>(nil)
+    private let handshakeValue = Mutex<EventLoopFuture<Void>?>(nil)
 
     func store(_ handler: LoopBound<ClientConnectionHandler>) {
         value.withLock { $0 = handler }
@@ -10,5 +13,11 @@ final class HandlerSlot: Sendable {
 
     func load() -> LoopBound<ClientConnectionHandler>? {
         value.withLock { $0 }
+    }
+
+    /// The TLS handshake's outcome; nil on a cleartext connection.
+    var handshake: EventLoopFuture<Void>? {
+        get { handshakeValue.withLock { $0 } }
+        set { handshakeValue.withLock { $0 = newValue } }
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import TLSSupport
 
 /// Server settings; every limit of DESIGN.md §3 with its default.
 extension RPCServer {
@@ -60,6 +61,9 @@ extension RPCServer {
         /// Where a handler error that is not an `RPCError` is logged (at error level, with the
         /// method and the error) before the client gets a bare INTERNAL. Discards by default.
         public var logger: Logger
+        /// TLS for every connection (nil: cleartext HTTP/2). Each new connection takes the
+        /// context's current certificate; a handshake that did not agree on ALPN `h2` is closed.
+        public var tls: ReloadableTLSContext?
 
         public init(
             host: String = "0.0.0.0",
@@ -81,7 +85,8 @@ extension RPCServer {
             maxConnectionAgeJitter: Double = 0.1,
             maxConnectionAgeGrace: Duration = .seconds(30),
             handlerExecution: HandlerExecution = .eventLoop,
-            logger: Logger = Logger(label: "orderhub.rpc.server", factory: { _ in SwiftLogNoOpLogHandler() })
+            logger: Logger = Logger(label: "orderhub.rpc.server", factory: { _ in SwiftLogNoOpLogHandler() }),
+            tls: ReloadableTLSContext? = nil
         ) {
             self.host = host
             self.port = port
@@ -103,6 +108,7 @@ extension RPCServer {
             self.maxConnectionAgeGrace = maxConnectionAgeGrace
             self.handlerExecution = handlerExecution
             self.logger = logger
+            self.tls = tls
         }
 
         public static var defaults: Config { Config() }

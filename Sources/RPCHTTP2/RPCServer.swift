@@ -1,9 +1,12 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import RPC
 import Synchronization
+import TLSSupport
 
-/// A gRPC server over HTTP/2 cleartext (prior knowledge), on nghttp2 and SwiftNIO.
+/// A gRPC server over HTTP/2, cleartext (prior knowledge) or TLS with ALPN `h2` (`Config.tls`),
+/// on nghttp2 and SwiftNIO.
 ///
 /// ```swift
 /// var router = RPCRouter()
@@ -65,6 +68,11 @@ public final class RPCServer: Sendable {
                 }
                 channel.closeFuture.whenComplete { _ in registry.remove(channel) }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls = config.tls {
+                        // nghttp2 reads what TLS decrypted; the guard refuses a handshake without h2.
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.current))
+                        try channel.pipeline.syncOperations.addHandler(TLSHandshakeGuard(requiredProtocols: ["h2"], timeout: config.prefaceTimeout, logger: config.logger))
+                    }
                     try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(router: router, config: config, activity: activity))
                 }
             }

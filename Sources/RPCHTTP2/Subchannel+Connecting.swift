@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import RPC
 
 /// Making a connection, and noticing when it stops taking calls.
@@ -50,6 +51,12 @@ extension Subchannel {
             .channelInitializer { [weak self] channel in
                 let subchannel = self
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls = config.tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls.current, serverHostname: config.tlsServerHostname))
+                        let waiter = ClientHandshakeWaiter(eventLoop: channel.eventLoop, timeout: config.connectTimeout)
+                        slot.handshake = waiter.outcome
+                        try channel.pipeline.syncOperations.addHandler(waiter)
+                    }
                     let handler = ClientConnectionHandler(config: config, onUnusable: { [weak subchannel] graceful in
                         if graceful { ending.markGraceful() }
                         subchannel?.connectionUnusable(id: id, graceful: graceful)
@@ -63,6 +70,15 @@ extension Subchannel {
         guard let handler = slot.load() else {
             channel.close(promise: nil)
             throw RPCError(code: .internal, message: "connection handler missing")
+        }
+        // Over TLS the connection is made once the handshake agreed on h2 with a trusted server.
+        if let handshake = slot.handshake {
+            do {
+                try await handshake.get()
+            } catch {
+                channel.close(promise: nil)
+                throw error
+            }
         }
         let closed = state.withLock { state in
             if !state.closed { state.channels[id] = channel }

@@ -13,6 +13,11 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Orders' address (ORDERHUB_ORDERS_ADDRESS; default 127.0.0.1:50051).")
     var orders: String?
 
+    @Option(help: "Cleartext address for GET /livez and /readyz (Kubernetes probes), local to the pod (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9000).")
+    var metricsListen: String?
+
+    @OptionGroup var tls: ListenerTLSOptions
+    @OptionGroup var ordersTLS: ClientTLSOptions
     @OptionGroup var common: CommonOptions
     @OptionGroup var gateway: GatewayOptions
 
@@ -21,7 +26,12 @@ struct GatewayCommand: AsyncParsableCommand {
         OpenFileLimit.raiseToHardLimit(logger: logger)
         let service = try await GatewayLaunch.start(
             listen: try GatewayOptions.address(Setting.string(listen, env: "ORDERHUB_GATEWAY_LISTEN", default: ":8000"), option: "--listen"),
-            orders: try Address(parsing: Setting.string(orders, env: "ORDERHUB_ORDERS_ADDRESS", default: "127.0.0.1:50051"), option: "--orders"),
+            tls: try tls.context(applicationProtocols: ["h2", "http/1.1"], logger: logger),
+            probes: try HealthListener.address(metricsListen, default: "127.0.0.1:9000"),
+            orders: Peer(
+                address: try Address(parsing: Setting.string(orders, env: "ORDERHUB_ORDERS_ADDRESS", default: "127.0.0.1:50051"), option: "--orders"),
+                tls: try ordersTLS.context(peer: "ORDERS", reloadInterval: try tls.reloadInterval(), logger: logger)
+            ),
             config: try gateway.config(), logger: logger
         )
         Banner.print([service])

@@ -2,10 +2,14 @@ import Gateway
 import Hummingbird
 import Logging
 import RPCHTTP2
+import TLSSupport
 
-/// Starts the REST gateway: a client transport to Orders and the Hummingbird server.
+/// Starts the REST gateway: a client transport to Orders and the Hummingbird server, with its
+/// plaintext probe port when `probes` is given.
 enum GatewayLaunch {
-    static func start(listen: Address, orders: Address, config: OrdersGateway.Config, logger: Logger) async throws -> RunningService {
+    static func start(
+        listen: Address, tls: ReloadableTLSContext? = nil, probes: Address? = nil, orders: Peer, config: OrdersGateway.Config, logger: Logger
+    ) async throws -> RunningService {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "gateway"
         let logger = serviceLogger
@@ -13,37 +17,38 @@ enum GatewayLaunch {
         config.host = listen.host
         config.port = listen.port
         // A connection per event loop: a request's RPC stays on the thread that read it.
-        let transport = LoopLocalClientTransport(config: .init(
-            host: orders.host, port: orders.port, connectTimeout: .seconds(2),
-            backoffInitial: .milliseconds(100), backoffMaximum: .seconds(2)
-        ))
-        let (bound, boundContinuation) = AsyncThrowingStream<Int, any Error>.makeStream()
-        let app = buildApplication(OrdersGateway(config: config, transport: transport), logger: logger) { port in
-            boundContinuation.yield(port)
+        let transport = LoopLocalClientTransport(config: orders.transportConfig)
+        let gateway = OrdersGateway(config: config, transport: transport)
+        let main: RunningApplication
+        do {
+            main = try await RunningApplication.start(name: "the gateway", at: listen) { onRunning in
+                buildApplication(gateway, tls: tls, logger: logger, onServerRunning: onRunning)
+            }
+        } catch {
+            await transport.close()
+            throw error
         }
-        let server = Task {
+        var probeApplication: RunningApplication?
+        if let probes {
             do {
-                try await app.run()
-                boundContinuation.finish()
+                probeApplication = try await RunningApplication.start(name: "the gateway's probe port (--metrics-listen)", at: probes) { onRunning in
+                    buildProbeApplication(gateway, host: probes.host, port: probes.port, logger: logger, onServerRunning: onRunning)
+                }
             } catch {
-                boundContinuation.finish(throwing: error)
+                await main.stop()
+                await transport.close()
+                throw error
             }
         }
-        let port: Int
-        do {
-            var ports = bound.makeAsyncIterator()
-            guard let first = try await ports.next() else { throw SettingError("the gateway stopped before listening") }
-            port = first
-        } catch {
-            server.cancel()
-            await transport.close()
-            throw SettingError("the gateway cannot listen on \(listen): \(error)")
-        }
-        let address = Address(host: listen.host, port: port)
-        logger.info("gateway listening", metadata: ["address": "\(address)", "orders": "\(orders)"])
-        return RunningService(name: "gateway", address: address.description, database: "orders at \(orders)", scheme: "http") { _ in
-            server.cancel()
-            _ = await server.result
+        let probeServer = probeApplication
+        let address = Address(host: listen.host, port: main.port)
+        logger.info("gateway listening", metadata: [
+            "address": "\(address)", "orders": "\(orders)", "tls": "\(tls != nil)",
+            "probes": "\(probeServer.map { "\(probes?.host ?? ""):\($0.port)" } ?? "off")",
+        ])
+        return RunningService(name: "gateway", address: address.description, database: "orders at \(orders)", scheme: tls == nil ? "http" : "https") { _ in
+            await main.stop()
+            await probeServer?.stop()
             await transport.close()
             logger.info("gateway stopped")
         }

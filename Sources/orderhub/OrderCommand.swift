@@ -1,5 +1,6 @@
 import ArgumentParser
 import Contracts
+import Logging
 import RPC
 import RPCHTTP2
 #if canImport(Glibc)
@@ -21,11 +22,14 @@ struct OrderCommand: AsyncParsableCommand {
         @Option(help: "Seconds to wait for an answer (default 10; watch waits forever).")
         var timeout: Double?
 
+        @OptionGroup var tls: ClientTLSOptions
+
         /// Runs `body` with a client, closing the connection after; an RPC error exits 1 with
         /// its status on standard error.
         func withClient(_ body: (OrdersClient, CallOptions) async throws -> Void) async throws {
             let target = try Address(parsing: Setting.string(address, env: "ORDERHUB_ORDERS_ADDRESS", default: "127.0.0.1:50051"), option: "--address")
-            let transport = HTTP2ClientTransport(config: .init(host: target.host, port: target.port))
+            let tlsContext = try tls.context(peer: "ORDERS", reloadInterval: nil, logger: Logger(label: "orderhub.cli"))
+            let transport = HTTP2ClientTransport(config: .init(host: target.host, port: target.port, tls: tlsContext))
             let options = CallOptions(timeout: .milliseconds(Int64((timeout ?? 10) * 1000)))
             do {
                 try await body(OrdersClient(transport: transport), options)

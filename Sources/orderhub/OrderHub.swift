@@ -10,7 +10,7 @@ struct OrderHub: AsyncParsableCommand {
             Every option falls back to an ORDERHUB_* environment variable (named in its help), then to a default.
             Secrets are read from files (--service-secret-file) or ORDERHUB_SERVICE_SECRET.
             """,
-        subcommands: [ServeCommand.self, OrdersCommand.self, PaymentsCommand.self, GatewayCommand.self, OrderCommand.self],
+        subcommands: [ServeCommand.self, OrdersCommand.self, PaymentsCommand.self, GatewayCommand.self, OrderCommand.self, DevCertsCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

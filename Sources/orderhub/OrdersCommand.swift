@@ -14,6 +14,11 @@ struct OrdersCommand: AsyncParsableCommand {
     @Option(help: "Payments' address (ORDERHUB_PAYMENTS_ADDRESS; default 127.0.0.1:50052).")
     var paymentsAddress: String?
 
+    @Option(help: "Cleartext address for the health service (Kubernetes probes), local to the pod (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9051).")
+    var metricsListen: String?
+
+    @OptionGroup var tls: ListenerTLSOptions
+    @OptionGroup var paymentsTLS: ClientTLSOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var common: CommonOptions
     @OptionGroup var limits: ServerLimitOptions
@@ -26,13 +31,20 @@ struct OrdersCommand: AsyncParsableCommand {
             throw SettingError("a service secret is required: --service-secret-file or ORDERHUB_SERVICE_SECRET")
         }
         let address = try Address(parsing: Setting.string(listen, env: "ORDERHUB_LISTEN", default: "127.0.0.1:50051"), option: "--listen")
+        var server = try limits.config(listen: address)
+        server.tls = try tls.context(applicationProtocols: ["h2"], logger: logger)
+        // Refused TLS handshakes (e.g. a missing client certificate) and handler failures.
+        server.logger = logger
         let service = try await OrdersLaunch.start(
-            listen: address, server: try limits.config(listen: address),
+            listen: address, server: server, metrics: try HealthListener.address(metricsListen, default: "127.0.0.1:9051"),
             database: try DatabaseLocation(
                 parsing: Setting.string(db, env: "ORDERHUB_DB", default: "sqlite:./data/orders.db"), connectTimeout: database.connectTimeout()
             ),
             secret: secret,
-            payments: try Address(parsing: Setting.string(paymentsAddress, env: "ORDERHUB_PAYMENTS_ADDRESS", default: "127.0.0.1:50052"), option: "--payments-address"),
+            payments: Peer(
+                address: try Address(parsing: Setting.string(paymentsAddress, env: "ORDERHUB_PAYMENTS_ADDRESS", default: "127.0.0.1:50052"), option: "--payments-address"),
+                tls: try paymentsTLS.context(peer: "PAYMENTS", reloadInterval: try tls.reloadInterval(), logger: logger)
+            ),
             behaviour: try orders.config(), logger: logger
         )
         Banner.print([service])

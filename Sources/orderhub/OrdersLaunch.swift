@@ -17,7 +17,7 @@ enum OrdersLaunch {
     }
 
     static func start(
-        listen: Address, server serverConfig: RPCServer.Config, database: DatabaseLocation, secret: String, payments: Address,
+        listen: Address, server serverConfig: RPCServer.Config, metrics: Address?, database: DatabaseLocation, secret: String, payments: Peer,
         behaviour: Behaviour, logger: Logger
     ) async throws -> RunningService {
         var serviceLogger = logger
@@ -26,10 +26,7 @@ enum OrdersLaunch {
         try database.prepare()
         let store = try await OrderStoreFactory.open(database.store, connectTimeout: database.connectTimeout, logger: logger)
         // Reconnect to Payments quickly once it is back: a waiting payment has a deadline.
-        let transport = HTTP2ClientTransport(config: .init(
-            host: payments.host, port: payments.port, connectTimeout: .seconds(2),
-            backoffInitial: .milliseconds(100), backoffMaximum: .seconds(2)
-        ))
+        let transport = HTTP2ClientTransport(config: payments.transportConfig)
         let signer = ServiceTokenSigner(secret: secret, issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments)
         var config = OrderSystem.Config.defaults
         config.paymentTimeout = behaviour.paymentTimeout
@@ -63,14 +60,27 @@ enum OrdersLaunch {
             try? await store.close()
             throw SettingError("Orders cannot listen on \(listen): \(error)")
         }
+        var probeServer: RPCServer?
+        if let metrics {
+            do {
+                probeServer = try await HealthListener.start(health: health, at: metrics, logger: logger)
+            } catch {
+                await server.shutdown(gracePeriod: .zero)
+                await transport.close()
+                try? await store.close()
+                throw error
+            }
+        }
+        let probes = probeServer
         system.start()
         let bound = Address(host: listen.host, port: server.port ?? listen.port)
         logger.info("orders listening", metadata: ["address": "\(bound)", "db": "\(database)", "payments": "\(payments)"])
-        return RunningService(name: "orders", address: bound.description, database: database.description) { grace in
+        return RunningService(name: "orders", address: bound.description, database: database.description, scheme: serverConfig.tls == nil ? "grpc" : "grpcs") { grace in
             // NOT_SERVING first, so probes and balancers stop sending before the drain.
             health.enterShutdown()
             system.endWatches()
             await server.shutdown(gracePeriod: grace)
+            await probes?.shutdown(gracePeriod: .zero)
             await system.shutdown()
             await transport.close()
             do { try await store.close() } catch { logger.error("closing the database failed", metadata: ["error": "\(error)"]) }

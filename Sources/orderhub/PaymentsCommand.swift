@@ -11,6 +11,10 @@ struct PaymentsCommand: AsyncParsableCommand {
     @Option(help: "Database: sqlite:PATH or postgres://USER@HOST[:PORT]/DB[?schema=NAME] (ORDERHUB_DB; default sqlite:./data/payments.db; password from ORDERHUB_DB_PASSWORD_FILE).")
     var db: String?
 
+    @Option(help: "Cleartext address for the health service (Kubernetes probes), local to the pod (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9052).")
+    var metricsListen: String?
+
+    @OptionGroup var tls: ListenerTLSOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var common: CommonOptions
     @OptionGroup var limits: ServerLimitOptions
@@ -24,8 +28,12 @@ struct PaymentsCommand: AsyncParsableCommand {
         }
         let processor = try payments.config()
         let address = try Address(parsing: Setting.string(listen, env: "ORDERHUB_LISTEN", default: "127.0.0.1:50052"), option: "--listen")
+        var server = try limits.config(listen: address)
+        server.tls = try tls.context(applicationProtocols: ["h2"], logger: logger)
+        // Refused TLS handshakes (e.g. a missing client certificate) and handler failures.
+        server.logger = logger
         let service = try await PaymentsLaunch.start(
-            listen: address, server: try limits.config(listen: address),
+            listen: address, server: server, metrics: try HealthListener.address(metricsListen, default: "127.0.0.1:9052"),
             database: try DatabaseLocation(
                 parsing: Setting.string(db, env: "ORDERHUB_DB", default: "sqlite:./data/payments.db"), connectTimeout: database.connectTimeout()
             ),

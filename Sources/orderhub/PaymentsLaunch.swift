@@ -9,7 +9,7 @@ import ServiceAuth
 /// Starts the Payments service: its database, its domain, its gRPC server.
 enum PaymentsLaunch {
     static func start(
-        listen: Address, server serverConfig: RPCServer.Config, database: DatabaseLocation, secret: String, approvalRate: Double,
+        listen: Address, server serverConfig: RPCServer.Config, metrics: Address?, database: DatabaseLocation, secret: String, approvalRate: Double,
         seed: UInt64?, logger: Logger
     ) async throws -> RunningService {
         var serviceLogger = logger
@@ -31,11 +31,23 @@ enum PaymentsLaunch {
             try? await store.close()
             throw SettingError("Payments cannot listen on \(listen): \(error)")
         }
+        var probeServer: RPCServer?
+        if let metrics {
+            do {
+                probeServer = try await HealthListener.start(health: health, at: metrics, logger: logger)
+            } catch {
+                await server.shutdown(gracePeriod: .zero)
+                try? await store.close()
+                throw error
+            }
+        }
+        let probes = probeServer
         let bound = Address(host: listen.host, port: server.port ?? listen.port)
-        logger.info("payments listening", metadata: ["address": "\(bound)", "db": "\(database)"])
-        return RunningService(name: "payments", address: bound.description, database: database.description) { grace in
+        logger.info("payments listening", metadata: ["address": "\(bound)", "db": "\(database)", "tls": "\(serverConfig.tls != nil)"])
+        return RunningService(name: "payments", address: bound.description, database: database.description, scheme: serverConfig.tls == nil ? "grpc" : "grpcs") { grace in
             health.enterShutdown()
             await server.shutdown(gracePeriod: grace)
+            await probes?.shutdown(gracePeriod: .zero)
             do { try await store.close() } catch { logger.error("closing the database failed", metadata: ["error": "\(error)"]) }
             logger.info("payments stopped")
         }

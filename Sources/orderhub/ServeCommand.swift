@@ -23,6 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The REST gateway's address, host:port or :port (ORDERHUB_GATEWAY_LISTEN; default :8000).")
     var gatewayListen: String?
 
+    @OptionGroup var tls: ListenerTLSOptions
+    @OptionGroup var clientTLS: ClientTLSOptions
     @OptionGroup var common: CommonOptions
     @OptionGroup var limits: ServerLimitOptions
     @OptionGroup var orders: OrdersOptions
@@ -38,8 +40,18 @@ struct ServeCommand: AsyncParsableCommand {
         // Both services live here, so a fresh random secret is as good as a shared one.
         let secret = try common.secret() ?? ServiceSecret.random()
         let processor = try payments.config()
+        // TLS on every hop when given a certificate: the listeners serve it, the internal calls
+        // (gateway → Orders → Payments) verify it with --tls-ca-file; only Payments asks for a
+        // client certificate (--tls-client-ca-file), as in k8s/.
+        let hops = try ServeTLS(listener: tls, client: clientTLS, logger: logger)
+        var paymentsServer = try limits.config(listen: paymentsAddress)
+        paymentsServer.tls = hops.payments
+        paymentsServer.logger = logger
+        var ordersServer = try limits.config(listen: ordersAddress)
+        ordersServer.tls = hops.orders
+        ordersServer.logger = logger
         let paymentsService = try await PaymentsLaunch.start(
-            listen: paymentsAddress, server: try limits.config(listen: paymentsAddress), database: .sqlite(path: dataDir + "/payments.db"), secret: secret,
+            listen: paymentsAddress, server: paymentsServer, metrics: nil, database: .sqlite(path: dataDir + "/payments.db"), secret: secret,
             approvalRate: processor.approvalRate, seed: processor.seed, logger: logger
         )
         let ordersService: RunningService
@@ -47,8 +59,8 @@ struct ServeCommand: AsyncParsableCommand {
             var reachPayments = try Address(parsing: paymentsService.address, option: "--payments-listen")
             if reachPayments.host == "0.0.0.0" || reachPayments.host == "::" { reachPayments.host = "127.0.0.1" }
             ordersService = try await OrdersLaunch.start(
-                listen: ordersAddress, server: try limits.config(listen: ordersAddress), database: .sqlite(path: dataDir + "/orders.db"), secret: secret,
-                payments: reachPayments, behaviour: try orders.config(), logger: logger
+                listen: ordersAddress, server: ordersServer, metrics: nil, database: .sqlite(path: dataDir + "/orders.db"), secret: secret,
+                payments: Peer(address: reachPayments, tls: hops.client), behaviour: try orders.config(), logger: logger
             )
         } catch {
             await paymentsService.stop(.seconds(1))
@@ -61,7 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
             if reachOrders.host == "0.0.0.0" || reachOrders.host == "::" { reachOrders.host = "127.0.0.1" }
             gatewayService = try await GatewayLaunch.start(
                 listen: try GatewayOptions.address(Setting.string(gatewayListen, env: "ORDERHUB_GATEWAY_LISTEN", default: ":8000"), option: "--gateway-listen"),
-                orders: reachOrders, config: try gateway.config(), logger: logger
+                tls: hops.gateway, orders: Peer(address: reachOrders, tls: hops.client), config: try gateway.config(), logger: logger
             )
         } catch {
             await ordersService.stop(.seconds(1))

@@ -1,6 +1,6 @@
 // bench-health-server: only grpc.health.v1.Health ("" SERVING) on RPCServer, for `make bench-rpc`.
 //
-//   bench-health-server --port N [--threads N] [--executor eventLoop|global|nioGlobal]
+//   bench-health-server --port N [--threads N] [--executor eventLoop|global|nioGlobal] [--tls on]
 //
 // --threads     event-loop threads (default 1: the benchmark pins the process to one core)
 // --executor    where handlers run:
@@ -9,17 +9,21 @@
 //               nioGlobal  the global executor replaced by NIO's singleton event loops
 //                          (NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor),
 //                          handlers spawned as plain tasks onto it
+// --tls on      serve TLS (ALPN h2) with a throwaway certificate for localhost made at start-up
 //
 // On start it prints `listening on 127.0.0.1:PORT`. SIGTERM or SIGINT drains (1 s grace) and exits 0.
 #if canImport(Glibc)
 import Glibc
 #endif
+import DevCertificates
 import Dispatch
 import Health
+import Logging
 import NIOCore
 import NIOPosix
 import RPC
 import RPCHTTP2
+import TLSSupport
 
 /// Writes unbuffered to a file descriptor (1 or 2): the harness reads the line while we run.
 func output(_ text: String, to descriptor: Int32) {
@@ -35,6 +39,7 @@ func fail(_ message: String) -> Never {
 var port: Int?
 var threads = 1
 var executor = "eventLoop"
+var tls = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let flag = arguments.next() {
     guard let value = arguments.next() else { fail("missing value for \(flag)") }
@@ -42,6 +47,7 @@ while let flag = arguments.next() {
     case "--port": port = Int(value)
     case "--threads": threads = max(1, Int(value) ?? 1)
     case "--executor": executor = value
+    case "--tls": tls = value == "on"
     default: fail("unknown flag \(flag)")
     }
 }
@@ -68,6 +74,16 @@ default:
     fail("unknown executor \(executor)")
 }
 
+if tls {
+    do {
+        let issued = try DevCertificateAuthority().issue(commonName: "localhost", dnsNames: ["localhost"], ipAddresses: [DevCertificateAuthority.loopbackIPv4])
+        let settings = ServerTLSConfig(certificateChain: .bytes(Array(issued.certificatePEM.utf8)), privateKey: .bytes(Array(issued.privateKeyPEM.utf8)))
+        config.tls = try ReloadableTLSContext(server: settings, logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+    } catch {
+        fail("cannot make the TLS certificate: \(error)")
+    }
+}
+
 var router = RPCRouter()
 router.register(HealthStatusService())
 let server = RPCServer(router: router, config: config, group: group)
@@ -76,7 +92,7 @@ do {
 } catch {
     fail("cannot listen on 127.0.0.1:\(port): \(error)")
 }
-output("listening on 127.0.0.1:\(server.port ?? port) (executor \(executor), \(threads) thread(s))\n", to: 1)
+output("listening on 127.0.0.1:\(server.port ?? port) (executor \(executor), \(threads) thread(s)\(tls ? ", TLS" : ""))\n", to: 1)
 
 signal(SIGTERM, SIG_IGN)
 signal(SIGINT, SIG_IGN)

@@ -48,8 +48,9 @@ def _variants(text: str) -> tuple:
 
 
 # Where handlers run in bench-health-server: the default is the connection's event loop (no
-# hop); the variants answer the question of which executor wins.
-DEFAULT_VARIANTS = "ours-global=--executor global;ours-nio-global=--executor nioGlobal"
+# hop); the variants answer the question of which executor wins. `ours-tls` is the
+# default server over TLS (a throwaway certificate made at start-up), next to plaintext.
+DEFAULT_VARIANTS = "ours-global=--executor global;ours-nio-global=--executor nioGlobal;ours-tls=--tls on"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,6 +5,7 @@ grpc-status trailer, so each gRPC server is checked once here for grpc-status 0 
 HealthCheckResponse{SERVING} body.
 """
 import socket
+import ssl
 
 import h2.config
 import h2.connection
@@ -13,13 +14,25 @@ import h2.events
 from config import METHOD_PATH, REQUEST_FRAME, REQUEST_HEADERS, SERVING_FRAME
 
 
-def exchange(port: int, timeout: float = 5.0) -> dict:
+def _connect(port: int, timeout: float, tls: bool):
+    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    if not tls:
+        return sock
+    # The benchmark's server has a throwaway certificate: encrypted, not verified (as h2load).
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.set_alpn_protocols(["h2"])
+    return context.wrap_socket(sock, server_hostname="localhost")
+
+
+def exchange(port: int, timeout: float = 5.0, tls: bool = False) -> dict:
     """Sends one POST of the empty-request frame; returns the response headers, body, trailers."""
     conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+    with _connect(port, timeout, tls) as sock:
         conn.initiate_connection()
         stream = conn.get_next_available_stream_id()
-        headers = [(":method", "POST"), (":scheme", "http"), (":authority", f"127.0.0.1:{port}"),
+        headers = [(":method", "POST"), (":scheme", "https" if tls else "http"), (":authority", f"127.0.0.1:{port}"),
                    (":path", METHOD_PATH), *REQUEST_HEADERS.items()]
         conn.send_headers(stream, headers)
         conn.send_data(stream, REQUEST_FRAME, end_stream=True)
@@ -46,10 +59,10 @@ def exchange(port: int, timeout: float = 5.0) -> dict:
         return result
 
 
-def verify(port: int, grpc: bool) -> str:
+def verify(port: int, grpc: bool, tls: bool = False) -> str:
     """Raises unless the server answers as a healthy gRPC server (or, for nghttpd, with 200 + the
     file); returns a one-line description of what was seen."""
-    r = exchange(port)
+    r = exchange(port, tls=tls)
     status = r["headers"].get(":status")
     if status != "200":
         raise AssertionError(f":status {status}, headers {r['headers']}")

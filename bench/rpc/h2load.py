@@ -9,9 +9,10 @@ _UNITS = {"us": 1.0, "ms": 1_000.0, "s": 1_000_000.0}
 
 
 def command(port: int, shape: Shape, body: pathlib.Path, core: int, seconds=None, calls=None,
-            log_file=None) -> list:
+            log_file=None, tls=False) -> list:
     """The one h2load command every server gets: POST of `body` with gRPC's request headers, for
-    `seconds` (timed) or `calls` requests, on one thread pinned to `core`."""
+    `seconds` (timed) or `calls` requests, on one thread pinned to `core`. With `tls`, over
+    https (h2load offers ALPN h2; each connection's handshake happens once, then it is reused)."""
     amount = ["-D", str(seconds)] if seconds is not None else ["-n", str(calls)]
     argv = ["taskset", "-c", str(core), "h2load", *amount,
             "-c", str(shape.clients), "-m", str(shape.streams), "-t", "1", "-d", str(body)]
@@ -19,7 +20,7 @@ def command(port: int, shape: Shape, body: pathlib.Path, core: int, seconds=None
         argv += ["-H", f"{name}: {value}"]
     if log_file is not None:
         argv.append(f"--log-file={log_file}")
-    return argv + [f"http://127.0.0.1:{port}{METHOD_PATH}"]
+    return argv + [f"{'https' if tls else 'http'}://127.0.0.1:{port}{METHOD_PATH}"]
 
 
 def run(argv: list) -> dict:

@@ -24,12 +24,12 @@ def run_once(server: Server, shape: Shape, config: Config, round_number: int) ->
               "load1_at_start": os.getloadavg()[0]}
     with pinned_server(server.argv(port), config.server_core, port,
                        OUT / f"server-{server.key}.log", cwd=ROOT) as process:
-        result["check"] = verify(port, grpc=server.grpc)
-        h2load.run(h2load.command(port, shape, BODY, config.client_core, seconds=config.warmup_seconds))
+        result["check"] = verify(port, grpc=server.grpc, tls=server.tls)
+        h2load.run(h2load.command(port, shape, BODY, config.client_core, seconds=config.warmup_seconds, tls=server.tls))
         cpu_before = procstats.cpu_seconds(process.pid)
         with procstats.RSSSampler(process.pid) as sampler:
             summary = h2load.run(h2load.command(port, shape, BODY, config.client_core,
-                                                seconds=config.measure_seconds, log_file=log_file))
+                                                seconds=config.measure_seconds, log_file=log_file, tls=server.tls))
         cpu_used = procstats.cpu_seconds(process.pid) - cpu_before
         memory = procstats.memory_kib(process.pid)
     result.update(summary)

@@ -20,7 +20,8 @@ def prepare(ours: Ours, build: bool = True) -> list:
     """Builds our server (release); returns it and its variants, marked missing with the reason
     when they cannot run."""
     server = _prepare(ours, build)
-    variants = [Server(key, f"{TITLE} {args}", _argv(ours.command, args), grpc=True, missing=server.missing)
+    variants = [Server(key, f"{TITLE} {args}", _argv(ours.command, args), grpc=True, missing=server.missing,
+                       tls="--tls" in args.split())
                 for key, args in ours.variants]
     return [server, *variants]
 

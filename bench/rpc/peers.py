@@ -16,6 +16,8 @@ class Server:
     argv: typing.Callable[[int], list]
     grpc: bool
     missing: typing.Optional[str] = None
+    # Serves TLS (ALPN h2) instead of cleartext HTTP/2: h2load and the check use https.
+    tls: bool = False
 
 
 def cpp() -> Server:

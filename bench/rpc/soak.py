@@ -10,7 +10,7 @@ BODY = OUT / "empty-request.bin"
 
 
 def _batch(port: int, calls: int, config: Config) -> dict:
-    return h2load.run(h2load.command(port, TARGET_SHAPE, BODY, config.client_core, calls=calls))
+    return h2load.run(h2load.command(port, TARGET_SHAPE, BODY, config.client_core, calls=calls, tls=server.tls))
 
 
 def run(server: Server, config: Config) -> dict:
@@ -23,7 +23,7 @@ def run(server: Server, config: Config) -> dict:
     per_batch = config.soak_calls // config.soak_checkpoints
     with pinned_server(server.argv(port), config.server_core, port,
                        OUT / f"soak-{server.key}.log", cwd=ROOT) as process:
-        check = verify(port, grpc=server.grpc)
+        check = verify(port, grpc=server.grpc, tls=server.tls)
         _batch(port, per_batch, config)
         readings = [procstats.memory_kib(process.pid)["VmRSS"]]
         calls = failures = 0
@@ -33,7 +33,7 @@ def run(server: Server, config: Config) -> dict:
             failures += summary["failed"] + summary["errored"] + summary["timeout"] + summary["status_non_2xx"]
             readings.append(procstats.memory_kib(process.pid)["VmRSS"])
             print(f"  soak {server.key}: {calls:,} calls, RSS {readings[-1]} KiB", flush=True)
-        check_after = verify(port, grpc=server.grpc)
+        check_after = verify(port, grpc=server.grpc, tls=server.tls)
         peak = procstats.memory_kib(process.pid)["VmHWM"]
     growth = readings[-1] - readings[0]
     return {

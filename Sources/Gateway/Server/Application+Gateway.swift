@@ -1,13 +1,19 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
+import TLSSupport
 
 /// The gateway as a Hummingbird application, listening on `config.host:config.port`.
 ///
 /// `onServerRunning` gets the bound port (useful with port 0). Run it with `run()` (until the
 /// task is cancelled) or `runService()` (until SIGINT/SIGTERM).
+///
+/// With `tls` it serves HTTPS only, offering HTTP/2 and HTTP/1.1 by ALPN; each new connection
+/// takes the context's current certificate.
 public func buildApplication(
     _ gateway: OrdersGateway,
+    tls: ReloadableTLSContext? = nil,
     logger: Logger? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
@@ -15,10 +21,12 @@ public func buildApplication(
     let limits = HeaderReadTimeoutHandler.Limits(
         headerTimeout: config.headerReadTimeout, bodyTimeout: config.bodyReadTimeout, minBodyBytesPerSecond: config.minBodyBytesPerSecond
     )
+    let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [HeaderReadTimeoutHandler(limits: limits)])
     let gate = ConnectionGate(limit: config.maxConnections)
     return Application(
         router: buildRouter(gateway),
-        server: .loopPinnedHTTP1(configuration: .init(additionalChannelHandlers: [HeaderReadTimeoutHandler(limits: limits)]), gate: gate),
+        server: tls.map { .loopPinnedHTTPS(tls: $0, headerReadTimeout: config.headerReadTimeout, http1: http1, gate: gate) }
+            ?? .loopPinnedHTTP1(configuration: http1, gate: gate),
         configuration: .init(address: .hostname(gateway.config.host, port: gateway.config.port), serverName: "orderhub-gateway"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? gateway.config.port) },
         logger: logger ?? Logger(label: "orderhub.gateway")

@@ -3,6 +3,7 @@ import Contracts
 import Hummingbird
 import HummingbirdTesting
 import RPC
+import TLSSupport
 
 /// A gateway on an in-process fake Orders service, and the fakes to inspect.
 struct GatewayFixture {
@@ -22,12 +23,13 @@ struct GatewayFixture {
         try await app.test(.router, body)
     }
 
-    /// Runs `body` against a real server on a free loopback port.
-    func withLiveServer(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    /// Runs `body` against a real server on a free loopback port; HTTPS only with `tls` (the
+    /// test client then serves only to learn the port).
+    func withLiveServer(tls: ReloadableTLSContext? = nil, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         var config = gateway.config
         config.host = "127.0.0.1"
         config.port = 0
-        let app = buildApplication(OrdersGateway(config: config, transport: transport))
+        let app = buildApplication(OrdersGateway(config: config, transport: transport), tls: tls)
         try await app.test(.live, body)
     }
 }

@@ -1,18 +1,25 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
-/// A plain TCP connection for sending bytes the HTTP client libraries would not: half a request
-/// head, a chunked body. Records what comes back and whether the server closed it.
+/// A plain TCP connection (or TLS, given a context) for sending bytes the HTTP client libraries
+/// would not: half a request head, a chunked body. Records what comes back and whether the
+/// server closed it.
 struct RawConnection {
     let channel: any Channel
     private let received: Received
 
-    static func connect(port: Int) async throws -> RawConnection {
+    static func connect(port: Int, tls: NIOSSLContext? = nil) async throws -> RawConnection {
         let received = Received()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(received)) }
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: "localhost"))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(Collector(received))
+                }
             }
             .connect(host: "127.0.0.1", port: port)
             .get()
@@ -32,6 +39,7 @@ struct RawConnection {
 
     var isOpen: Bool { channel.isActive }
     var text: String { received.bytes.withLock { String(decoding: $0, as: UTF8.self) } }
+    var bytes: [UInt8] { received.bytes.withLock { $0 } }
 
     /// Waits until the server closes the connection, up to `limit`; true when it did.
     func waitForClose(limit: Duration) async -> Bool {

@@ -85,15 +85,97 @@ def test_workload_is_hardened(workload):
             assert "CHANGE-ME" not in value, "secrets come from the Secret, not inline values"
 
 
-@pytest.mark.parametrize("name,port", [("orders", 50051), ("payments", 50052)])
-def test_grpc_services_use_native_grpc_probes_and_headless_services(name, port):
+@pytest.mark.parametrize("name,port,health_port", [("orders", 50051, 9051), ("payments", 50052, 9052)])
+def test_grpc_services_probe_the_cleartext_health_port_and_use_headless_services(name, port, health_port):
     deployment = next(w for w in workloads() if w["metadata"]["name"] == name)
     container = deployment["spec"]["template"]["spec"]["containers"][0]
-    assert container["readinessProbe"]["grpc"]["port"] == port
-    assert container["livenessProbe"]["grpc"]["port"] == port
+    # The gRPC port serves TLS only; kubelet's native gRPC probes cannot, so they use the
+    # cleartext health listener: readiness asks for the service, liveness for the process ("").
+    assert env(container)["ORDERHUB_METRICS_LISTEN"] == f"0.0.0.0:{health_port}"
+    assert container["readinessProbe"]["grpc"] == {"port": health_port, "service": f"orderhub.v1.{name.capitalize()}"}
+    assert container["livenessProbe"]["grpc"] == {"port": health_port}
+    assert {"grpc": port, "health": health_port} == {p["name"]: p["containerPort"] for p in container["ports"]}
     assert deployment["spec"]["replicas"] == 2
     service = next(d for d in documents() if d["kind"] == "Service" and d["metadata"]["name"] == name)
     assert service["spec"]["clusterIP"] == "None"
+
+
+def env(container):
+    return {e["name"]: e.get("value") for e in container.get("env", [])}
+
+
+def mounted_secrets(workload):
+    """{mount path: (secret name, keys projected or None for all)} of a workload's Secret volumes."""
+    pod = workload["spec"]["template"]["spec"]
+    volumes = {v["name"]: v["secret"] for v in pod["volumes"] if "secret" in v}
+    mounts = {}
+    for mount in pod["containers"][0]["volumeMounts"]:
+        if mount["name"] in volumes:
+            assert mount["readOnly"] is True, mount
+            secret = volumes[mount["name"]]
+            mounts[mount["mountPath"]] = (secret["secretName"], [i["key"] for i in secret.get("items", [])] or None)
+    return mounts
+
+
+def test_every_hop_uses_tls_and_payments_requires_orders_client_certificate():
+    by_name = {w["metadata"]["name"]: w for w in workloads()}
+    for name in ("gateway", "orders", "payments"):
+        container = by_name[name]["spec"]["template"]["spec"]["containers"][0]
+        values = env(container)
+        assert values["ORDERHUB_TLS_CERT_FILE"] == "/run/tls/server/tls.crt", name
+        assert values["ORDERHUB_TLS_KEY_FILE"] == "/run/tls/server/tls.key", name
+        assert mounted_secrets(by_name[name])["/run/tls/server"] == (f"{name}-tls", None)
+        # Secret files are 0440: the pod's fsGroup makes them readable by the service user.
+        assert by_name[name]["spec"]["template"]["spec"]["securityContext"]["fsGroup"] == 10001
+    gateway = env(by_name["gateway"]["spec"]["template"]["spec"]["containers"][0])
+    assert gateway["ORDERHUB_ORDERS_TLS_CA_FILE"] == "/run/tls/server/ca.crt"
+    orders = env(by_name["orders"]["spec"]["template"]["spec"]["containers"][0])
+    assert orders["ORDERHUB_PAYMENTS_TLS_CA_FILE"] == "/run/tls/server/ca.crt"
+    assert orders["ORDERHUB_PAYMENTS_TLS_CLIENT_CERT_FILE"] == "/run/tls/payments-client/tls.crt"
+    assert mounted_secrets(by_name["orders"])["/run/tls/payments-client"] == ("orders-client-tls", None)
+    payments = env(by_name["payments"]["spec"]["template"]["spec"]["containers"][0])
+    assert payments["ORDERHUB_TLS_CLIENT_CA_FILE"] == "/run/tls/orders-client-ca/ca.crt"
+    # Payments sees only the CA certificate of Orders' client Secret, never its key.
+    assert mounted_secrets(by_name["payments"])["/run/tls/orders-client-ca"] == ("orders-client-tls", ["ca.crt"])
+
+
+def test_gateway_serves_https_and_is_probed_on_its_cleartext_port():
+    gateway = next(w for w in workloads() if w["metadata"]["name"] == "gateway")
+    container = gateway["spec"]["template"]["spec"]["containers"][0]
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "probes"}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/livez", "port": "probes"}
+    assert {"https": 8000, "probes": 9000} == {p["name"]: p["containerPort"] for p in container["ports"]}
+    service = next(d for d in documents() if d["kind"] == "Service" and d["metadata"]["name"] == "gateway")
+    assert service["spec"]["ports"] == [{"name": "https", "port": 443, "targetPort": "https", "appProtocol": "https"}]
+
+
+def cert_manager_documents():
+    for path in sorted((K8S / "cert-manager").glob("*.yaml")):
+        if path.name != "kustomization.yaml":
+            yield from (d for d in yaml.safe_load_all(path.read_text()) if d)
+
+
+def test_cert_manager_issues_every_mounted_secret_from_the_right_ca():
+    certificates = {d["spec"]["secretName"]: d for d in cert_manager_documents() if d["kind"] == "Certificate"}
+    issuers = {d["metadata"]["name"] for d in cert_manager_documents() if d["kind"] == "Issuer"}
+    mounted = {secret for w in workloads() for secret, _ in mounted_secrets(w).values()} - {"orderhub-secrets"}
+    assert mounted == {"gateway-tls", "orders-tls", "payments-tls", "orders-client-tls"}
+    assert mounted <= set(certificates)
+    for certificate in certificates.values():
+        assert certificate["spec"]["issuerRef"]["name"] in issuers
+    for name in ("gateway", "orders", "payments"):
+        spec = certificates[f"{name}-tls"]["spec"]
+        # The name clients dial (the Service's) is on the certificate.
+        assert name in spec["dnsNames"] and "server auth" in spec["usages"]
+        assert spec["issuerRef"]["name"] == "orderhub-service-ca"
+    client = certificates["orders-client-tls"]["spec"]
+    assert client["usages"] == ["digital signature", "client auth"]
+    # Its CA signs nothing else, so trusting it means trusting Orders alone.
+    assert [c for c in certificates.values() if c["spec"]["issuerRef"]["name"] == "orderhub-orders-client-ca"] == \
+        [certificates["orders-client-tls"]]
+    kustomization = yaml.safe_load((K8S / "cert-manager" / "kustomization.yaml").read_text())
+    assert sorted(kustomization["resources"]) == sorted(p.name for p in (K8S / "cert-manager").glob("*.yaml")
+                                                        if p.name != "kustomization.yaml")
 
 
 def test_network_policies_allow_only_the_call_chain():
@@ -114,6 +196,11 @@ def test_network_policies_allow_only_the_call_chain():
     assert gateway_egress == {"orders"}
     for workload in workloads():
         assert workload["metadata"]["name"] in policies, f"no NetworkPolicy for {workload['metadata']['name']}"
+    # The cleartext health/probe ports stay pod-local: no policy opens them to other pods (the
+    # kubelet's probes come from the node, which NetworkPolicies do not filter).
+    opened = {port["port"] for policy in policies.values() for rule in policy["spec"].get("ingress", [])
+              for port in rule.get("ports", [])}
+    assert not opened & {9000, 9051, 9052}
 
 
 def orderhub_containers():

@@ -1,0 +1,29 @@
+import Hummingbird
+import Logging
+
+/// The gateway's pod-local plaintext port (`--metrics-listen`) for Kubernetes probes, which
+/// cannot speak TLS: the same `GET /livez` (200 while the process serves) and `GET /readyz`
+/// (200 when Orders answers SERVING, else 503) as the main port. Cleartext HTTP/1.1 only;
+/// metrics will join it.
+///
+/// `onServerRunning` gets the bound port (useful with port 0).
+public func buildProbeApplication(
+    _ gateway: OrdersGateway,
+    host: String,
+    port: Int,
+    logger: Logger? = nil,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = Router(context: BasicRequestContext.self)
+    let meta = MetaController<BasicRequestContext>(gateway: gateway)
+    router.get("livez", use: meta.liveness)
+    router.get("readyz", use: meta.health)
+    let headerReadTimeout = gateway.config.headerReadTimeout
+    return Application(
+        router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [HeaderReadTimeoutHandler(timeout: headerReadTimeout)])),
+        configuration: .init(address: .hostname(host, port: port), serverName: "orderhub-gateway-probes"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+        logger: logger ?? Logger(label: "orderhub.gateway.probes")
+    )
+}
