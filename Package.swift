@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// Products link the Debian system libraries libnghttp2 and libprotobuf-c (see `make deps`).
+/// Products link the Debian system libraries libnghttp2, libprotobuf-c and zlib (see `make deps`).
 let nio: [Target.Dependency] = [
     .product(name: "NIOCore", package: "swift-nio"),
     .product(name: "NIOPosix", package: "swift-nio"),
@@ -48,6 +48,7 @@ let package = Package(
         // System libraries. The pkg-config names are the .pc file names.
         .systemLibrary(name: "CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // protoc-c output (generated, committed; `make protos`).
         .target(name: "CGoogleProtobuf", dependencies: ["CProtobufC"]),
@@ -56,7 +57,7 @@ let package = Package(
 
         // Transport-free RPC core, and its nghttp2 + NIO transport.
         .target(name: "RPC", swiftSettings: hotPath),
-        .target(name: "RPCHTTP2", dependencies: ["RPC", "CNghttp2", logging] + nio, swiftSettings: hotPath),
+        .target(name: "RPCHTTP2", dependencies: ["RPC", "CNghttp2", "CZlib", logging] + nio, swiftSettings: hotPath),
 
         // Generated Swift for Protos/, and the generator.
         .target(name: "Contracts", dependencies: ["RPC", "CContracts", "CProtobufC"]),
