@@ -61,10 +61,13 @@ let package = Package(
 
         // Generated Swift for Protos/, and the generator.
         .target(name: "Contracts", dependencies: ["RPC", "CContracts", "CProtobufC"]),
-        .executableTarget(name: "protoc-gen-orderhub", dependencies: ["CPluginContracts", "CGoogleProtobuf", "CProtobufC"]),
+        .executableTarget(name: "protoc-gen-orderhub", dependencies: ["CPluginContracts", "CGoogleProtobuf", "CProtobufC", "RPC"]),
 
         // grpc.health.v1.Health, ready for any server to mount.
         .target(name: "Health", dependencies: ["RPC", "Contracts"]),
+
+        // grpc.reflection v1 and v1alpha from the generated descriptors, for grpcurl and friends.
+        .target(name: "Reflection", dependencies: ["RPC", "Contracts"]),
 
         // Service-to-service authentication: HS256 JWTs from the shared secret.
         .target(name: "ServiceAuth", dependencies: ["RPC", jwt]),
@@ -101,7 +104,7 @@ let package = Package(
         ),
 
         .executableTarget(name: "orderhub", dependencies: [
-            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", "Gateway", "PostgresSupport", logging,
+            "RPC", "RPCHTTP2", "Contracts", "Health", "Reflection", "Orders", "Payments", "ServiceAuth", "Gateway", "PostgresSupport", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + nio),
 
@@ -138,6 +141,7 @@ let package = Package(
         .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", "StorageSupport", sqlite]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
         .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),
+        .testTarget(name: "ReflectionTests", dependencies: ["Reflection", "Contracts", "RPC"]),
         .testTarget(name: "PostgresSupportTests", dependencies: ["PostgresSupport", "StorageSupport", "StoreTestSupport", postgres]),
 
         // Test-only: the backends the store contract suites run on, a fresh PostgreSQL schema
