@@ -33,16 +33,23 @@ struct DescriptorEmitter {
         return writer.text
     }
 
-    /// Every fully qualified name the file defines.
+    /// Every fully qualified name the file defines, as protobuf scopes them: fields inside
+    /// their message, enum values beside their enum (`orderhub.v1.ORDER_STATE_CREATED`).
     private func symbols(of file: ProtoFile) -> [String] {
         var names: [String] = []
+        let packagePrefix = file.package.isEmpty ? "" : file.package + "."
+        func add(_ enumeration: ProtoEnum, scope: String) {
+            names.append(enumeration.fullName)
+            names += enumeration.values.map { scope + $0.name }
+        }
         func add(_ message: ProtoMessage) {
             names.append(message.fullName)
+            names += message.fields.map { message.fullName + "." + $0.name }
             message.messages.forEach(add)
-            names += message.enums.map(\.fullName)
+            for nested in message.enums { add(nested, scope: message.fullName + ".") }
         }
         file.messages.forEach(add)
-        names += file.enums.map(\.fullName)
+        for enumeration in file.enums { add(enumeration, scope: packagePrefix) }
         for service in file.services {
             names.append(service.fullName)
             names += service.methods.map { service.fullName + "." + $0.name }

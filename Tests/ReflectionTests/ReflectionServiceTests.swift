@@ -64,8 +64,15 @@ import Testing
         #expect(Set(names.dropFirst()) == ["google/api/annotations.proto", "google/api/http.proto", "google/protobuf/descriptor.proto"])
     }
 
+    @Test(arguments: ["orderhub.v1.Order.total_cents", "orderhub.v1.ORDER_STATE_CREATED", "orderhub.v1.CreateOrderRequest.items"])
+    func fieldsAndEnumValuesResolveAsProtobufScopesThem(symbol: String) {
+        #expect(fileNames(ask(.fileContainingSymbol(symbol))).first == "orderhub/v1/orders.proto")
+    }
+
     @Test func nestedEnumsAndOtherFilesResolve() {
         #expect(fileNames(ask(.fileContainingSymbol("grpc.health.v1.HealthCheckResponse.ServingStatus"))) == ["grpc/health/v1/health.proto"])
+        #expect(fileNames(ask(.fileContainingSymbol("grpc.health.v1.HealthCheckResponse.SERVING"))) == ["grpc/health/v1/health.proto"])
+        #expect(errorCode(ask(.fileContainingSymbol("grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING"))) == 5)
         #expect(fileNames(ask(.fileContainingSymbol("orderhub.v1.Payments.ProcessPayment"))).first == "orderhub/v1/payments.proto")
         #expect(fileNames(ask(.fileContainingSymbol("grpc.reflection.v1alpha.ServerReflection"))) == ["grpc/reflection/v1alpha/reflection.proto"])
     }
