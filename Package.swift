@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// Products link the Debian system libraries libnghttp2 and libprotobuf-c (see `make deps`).
+/// Products link the Debian system libraries libnghttp2, libprotobuf-c and zlib (see `make deps`).
 let nio: [Target.Dependency] = [
     .product(name: "NIOCore", package: "swift-nio"),
     .product(name: "NIOPosix", package: "swift-nio"),
@@ -57,6 +57,7 @@ let package = Package(
         // System libraries. The pkg-config names are the .pc file names.
         .systemLibrary(name: "CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // protoc-c output (generated, committed; `make protos`).
         .target(name: "CGoogleProtobuf", dependencies: ["CProtobufC"]),
@@ -72,14 +73,17 @@ let package = Package(
 
         // Transport-free RPC core, and its nghttp2 + NIO transport.
         .target(name: "RPC", swiftSettings: hotPath),
-        .target(name: "RPCHTTP2", dependencies: ["RPC", "CNghttp2", "TLSSupport", logging, ssl] + nio, swiftSettings: hotPath),
+        .target(name: "RPCHTTP2", dependencies: ["RPC", "CNghttp2", "CZlib", "TLSSupport", logging, ssl] + nio, swiftSettings: hotPath),
 
         // Generated Swift for Protos/, and the generator.
         .target(name: "Contracts", dependencies: ["RPC", "CContracts", "CProtobufC"]),
-        .executableTarget(name: "protoc-gen-orderhub", dependencies: ["CPluginContracts", "CGoogleProtobuf", "CProtobufC"]),
+        .executableTarget(name: "protoc-gen-orderhub", dependencies: ["CPluginContracts", "CGoogleProtobuf", "CProtobufC", "RPC"]),
 
         // grpc.health.v1.Health, ready for any server to mount.
         .target(name: "Health", dependencies: ["RPC", "Contracts"]),
+
+        // grpc.reflection v1 and v1alpha from the generated descriptors, for grpcurl and friends.
+        .target(name: "Reflection", dependencies: ["RPC", "Contracts"]),
 
         // Service-to-service authentication: HS256 JWTs from the shared secret.
         .target(name: "ServiceAuth", dependencies: ["RPC", jwt]),
@@ -121,7 +125,7 @@ let package = Package(
         ),
 
         .executableTarget(name: "orderhub", dependencies: [
-            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", "Gateway", "PostgresSupport", "TLSSupport", "DevCertificates", logging,
+            "RPC", "RPCHTTP2", "Contracts", "Health", "Reflection", "Orders", "Payments", "ServiceAuth", "Gateway", "PostgresSupport", "TLSSupport", "DevCertificates", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + nio),
 
@@ -160,6 +164,7 @@ let package = Package(
         .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", "StorageSupport", sqlite]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
         .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),
+        .testTarget(name: "ReflectionTests", dependencies: ["Reflection", "Contracts", "RPC"]),
         .testTarget(name: "PostgresSupportTests", dependencies: ["PostgresSupport", "StorageSupport", "StoreTestSupport", postgres]),
 
         // Test-only: the backends the store contract suites run on, a fresh PostgreSQL schema

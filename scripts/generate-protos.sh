@@ -46,8 +46,12 @@ PLUGIN=$(swift build -c release --show-bin-path)/protoc-gen-orderhub
 SWIFT_PROTOS=$(echo "$CONTRACT_PROTOS" | grep -v '^google/')
 rm -rf Sources/Contracts/Generated Tests/Interop/InteropContracts/Generated
 mkdir -p Sources/Contracts/Generated Tests/Interop/InteropContracts/Generated
+# ContractsDescriptors.swift lists every file's FileDescriptorProto (and descriptor.proto's and
+# google/api's, which they import) for server reflection. reflection v1alpha is the v1 protocol
+# under another package: its descriptor is listed, its Swift would only repeat v1's names.
 (cd Protos && protoc --plugin=protoc-gen-orderhub="$PLUGIN" --orderhub_out=../Sources/Contracts/Generated \
-    --orderhub_opt=CModule=CContracts -I . -I "$SYS" $SWIFT_PROTOS)
+    --orderhub_opt=CModule=CContracts,Descriptors=ContractsDescriptors,DescriptorsOnly=grpc/reflection/v1alpha/reflection.proto \
+    -I . -I "$SYS" $SWIFT_PROTOS)
 (cd Tests/Interop/Protos && protoc --plugin=protoc-gen-orderhub="$PLUGIN" \
     --orderhub_out=../InteropContracts/Generated --orderhub_opt=CModule=CInteropContracts,RuntimeModule=Contracts \
     -I . $INTEROP_PROTOS)

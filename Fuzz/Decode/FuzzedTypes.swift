@@ -13,6 +13,9 @@ enum FuzzedTypes {
         check(EchoStatus.self), check(SimpleRequest.self), check(SimpleResponse.self),
         check(StreamingInputCallRequest.self), check(StreamingInputCallResponse.self),
         check(ResponseParameters.self), check(StreamingOutputCallRequest.self), check(StreamingOutputCallResponse.self),
+        check(ServerReflectionRequest.self), check(ExtensionRequest.self), check(ServerReflectionResponse.self),
+        check(FileDescriptorResponse.self), check(ExtensionNumberResponse.self), check(ListServiceResponse.self),
+        check(ServiceResponse.self), check(ErrorResponse.self),
     ]
 
     private static func check<Message: RPCMessage & Equatable>(_ type: Message.Type) -> @Sendable ([UInt8]) -> Void {

@@ -46,7 +46,7 @@ func fuzzOne(_ bytes: [UInt8]) {
         let chunk = Array(body[offset..<min(offset + size, body.count)])
         offset += chunk.count
         do {
-            try deframer.append(chunk) { message in
+            try deframer.append(chunk) { message, _ in
                 precondition(message.count <= limit, "a message over the limit got through")
                 total += message.count
             }

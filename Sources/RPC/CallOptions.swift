@@ -4,10 +4,14 @@ public struct CallOptions: Sendable {
     public var timeout: Duration?
     /// Custom metadata sent with the request headers.
     public var metadata: Metadata
+    /// Compresses the request messages with this algorithm (sent as `grpc-encoding`); nil uses
+    /// the transport's setting.
+    public var compression: CompressionAlgorithm?
 
-    public init(timeout: Duration? = nil, metadata: Metadata = [:]) {
+    public init(timeout: Duration? = nil, metadata: Metadata = [:], compression: CompressionAlgorithm? = nil) {
         self.timeout = timeout
         self.metadata = metadata
+        self.compression = compression
     }
 
     public static var defaults: CallOptions { CallOptions() }

@@ -1,32 +1,41 @@
 /// Splits the bytes of a gRPC request or response body into messages.
 ///
 /// The length prefix is checked against `maxMessageSize` as soon as its 5 bytes are in, before
-/// any of the message is buffered, so a peer declaring 4 GiB costs nothing. Errors:
+/// any of the message is buffered, so a peer declaring 4 GiB costs nothing. A compressed
+/// message is handed on still compressed, flagged: the transport inflates it (and applies the
+/// limit again to the inflated size). Errors:
 /// - a message over the limit: RESOURCE_EXHAUSTED;
-/// - the compressed flag set: UNIMPLEMENTED (only `identity` is supported);
-/// - a flag other than 0 or 1: INTERNAL.
+/// - the compressed flag set while the sender's `grpc-encoding` is absent, `identity` or not
+///   one we support: UNIMPLEMENTED;
+/// - a flag other than 0 or 1: INTERNAL;
+/// - whatever `onMessage` throws.
 ///
 /// After an error every later `append` throws the same error.
 ///
 /// ```swift
 /// var deframer = MessageDeframer(maxMessageSize: 1 << 20)
-/// try deframer.append([0, 0, 0, 0, 1, 0x2A]) { message in print(message) }   // [42]
+/// try deframer.append([0, 0, 0, 0, 1, 0x2A]) { message, compressed in print(message) }   // [42]
 /// ```
 public struct MessageDeframer: Sendable {
     /// The largest message accepted.
     public let maxMessageSize: Int
     /// The peer's `grpc-encoding`, named in the error for a compressed message.
     public let encoding: String?
+    /// The algorithm compressed messages use: `encoding` when it names one we support.
+    public let compression: CompressionAlgorithm?
 
     private var prefix: UInt64 = 0
     private var prefixCount = 0
     private var expected = -1
     private var body: [UInt8] = []
     private var failure: RPCError?
+    /// The flag of the message being read.
+    private var compressed = false
 
     public init(maxMessageSize: Int = 1 << 20, encoding: String? = nil) {
         self.maxMessageSize = maxMessageSize
         self.encoding = encoding
+        self.compression = encoding.flatMap { CompressionAlgorithm(name: $0) }
     }
 
     /// Whether bytes of an unfinished message are buffered (at the end of a stream this means
@@ -36,8 +45,11 @@ public struct MessageDeframer: Sendable {
     /// Bytes of the unfinished message buffered so far, prefix included.
     public var bufferedByteCount: Int { prefixCount + body.count }
 
-    /// Feeds body bytes; calls `onMessage` for each message completed by them, in order.
-    public mutating func append(_ bytes: Span<UInt8>, onMessage: ([UInt8]) -> Void) throws(RPCError) {
+    /// Feeds body bytes; calls `onMessage` for each message completed by them, in order, with
+    /// whether its compressed flag is set. An error `onMessage` throws fails the deframer.
+    public mutating func append(
+        _ bytes: Span<UInt8>, onMessage: (_ message: [UInt8], _ compressed: Bool) throws(RPCError) -> Void
+    ) throws(RPCError) {
         if let failure { throw failure }
         var index = 0
         let count = bytes.count
@@ -48,7 +60,7 @@ public struct MessageDeframer: Sendable {
                 index += 1
                 if prefixCount == MessageFramer.prefixLength {
                     try startMessage()
-                    if expected == 0 { finishMessage(onMessage) }
+                    if expected == 0 { try finishMessage(onMessage) }
                 }
                 continue
             }
@@ -60,18 +72,20 @@ public struct MessageDeframer: Sendable {
                 for offset in index..<(index + take) { message.append(bytes[offset]) }
                 index += take
                 expected = -1
-                onMessage(message)
+                try deliver(message, onMessage)
                 continue
             }
             if body.capacity < expected { body.reserveCapacity(expected) }
             for offset in index..<(index + take) { body.append(bytes[offset]) }
             index += take
-            if body.count == expected { finishMessage(onMessage) }
+            if body.count == expected { try finishMessage(onMessage) }
         }
     }
 
     /// Feeds body bytes from an array.
-    public mutating func append(_ bytes: [UInt8], onMessage: ([UInt8]) -> Void) throws(RPCError) {
+    public mutating func append(
+        _ bytes: [UInt8], onMessage: (_ message: [UInt8], _ compressed: Bool) throws(RPCError) -> Void
+    ) throws(RPCError) {
         try append(bytes.span, onMessage: onMessage)
     }
 
@@ -84,9 +98,12 @@ public struct MessageDeframer: Sendable {
         case 0:
             break
         case 1:
-            let named = encoding.map { "'\($0)'" } ?? "absent"
-            try fail(RPCError(code: .unimplemented,
-                              message: "compressed message received, grpc-encoding is \(named); only identity is supported"))
+            guard compression != nil else {
+                let named = encoding.map { "'\($0)'" } ?? "absent"
+                try fail(RPCError(code: .unimplemented,
+                                  message: "compressed message received, grpc-encoding is \(named); supported: gzip, deflate"))
+            }
+            compressed = true
         default:
             try fail(RPCError(code: .internal, message: "invalid message flag \(flag)"))
         }
@@ -97,11 +114,21 @@ public struct MessageDeframer: Sendable {
         expected = length
     }
 
-    private mutating func finishMessage(_ onMessage: ([UInt8]) -> Void) {
+    private mutating func finishMessage(_ onMessage: ([UInt8], Bool) throws(RPCError) -> Void) throws(RPCError) {
         let message = body
         body = []
         expected = -1
-        onMessage(message)
+        try deliver(message, onMessage)
+    }
+
+    private mutating func deliver(_ message: [UInt8], _ onMessage: ([UInt8], Bool) throws(RPCError) -> Void) throws(RPCError) {
+        let wasCompressed = compressed
+        compressed = false
+        do {
+            try onMessage(message, wasCompressed)
+        } catch {
+            try fail(error)
+        }
     }
 
     private mutating func fail(_ error: RPCError) throws(RPCError) -> Never {

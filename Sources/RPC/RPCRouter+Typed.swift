@@ -40,7 +40,7 @@ extension RPCRouter {
         register(method, handler: .streaming { requests, responses, context in
             let response = try await handler(requests.map(decodeRequest), context)
             try await responses.sendInitialMetadata(response.initialMetadata)
-            try await responses.write(response.message.serializedBytes())
+            try await responses.write(response.message.serializedBytes(), compression: response.compression)
             return response.trailingMetadata
         })
     }
@@ -71,6 +71,11 @@ public struct TypedResponseWriter<Message: RPCMessage>: Sendable {
 
     public func write(_ message: Message) async throws {
         try await raw.write(message.serializedBytes())
+    }
+
+    /// Writes one message, compressed as `compression` says.
+    public func write(_ message: Message, compression: MessageCompression) async throws {
+        try await raw.write(message.serializedBytes(), compression: compression)
     }
 }
 

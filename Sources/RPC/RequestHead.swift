@@ -8,13 +8,20 @@ public struct RequestHead: Sendable, Hashable {
     public var metadata: Metadata
     /// The `grpc-encoding` of the request messages, when the client sent one.
     public var encoding: String?
+    /// The supported algorithms of the client's `grpc-accept-encoding`: what responses may use.
+    public var acceptedEncodings: Set<CompressionAlgorithm>
 
-    public init(path: String, timeout: Duration? = nil, metadata: Metadata = [:], encoding: String? = nil) {
+    public init(path: String, timeout: Duration? = nil, metadata: Metadata = [:], encoding: String? = nil,
+                acceptedEncodings: Set<CompressionAlgorithm> = []) {
         self.path = path
         self.timeout = timeout
         self.metadata = metadata
         self.encoding = encoding
+        self.acceptedEncodings = acceptedEncodings
     }
+
+    /// The algorithm of the request messages, when `encoding` names a supported one.
+    public var compression: CompressionAlgorithm? { encoding.flatMap { CompressionAlgorithm(name: $0) } }
 }
 
 /// What the server does with a request's header block.

@@ -39,6 +39,7 @@ public struct RequestHeaderValidator: Sendable {
     private var contentType: String?
     private var timeout: String?
     private var encoding: String?
+    private var acceptEncoding: String?
     private var metadata = Metadata()
     private var malformed: String?
     private var tooLarge = false
@@ -64,6 +65,7 @@ public struct RequestHeaderValidator: Sendable {
         case "te": if value != "trailers" { malformed = "te must be trailers" }
         case "grpc-timeout": timeout = value
         case "grpc-encoding": encoding = value
+        case "grpc-accept-encoding": acceptEncoding = acceptEncoding.map { "\($0),\(value)" } ?? value
         default: classifyOther(name: name, value: value)
         }
         return .accepted
@@ -105,11 +107,12 @@ public struct RequestHeaderValidator: Sendable {
             }
             duration = parsed
         }
-        if let encoding, encoding != "identity" {
+        if let encoding, encoding != "identity", CompressionAlgorithm(name: encoding) == nil {
             return .rpcError(RPCError(code: .unimplemented,
-                                      message: "grpc-encoding '\(encoding)' is not supported; this server accepts identity only"))
+                                      message: "grpc-encoding '\(encoding)' is not supported; this server accepts \(CompressionAlgorithm.acceptEncodingHeader)"))
         }
-        return .call(RequestHead(path: path, timeout: duration, metadata: metadata, encoding: encoding))
+        let accepted = acceptEncoding.map { CompressionAlgorithm.accepted(in: $0) } ?? []
+        return .call(RequestHead(path: path, timeout: duration, metadata: metadata, encoding: encoding, acceptedEncodings: accepted))
     }
 
     /// `application/grpc` or `application/grpc+proto`, optionally with `;parameters`. Other

@@ -5,6 +5,8 @@ public struct ResponseHeaderParser: Sendable {
     private var contentType: String?
     private var grpcStatus: String?
     private var grpcMessage: String?
+    /// The response's `grpc-encoding`: what compressed response messages use.
+    public private(set) var encoding: String?
     /// The custom metadata of the block.
     public private(set) var metadata = Metadata()
 
@@ -20,6 +22,7 @@ public struct ResponseHeaderParser: Sendable {
             case "content-type": contentType = value
             case "grpc-status": grpcStatus = value
             case "grpc-message": grpcMessage = value
+            case "grpc-encoding": encoding = value
             default: break
             }
         case .connection:

@@ -11,11 +11,23 @@ public enum ServerMethodHandler: Sendable {
 /// The response side of a streaming server call.
 public struct ServerResponseWriter: Sendable {
     private let sendHeaders: @Sendable (Metadata) async throws -> Void
-    /// Writes one response message; suspends while flow control holds it back.
+    private let writeMessage: @Sendable ([UInt8], MessageCompression) async throws -> Void
+    /// Writes one response message (compressed `.automatic`ally); suspends while flow control
+    /// holds it back.
     public let messages: RPCWriter<[UInt8]>
 
+    /// A writer whose transport compresses each message as `write(_:compression:)` asks.
+    public init(sendInitialMetadata: @escaping @Sendable (Metadata) async throws -> Void,
+                write: @escaping @Sendable (_ message: [UInt8], _ compression: MessageCompression) async throws -> Void) {
+        self.sendHeaders = sendInitialMetadata
+        self.writeMessage = write
+        self.messages = RPCWriter { try await write($0, .automatic) }
+    }
+
+    /// A writer that never compresses (in-process transports).
     public init(sendInitialMetadata: @escaping @Sendable (Metadata) async throws -> Void, messages: RPCWriter<[UInt8]>) {
         self.sendHeaders = sendInitialMetadata
+        self.writeMessage = { message, _ in try await messages.write(message) }
         self.messages = messages
     }
 
@@ -28,5 +40,10 @@ public struct ServerResponseWriter: Sendable {
 
     public func write(_ message: [UInt8]) async throws {
         try await messages.write(message)
+    }
+
+    /// Writes one message, compressed as `compression` says.
+    public func write(_ message: [UInt8], compression: MessageCompression) async throws {
+        try await writeMessage(message, compression)
     }
 }

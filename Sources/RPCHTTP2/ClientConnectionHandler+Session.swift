@@ -27,6 +27,8 @@ extension ClientConnectionHandler: Nghttp2SessionDelegate {
             }
             stream.headersReceived = true
             stream.initialMetadata = parser.metadata
+            // Messages come after the headers: the deframer learns the encoding in time.
+            stream.inbound.setEncoding(parser.encoding)
             stream.started(.headers(parser.metadata))
             return
         }

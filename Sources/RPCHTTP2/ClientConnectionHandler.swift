@@ -24,6 +24,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     private var unflushed = false
     private var closed = false
     let authority: String
+    /// zlib streams shared by every call on the connection, made on first use.
+    let compressors = MessageCompressors()
 
     init(config: HTTP2ClientTransport.Config, onUnusable: @escaping @Sendable (_ graceful: Bool) -> Void) {
         self.config = config
@@ -148,12 +150,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     // MARK: Calls
 
     /// Opens the stream of a call: submits the request headers (DATA follows as written).
-    func start(_ stream: ClientStream, path: String, metadata: Metadata, timeout: Duration?) {
+    /// Request messages are compressed with `compression` when it is set.
+    func start(_ stream: ClientStream, path: String, metadata: Metadata, timeout: Duration?, compression: CompressionAlgorithm?) {
         guard usable, !closed, let context else {
             stream.notProcessed = true
             return stream.finish(.failure(RPCError(code: .unavailable, message: "connection is going away")))
         }
-        var headers = HeaderBlock(capacity: 8 + metadata.count)
+        var headers = HeaderBlock(capacity: 10 + metadata.count)
         headers.add(":method", "POST")
         headers.add(":scheme", "http")
         headers.add(":path", path)
@@ -161,6 +164,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
         headers.add("content-type", "application/grpc")
         headers.add("te", "trailers")
         if let timeout { headers.add("grpc-timeout", GRPCTimeout.format(timeout)) }
+        if let compression { headers.add("grpc-encoding", compression.name) }
+        headers.add("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader)
         headers.add("user-agent", "orderhub-rpc-swift")
         headers.add(contentsOf: metadata.headerFields)
         guard let id = session.submitRequest(headers: headers) else {
@@ -172,6 +177,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
         streams[id] = stream
         stream.inbound.streamID = id
         stream.inbound.flowControl = self
+        stream.inbound.compressors = compressors
+        stream.requestEncoding = compression
         if let timeout {
             let bound = LoopBound(stream, eventLoop: context.eventLoop)
             stream.deadlineTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
@@ -193,7 +200,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
         guard message.count <= config.maxSendMessageSize else {
             throw RPCError(code: .internal, message: "sent message larger than max (\(message.count) vs. \(config.maxSendMessageSize))")
         }
-        stream.outbound.append(message: message)
+        if let encoding = stream.requestEncoding, MessageCompression.automatic.compresses(length: message.count, encoding: encoding) {
+            stream.outbound.append(message: compressors.compress(message, with: encoding), compressed: true)
+        } else {
+            stream.outbound.append(message: message)
+        }
         resume(stream, id: id)
     }
 

@@ -31,6 +31,8 @@ final class ClientStream {
     /// The server never saw this call (the connection was going away, or REFUSED_STREAM):
     /// it is safe to retry on another connection.
     var notProcessed = false
+    /// The algorithm request messages are compressed with, if any.
+    var requestEncoding: CompressionAlgorithm?
 
     init(maxReceiveMessageSize: Int, allocator: ByteBufferAllocator) {
         self.inbound = InboundMessageQueue(maxMessageSize: maxReceiveMessageSize, encoding: nil)

@@ -1,4 +1,5 @@
 import NIOCore
+import RPC
 import TLSSupport
 
 /// Client settings.
@@ -25,6 +26,10 @@ extension HTTP2ClientTransport {
         public var initialWindowSize: Int
         /// The connection-level window for responses, shared by all calls.
         public var connectionWindowSize: Int
+        /// Compresses request messages of every call with this algorithm (`grpc-encoding`),
+        /// unless `CallOptions.compression` names another; nil sends them uncompressed.
+        /// Compressed responses are accepted either way.
+        public var compression: CompressionAlgorithm?
         /// Deadline for calls whose `CallOptions.timeout` is nil; nil means none.
         public var defaultTimeout: Duration?
         /// Looks up the addresses of a host name (a literal IP address is used as is).
@@ -55,6 +60,7 @@ extension HTTP2ClientTransport {
             initialWindowSize: Int = 65_535,
             connectionWindowSize: Int = 1 << 20,
             defaultTimeout: Duration? = nil,
+            compression: CompressionAlgorithm? = nil,
             resolver: any NameResolver = SystemResolver(),
             resolveInterval: Duration = .seconds(30),
             minResolveInterval: Duration = .seconds(1),
@@ -74,6 +80,7 @@ extension HTTP2ClientTransport {
             self.initialWindowSize = initialWindowSize
             self.connectionWindowSize = connectionWindowSize
             self.defaultTimeout = defaultTimeout
+            self.compression = compression
             self.resolver = resolver
             self.resolveInterval = resolveInterval
             self.minResolveInterval = minResolveInterval

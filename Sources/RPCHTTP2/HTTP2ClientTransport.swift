@@ -79,12 +79,14 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
         let connection = try await acquireConnection()
         let stream = ClientStream(maxReceiveMessageSize: config.maxReceiveMessageSize, allocator: connection.channel.allocator)
         let handle = ClientStreamHandle(stream: LoopBound(stream, eventLoop: connection.eventLoop))
+        let compression = options.compression ?? config.compression
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 connection.handler.run { handler in
                     guard let stream = handle.stream.valueIfOnLoop else { return }
                     stream.unaryWaiter = continuation
-                    handler.start(stream, path: method.path, metadata: options.metadata, timeout: timeout)
+                    handler.start(stream, path: method.path, metadata: options.metadata, timeout: timeout,
+                                  compression: compression)
                     guard !stream.isFinished else { return }
                     do {
                         try handler.send(request, on: stream)
@@ -153,10 +155,12 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
             let connection = try await acquireConnection()
             let stream = ClientStream(maxReceiveMessageSize: config.maxReceiveMessageSize, allocator: connection.channel.allocator)
             let handle = ClientStreamHandle(stream: LoopBound(stream, eventLoop: connection.eventLoop))
+            let compression = options.compression ?? config.compression
             let opened: RPCError? = await withCheckedContinuation { continuation in
                 connection.handler.run { handler in
                     guard let stream = handle.stream.valueIfOnLoop else { return continuation.resume(returning: nil) }
-                    handler.start(stream, path: method.path, metadata: options.metadata, timeout: timeout)
+                    handler.start(stream, path: method.path, metadata: options.metadata, timeout: timeout,
+                                  compression: compression)
                     if stream.notProcessed, case .failure(let error)? = stream.outcome {
                         return continuation.resume(returning: error)
                     }

@@ -1,4 +1,5 @@
 internal import CNghttp2
+import RPC
 
 /// Header fields to submit, packed into one byte buffer so building the `nghttp2_nv` array
 /// costs two allocations however many fields there are. nghttp2 copies names and values
@@ -46,8 +47,18 @@ struct HeaderBlock {
         }
     }
 
-    /// `:status 200`, `content-type: application/grpc`: the response headers of almost every call.
-    static let grpcResponse = HeaderBlock(constant: ConstantHeaderBlock([(":status", "200"), ("content-type", "application/grpc")]))
+    /// `:status 200`, `content-type: application/grpc` and what we accept: the response
+    /// headers of almost every call.
+    static let grpcResponse = HeaderBlock(constant: ConstantHeaderBlock(responseFields))
+    /// The same for a call whose responses are compressed with gzip.
+    static let grpcResponseGzip = HeaderBlock(constant: ConstantHeaderBlock(responseFields + [("grpc-encoding", "gzip")]))
+    /// The same for a call whose responses are compressed with deflate.
+    static let grpcResponseDeflate = HeaderBlock(constant: ConstantHeaderBlock(responseFields + [("grpc-encoding", "deflate")]))
+
+    private static let responseFields = [
+        (":status", "200"), ("content-type", "application/grpc"),
+        ("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader),
+    ]
     /// `grpc-status: 0`: the trailers of almost every successful call.
     static let okTrailers = HeaderBlock(constant: ConstantHeaderBlock([("grpc-status", "0")]))
 }

@@ -7,6 +7,9 @@ import RPC
 /// unread; while messages wait, new bytes are held back and released only when the reader has
 /// taken them all. So at most one stream window of unread data is ever buffered.
 ///
+/// Compressed messages are inflated as they complete, with the connection's `compressors`;
+/// the size limit applies again to the inflated size.
+///
 /// Loop-confined: every method runs on the connection's event loop.
 final class InboundMessageQueue {
     enum Poll {
@@ -17,6 +20,8 @@ final class InboundMessageQueue {
     }
 
     private var deframer: MessageDeframer
+    /// The connection's zlib streams (set by the connection; a queue without one makes its own).
+    var compressors: MessageCompressors?
     private var messages: [[UInt8]] = []
     private var head = 0
     private var ended = false
@@ -34,6 +39,13 @@ final class InboundMessageQueue {
         deframer = MessageDeframer(maxMessageSize: maxMessageSize, encoding: encoding)
     }
 
+    /// The peer's `grpc-encoding`, once known (a client learns it from the response headers,
+    /// which always come before any message).
+    func setEncoding(_ encoding: String?) {
+        precondition(!deframer.hasPartialMessage, "the encoding changes only before the first message")
+        deframer = MessageDeframer(maxMessageSize: deframer.maxMessageSize, encoding: encoding)
+    }
+
     private var hasUnread: Bool { head < messages.count }
 
     /// Messages received and not yet read.
@@ -43,12 +55,25 @@ final class InboundMessageQueue {
     func receive(_ bytes: UnsafeRawBufferPointer) throws(RPCError) {
         let wasWaiting = hasUnread
         let buffer = UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count)
-        try deframer.append(buffer.span) { message in deliver(message) }
+        // Read outside the closure: the deframer is being mutated while it runs.
+        let algorithm = deframer.compression
+        let limit = deframer.maxMessageSize
+        try deframer.append(buffer.span) { (message, compressed) throws(RPCError) in
+            deliver(compressed ? try inflate(message, algorithm: algorithm, limit: limit) : message)
+        }
         if wasWaiting || hasUnread {
             heldBytes += bytes.count
         } else {
             release(bytes.count)
         }
+    }
+
+    private func inflate(_ message: [UInt8], algorithm: CompressionAlgorithm?, limit: Int) throws(RPCError) -> [UInt8] {
+        // The deframer passes a compressed message only when the encoding names an algorithm.
+        guard let algorithm else { preconditionFailure("compressed message without an algorithm") }
+        let compressors = compressors ?? MessageCompressors()
+        self.compressors = compressors
+        return try compressors.decompress(message, with: algorithm, limit: limit)
     }
 
     private func release(_ count: Int) {

@@ -25,12 +25,12 @@ final class OutboundMessageBuffer {
     var isEmpty: Bool { pendingCount == 0 }
     var hasRoom: Bool { pendingCount <= OutboundMessageBuffer.highWaterMark }
 
-    /// Appends one framed message.
-    func append(message: [UInt8]) {
+    /// Appends one framed message; `compressed` sets its flag (the bytes are already compressed).
+    func append(message: [UInt8], compressed: Bool = false) {
         let length = UInt32(truncatingIfNeeded: message.count)
         if pending == nil { pending = allocator.buffer(capacity: 5 + message.count) }
         pending!.reserveCapacity(minimumWritableBytes: 5 + message.count)
-        pending!.writeInteger(UInt8(0))
+        pending!.writeInteger(UInt8(compressed ? 1 : 0))
         pending!.writeInteger(length)
         pending!.writeBytes(message)
     }

@@ -12,6 +12,7 @@ extension ServerConnectionHandler {
         // Strong: the queue lives only as long as its stream (see ServerStream.connection).
         inbound.streamID = stream.id
         inbound.flowControl = self
+        inbound.compressors = compressors
         stream.inbound = inbound
         if !stream.machine.requestEnded {
             session.setStreamWindowSize(streamID: stream.id, size: config.initialWindowSize)
@@ -28,7 +29,8 @@ extension ServerConnectionHandler {
         let head = stream.head!
         return ServerContext(
             path: head.path, requestMetadata: head.metadata,
-            deadline: head.timeout.map { ContinuousClock.now + $0 }, peer: peer)
+            deadline: head.timeout.map { ContinuousClock.now + $0 }, peer: peer,
+            requestEncoding: head.compression, acceptedEncodings: head.acceptedEncodings)
     }
 
     /// Starts a handler task: on the connection's loop (no hop) or on the global executor.
@@ -45,7 +47,7 @@ extension ServerConnectionHandler {
         let requests = RPCAsyncSequence<[UInt8]>(makeNext: { { try await handle.next() } })
         let responses = ServerResponseWriter(
             sendInitialMetadata: { try await handle.sendInitialMetadata($0) },
-            messages: RPCWriter { try await handle.write($0) })
+            write: { try await handle.write($0, compression: $1) })
         let callContext = makeContext(stream)
         stream.machine.handlerStarted()
         machine.handlerStarted()
@@ -119,12 +121,14 @@ extension ServerConnectionHandler {
                 return respond(stream, error: error)
             }
             guard stream.machine.sendMessage() == .sendHeadersAndMessage else { return }
-            stream.outbound.append(message: response.message)
+            let encoding = startResponse(stream, compression: response.compression)
+            append(response.message, compression: response.compression, to: stream)
             stream.outbound.closed = true
             stream.trailers = ServerResponseHeaders.okTrailers(response.trailingMetadata)
             _ = stream.machine.finish()
             stream.deadlineTimer?.cancel()
-            session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.response(response.initialMetadata), hasBody: true)
+            session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.response(response.initialMetadata, encoding: encoding),
+                                   hasBody: true)
         case .failure(let error):
             respond(stream, error: handlerStatus(of: error, stream: stream))
         }
@@ -203,16 +207,17 @@ extension ServerConnectionHandler {
     }
 
     /// A handler writes a message (on the loop).
-    func send(_ message: [UInt8], on stream: ServerStream) throws {
+    func send(_ message: [UInt8], compression: MessageCompression, on stream: ServerStream) throws {
         try framer.checkSendable(length: message.count)
         switch stream.machine.sendMessage() {
         case .fail:
             throw stream.endedError
         case .sendHeadersAndMessage:
-            stream.outbound.append(message: message)
-            session.submitResponse(streamID: stream.id, headers: .grpcResponse, hasBody: true)
+            let encoding = startResponse(stream, compression: compression)
+            append(message, compression: compression, to: stream)
+            session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.response([:], encoding: encoding), hasBody: true)
         case .sendMessage:
-            stream.outbound.append(message: message)
+            append(message, compression: compression, to: stream)
             if stream.outbound.deferred {
                 stream.outbound.deferred = false
                 session.resumeData(streamID: stream.id)
@@ -223,8 +228,24 @@ extension ServerConnectionHandler {
 
     func sendInitialMetadata(_ metadata: Metadata, on stream: ServerStream) {
         guard stream.machine.sendInitialMetadata() else { return }
-        session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.response(metadata), hasBody: true)
+        let encoding = startResponse(stream, compression: .automatic)
+        session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.response(metadata, encoding: encoding), hasBody: true)
         requestFlush()
+    }
+
+    /// Fixes the call's response encoding as its headers go out (see `MessageCompression`).
+    private func startResponse(_ stream: ServerStream, compression: MessageCompression) -> CompressionAlgorithm? {
+        guard let head = stream.head else { return nil }
+        stream.responseEncoding = compression.responseEncoding(request: head.compression, accepted: head.acceptedEncodings)
+        return stream.responseEncoding
+    }
+
+    /// Queues one message, compressed when `compression` and the call's encoding say so.
+    private func append(_ message: [UInt8], compression: MessageCompression, to stream: ServerStream) {
+        guard let encoding = stream.responseEncoding, compression.compresses(length: message.count, encoding: encoding) else {
+            return stream.outbound.append(message: message)
+        }
+        stream.outbound.append(message: compressors.compress(message, with: encoding), compressed: true)
     }
 
     /// The `grpc-timeout` passed: DEADLINE_EXCEEDED, then RST_STREAM(NO_ERROR) if the client is

@@ -28,6 +28,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     var taskExecutor: EventLoopTaskExecutor?
     var peer = ""
     let framer: MessageFramer
+    /// zlib streams shared by every call on the connection, made on first use.
+    let compressors = MessageCompressors()
     /// Keeps nghttp2 on the pending MAX_CONCURRENT_STREAMS, which refuses one stream too many
     /// instead of ending the connection.
     private var settingsAckFilter = SettingsAckFilter()

@@ -2,13 +2,22 @@ import RPC
 
 /// The header blocks a server sends.
 enum ServerResponseHeaders {
-    /// Response headers with custom metadata.
-    static func response(_ metadata: Metadata) -> HeaderBlock {
-        guard !metadata.isEmpty else { return .grpcResponse }
+    /// Response headers with custom metadata, naming the messages' compression algorithm
+    /// (`grpc-encoding`) when there is one. Every response advertises what the server accepts.
+    static func response(_ metadata: Metadata, encoding: CompressionAlgorithm? = nil) -> HeaderBlock {
+        guard !metadata.isEmpty else {
+            switch encoding {
+            case nil: return .grpcResponse
+            case .gzip: return .grpcResponseGzip
+            case .deflate: return .grpcResponseDeflate
+            }
+        }
         let fields = metadata.headerFields
-        var block = HeaderBlock(capacity: 2 + fields.count)
+        var block = HeaderBlock(capacity: 4 + fields.count)
         block.add(":status", "200")
         block.add("content-type", "application/grpc")
+        block.add("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader)
+        if let encoding { block.add("grpc-encoding", encoding.name) }
         block.add(contentsOf: fields)
         return block
     }
@@ -25,25 +34,30 @@ enum ServerResponseHeaders {
 
     /// Trailers for a failed call.
     static func errorTrailers(_ error: RPCError) -> HeaderBlock {
-        var block = HeaderBlock(capacity: 2 + error.metadata.count)
+        var block = HeaderBlock(capacity: 3 + error.metadata.count)
+        // An UNIMPLEMENTED call may have been refused for its compression: say what works.
+        if error.code == .unimplemented { block.add("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader) }
         addStatus(error, to: &block)
         return block
     }
 
-    /// A Trailers-Only response: one HEADERS frame with END_STREAM.
+    /// A Trailers-Only response: one HEADERS frame with END_STREAM. It says what the server
+    /// accepts, so a client refused for its `grpc-encoding` learns what to use instead.
     static func trailersOnly(_ error: RPCError) -> HeaderBlock {
-        var block = HeaderBlock(capacity: 4 + error.metadata.count)
+        var block = HeaderBlock(capacity: 5 + error.metadata.count)
         block.add(":status", "200")
         block.add("content-type", "application/grpc")
+        block.add("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader)
         addStatus(error, to: &block)
         return block
     }
 
     /// A Trailers-Only OK response with metadata (a handler that sent nothing).
     static func trailersOnlyOK(_ metadata: Metadata) -> HeaderBlock {
-        var block = HeaderBlock(capacity: 3 + metadata.count)
+        var block = HeaderBlock(capacity: 4 + metadata.count)
         block.add(":status", "200")
         block.add("content-type", "application/grpc")
+        block.add("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader)
         block.add("grpc-status", "0")
         block.add(contentsOf: metadata.headerFields)
         return block

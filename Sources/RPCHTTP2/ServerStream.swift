@@ -20,6 +20,8 @@ final class ServerStream {
     /// The RST_STREAM code that follows a response sent before the client finished sending
     /// (NO_ERROR: the response is complete, the client only has to stop sending).
     var resetCodeAfterResponse: UInt32 = 0
+    /// The algorithm response messages may be compressed with, fixed when the headers go out.
+    var responseEncoding: CompressionAlgorithm?
     /// Why the stream ended early, for the handler's reads and writes.
     var failure: RPCError?
     /// Strong on purpose: a weak reference would move every retain of the handler onto the

@@ -25,21 +25,21 @@ struct ServerStreamHandle: Sendable {
     }
 
     /// Writes one response message; suspends while the stream's buffer is full.
-    func write(_ message: [UInt8]) async throws {
-        guard let stream = bound.valueIfOnLoop else { return try await writeFromElsewhere(message) }
+    func write(_ message: [UInt8], compression: MessageCompression) async throws {
+        guard let stream = bound.valueIfOnLoop else { return try await writeFromElsewhere(message, compression: compression) }
         guard let connection = stream.connection else { throw stream.endedError }
-        try connection.send(message, on: stream)
+        try connection.send(message, compression: compression, on: stream)
         if stream.outbound.hasRoom { return }
         try await withCheckedThrowingContinuation { stream.outbound.waitForRoom($0) }
     }
 
     /// Writes from a task that is not on the loop.
-    private func writeFromElsewhere(_ message: [UInt8]) async throws {
+    private func writeFromElsewhere(_ message: [UInt8], compression: MessageCompression) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             bound.run { stream in
                 do {
                     guard let connection = stream.connection else { throw stream.endedError }
-                    try connection.send(message, on: stream)
+                    try connection.send(message, compression: compression, on: stream)
                     stream.outbound.waitForRoom(continuation)
                 } catch {
                     continuation.resume(throwing: error)

@@ -1,5 +1,6 @@
 import Contracts
 import Health
+import Reflection
 import Logging
 import Orders
 import RPC
@@ -40,6 +41,8 @@ enum OrdersLaunch {
         // grpc.health.v1 for probes and the gateway's /healthz.
         let health = HealthStatusService(statuses: ["": .serving, "orderhub.v1.Orders": .serving])
         router.register(health)
+        // Server reflection (no token, like health): grpcurl and friends need no .proto files.
+        router.register(ReflectionService())
         // Readiness: NOT_SERVING while Payments refuses our calls (a wrong service secret is a
         // deployment fault to surface, never a reason to decline a customer's payment).
         system.dispatcher.paymentsLink.observe { state in

@@ -1,5 +1,6 @@
 import Contracts
 import Health
+import Reflection
 import Logging
 import Payments
 import RPC
@@ -24,6 +25,8 @@ enum PaymentsLaunch {
         // grpc.health.v1 for probes (unauthenticated, like every health check).
         let health = HealthStatusService(statuses: ["": .serving, "orderhub.v1.Payments": .serving])
         router.register(health)
+        // Server reflection (no token, like health): grpcurl and friends need no .proto files.
+        router.register(ReflectionService())
         let server = RPCServer(router: router, config: serverConfig)
         do {
             try await server.start()

@@ -11,7 +11,7 @@ struct Generator {
 
     func generate() throws -> [GeneratedFile] {
         let options = try Options(parameter: request.parameter)
-        let generating = Set(request.filesToGenerate)
+        let generating = Set(request.filesToGenerate).subtracting(options.descriptorsOnly)
         let registry = TypeRegistry(files: request.files, generating: generating)
         let files = request.files.filter { generating.contains($0.name) }
 
@@ -24,6 +24,9 @@ struct Generator {
         try recursion.checkValueTypes(files.flatMap(\.messages))
 
         var output: [GeneratedFile] = []
+        if let name = options.descriptors {
+            output.append(GeneratedFile(name: name + ".swift", content: DescriptorEmitter().emit(request.files, typeName: name)))
+        }
         for file in files {
             let base = baseName(file.name)
             if !file.messages.isEmpty || !file.enums.isEmpty {

@@ -7,6 +7,12 @@ struct Options: Equatable {
     /// `ProtobufCUnpacker`, in `Contracts/Support`), `internal import`ed by the bridging code;
     /// nil when the files are generated into that module itself.
     var runtimeModule: String?
+    /// When set, the name of a public enum, written to `<name>.swift`, listing the
+    /// `ProtoFileDescriptor` of every file protoc passed: the ones generated and all they import.
+    var descriptors: String?
+    /// Files whose descriptors are listed but for which no Swift is generated (colon-separated
+    /// paths): a second version of a protocol whose Swift names would collide with the first.
+    var descriptorsOnly: Set<String> = []
 
     init(parameter: String) throws {
         var cModule: String?
@@ -15,7 +21,11 @@ struct Options: Equatable {
             switch (parts.first, parts.count) {
             case ("CModule", 2): cModule = parts[1]
             case ("RuntimeModule", 2) where !parts[1].isEmpty: runtimeModule = parts[1]
-            default: throw GeneratorError("unknown option `\(pair)`; the plugin takes CModule=<name> and RuntimeModule=<name>")
+            case ("Descriptors", 2) where !parts[1].isEmpty: descriptors = parts[1]
+            case ("DescriptorsOnly", 2): descriptorsOnly = Set(parts[1].split(separator: ":").map(String.init))
+            default:
+                throw GeneratorError("unknown option `\(pair)`; the plugin takes CModule=<name>, RuntimeModule=<name>, "
+                                     + "Descriptors=<name> and DescriptorsOnly=<path>:<path>")
             }
         }
         guard let cModule, !cModule.isEmpty else {

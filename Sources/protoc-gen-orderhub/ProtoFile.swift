@@ -9,4 +9,10 @@ struct ProtoFile {
     var messages: [ProtoMessage]
     var enums: [ProtoEnum]
     var services: [ProtoService]
+    /// The paths of the files it imports.
+    var dependencies: [String] = []
+    /// Its top-level extension fields.
+    var extensions: [ProtoExtension] = []
+    /// Its `FileDescriptorProto`, serialized without source comments (for server reflection).
+    var serializedDescriptor: [UInt8] = []
 }

@@ -61,8 +61,27 @@ enum RequestReader {
                     },
                     comment: comments[path]
                 )
-            }
+            },
+            dependencies: list(c.dependency, c.n_dependency).map { text($0) },
+            extensions: elements(c.extension, c.n_extension).map { field in
+                ProtoExtension(extendee: String(text(field.extendee).drop(while: { $0 == "." })),
+                               number: field.number, fullName: prefix + text(field.name))
+            },
+            serializedDescriptor: serialized(c)
         )
+    }
+
+    /// The file's descriptor packed again by protobuf-c, without its SourceCodeInfo (comments
+    /// and positions, which reflection clients do not need). Fields this descriptor.proto does
+    /// not know, and extensions in options such as `google.api.http`, are kept: protobuf-c
+    /// packs unknown fields back as they came.
+    private static func serialized(_ c: Google__Protobuf__FileDescriptorProto) -> [UInt8] {
+        var stripped = c
+        stripped.source_code_info = nil
+        let size = google__protobuf__file_descriptor_proto__get_packed_size(&stripped)
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            initialized = google__protobuf__file_descriptor_proto__pack(&stripped, buffer.baseAddress)
+        }
     }
 
     private static func message(

@@ -28,6 +28,8 @@ struct Decoder: Sendable {
         Decoder(EchoStatus.self), Decoder(SimpleRequest.self), Decoder(SimpleResponse.self),
         Decoder(StreamingInputCallRequest.self), Decoder(StreamingInputCallResponse.self),
         Decoder(ResponseParameters.self), Decoder(StreamingOutputCallRequest.self),
-        Decoder(StreamingOutputCallResponse.self),
+        Decoder(StreamingOutputCallResponse.self), Decoder(ServerReflectionRequest.self), Decoder(ExtensionRequest.self),
+        Decoder(ServerReflectionResponse.self), Decoder(FileDescriptorResponse.self), Decoder(ExtensionNumberResponse.self),
+        Decoder(ListServiceResponse.self), Decoder(ServiceResponse.self), Decoder(ErrorResponse.self),
     ]
 }

@@ -18,6 +18,7 @@ enum EchoMethods {
     static let peer = MethodDescriptor(service: "test.Echo", method: "Peer", kind: .unary)
     static let crash = MethodDescriptor(service: "test.Echo", method: "Crash", kind: .unary)
     static let crashStream = MethodDescriptor(service: "test.Echo", method: "CrashStream", kind: .serverStreaming)
+    static let encoding = MethodDescriptor(service: "test.Echo", method: "Encoding", kind: .unary)
 
     /// An error that is not an `RPCError`, carrying text the client must never see.
     enum InternalFailure: Error {
@@ -114,6 +115,12 @@ enum EchoMethods {
         router.registerServerStreaming(crashStream) { (request: TestMessage, responses: RPCWriter<TestMessage>, _) in
             try await responses.write(TestMessage("first"))
             throw InternalFailure.database(request.text)
+        }
+        // Answers with the request's compression as the handler saw it, padded to `text` bytes.
+        router.registerUnary(encoding) { (request: TestMessage, context: ServerContext) in
+            let accepted = context.acceptedEncodings.map(\.name).sorted().joined(separator: ",")
+            let seen = "\(context.requestEncoding?.name ?? "identity") accepts \(accepted)"
+            return TestMessage(seen + String(repeating: " ", count: max(0, (Int(request.text.split(separator: " ").first ?? "") ?? 0) - seen.count)))
         }
         return router
     }

@@ -5,7 +5,7 @@ import Testing
     private func messages(_ chunks: [[UInt8]], max: Int = 1 << 20) throws -> [[UInt8]] {
         var deframer = MessageDeframer(maxMessageSize: max)
         var out: [[UInt8]] = []
-        for chunk in chunks { try deframer.append(chunk) { out.append($0) } }
+        for chunk in chunks { try deframer.append(chunk) { message, _ in out.append(message) } }
         return out
     }
 
@@ -24,10 +24,10 @@ import Testing
 
     @Test func partialMessageIsReported() throws {
         var deframer = MessageDeframer()
-        try deframer.append([0, 0, 0]) { _ in Issue.record("no message yet") }
+        try deframer.append([0, 0, 0]) { _, _ in Issue.record("no message yet") }
         #expect(deframer.hasPartialMessage)
         #expect(deframer.bufferedByteCount == 3)
-        try deframer.append([0, 1, 5]) { #expect($0 == [5]) }
+        try deframer.append([0, 1, 5]) { message, _ in #expect(message == [5]) }
         #expect(!deframer.hasPartialMessage)
     }
 
@@ -36,7 +36,7 @@ import Testing
         var deframer = MessageDeframer(maxMessageSize: 1 << 20)
         let prefix: [UInt8] = [0, UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF)]
         #expect(throws: RPCError(code: .resourceExhausted, message: "received message larger than max (\(length) vs. 1048576)")) {
-            try deframer.append(prefix) { _ in }
+            try deframer.append(prefix) { _, _ in }
         }
         #expect(deframer.bufferedByteCount == 0)
     }
@@ -45,24 +45,43 @@ import Testing
         #expect(try messages([[0, 0, 0, 0, 4, 1, 2, 3, 4]], max: 4) == [[1, 2, 3, 4]])
     }
 
-    @Test func compressedFlagIsUnimplemented() {
-        var deframer = MessageDeframer(encoding: nil)
+    @Test(arguments: [nil, "identity", "br"])
+    func compressedFlagWithoutASupportedEncodingIsUnimplemented(encoding: String?) {
+        var deframer = MessageDeframer(encoding: encoding)
         #expect {
-            try deframer.append([1, 0, 0, 0, 1, 0]) { _ in }
+            try deframer.append([1, 0, 0, 0, 1, 0]) { _, _ in }
         } throws: { ($0 as? RPCError)?.code == .unimplemented }
+    }
+
+    @Test func compressedMessagesArePassedOnFlagged() throws {
+        var deframer = MessageDeframer(encoding: "gzip")
+        var seen: [([UInt8], Bool)] = []
+        try deframer.append([1, 0, 0, 0, 2, 7, 8, 0, 0, 0, 0, 1, 9]) { message, compressed in seen.append((message, compressed)) }
+        #expect(seen.map(\.0) == [[7, 8], [9]])
+        #expect(seen.map(\.1) == [true, false])
+        #expect(deframer.compression == .gzip)
+    }
+
+    @Test func anErrorFromOnMessageFailsTheDeframer() {
+        var deframer = MessageDeframer(encoding: "gzip")
+        let bomb = RPCError(code: .resourceExhausted, message: "too large once inflated")
+        #expect(throws: bomb) {
+            try deframer.append([1, 0, 0, 0, 1, 7]) { (_, _) throws(RPCError) in throw bomb }
+        }
+        #expect(throws: bomb) { try deframer.append([0, 0, 0, 0, 0]) { _, _ in } }
     }
 
     @Test func invalidFlagIsInternal() {
         var deframer = MessageDeframer()
         #expect {
-            try deframer.append([2, 0, 0, 0, 0]) { _ in }
+            try deframer.append([2, 0, 0, 0, 0]) { _, _ in }
         } throws: { ($0 as? RPCError)?.code == .internal }
     }
 
     @Test func errorIsSticky() {
         var deframer = MessageDeframer(maxMessageSize: 1)
-        #expect(throws: RPCError.self) { try deframer.append([0, 0, 0, 0, 2]) { _ in } }
-        #expect(throws: RPCError.self) { try deframer.append([0, 0, 0, 0, 0]) { _ in } }
+        #expect(throws: RPCError.self) { try deframer.append([0, 0, 0, 0, 2]) { _, _ in } }
+        #expect(throws: RPCError.self) { try deframer.append([0, 0, 0, 0, 0]) { _, _ in } }
     }
 
     @Test func roundTripsWithTheFramer() throws {

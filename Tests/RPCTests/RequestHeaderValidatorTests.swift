@@ -62,11 +62,29 @@ import Testing
     }
 
     @Test func unsupportedEncodingIsUnimplemented() {
-        guard case .rpcError(let error) = classify(Self.grpcHeaders + [("grpc-encoding", "gzip")]) else {
+        guard case .rpcError(let error) = classify(Self.grpcHeaders + [("grpc-encoding", "br")]) else {
             Issue.record("accepted"); return
         }
         #expect(error.code == .unimplemented)
         guard case .call = classify(Self.grpcHeaders + [("grpc-encoding", "identity")]) else { Issue.record("identity rejected"); return }
+    }
+
+    @Test(arguments: [("gzip", CompressionAlgorithm.gzip), ("deflate", .deflate)])
+    func supportedEncodingIsAccepted(name: String, algorithm: CompressionAlgorithm) {
+        guard case .call(let head) = classify(Self.grpcHeaders + [("grpc-encoding", name)]) else {
+            Issue.record("\(name) rejected"); return
+        }
+        #expect(head.compression == algorithm)
+    }
+
+    @Test func acceptEncodingListsTheSupportedAlgorithms() {
+        guard case .call(let head) = classify(Self.grpcHeaders + [("grpc-accept-encoding", "identity, deflate,br"),
+                                                                   ("grpc-accept-encoding", " gzip ")]) else {
+            Issue.record("rejected"); return
+        }
+        #expect(head.acceptedEncodings == [.deflate, .gzip])
+        guard case .call(let plain) = classify(Self.grpcHeaders) else { Issue.record("rejected"); return }
+        #expect(plain.acceptedEncodings.isEmpty)
     }
 
     @Test func headerListSizeCountsNameValueAnd32() {

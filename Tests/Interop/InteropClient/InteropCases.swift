@@ -8,6 +8,7 @@ struct InteropCases: Sendable {
         "empty_unary", "large_unary", "server_streaming", "client_streaming", "ping_pong", "empty_stream",
         "status_code_and_message", "special_status_message", "custom_metadata", "unimplemented_method",
         "unimplemented_service", "timeout_on_sleeping_server", "cancel_after_begin", "cancel_after_first_response",
+        "client_compressed_unary", "server_compressed_unary", "client_compressed_streaming", "server_compressed_streaming",
     ]
 
     static let echoInitial = (key: "x-grpc-test-echo-initial", value: "test_initial_metadata_value")
@@ -42,6 +43,10 @@ struct InteropCases: Sendable {
         case "timeout_on_sleeping_server": try await timeoutOnSleepingServer()
         case "cancel_after_begin": try await cancelAfterBegin()
         case "cancel_after_first_response": try await cancelAfterFirstResponse()
+        case "client_compressed_unary": try await clientCompressedUnary()
+        case "server_compressed_unary": try await serverCompressedUnary()
+        case "client_compressed_streaming": try await clientCompressedStreaming()
+        case "server_compressed_streaming": try await serverCompressedStreaming()
         default: throw InteropFailure("unknown test case \(name)")
         }
     }

@@ -6,12 +6,30 @@ extension InteropTestService {
     func unaryCall(_ request: SimpleRequest, context: ServerContext) throws -> UnaryResponse<SimpleResponse> {
         let echo = EchoedMetadata(context.requestMetadata)
         try echo.throwIfRequested(request.responseStatus)
+        try Self.checkCompression(expected: request.expectCompressed, context: context)
         guard request.responseType == .compressable else {
             throw RPCError(code: .invalidArgument, message: "unsupported response_type", metadata: echo.trailing)
         }
         let payload = try Self.payload(size: request.responseSize)
         return UnaryResponse(message: SimpleResponse(payload: payload),
-                             initialMetadata: echo.initial, trailingMetadata: echo.trailing)
+                             initialMetadata: echo.initial, trailingMetadata: echo.trailing,
+                             compression: Self.compression(request.responseCompressed))
+    }
+
+    /// CompressedRequest: a request that says it was sent compressed must have come in a call
+    /// with a `grpc-encoding`. (The handler sees the call's encoding, not each message's flag.)
+    static func checkCompression(expected: BoolValue?, context: ServerContext) throws {
+        guard expected?.value == true, context.requestEncoding == nil else { return }
+        throw RPCError.invalidArgument("expected a compressed request, the call has no grpc-encoding")
+    }
+
+    /// CompressedResponse: gzip when asked for, uncompressed when asked not to, else the default.
+    static func compression(_ requested: BoolValue?) -> MessageCompression {
+        switch requested?.value {
+        case true?: .preferred(.gzip)
+        case false?: .disabled
+        case nil: .automatic
+        }
     }
 
     func streamingOutputCall(
@@ -66,7 +84,8 @@ extension InteropTestService {
             if parameters.intervalUs > 0 {
                 try await Task.sleep(for: .microseconds(parameters.intervalUs))
             }
-            try await responses.write(StreamingOutputCallResponse(payload: try Self.payload(size: parameters.size)))
+            try await responses.write(StreamingOutputCallResponse(payload: try Self.payload(size: parameters.size)),
+                                      compression: Self.compression(parameters.compressed))
         }
     }
 

@@ -2,8 +2,9 @@ import InteropContracts
 import RPC
 
 /// `grpc.testing.TestService` with the server features of grpc/grpc's interop-test
-/// descriptions that the 14 cases need: EmptyCall, UnaryCall (response_size, Echo Status,
-/// Echo Metadata), StreamingOutputCall and FullDuplexCall (ResponseParameters with
+/// descriptions that the 18 cases need: EmptyCall, UnaryCall (response_size, Echo Status,
+/// Echo Metadata, CompressedRequest, CompressedResponse), StreamingInputCall
+/// (CompressedRequest), StreamingOutputCall (CompressedResponse) and FullDuplexCall (ResponseParameters with
 /// interval_us), HalfDuplexCall and StreamingInputCall. UnimplementedCall is deliberately not
 /// registered, so it answers UNIMPLEMENTED.
 ///
@@ -26,10 +27,11 @@ struct InteropTestService: RPCService {
             try await streamingOutputCall(requests, responses: responses, context: context)
         }
         router.registerClientStreaming(TestServiceMethod.streamingInputCall) {
-            (requests: RPCAsyncSequence<StreamingInputCallRequest>, _) -> UnaryResponse<StreamingInputCallResponse> in
+            (requests: RPCAsyncSequence<StreamingInputCallRequest>, context) -> UnaryResponse<StreamingInputCallResponse> in
             try await events.lifecycle("StreamingInputCall") {
                 var total: Int32 = 0
                 for try await request in requests {
+                    try Self.checkCompression(expected: request.expectCompressed, context: context)
                     total += Int32(request.payload?.body.count ?? 0)
                 }
                 return UnaryResponse(message: StreamingInputCallResponse(aggregatedPayloadSize: total))

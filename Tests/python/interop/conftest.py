@@ -34,7 +34,7 @@ def our_server(tmp_path_factory):
 
 
 def pytest_runtest_logreport(report):
-    """Counts the 14-case runs (tests named test_case[...]) per pairing."""
+    """Counts the 18-case runs (tests named test_case[...]) per pairing."""
     module = report.nodeid.split("::")[0].rsplit("/", 1)[-1]
     if module not in PAIRINGS or "::test_case[" not in report.nodeid:
         return

@@ -18,6 +18,8 @@ def run_swift_client(port: int, case: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("case", interop_client.CASES)
 def test_case(grpcio_server, case):
+    if case in interop_client.NEEDS_COMPRESSION_AWARE_SERVER:
+        pytest.skip("grpcio's server cannot see whether a request was compressed (no CompressedRequest)")
     result = run_swift_client(grpcio_server.port, case)
     assert result.returncode == 0, f"interop-client {case} exited {result.returncode}:\n{result.stdout}{result.stderr}"
 

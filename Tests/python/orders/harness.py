@@ -91,9 +91,10 @@ def system(tmp_path, orders_args=(), payments_args=(), start_payments=True):
                 service.kill9()
 
 
-def orders_stub(orders: Service):
+def orders_stub(orders: Service, compression=None):
+    """A channel to Orders and its stub; `compression` (a grpc.Compression) compresses every request."""
     _, orders_grpc, _, _ = pb()
-    channel = grpc.insecure_channel(orders.address)
+    channel = grpc.insecure_channel(orders.address, compression=compression)
     return channel, orders_grpc.OrdersStub(channel)
 
 
