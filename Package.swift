@@ -68,6 +68,10 @@ let package = Package(
         // Service-to-service authentication: HS256 JWTs from the shared secret.
         .target(name: "ServiceAuth", dependencies: ["RPC", jwt]),
 
+        // Customer authentication: verifies user tokens (HS256 secret or RS256/ES256 JWKS) and
+        // signs local ones (dev sign-in, `orderhub token`).
+        .target(name: "CustomerAuth", dependencies: ["RPC", jwt]),
+
         // Per-call logging with request ids, shared by the service handlers.
         .target(name: "RequestLogging", dependencies: ["RPC", logging]),
 
@@ -82,7 +86,7 @@ let package = Package(
         .target(name: "PostgresSupport", dependencies: ["StorageSupport", postgres, logging]),
 
         // The domain: order lifecycle and payments, each on its own database (SQLite or PostgreSQL).
-        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "StorageSupport", "SQLiteSupport",
+        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "CustomerAuth", "RequestLogging", "StorageSupport", "SQLiteSupport",
                                                "PostgresSupport", sqlite, postgres, logging, crypto]),
         .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "StorageSupport", "SQLiteSupport",
                                                  "PostgresSupport", sqlite, postgres, logging]),
@@ -100,7 +104,7 @@ let package = Package(
         ),
 
         .executableTarget(name: "orderhub", dependencies: [
-            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", "Gateway", "PostgresSupport", logging,
+            "RPC", "RPCHTTP2", "Contracts", "Health", "Orders", "Payments", "ServiceAuth", "CustomerAuth", "Gateway", "PostgresSupport", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + nio),
 
@@ -131,9 +135,11 @@ let package = Package(
 
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health", logging] + nio),
-        .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
+        .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", "CustomerAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC"]),
+        .testTarget(name: "CustomerAuthTests", dependencies: ["CustomerAuth", "RPC", jwt, crypto,
+                                                        .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", "StorageSupport", sqlite]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
         .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),

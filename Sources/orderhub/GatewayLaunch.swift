@@ -5,7 +5,9 @@ import RPCHTTP2
 
 /// Starts the REST gateway: a client transport to Orders and the Hummingbird server.
 enum GatewayLaunch {
-    static func start(listen: Address, orders: Address, config: OrdersGateway.Config, logger: Logger) async throws -> RunningService {
+    static func start(
+        listen: Address, orders: Address, config: OrdersGateway.Config, devSignIn: DevSignIn? = nil, logger: Logger
+    ) async throws -> RunningService {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "gateway"
         let logger = serviceLogger
@@ -18,7 +20,9 @@ enum GatewayLaunch {
             backoffInitial: .milliseconds(100), backoffMaximum: .seconds(2)
         ))
         let (bound, boundContinuation) = AsyncThrowingStream<Int, any Error>.makeStream()
-        let app = buildApplication(OrdersGateway(config: config, transport: transport), logger: logger) { port in
+        var gateway = OrdersGateway(config: config, transport: transport)
+        gateway.devSignIn = devSignIn
+        let app = buildApplication(gateway, logger: logger) { port in
             boundContinuation.yield(port)
         }
         let server = Task {

@@ -18,6 +18,7 @@ struct OrdersCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var limits: ServerLimitOptions
     @OptionGroup var orders: OrdersOptions
+    @OptionGroup var userAuth: UserAuthOptions
 
     func run() async throws {
         let logger = LogSetup.bootstrap(level: try common.level())
@@ -26,6 +27,7 @@ struct OrdersCommand: AsyncParsableCommand {
             throw SettingError("a service secret is required: --service-secret-file or ORDERHUB_SERVICE_SECRET")
         }
         let address = try Address(parsing: Setting.string(listen, env: "ORDERHUB_LISTEN", default: "127.0.0.1:50051"), option: "--listen")
+        let authentication = try await userAuth.authentication(logger: logger)
         let service = try await OrdersLaunch.start(
             listen: address, server: try limits.config(listen: address),
             database: try DatabaseLocation(
@@ -33,7 +35,7 @@ struct OrdersCommand: AsyncParsableCommand {
             ),
             secret: secret,
             payments: try Address(parsing: Setting.string(paymentsAddress, env: "ORDERHUB_PAYMENTS_ADDRESS", default: "127.0.0.1:50052"), option: "--payments-address"),
-            behaviour: try orders.config(), logger: logger
+            behaviour: try orders.config(), authentication: authentication, logger: logger
         )
         Banner.print([service])
         let signal = await TerminationSignal.wait()

@@ -51,6 +51,7 @@ struct MetaRoutesTests {
                 "/v1/orders/{id}/events": ["get"],
                 "/api/v1/order": ["get", "post"],
                 "/api/v1/order/{id}": ["get", "put"],
+                "/v1/dev/sign-in": ["post"],
                 "/healthz": ["get"],
                 "/openapi.json": ["get"],
                 "/": ["get"],

@@ -73,11 +73,12 @@ struct OrdersController<Context: RequestContext> {
 
     /// `GET /v1/orders/{id}/events` → WatchOrder as Server-Sent Events: one `data:` line with the
     /// order's JSON per state, a comment line every heartbeat interval; the response ends when
-    /// the order is final, and the call is cancelled when the client goes away.
+    /// the order is final, and the call is cancelled when the client goes away. The only route
+    /// that takes the token as `?access_token=` too: EventSource cannot set headers.
     @Sendable func events(request: Request, context: Context) async throws -> Response {
         let path = try OrderPath(segment: context.parameters.require("id"))
         guard path.verb == nil else { throw GatewayError.routeNotFound(request.method, path: request.uri.path) }
-        let stream = OrderEventStream(orders: gateway.orders, id: path.id, options: gateway.callOptions(for: request, withDeadline: false))
+        let stream = OrderEventStream(orders: gateway.orders, id: path.id, options: gateway.callOptions(for: request, withDeadline: false, acceptingQueryToken: true))
         let first = try await stream.first()
         let heartbeatInterval = gateway.config.heartbeatInterval
         let headers: HTTPFields = [
