@@ -2,11 +2,7 @@ import CustomerAuth
 import JWTKit
 import RPC
 import Testing
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 
 @Suite("Customer tokens: HS256 secret and RS256/ES256 JWKS")
 struct CustomerTokenVerifierTests {

@@ -1,9 +1,5 @@
 import Synchronization
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 
 /// A clock the test moves by hand.
 final class TestClock: Sendable {

@@ -2,11 +2,7 @@ import Crypto
 import CustomerAuth
 import JWTKit
 import _CryptoExtras
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 
 /// Makes the tokens and keys the verifier tests need: well-formed ones signed by jwt-kit, and
 /// hand-built ones (no `exp`, `alg: none`, HS256 over an RSA key's id) that no library would
@@ -15,11 +11,11 @@ struct TokenFactory {
     static let secret = "customer-auth-tests-secret-0123456789abcdef"
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    let rsa: Insecure.RSA.PrivateKey
+    let rsa: JWTKit.Insecure.RSA.PrivateKey
     let ec: ES256PrivateKey
 
     static func make() throws -> TokenFactory {
-        TokenFactory(rsa: try Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048)), ec: ES256PrivateKey())
+        TokenFactory(rsa: try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048)), ec: ES256PrivateKey())
     }
 
     /// A JWKS with the public halves: `rsa-1` (RS256) and `ec-1` (ES256).

@@ -30,7 +30,7 @@ struct OrderOwnershipTests {
     }
 
     @Test func aCustomerCreatesOnlyForThemselves() async throws {
-        try await withSystem { system in
+        try await withSystem { (system: OrderSystem) async throws in
             #expect(try await system.create(.make(customerID: ""), by: alice).customerID == "alice")
             #expect(try await system.create(.make(customerID: "alice"), by: alice).customerID == "alice")
             let refused = await failure { _ = try await system.create(.make(customerID: "bob"), by: alice) }
@@ -40,7 +40,7 @@ struct OrderOwnershipTests {
     }
 
     @Test func anAdminCreatesForAnyNamedCustomer() async throws {
-        try await withSystem { system in
+        try await withSystem { (system: OrderSystem) async throws in
             #expect(try await system.create(.make(customerID: "bob"), by: admin).customerID == "bob")
             let refused = await failure { _ = try await system.create(.make(customerID: ""), by: admin) }
             #expect(refused == .invalidArgument(field: "customer_id", problem: "is required when an admin creates an order"))
@@ -48,7 +48,7 @@ struct OrderOwnershipTests {
     }
 
     @Test func anotherCustomersOrderIsNotFoundLikeAMissingOne() async throws {
-        try await withSystem { system in
+        try await withSystem { (system: OrderSystem) async throws in
             let order = try await system.create(.make(customerID: ""), by: alice)
             #expect(try await system.order(id: order.id, for: alice).id == order.id)
             #expect(try await system.order(id: order.id, for: admin).id == order.id)
@@ -66,10 +66,10 @@ struct OrderOwnershipTests {
     }
 
     @Test func anAdminCancelsAndWatchesAnyOrder() async throws {
-        try await withSystem { system in
+        try await withSystem { (system: OrderSystem) async throws in
             let order = try await system.create(.make(customerID: ""), by: alice)
             let seen = Mutex<[OrderLifecycle.State]>([])
-            let watching = Task { try await system.watch(id: order.id, for: admin) { seen.withLock { $0.append($1.state) } } }
+            let watching = Task { try await system.watch(id: order.id, for: admin) { update in seen.withLock { $0.append(update.state) } } }
             #expect(try await system.cancel(id: order.id, by: admin).state == .cancelled)
             try await watching.value
             #expect(seen.withLock { $0 }.last == .cancelled)
@@ -77,7 +77,7 @@ struct OrderOwnershipTests {
     }
 
     @Test func listsShowOnlyTheCallersOrdersUnlessAdmin() async throws {
-        try await withSystem { system in
+        try await withSystem { (system: OrderSystem) async throws in
             let mine = try await system.create(.make(customerID: ""), by: alice)
             let theirs = try await system.create(.make(customerID: ""), by: bob)
             #expect(try await system.list(pageSize: 0, pageToken: "", state: nil, customerID: nil, for: alice).orders.map(\.id) == [mine.id])
@@ -90,7 +90,7 @@ struct OrderOwnershipTests {
     }
 
     @Test func idempotencyKeysAreScopedToTheCustomer() async throws {
-        try await withSystem { system in
+        try await withSystem { (system: OrderSystem) async throws in
             let first = try await system.create(.make(requestID: "key-1", customerID: ""), by: alice)
             // Alice's retry, and an admin's retry for Alice, find her order.
             #expect(try await system.create(.make(requestID: "key-1", customerID: ""), by: alice).id == first.id)

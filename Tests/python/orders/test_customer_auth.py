@@ -173,7 +173,8 @@ def test_bad_tokens_are_unauthenticated(stub, keys, name):
 
 
 def test_not_a_bearer_scheme_is_unauthenticated(stub):
-    for value in ("Basic YWxpY2U6cHc=", "Bearer", "Bearer ", tok()):
+    # ("Bearer " with a trailing space is not a valid HTTP/2 field value: refused by the transport.)
+    for value in ("Basic YWxpY2U6cHc=", "Bearer", "bearer", "Token " + tok(), tok()):
         code, _, _ = call(stub, "ListOrders", messages().ListOrdersRequest(), extra=(("authorization", value),))
         assert code == grpc.StatusCode.UNAUTHENTICATED, value
     still_serves(stub)
