@@ -7,6 +7,7 @@ like a missing one; a create for another customer is 403; no other header is ide
 After every refused request the gateway is checked to still serve.
 """
 import json
+import subprocess
 import time
 import urllib.error
 import urllib.parse
@@ -14,6 +15,8 @@ import urllib.request
 
 import jwt
 import pytest
+
+from support import processes
 
 MISSING = "00000000-0000-0000-0000-000000000000"
 ITEMS = [{"sku": "tea", "quantity": 1, "unitPriceCents": "450"}]
@@ -194,3 +197,29 @@ def test_dev_sign_in(gateway):
         status, _, answer = gateway.call("POST", "/v1/dev/sign-in", body)
         assert status == 400, (body, answer)
     still_serves(gateway)
+
+
+def test_serve_keeps_its_key_across_restarts(tmp_path):
+    """`serve` makes user-token.key once (mode 0600) and reuses it: a token from before a
+    restart still works after it, and `orderhub token` signs with the same key."""
+    from .conftest import Gateway, serve
+    port, _, context = serve(tmp_path)
+    with context:
+        first = Gateway(f"http://127.0.0.1:{port}", data_dir=tmp_path / "data")
+        token = first.sign_in("restart-alice")
+        status, _, order = new_order(first, token)
+        assert status == 201
+    key = tmp_path / "data" / "user-token.key"
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    secret = key.read_text()
+    port, _, context = serve(tmp_path)
+    with context:
+        again = Gateway(f"http://127.0.0.1:{port}", data_dir=tmp_path / "data")
+        assert key.read_text() == secret
+        status, _, same = again.call("GET", f"/v1/orders/{order['id']}", token=token)
+        assert (status, same["customerId"]) == (200, "restart-alice")
+        printed = subprocess.run([str(processes.bin_path("orderhub")), "token", "--customer", "restart-alice",
+                                  "--data-dir", str(tmp_path / "data")], capture_output=True, text=True, timeout=60)
+        assert printed.returncode == 0, printed.stderr
+        status, _, same = again.call("GET", f"/v1/orders/{order['id']}", token=printed.stdout.strip())
+        assert status == 200
