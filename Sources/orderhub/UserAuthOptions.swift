@@ -11,7 +11,9 @@ struct UserAuthOptions: ParsableArguments {
     @Option(help: "JWKS file with the RS256/ES256 public keys of customer tokens (ORDERHUB_USER_JWKS_FILE).")
     var userJwksFile: String?
 
-    @Flag(help: "No customer authentication: every caller may act on every order. Local tests only.")
+    /// A flag only, with no environment fallback: turning authentication off takes a visible
+    /// word on the command line, not a variable inherited by accident.
+    @Flag(help: "No customer authentication: every caller may act on every order. Local tests only; no environment variable.")
     var insecureNoUserAuth = false
 
     func secret() throws -> String? { try token.secret() }
