@@ -25,6 +25,64 @@ let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], 
 /// Our own Swift targets build with no warnings: every warning is an error.
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
+/// Test-only targets, test suites and fuzz targets; a separate array because one expression
+/// holding every target is too much for the type checker.
+let testAndToolTargets: [Target] = [
+        // Test-only: grpc.testing.TestService for the interop suite (on Contracts' protobuf-c runtime).
+        .target(name: "CInteropContracts", dependencies: ["CProtobufC"], path: "Tests/Interop/CInteropContracts"),
+        .target(name: "InteropContracts", dependencies: ["RPC", "Contracts", "CInteropContracts", "CProtobufC"],
+                path: "Tests/Interop/InteropContracts"),
+        .executableTarget(name: "interop-server", dependencies: ["RPC", "RPCHTTP2", "InteropContracts", "Health"] + nio,
+                          path: "Tests/Interop/InteropServer"),
+        .executableTarget(name: "interop-client", dependencies: ["RPC", "RPCHTTP2", "InteropContracts"] + nio,
+                          path: "Tests/Interop/InteropClient"),
+
+        // Test-only: a raw-bytes echo server the Python abuse tests and benchmarks drive.
+        .executableTarget(name: "rpc-test-server", dependencies: ["RPC", "RPCHTTP2"] + nio, path: "Tests/RPCTestServer"),
+        // Benchmark-only: the health service alone on RPCServer, for `make bench-rpc`.
+        .executableTarget(name: "bench-health-server", dependencies: ["RPC", "RPCHTTP2", "Health", "TLSSupport", "DevCertificates", logging] + nio,
+                          path: "bench/HealthServer"),
+
+        // libFuzzer target for the deframer and request-header validation (`make fuzz`).
+        .executableTarget(name: "FuzzDeframer", dependencies: ["RPC"], path: "Fuzz/Deframer"),
+
+        .testTarget(name: "RPCTests", dependencies: ["RPC"]),
+        .testTarget(name: "TLSSupportTests", dependencies: ["TLSSupport", "DevCertificates", logging, .product(name: "NIOEmbedded", package: "swift-nio"),
+                                                            .product(name: "NIOTLS", package: "swift-nio")] + nio),
+        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health", "TLSSupport", "DevCertificates", logging, ssl] + nio),
+        .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", "CustomerAuth", "PostgresSupport", "StoreTestSupport", logging]),
+        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
+        .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC", crypto]),
+        .testTarget(name: "CustomerAuthTests", dependencies: ["CustomerAuth", "RPC", jwt, crypto,
+                                                        .product(name: "_CryptoExtras", package: "swift-crypto")]),
+        .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", "StorageSupport", sqlite]),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
+        .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),
+        .testTarget(name: "ReflectionTests", dependencies: ["Reflection", "Contracts", "RPC"]),
+        .testTarget(name: "PostgresSupportTests", dependencies: ["PostgresSupport", "StorageSupport", "StoreTestSupport", postgres]),
+
+        // Test-only: the backends the store contract suites run on, a fresh PostgreSQL schema
+        // per case (ORDERHUB_TEST_POSTGRES_URL), and table shapes to compare the two schemas.
+        .target(name: "StoreTestSupport", dependencies: ["PostgresSupport", "SQLiteSupport", postgres, sqlite, logging],
+                path: "Tests/StoreTestSupport"),
+
+        // Test-only: encodes and decodes sample messages for the cross-language tests
+        // (Tests/python/contracts), and a decode loop over hostile input for `make asan`.
+        .executableTarget(name: "contracts-probe", dependencies: ["Contracts", "InteropContracts", "RPC"],
+                          path: "Tests/ContractsProbe"),
+        .executableTarget(name: "contracts-decode-loop", dependencies: ["Contracts", "InteropContracts", "RPC"],
+                          path: "Tests/ContractsDecodeLoop"),
+
+        // Fuzz targets (`make fuzz`): `Fuzz<Name>` at Fuzz/<Name>/main.swift, seed corpus in
+        // Fuzz/Corpus/<Name>/. A plain build replays the files given as arguments.
+        .executableTarget(name: "FuzzDecode", dependencies: ["Contracts", "InteropContracts", "RPC"], path: "Fuzz/Decode"),
+        .testTarget(name: "GatewayTests", dependencies: [
+            "Gateway", "Contracts", "RPC", "RPCHTTP2", "TLSSupport", "DevCertificates", ssl,
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ] + nio),
+]
+
 let package = Package(
     name: "orderhub",
     platforms: [.macOS(.v15)],
@@ -88,6 +146,10 @@ let package = Package(
         // Service-to-service authentication: HS256 JWTs from the shared secret.
         .target(name: "ServiceAuth", dependencies: ["RPC", jwt]),
 
+        // Customer authentication: verifies user tokens (HS256 secret or RS256/ES256 JWKS) and
+        // signs local ones (dev sign-in, `orderhub token`).
+        .target(name: "CustomerAuth", dependencies: ["RPC", jwt]),
+
         // Per-call logging with request ids, shared by the service handlers.
         .target(name: "RequestLogging", dependencies: ["RPC", logging]),
 
@@ -102,7 +164,7 @@ let package = Package(
         .target(name: "PostgresSupport", dependencies: ["StorageSupport", postgres, logging]),
 
         // The domain: order lifecycle and payments, each on its own database (SQLite or PostgreSQL).
-        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "StorageSupport", "SQLiteSupport",
+        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "CustomerAuth", "RequestLogging", "StorageSupport", "SQLiteSupport",
                                                "PostgresSupport", sqlite, postgres, logging, crypto]),
         .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "StorageSupport", "SQLiteSupport",
                                                  "PostgresSupport", sqlite, postgres, logging]),
@@ -125,7 +187,7 @@ let package = Package(
         ),
 
         .executableTarget(name: "orderhub", dependencies: [
-            "RPC", "RPCHTTP2", "Contracts", "Health", "Reflection", "Orders", "Payments", "ServiceAuth", "Gateway", "PostgresSupport", "TLSSupport", "DevCertificates", logging,
+            "RPC", "RPCHTTP2", "Contracts", "Health", "Reflection", "Orders", "Payments", "ServiceAuth", "CustomerAuth", "Gateway", "PostgresSupport", "TLSSupport", "DevCertificates", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + nio),
 
@@ -136,58 +198,7 @@ let package = Package(
         // Benchmark helper (`make bench-scale`): creates straight into either Orders store.
         .executableTarget(name: "scale-bench", dependencies: ["Orders", "PostgresSupport", logging], path: "bench/ScaleBench"),
 
-        // Test-only: grpc.testing.TestService for the interop suite (on Contracts' protobuf-c runtime).
-        .target(name: "CInteropContracts", dependencies: ["CProtobufC"], path: "Tests/Interop/CInteropContracts"),
-        .target(name: "InteropContracts", dependencies: ["RPC", "Contracts", "CInteropContracts", "CProtobufC"],
-                path: "Tests/Interop/InteropContracts"),
-        .executableTarget(name: "interop-server", dependencies: ["RPC", "RPCHTTP2", "InteropContracts", "Health"] + nio,
-                          path: "Tests/Interop/InteropServer"),
-        .executableTarget(name: "interop-client", dependencies: ["RPC", "RPCHTTP2", "InteropContracts"] + nio,
-                          path: "Tests/Interop/InteropClient"),
-
-        // Test-only: a raw-bytes echo server the Python abuse tests and benchmarks drive.
-        .executableTarget(name: "rpc-test-server", dependencies: ["RPC", "RPCHTTP2"] + nio, path: "Tests/RPCTestServer"),
-        // Benchmark-only: the health service alone on RPCServer, for `make bench-rpc`.
-        .executableTarget(name: "bench-health-server", dependencies: ["RPC", "RPCHTTP2", "Health", "TLSSupport", "DevCertificates", logging] + nio,
-                          path: "bench/HealthServer"),
-
-        // libFuzzer target for the deframer and request-header validation (`make fuzz`).
-        .executableTarget(name: "FuzzDeframer", dependencies: ["RPC"], path: "Fuzz/Deframer"),
-
-        .testTarget(name: "RPCTests", dependencies: ["RPC"]),
-        .testTarget(name: "TLSSupportTests", dependencies: ["TLSSupport", "DevCertificates", logging, .product(name: "NIOEmbedded", package: "swift-nio"),
-                                                            .product(name: "NIOTLS", package: "swift-nio")] + nio),
-        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health", "TLSSupport", "DevCertificates", logging, ssl] + nio),
-        .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
-        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
-        .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC", crypto]),
-        .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", "StorageSupport", sqlite]),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
-        .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),
-        .testTarget(name: "ReflectionTests", dependencies: ["Reflection", "Contracts", "RPC"]),
-        .testTarget(name: "PostgresSupportTests", dependencies: ["PostgresSupport", "StorageSupport", "StoreTestSupport", postgres]),
-
-        // Test-only: the backends the store contract suites run on, a fresh PostgreSQL schema
-        // per case (ORDERHUB_TEST_POSTGRES_URL), and table shapes to compare the two schemas.
-        .target(name: "StoreTestSupport", dependencies: ["PostgresSupport", "SQLiteSupport", postgres, sqlite, logging],
-                path: "Tests/StoreTestSupport"),
-
-        // Test-only: encodes and decodes sample messages for the cross-language tests
-        // (Tests/python/contracts), and a decode loop over hostile input for `make asan`.
-        .executableTarget(name: "contracts-probe", dependencies: ["Contracts", "InteropContracts", "RPC"],
-                          path: "Tests/ContractsProbe"),
-        .executableTarget(name: "contracts-decode-loop", dependencies: ["Contracts", "InteropContracts", "RPC"],
-                          path: "Tests/ContractsDecodeLoop"),
-
-        // Fuzz targets (`make fuzz`): `Fuzz<Name>` at Fuzz/<Name>/main.swift, seed corpus in
-        // Fuzz/Corpus/<Name>/. A plain build replays the files given as arguments.
-        .executableTarget(name: "FuzzDecode", dependencies: ["Contracts", "InteropContracts", "RPC"], path: "Fuzz/Decode"),
-        .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "Contracts", "RPC", "RPCHTTP2", "TLSSupport", "DevCertificates", ssl,
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-        ] + nio),
-    ],
+    ] + testAndToolTargets,
     swiftLanguageModes: [.v6]
 )
 

@@ -23,6 +23,9 @@ sys.path.insert(0, str(ROOT / "Tests" / "python"))
 from support import processes, stubs  # noqa: E402
 
 SECRET = "bench-service-secret-0123456789abcdef0123456789"
+# Orders verifies a customer token on every call; the benchmarks call as an admin (they create
+# for a named customer and read any order), signed with this secret by `orderhub token`.
+USER_SECRET = "bench-user-token-secret-0123456789abcdef0123456789"
 
 
 def run(args, **kwargs):
@@ -37,6 +40,14 @@ def build():
 
 def binary(name):
     return ROOT / ".build" / "release" / name
+
+
+def authorization() -> str:
+    """`authorization: Bearer <admin token>` for h2load, from `orderhub token` (valid a day)."""
+    token = subprocess.run([str(binary("orderhub")), "token", "--customer", "bench-admin", "--admin", "--ttl", "86400"],
+                           env={**os.environ, "ORDERHUB_USER_JWT_SECRET": USER_SECRET}, capture_output=True, text=True,
+                           check=True).stdout.strip()
+    return f"authorization: Bearer {token}"
 
 
 def frame(message) -> bytes:
@@ -55,7 +66,7 @@ class Service:
         self.process = subprocess.Popen(
             [str(binary("orderhub")), self.role, "--listen", f"127.0.0.1:{self.port}",
              "--db", f"sqlite:{self.directory / (self.role + '.db')}", "--log-level", "warning", *self.args],
-            env={**os.environ, "ORDERHUB_SERVICE_SECRET": SECRET,
+            env={**os.environ, "ORDERHUB_SERVICE_SECRET": SECRET, "ORDERHUB_USER_JWT_SECRET": USER_SECRET,
                  # A free health port each: replicas on one machine cannot share the default.
                  "ORDERHUB_METRICS_LISTEN": "127.0.0.1:0"}, stdout=log, stderr=subprocess.STDOUT)
         log.close()
@@ -79,7 +90,7 @@ def h2load(port, path, body: bytes, seconds, clients, streams, workdir):
     log_file = pathlib.Path(workdir) / "h2load.log"
     log_file.unlink(missing_ok=True)
     done = run(["h2load", "-D", str(seconds), "--warm-up-time", "1", "-c", str(clients), "-m", str(streams), "-t", "1",
-                "-H", "content-type: application/grpc", "-H", "te: trailers", "-d", body_file,
+                "-H", "content-type: application/grpc", "-H", "te: trailers", "-H", authorization(), "-d", body_file,
                 "--log-file", log_file, f"http://127.0.0.1:{port}{path}"])
     out = done.stdout
     rate = float(out.split(" req/s")[0].rsplit(",", 1)[1])

@@ -25,6 +25,9 @@ sys.path.insert(0, str(ROOT / "Tests" / "python"))
 from support import processes, stubs  # noqa: E402
 
 SECRET = "bench-service-secret-0123456789abcdef0123456789"
+# Orders verifies a customer token on every call; the benchmarks call as an admin (they create
+# for a named customer and read any order), signed with this secret by `orderhub token`.
+USER_SECRET = "bench-user-token-secret-0123456789abcdef0123456789"
 STORE_SETTINGS = [  # (concurrent batches, max batch, pool)
     (1, 256, 4), (2, 256, 4), (4, 256, 8), (16, 1, 16),
 ]
@@ -39,6 +42,14 @@ CONFIG = "release"
 
 def binary(name):
     return ROOT / ".build" / CONFIG / name
+
+
+def authorization() -> str:
+    """`authorization: Bearer <admin token>` for h2load, from `orderhub token` (valid a day)."""
+    token = subprocess.run([str(binary("orderhub")), "token", "--customer", "bench-admin", "--admin", "--ttl", "86400"],
+                           env={**os.environ, "ORDERHUB_USER_JWT_SECRET": USER_SECRET}, capture_output=True, text=True,
+                           check=True).stdout.strip()
+    return f"authorization: Bearer {token}"
 
 
 def psql(url, sql):
@@ -61,7 +72,7 @@ class Server:
         self.process = subprocess.Popen(
             [str(binary("orderhub")), self.role, "--listen", f"127.0.0.1:{self.port}", "--db", self.db,
              "--log-level", "warning", *self.args],
-            env={**os.environ, "ORDERHUB_SERVICE_SECRET": SECRET,
+            env={**os.environ, "ORDERHUB_SERVICE_SECRET": SECRET, "ORDERHUB_USER_JWT_SECRET": USER_SECRET,
                  # A free health port each: replicas on one machine cannot share the default.
                  "ORDERHUB_METRICS_LISTEN": "127.0.0.1:0"}, stdout=log, stderr=subprocess.STDOUT)
         log.close()
@@ -86,7 +97,7 @@ def h2load(ports, body_file, seconds, clients, streams, workdir):
         log.unlink(missing_ok=True)
         runs.append((subprocess.Popen(
             ["h2load", "-D", str(seconds), "--warm-up-time", "1", "-c", str(max(1, clients // len(ports))), "-m", str(streams),
-             "-t", "1", "-H", "content-type: application/grpc", "-H", "te: trailers", "-d", str(body_file),
+             "-t", "1", "-H", "content-type: application/grpc", "-H", "te: trailers", "-H", authorization(), "-d", str(body_file),
              "--log-file", str(log), f"http://127.0.0.1:{port}/orderhub.v1.Orders/CreateOrder"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True), log))
     rate, succeeded, failed, latencies = 0.0, 0, 0, []

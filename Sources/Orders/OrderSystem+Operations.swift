@@ -4,8 +4,11 @@ import RPC
 extension OrderSystem {
     /// CreateOrder: validates, writes the order and its payment job durably, starts the first
     /// payment attempt, and returns the order in `created` (or, for a retried idempotency key,
-    /// the order the first request made).
-    public func create(_ request: OrderRequest, logger: Logger? = nil) async throws -> OrderRecord {
+    /// the order the first request made). The order belongs to the customer `caller` allows
+    /// (`Caller.owner(ofNewOrderFor:)`).
+    public func create(_ request: OrderRequest, by caller: Caller, logger: Logger? = nil) async throws -> OrderRecord {
+        var request = request
+        request.customerID = try caller.owner(ofNewOrderFor: request.customerID)
         let draft = try OrderDraft(validating: request)
         let now = clock.now()
         let order = NewOrder(
@@ -24,20 +27,21 @@ extension OrderSystem {
         return result.order
     }
 
-    /// GetOrder.
-    public func order(id: String) async throws -> OrderRecord {
+    /// GetOrder. Another customer's order is NOT_FOUND, with the same message as a missing one.
+    public func order(id: String, for caller: Caller) async throws -> OrderRecord {
         try OrderValidation.checkID(id, field: "id")
-        guard let order = try await store.order(id: id) else { throw OrderError.notFound(orderID: id) }
+        guard let order = try await store.order(id: id), caller.mayAccess(order) else { throw OrderError.notFound(orderID: id) }
         return order
     }
 
     /// CancelOrder: cancels a created or confirmed order (a confirmed one is refunded);
-    /// returns a cancelled order unchanged; refuses a delivered one.
-    public func cancel(id: String, logger: Logger? = nil) async throws -> OrderRecord {
+    /// returns a cancelled order unchanged; refuses a delivered one. Only the order's customer
+    /// or an admin may; for anyone else the order is NOT_FOUND.
+    public func cancel(id: String, by caller: Caller, logger: Logger? = nil) async throws -> OrderRecord {
         var logger = logger ?? self.logger
         logger[metadataKey: "order-id"] = "\(id)"
         while true {
-            let order = try await order(id: id)
+            let order = try await order(id: id, for: caller)
             let now = clock.now()
             switch OrderLifecycle.outcome(of: .userCancel, in: order.state) {
             case .refused(let error):
@@ -65,8 +69,12 @@ extension OrderSystem {
         }
     }
 
-    /// ListOrders: newest first. `pageSize` 0 means 20; above 100 means 100.
-    public func list(pageSize: Int, pageToken: String, state: OrderLifecycle.State?, customerID: String?) async throws -> (orders: [OrderRecord], nextPageToken: String) {
+    /// ListOrders: newest first. `pageSize` 0 means 20; above 100 means 100. A customer sees
+    /// only their own orders (`Caller.listFilter(requested:)`).
+    public func list(
+        pageSize: Int, pageToken: String, state: OrderLifecycle.State?, customerID: String?, for caller: Caller
+    ) async throws -> (orders: [OrderRecord], nextPageToken: String) {
+        let customerID = try caller.listFilter(requested: customerID)
         guard pageSize >= 0 else { throw OrderError.invalidArgument(field: "page_size", problem: "must not be negative") }
         let size = pageSize == 0 ? Self.defaultPageSize : min(pageSize, Self.maxPageSize)
         let cursor = pageToken.isEmpty ? nil : try OrderCursor(token: pageToken)
@@ -78,11 +86,12 @@ extension OrderSystem {
     /// WatchOrder: sends the current order, then the order after every change, until it is
     /// final or the caller's task is cancelled. Subscribes before reading, so no change
     /// between the read and the subscription is missed. During shutdown it ends with
-    /// UNAVAILABLE, so the client watches again elsewhere.
-    public func watch(id: String, send: @escaping @Sendable (OrderRecord) async throws -> Void) async throws {
+    /// UNAVAILABLE, so the client watches again elsewhere. Another customer's order is
+    /// NOT_FOUND (an order never changes customer, so checking the first read is enough).
+    public func watch(id: String, for caller: Caller, send: @escaping @Sendable (OrderRecord) async throws -> Void) async throws {
         try OrderValidation.checkID(id, field: "id")
         let changes = store.changes(of: id)
-        guard let order = try await store.order(id: id) else { throw OrderError.notFound(orderID: id) }
+        guard let order = try await store.order(id: id), caller.mayAccess(order) else { throw OrderError.notFound(orderID: id) }
         try await send(order)
         guard !order.state.isFinal else { return }
         let following = Task {

@@ -8,7 +8,8 @@ import TLSSupport
 /// plaintext probe port when `probes` is given.
 enum GatewayLaunch {
     static func start(
-        listen: Address, tls: ReloadableTLSContext? = nil, probes: Address? = nil, orders: Peer, config: OrdersGateway.Config, logger: Logger
+        listen: Address, tls: ReloadableTLSContext? = nil, probes: Address? = nil, orders: Peer, config: OrdersGateway.Config,
+        devSignIn: DevSignIn? = nil, logger: Logger
     ) async throws -> RunningService {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "gateway"
@@ -18,7 +19,8 @@ enum GatewayLaunch {
         config.port = listen.port
         // A connection per event loop: a request's RPC stays on the thread that read it.
         let transport = LoopLocalClientTransport(config: orders.transportConfig)
-        let gateway = OrdersGateway(config: config, transport: transport)
+        var gateway = OrdersGateway(config: config, transport: transport)
+        gateway.devSignIn = devSignIn
         let main: RunningApplication
         do {
             main = try await RunningApplication.start(name: "the gateway", at: listen) { onRunning in

@@ -24,13 +24,23 @@ struct OrderCommand: AsyncParsableCommand {
 
         @OptionGroup var tls: ClientTLSOptions
 
+        @Option(help: "Customer token, sent as authorization: Bearer (ORDERHUB_TOKEN; `orderhub token` prints one).")
+        var token: String?
+
+        /// The call's metadata: the customer token, when there is one.
+        var metadata: Metadata {
+            var metadata = Metadata()
+            if let token = Setting.optionalString(token, env: "ORDERHUB_TOKEN") { metadata.add("authorization", "Bearer " + token) }
+            return metadata
+        }
+
         /// Runs `body` with a client, closing the connection after; an RPC error exits 1 with
         /// its status on standard error.
         func withClient(_ body: (OrdersClient, CallOptions) async throws -> Void) async throws {
             let target = try Address(parsing: Setting.string(address, env: "ORDERHUB_ORDERS_ADDRESS", default: "127.0.0.1:50051"), option: "--address")
             let tlsContext = try tls.context(peer: "ORDERS", reloadInterval: nil, logger: Logger(label: "orderhub.cli"))
             let transport = HTTP2ClientTransport(config: .init(host: target.host, port: target.port, tls: tlsContext))
-            let options = CallOptions(timeout: .milliseconds(Int64((timeout ?? 10) * 1000)))
+            let options = CallOptions(timeout: .milliseconds(Int64((timeout ?? 10) * 1000)), metadata: metadata)
             do {
                 try await body(OrdersClient(transport: transport), options)
                 await transport.close()
@@ -45,10 +55,10 @@ struct OrderCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an order.")
 
-        @Option(help: "Customer id.") var customer: String
+        @Option(help: "Customer id (default: the token's customer; an admin must give it).") var customer: String = ""
         @Option(help: "A line item as sku:quantity:unit_price_cents; repeat for more.") var item: [String]
         @Option(help: "ISO-4217 currency code.") var currency: String = "EUR"
-        @Option(help: "Payment token: tok_approve, tok_decline, or tok_… for a random decision.") var token: String = "tok_approve"
+        @Option(help: "Payment token: tok_approve, tok_decline, or tok_… for a random decision.") var paymentToken: String = "tok_approve"
         @Option(help: "Idempotency key: repeating a create with it returns the first order.") var requestID: String = ""
         @OptionGroup var connection: Connection
 
@@ -56,7 +66,7 @@ struct OrderCommand: AsyncParsableCommand {
             let items = try item.map(Self.lineItem)
             try await connection.withClient { client, options in
                 let order = try await client.createOrder(
-                    CreateOrderRequest(customerID: customer, items: items, currency: currency, paymentToken: token, requestID: requestID),
+                    CreateOrderRequest(customerID: customer, items: items, currency: currency, paymentToken: paymentToken, requestID: requestID),
                     options: options
                 )
                 OrderJSON.print(order)
@@ -99,7 +109,7 @@ struct OrderCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List orders, newest first; prints the next page token last.")
         @Option(help: "created, confirmed, delivered or cancelled.") var state: String?
-        @Option(help: "Only this customer's orders.") var customer: String = ""
+        @Option(help: "Only this customer's orders (admins; a customer always lists their own).") var customer: String = ""
         @Option(help: "1–100 (default 20).") var pageSize: Int32 = 0
         @Option(help: "From a previous list.") var pageToken: String = ""
         @OptionGroup var connection: Connection
@@ -129,7 +139,7 @@ struct OrderCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await connection.withClient { client, _ in
-                try await client.watchOrder(WatchOrderRequest(id: id), options: CallOptions()) { response in
+                try await client.watchOrder(WatchOrderRequest(id: id), options: CallOptions(metadata: connection.metadata)) { response in
                     for try await order in response.messages { OrderJSON.print(order) }
                 }
             }

@@ -9,8 +9,10 @@ struct OrderHub: AsyncParsableCommand {
         discussion: """
             Every option falls back to an ORDERHUB_* environment variable (named in its help), then to a default.
             Secrets are read from files (--service-secret-file) or ORDERHUB_SERVICE_SECRET.
+            Orders needs a customer-token key (--user-jwt-secret-file or --user-jwks-file); `serve` makes one under its data directory.
             """,
-        subcommands: [ServeCommand.self, OrdersCommand.self, PaymentsCommand.self, GatewayCommand.self, OrderCommand.self, DevCertsCommand.self],
+        subcommands: [ServeCommand.self, OrdersCommand.self, PaymentsCommand.self, GatewayCommand.self, OrderCommand.self, TokenCommand.self,
+                      DevCertsCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

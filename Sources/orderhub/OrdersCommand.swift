@@ -23,6 +23,7 @@ struct OrdersCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var limits: ServerLimitOptions
     @OptionGroup var orders: OrdersOptions
+    @OptionGroup var userAuth: UserAuthOptions
 
     func run() async throws {
         let logger = LogSetup.bootstrap(level: try common.level())
@@ -35,6 +36,7 @@ struct OrdersCommand: AsyncParsableCommand {
         server.tls = try tls.context(applicationProtocols: ["h2"], logger: logger)
         // Refused TLS handshakes (e.g. a missing client certificate) and handler failures.
         server.logger = logger
+        let authentication = try await userAuth.authentication(logger: logger)
         let service = try await OrdersLaunch.start(
             listen: address, server: server, metrics: try HealthListener.address(metricsListen, default: "127.0.0.1:9051"),
             database: try DatabaseLocation(
@@ -45,7 +47,7 @@ struct OrdersCommand: AsyncParsableCommand {
                 address: try Address(parsing: Setting.string(paymentsAddress, env: "ORDERHUB_PAYMENTS_ADDRESS", default: "127.0.0.1:50052"), option: "--payments-address"),
                 tls: try paymentsTLS.context(peer: "PAYMENTS", reloadInterval: try tls.reloadInterval(), logger: logger)
             ),
-            behaviour: try orders.config(), logger: logger
+            behaviour: try orders.config(), authentication: authentication, logger: logger
         )
         Banner.print([service])
         let signal = await TerminationSignal.wait()

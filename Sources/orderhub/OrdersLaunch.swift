@@ -19,7 +19,7 @@ enum OrdersLaunch {
 
     static func start(
         listen: Address, server serverConfig: RPCServer.Config, metrics: Address?, database: DatabaseLocation, secret: String, payments: Peer,
-        behaviour: Behaviour, logger: Logger
+        behaviour: Behaviour, authentication: CallerAuthentication, logger: Logger
     ) async throws -> RunningService {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "orders"
@@ -37,7 +37,7 @@ enum OrdersLaunch {
             store: store, gateway: GRPCPaymentGateway(transport: transport, signer: signer), config: config, logger: logger
         )
         var router = RPCRouter()
-        router.register(OrdersServiceHandler(system: system, logger: logger))
+        router.register(OrdersServiceHandler(system: system, authentication: authentication, logger: logger))
         // grpc.health.v1 for probes and the gateway's /healthz.
         let health = HealthStatusService(statuses: ["": .serving, "orderhub.v1.Orders": .serving])
         router.register(health)

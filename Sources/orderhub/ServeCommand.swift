@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gateway
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -30,6 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var orders: OrdersOptions
     @OptionGroup var payments: PaymentsOptions
     @OptionGroup var gateway: GatewayOptions
+    @OptionGroup var userAuth: UserAuthOptions
 
     func run() async throws {
         let logger = LogSetup.bootstrap(level: try common.level())
@@ -50,6 +52,18 @@ struct ServeCommand: AsyncParsableCommand {
         var ordersServer = try limits.config(listen: ordersAddress)
         ordersServer.tls = hops.orders
         ordersServer.logger = logger
+        // Customer tokens: the configured secret, else the local key file (made on first start).
+        let userSecret: String
+        if let configured = try userAuth.secret() {
+            userSecret = configured
+        } else {
+            let path = UserTokenKeyFile.path(dataDir: dataDir)
+            let (secret, created) = try UserTokenKeyFile.loadOrCreate(path)
+            logger.notice(created ? "created the local customer-token key" : "using the local customer-token key", metadata: ["path": "\(path)"])
+            userSecret = secret
+        }
+        let authentication = try await userAuth.authentication(fallbackSecret: userSecret, logger: logger)
+        let signIn = DevSignIn.signing(with: try await userAuth.token.signer(secret: userSecret), logger: logger)
         let paymentsService = try await PaymentsLaunch.start(
             listen: paymentsAddress, server: paymentsServer, metrics: nil, database: .sqlite(path: dataDir + "/payments.db"), secret: secret,
             approvalRate: processor.approvalRate, seed: processor.seed, logger: logger
@@ -60,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
             if reachPayments.host == "0.0.0.0" || reachPayments.host == "::" { reachPayments.host = "127.0.0.1" }
             ordersService = try await OrdersLaunch.start(
                 listen: ordersAddress, server: ordersServer, metrics: nil, database: .sqlite(path: dataDir + "/orders.db"), secret: secret,
-                payments: Peer(address: reachPayments, tls: hops.client), behaviour: try orders.config(), logger: logger
+                payments: Peer(address: reachPayments, tls: hops.client), behaviour: try orders.config(), authentication: authentication, logger: logger
             )
         } catch {
             await paymentsService.stop(.seconds(1))
@@ -73,7 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
             if reachOrders.host == "0.0.0.0" || reachOrders.host == "::" { reachOrders.host = "127.0.0.1" }
             gatewayService = try await GatewayLaunch.start(
                 listen: try GatewayOptions.address(Setting.string(gatewayListen, env: "ORDERHUB_GATEWAY_LISTEN", default: ":8000"), option: "--gateway-listen"),
-                tls: hops.gateway, orders: Peer(address: reachOrders, tls: hops.client), config: try gateway.config(), logger: logger
+                tls: hops.gateway, orders: Peer(address: reachOrders, tls: hops.client), config: try gateway.config(), devSignIn: signIn, logger: logger
             )
         } catch {
             await ordersService.stop(.seconds(1))
@@ -97,7 +111,8 @@ enum Banner {
         for service in services {
             text += "  \(service.name.padding(9))\(service.scheme)://\(service.address)  (\(service.database))\n"
         }
-        text += "  try:     orderhub order create --customer alice --item book:1:1250 --currency EUR --token tok_approve\n"
+        text += "  try:     export ORDERHUB_TOKEN=$(orderhub token --customer alice)\n"
+        text += "           orderhub order create --item book:1:1250 --currency EUR --payment-token tok_approve\n"
         text += "  stop:    Ctrl-C (SIGINT) or SIGTERM\n"
         Console.out(text)
     }

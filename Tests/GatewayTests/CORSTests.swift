@@ -5,19 +5,20 @@ import Testing
 
 @Suite("CORS")
 struct CORSTests {
-    @Test("a preflight is answered 204 and allows Idempotency-Key and Content-Type")
+    @Test("a preflight is answered 204 and allows Authorization, Idempotency-Key and Content-Type")
     func preflight() async throws {
         try await GatewayFixture().withRouter { client in
             let response = try await client.send(.options, "/v1/orders", headers: [
                 .origin: "http://localhost:3000",
                 .accessControlRequestMethod: "POST",
-                .accessControlRequestHeaders: "content-type, idempotency-key",
+                .accessControlRequestHeaders: "authorization, content-type, idempotency-key",
             ])
             #expect(response.status == .noContent)
             #expect(response.headers[.accessControlAllowOrigin] == "*")
             let allowed = try #require(response.headers[.accessControlAllowHeaders]).lowercased()
             #expect(allowed.contains("idempotency-key"))
             #expect(allowed.contains("content-type"))
+            #expect(allowed.contains("authorization"), "the customer token")
             #expect(response.headers[.accessControlAllowMethods]?.contains("POST") == true)
         }
     }
@@ -27,6 +28,7 @@ struct CORSTests {
         try await GatewayFixture().withRouter { client in
             let ok = try await client.send(.get, "/v1/orders", headers: [.origin: "http://a.example"])
             #expect(ok.headers[.accessControlAllowOrigin] == "*")
+            #expect(ok.headers[.accessControlExposeHeaders]?.contains("WWW-Authenticate") == true)
             let missing = try await client.send(.get, "/v1/orders/x", headers: [.origin: "http://a.example"])
             #expect(missing.status == .notFound)
             #expect(missing.headers[.accessControlAllowOrigin] == "*")

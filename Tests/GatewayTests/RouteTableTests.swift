@@ -8,7 +8,7 @@ struct RouteTableTests {
     /// One concrete path per route.
     static let samples = [
         "/", "/healthz", "/openapi.json", "/assets/app.js", "/assets/style.css", "/v1/orders", "/v1/orders/ord-1",
-        "/v1/orders/ord-1:cancel", "/v1/orders/ord-1/events", "/api/v1/order", "/api/v1/order/ord-1",
+        "/v1/orders/ord-1:cancel", "/v1/orders/ord-1/events", "/api/v1/order", "/api/v1/order/ord-1", "/v1/dev/sign-in",
     ]
 
     @Test("every method the table allows reaches a handler (no route-level 404 or 405)")
@@ -30,7 +30,7 @@ struct RouteTableTests {
         }
     }
 
-    @Test("paths outside the table are unknown", arguments: ["/v1", "/v1/orders/a/b", "/v1/orders/a:refund", "/v1/orders/a:cancel/events", "/assets/x.js", "/api/v1/order/"])
+    @Test("paths outside the table are unknown", arguments: ["/v1", "/v1/dev", "/v1/dev/sign-out", "/v1/orders/a/b", "/v1/orders/a:refund", "/v1/orders/a:cancel/events", "/assets/x.js", "/api/v1/order/"])
     func unknownPaths(path: String) {
         #expect(RouteTable.allowedMethods(forPath: path) == nil)
     }

@@ -44,10 +44,18 @@ def grpc_frame(message: bytes) -> bytes:
     return b"\x00" + len(message).to_bytes(4, "big") + message
 
 
+# `Authorization: Bearer <token>` of the customer every measured call acts as (the dev sign-in
+# of `serve`): set once the services run, sent by every client below.
+AUTHORIZATION = []
+
+
 def http_json(url: str, body=None):
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method="POST" if body is not None else "GET")
     request.add_header("Content-Type", "application/json")
+    for header in AUTHORIZATION:
+        name, value = header.split(": ", 1)
+        request.add_header(name, value)
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
@@ -66,6 +74,8 @@ def run_wrk(url: str, seconds: int, connections: int, script: pathlib.Path = Non
     args = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "5s"]
     if script:
         args += ["-s", str(script)]
+    for header in AUTHORIZATION:
+        args += ["-H", header]
     output = subprocess.run(args + [url], capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True).stdout
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)), "raw": output}
     for percentile in ("50", "90", "99"):
@@ -83,6 +93,9 @@ def run_h2load(url: str, body: pathlib.Path, seconds: int, inflight: int) -> dic
     streams = max(1, inflight // connections)
     args = ["h2load", "-D", str(seconds), "--warm-up-time", "1", "-c", str(connections), "-m", str(streams),
             "-H", "content-type: application/grpc", "-H", "te: trailers", "-d", str(body), url]
+    for header in AUTHORIZATION:
+        name, value = header.split(": ", 1)
+        args[-1:-1] = ["-H", f"{name.lower()}: {value}"]
     output = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", output).group(1))
     mean = re.search(r"time for request:\s+(\S+)\s+(\S+)\s+(\S+)", output)
@@ -99,7 +112,8 @@ def check_direct(port: int, order_id: str):
     orders_pb2 = stubs.load("orderhub.v1.orders_pb2")
     orders_grpc = stubs.load("orderhub.v1.orders_pb2_grpc")
     with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-        order = orders_grpc.OrdersStub(channel).GetOrder(orders_pb2.GetOrderRequest(id=order_id), timeout=5)
+        metadata = [(name.lower(), value) for name, value in (header.split(": ", 1) for header in AUTHORIZATION)]
+        order = orders_grpc.OrdersStub(channel).GetOrder(orders_pb2.GetOrderRequest(id=order_id), timeout=5, metadata=metadata)
         assert order.id == order_id
 
 
@@ -134,6 +148,8 @@ def main() -> int:
     direct = f"http://127.0.0.1:{orders_port}"
     with processes.running(serve, gateway_port, log_path=work / "orderhub.log"):
         processes.wait_for_port(orders_port)
+        token = http_json(f"{gateway}/v1/dev/sign-in", {"customerId": CREATE_BODY["customerId"]})["token"]
+        AUTHORIZATION.append(f"Authorization: Bearer {token}")
         order_id = http_json(f"{gateway}/v1/orders", CREATE_BODY)["id"]
         check_direct(orders_port, order_id)
         get_body = work / "get.bin"

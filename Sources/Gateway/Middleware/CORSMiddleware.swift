@@ -4,10 +4,12 @@ import Hummingbird
 /// CORS for the gateway: answers preflight requests (`OPTIONS` with `Origin` and
 /// `Access-Control-Request-Method`) for any path and marks every response for the allowed
 /// origins. Allows the headers browsers need for the API:
-/// `Content-Type`, `Idempotency-Key`, `Json-Ignore-Unknown-Fields`, `X-Request-Id`.
+/// `Authorization` (the customer token), `Content-Type`, `Idempotency-Key`,
+/// `Json-Ignore-Unknown-Fields`, `X-Request-Id`; and lets scripts read `WWW-Authenticate`.
 struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
     static var allowedMethods: String { "GET, POST, PUT, OPTIONS" }
-    static var allowedHeaders: String { "Content-Type, Idempotency-Key, Json-Ignore-Unknown-Fields, X-Request-Id" }
+    static var allowedHeaders: String { "Authorization, Content-Type, Idempotency-Key, Json-Ignore-Unknown-Fields, X-Request-Id" }
+    static var exposedHeaders: String { "WWW-Authenticate, Location" }
 
     /// `["*"]` for any origin, or the exact origins (`https://shop.example`).
     let allowedOrigins: [String]
@@ -29,6 +31,7 @@ struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func addOrigin(_ origin: String, to headers: inout HTTPFields) {
+        headers[.accessControlExposeHeaders] = Self.exposedHeaders
         if allowedOrigins.contains("*") {
             headers[.accessControlAllowOrigin] = "*"
         } else if allowedOrigins.contains(origin) {

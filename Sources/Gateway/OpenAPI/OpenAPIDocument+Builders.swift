@@ -37,10 +37,11 @@ extension OpenAPIDocument {
         return .object(fields)
     }
 
-    /// One operation of a path.
+    /// One operation of a path. `security` overrides the document's (the bearer token); `[]`
+    /// marks a public operation.
     static func operation(
         _ tag: String, _ operationID: String, summary: String, parameters: [OpenAPINode] = [],
-        body: OpenAPINode? = nil, responses: OpenAPINode
+        body: OpenAPINode? = nil, responses: OpenAPINode, security: OpenAPINode? = nil
     ) -> OpenAPINode {
         var fields: [(key: String, value: OpenAPINode)] = [
             ("tags", [.string(tag)]), ("operationId", .string(operationID)), ("summary", .string(summary)),
@@ -48,6 +49,7 @@ extension OpenAPIDocument {
         if !parameters.isEmpty { fields.append(("parameters", .array(parameters))) }
         if let body { fields.append(("requestBody", body)) }
         fields.append(("responses", responses))
+        if let security { fields.append(("security", security)) }
         return .object(fields)
     }
 

@@ -3,7 +3,7 @@ import Contracts
 /// The shared parameters, responses and schemas (`#/components/…`).
 extension OpenAPIDocument {
     static var components: OpenAPINode {
-        ["parameters": parameters, "responses": sharedResponses, "schemas": schemas]
+        ["parameters": parameters, "responses": sharedResponses, "schemas": schemas, "securitySchemes": securitySchemes]
     }
 
     /// `ORDER_STATE_UNSPECIFIED` … `ORDER_STATE_CANCELLED`, from the generated enum.
@@ -19,6 +19,21 @@ extension OpenAPIDocument {
                 "name": "Idempotency-Key", "in": "header", "required": false,
                 "description": "Makes the create idempotent (request_id): a retry with the same key and payload returns the first order; the same key with another payload is 409 ALREADY_EXISTS. 1–64 visible ASCII characters (a UUID fits).",
                 "schema": ["type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[!-~]+$"],
+            ],
+        ]
+    }
+
+    /// The customer token (DESIGN.md §9): a bearer JWT whose `sub` is the customer id. Orders
+    /// verifies it; `accessToken` is the same token in the query, on the SSE route only.
+    private static var securitySchemes: OpenAPINode {
+        [
+            "bearerAuth": [
+                "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                "description": "Customer token: sub is the customer id; scope orders:admin acts on every customer's orders. Missing or invalid: 401 with WWW-Authenticate: Bearer. Locally, POST /v1/dev/sign-in hands one out.",
+            ],
+            "accessToken": [
+                "type": "apiKey", "in": "query", "name": "access_token",
+                "description": "The customer token in the query, for EventSource (which cannot set headers). Only GET /v1/orders/{id}/events accepts it.",
             ],
         ]
     }
@@ -102,8 +117,11 @@ extension OpenAPIDocument {
     }
 
     private static var createOrderRequest: OpenAPINode {
-        object(required: ["customerId", "items", "currency", "paymentToken"], [
-            "customerId": ["type": "string", "minLength": 1, "maxLength": 64],
+        object(required: ["items", "currency", "paymentToken"], [
+            "customerId": [
+                "type": "string", "maxLength": 64,
+                "description": "Empty or absent: the signed-in customer. Another customer is 403 PERMISSION_DENIED unless the token has orders:admin (then it is required).",
+            ],
             "items": array(of: schema("LineItem")).adding(["minItems": 1, "maxItems": 100]),
             "currency": ["type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO-4217 code, three upper-case letters."],
             "paymentToken": [

@@ -11,13 +11,14 @@ extension OpenAPIDocument {
             "/livez": ["get": liveness],
             "/readyz": ["get": readiness("Readiness")],
             "/healthz": ["get": readiness("Health")],
+            "/v1/dev/sign-in": ["post": devSignIn],
             "/openapi.json": ["get": operation(
                 "meta", "OpenAPI", summary: "This document.",
-                responses: responses(["200": answer("OpenAPI 3 document.", ["type": "object"])])
+                responses: responses(["200": answer("OpenAPI 3 document.", ["type": "object"])]), security: []
             )],
             "/": ["get": operation(
                 "meta", "Page", summary: "The web page.",
-                responses: responses(["200": answer("HTML.", string, as: "text/html")])
+                responses: responses(["200": answer("HTML.", string, as: "text/html")]), security: []
             )],
         ]
     }
@@ -31,7 +32,7 @@ extension OpenAPIDocument {
             "orders", "CreateOrder", summary: "Create an order (CreateOrder). Creation never waits for the payment.",
             parameters: [parameter("IdempotencyKey")],
             body: ["required": true, "content": content(schema("CreateOrderRequest"))],
-            responses: responses(["201": created], errors: ["400", "409", "413", "415"], errorShape: "Error")
+            responses: responses(["201": created], errors: ["400", "401", "403", "409", "413", "415"], errorShape: "Error")
         )
     }
 
@@ -44,16 +45,20 @@ extension OpenAPIDocument {
                 query("pageSize", "Orders per page: 0 or absent means 20, more than 100 means 100.",
                       ["type": "integer", "format": "int32", "minimum": 0]),
                 query("pageToken", "nextPageToken of the previous page.", string),
-                query("customerId", "Only this customer's orders.", ["type": "string", "maxLength": 64]),
+                query("customerId", "Only this customer's orders (admins). A customer always lists their own; naming another customer is 403.",
+                      ["type": "string", "maxLength": 64]),
             ],
-            responses: responses(["200": answer("One page of orders.", schema("ListOrdersResponse"))], errors: ["400"], errorShape: "Error")
+            responses: responses(
+                ["200": answer("One page of the caller's orders (everyone's for orders:admin).", schema("ListOrdersResponse"))],
+                errors: ["400", "401", "403"], errorShape: "Error"
+            )
         )
     }
 
     private static var getOrder: OpenAPINode {
         operation(
-            "orders", "GetOrder", summary: "Get one order (GetOrder).",
-            responses: responses(["200": answer("The order.", schema("Order"))], errors: ["404"], errorShape: "Error")
+            "orders", "GetOrder", summary: "Get one order (GetOrder). Another customer's order is 404, like a missing one.",
+            responses: responses(["200": answer("The order.", schema("Order"))], errors: ["401", "404"], errorShape: "Error")
         )
     }
 
@@ -62,7 +67,7 @@ extension OpenAPIDocument {
             "orders", "CancelOrder",
             summary: "Cancel an order (CancelOrder): allowed while created or confirmed (the payment is refunded); a cancelled order is returned unchanged; a delivered one is FAILED_PRECONDITION.",
             body: ["required": false, "content": content(object(required: [], [:]))],
-            responses: responses(["200": answer("The order, cancelled.", schema("Order"))], errors: ["400", "404"], errorShape: "Error")
+            responses: responses(["200": answer("The order, cancelled.", schema("Order"))], errors: ["400", "401", "404"], errorShape: "Error")
         )
     }
 
@@ -78,14 +83,16 @@ extension OpenAPIDocument {
         return operation(
             "orders", "WatchOrder",
             summary: "Watch an order (WatchOrder) as Server-Sent Events: the current state, then every change, one `data:` line with the order's JSON per event; `: heartbeat` comments keep the stream open; it ends when the order is final. A failure after the start is an `event: status` with the error body.",
-            responses: responses(["200": answer("An event stream.", event, as: "text/event-stream")], errors: ["404"], errorShape: "Error")
+            parameters: [query("access_token", "The customer token, for EventSource, which cannot set headers (see the accessToken scheme).", string)],
+            responses: responses(["200": answer("An event stream.", event, as: "text/event-stream")], errors: ["401", "404"], errorShape: "Error"),
+            security: [["bearerAuth": []], ["accessToken": []]]
         )
     }
 
     private static var legacyList: OpenAPINode {
         operation(
             "legacy", "LegacyListOrders", summary: "The original exercise's order list (the newest 100 orders).",
-            responses: responses(["200": answer("{status, data: {orders}}", schema("LegacyOrderList"))], errorShape: "LegacyError")
+            responses: responses(["200": answer("{status, data: {orders}}", schema("LegacyOrderList"))], errors: ["401"], errorShape: "LegacyError")
         )
     }
 
@@ -96,7 +103,7 @@ extension OpenAPIDocument {
             body: ["required": true, "content": content(schema("LegacyCreateOrder"))],
             responses: responses(
                 ["201": answer("{status, data: {results, token}}", schema("LegacyCreated"))],
-                errors: ["400", "413", "415"], errorShape: "LegacyError"
+                errors: ["400", "401", "403", "413", "415"], errorShape: "LegacyError"
             )
         )
     }
@@ -104,14 +111,14 @@ extension OpenAPIDocument {
     private static var legacyState: OpenAPINode {
         operation(
             "legacy", "LegacyOrderState", summary: "The original exercise's state check.",
-            responses: responses(["200": answer("{status, data: {state}}", schema("LegacyStateAnswer"))], errors: ["404"], errorShape: "LegacyError")
+            responses: responses(["200": answer("{status, data: {state}}", schema("LegacyStateAnswer"))], errors: ["401", "404"], errorShape: "LegacyError")
         )
     }
 
     private static var legacyCancel: OpenAPINode {
         operation(
             "legacy", "LegacyCancelOrder", summary: "The original exercise's cancel, with orderhub's rules.",
-            responses: responses(["200": answer("{status, data: {order}}", schema("LegacyCancelled"))], errors: ["400", "404"], errorShape: "LegacyError")
+            responses: responses(["200": answer("{status, data: {order}}", schema("LegacyCancelled"))], errors: ["400", "401", "404"], errorShape: "LegacyError")
         )
     }
 
@@ -129,7 +136,24 @@ extension OpenAPIDocument {
             responses: responses([
                 "200": answer("Serving.", schema("Health")),
                 "503": answer("Orders is not serving or unreachable.", schema("Health")),
-            ])
+            ]),
+            security: []
+        )
+    }
+
+    private static var devSignIn: OpenAPINode {
+        let request = object(required: ["customerId"], ["customerId": ["type": "string", "minLength": 1, "maxLength": 64]])
+        let token = object(required: ["token", "expiresAt", "customerId"], [
+            "token": string.adding(["description": "A customer token (HS256 JWT); send it as Authorization: Bearer."]),
+            "expiresAt": string.adding(["format": "date-time"]),
+            "customerId": string,
+        ])
+        return operation(
+            "dev", "DevSignIn",
+            summary: "Local sign-in: a customer token for any customer id, no password. Only when the gateway runs with orderhub serve or --dev-sign-in; 404 otherwise.",
+            body: ["required": true, "content": content(request)],
+            responses: responses(["200": answer("The token.", token)], errors: ["400", "404", "413", "415"], errorShape: "Error"),
+            security: []
         )
     }
 

@@ -19,7 +19,10 @@ enum OpenAPIDocument {
                 ["name": "orders", "description": "The Orders service (orderhub.v1.Orders)"],
                 ["name": "legacy", "description": "The original exercise's /api/v1/order routes and shapes"],
                 ["name": "meta", "description": "Health, this document and the web page"],
+                ["name": "dev", "description": "Local sign-in (only with orderhub serve or gateway --dev-sign-in)"],
             ],
+            // Every operation needs the customer token unless it says otherwise.
+            "security": [["bearerAuth": []]],
             "paths": paths,
             "components": components,
         ]

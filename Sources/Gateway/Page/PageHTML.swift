@@ -14,21 +14,32 @@ let pageHTML = #"""
   <header class="top">
     <h1>orderhub</h1>
     <p class="tagline">Orders and payments, live. Every action here is one call to the REST gateway.</p>
+    <div id="session" class="session" hidden>
+      Signed in as <strong id="signed-in-as"></strong>
+      <button type="button" id="sign-out" class="secondary">Sign out</button>
+    </div>
   </header>
 
   <main>
     <div id="error" class="banner banner-error" role="alert" hidden></div>
     <div id="notice" class="banner banner-notice" role="status" aria-live="polite" hidden></div>
 
-    <div class="columns">
+    <section id="sign-in" class="card sign-in" aria-labelledby="sign-in-title" hidden>
+      <h2 id="sign-in-title">Sign in</h2>
+      <form id="sign-in-form" novalidate>
+        <div class="field">
+          <label for="sign-in-customer">Customer id</label>
+          <input id="sign-in-customer" name="customerId" value="web-customer" required maxlength="64" autocomplete="username">
+        </div>
+        <p class="help">Local sign-in: any customer id, no password. You see and act on that customer's orders only.</p>
+        <button type="submit" id="sign-in-submit">Sign in</button>
+      </form>
+    </section>
+
+    <div id="app" class="columns" hidden>
       <section class="card" aria-labelledby="create-title">
         <h2 id="create-title">New order</h2>
         <form id="create-form" novalidate>
-          <div class="field">
-            <label for="customer">Customer id</label>
-            <input id="customer" name="customer" value="web-customer" required maxlength="64" autocomplete="off">
-          </div>
-
           <fieldset class="items">
             <legend>Items</legend>
             <div id="items"></div>

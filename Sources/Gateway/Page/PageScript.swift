@@ -28,6 +28,10 @@ const CODE_TITLES = {
 // Browsers allow six HTTP/1.1 connections per host: keep some free for the API calls.
 const MAX_STREAMS = 4;
 
+// The signed-in customer ({token, customerId, expiresAt}), kept for this tab only.
+const SESSION_KEY = "orderhub.session";
+let session = null;
+
 const orders = new Map();   // id → order, as the API last described it
 const streams = new Map();  // id → EventSource of an order being watched
 const waiting = [];         // ids waiting for a free stream
@@ -52,6 +56,7 @@ class ApiError extends Error {
 
 async function api(method, path, body, headers = {}) {
   const init = { method, headers: { Accept: "application/json", ...headers } };
+  if (session) init.headers.Authorization = `Bearer ${session.token}`;
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers["Content-Type"] = "application/json";
@@ -65,8 +70,68 @@ async function api(method, path, body, headers = {}) {
   const text = await response.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (error) { data = null; }
+  if (response.status === 401 && session) {
+    signOut();
+    throw new ApiError("Your sign-in has expired or is not valid any more. Please sign in again.", 401, "UNAUTHENTICATED");
+  }
   if (!response.ok) throw ApiError.from(response.status, data);
   return data;
+}
+
+// --- session --------------------------------------------------------------------------------
+
+function storedSession() {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(SESSION_KEY));
+    if (stored && stored.token && stored.customerId && Date.parse(stored.expiresAt) > Date.now()) return stored;
+  } catch (error) {
+    // A damaged entry is as good as none.
+  }
+  sessionStorage.removeItem(SESSION_KEY);
+  return null;
+}
+
+function showSession() {
+  $("#sign-in").hidden = session !== null;
+  $("#app").hidden = session === null;
+  $("#session").hidden = session === null;
+  $("#signed-in-as").textContent = session ? session.customerId : "";
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  clearError();
+  const customerId = $("#sign-in-customer").value.trim();
+  if (!customerId) {
+    showError("Type a customer id to sign in.");
+    return;
+  }
+  const button = $("#sign-in-submit");
+  button.disabled = true;
+  try {
+    const answer = await api("POST", "/v1/dev/sign-in", { customerId });
+    session = { token: answer.token, customerId: answer.customerId, expiresAt: answer.expiresAt };
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    showSession();
+    await loadOrders();
+  } catch (error) {
+    showError(error.status === 404 ? "This gateway offers no sign-in (it runs without --dev-sign-in)." : error.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** Forgets the token and everything shown for it. */
+function signOut() {
+  session = null;
+  sessionStorage.removeItem(SESSION_KEY);
+  for (const source of streams.values()) source.close();
+  streams.clear();
+  waiting.length = 0;
+  orders.clear();
+  $("#orders").replaceChildren();
+  $("#empty").hidden = false;
+  showSession();
 }
 
 // --- messages -------------------------------------------------------------------------------
@@ -193,13 +258,15 @@ function upsert(order) {
 // --- live state over Server-Sent Events -----------------------------------------------------
 
 function watch(id) {
+  if (!session) return;
   const order = orders.get(id);
   if (!order || FINAL_STATES.has(order.state) || streams.has(id) || waiting.includes(id)) return;
   if (streams.size >= MAX_STREAMS) {
     waiting.push(id);
     return;
   }
-  const source = new EventSource(`/v1/orders/${encodeURIComponent(id)}/events`);
+  // EventSource cannot send an Authorization header: the gateway takes the token from the query.
+  const source = new EventSource(`/v1/orders/${encodeURIComponent(id)}/events?access_token=${encodeURIComponent(session.token)}`);
   streams.set(id, source);
   source.onmessage = (event) => {
     const update = JSON.parse(event.data);
@@ -273,7 +340,7 @@ async function placeOrder(event) {
     unitPriceCents: String(row.querySelector("[name=price]").value.trim() || "0"),
   }));
   const body = {
-    customerId: $("#customer").value.trim(),
+    customerId: session.customerId,
     items,
     currency: $("#currency").value,
     paymentToken: $("#token").value,
@@ -342,6 +409,13 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#create-form").addEventListener("submit", placeOrder);
   $("#lookup-form").addEventListener("submit", lookUp);
   $("#refresh").addEventListener("click", loadOrders);
-  loadOrders();
+  $("#sign-in-form").addEventListener("submit", signIn);
+  $("#sign-out").addEventListener("click", () => {
+    clearError();
+    signOut();
+  });
+  session = storedSession();
+  showSession();
+  if (session) loadOrders();
 });
 """#

@@ -64,6 +64,9 @@ button.danger:hover { background: #fbe3e3; }
 .badge.cancelled { background: var(--cancelled); color: var(--cancelled-text); }
 .live { font-size: .75rem; color: var(--muted); }
 .cancel-reason { color: var(--cancelled-text); font-size: .875rem; font-weight: 600; }
+[hidden] { display: none !important; }
+.session { display: flex; align-items: center; gap: .75rem; margin-top: .5rem; }
+.sign-in { max-width: 28rem; margin: 0 auto; }
 .foot { text-align: center; color: var(--muted); padding: 2rem 0; }
 .foot a { color: var(--accent-dark); }
 """#

@@ -38,7 +38,7 @@ struct LegacyOrdersController<Context: RequestContext> {
         try await answer(request) {
             var request = request
             let body = try await request.jsonBody(limit: gateway.config.maxBodyBytes) ?? .object([:])
-            var create = try legacyCreateRequest(body)
+            var create = try legacyCreateRequest(body, signedIn: request.hasCredentials)
             if let key = try request.idempotencyKey { create.requestID = key }
             let order = try await gateway.orders.createOrder(create, options: gateway.callOptions(for: request))
             return (.created, LegacyEnvelope.success { json in
@@ -66,8 +66,10 @@ struct LegacyOrdersController<Context: RequestContext> {
 
     /// `{"orderItems": ["sku", …]}`; as Express did, other fields are ignored, except the
     /// orderhub extensions `customerId`, `currency` and `paymentToken`, which override the
-    /// configured defaults.
-    private func legacyCreateRequest(_ body: JSONValue) throws -> CreateOrderRequest {
+    /// configured defaults. A signed-in caller's order is theirs (Orders takes the customer
+    /// from the token when `customerId` is empty); the seed's customer 12345 is used only
+    /// without credentials, which only Orders with `--insecure-no-user-auth` accepts.
+    private func legacyCreateRequest(_ body: JSONValue, signedIn: Bool) throws -> CreateOrderRequest {
         var object = try ProtoJSONObject(body, path: "", options: ProtoJSONOptions(ignoreUnknownFields: true))
         guard let (items, path) = try object.value("orderItems", "orderItems") else {
             throw GatewayError.invalidArgument("orderItems: required, a list of item names")
@@ -80,7 +82,7 @@ struct LegacyOrdersController<Context: RequestContext> {
         let currency = try object.string("currency", "currency")
         let token = try object.string("paymentToken", "payment_token")
         return CreateOrderRequest(
-            customerID: customerID.isEmpty ? defaults.customerID : customerID,
+            customerID: customerID.isEmpty && !signedIn ? defaults.customerID : customerID,
             items: try elements.enumerated().map { offset, element in
                 LineItem(sku: try ProtoJSON.string(element, at: "\(path)[\(offset)]"), quantity: 1, unitPriceCents: 0)
             },

@@ -74,13 +74,16 @@ struct OrdersController<Context: RemoteAddressRequestContext> {
     /// `GET /v1/orders/{id}/events` → WatchOrder as Server-Sent Events: one `data:` line with the
     /// order's JSON per state, a comment line every heartbeat interval; the response ends when
     /// the order is final, and the call is cancelled when the client goes away. Open streams
-    /// are capped in total and per client (429 beyond).
+    /// are capped in total and per client (429 beyond). The only route that takes the token as
+    /// `?access_token=` too: EventSource cannot set headers.
     @Sendable func events(request: Request, context: Context) async throws -> Response {
         let path = try OrderPath(segment: context.parameters.require("id"))
         guard path.verb == nil else { throw GatewayError.routeNotFound(request.method, path: request.uri.path) }
         // Held by the response body below; freed when the stream ends or the body is dropped.
         let slot = try gateway.eventStreams.acquire(for: gateway.clientKey(for: request, remoteAddress: context.remoteAddress))
-        let stream = OrderEventStream(orders: gateway.orders, id: path.id, options: gateway.callOptions(for: request, withDeadline: false))
+        let stream = OrderEventStream(
+            orders: gateway.orders, id: path.id, options: gateway.callOptions(for: request, withDeadline: false, acceptingQueryToken: true)
+        )
         let first = try await stream.first()
         let heartbeatInterval = gateway.config.heartbeatInterval
         let headers: HTTPFields = [

@@ -24,6 +24,8 @@ enum RouteTable {
             return get
         case ("assets", 2):
             return rest.first == "app.js" || rest.first == "style.css" ? get : nil
+        case ("v1", 3) where rest.first == "dev":
+            return rest.last == "sign-in" ? post : nil
         case ("v1", 2...4):
             guard rest.first == "orders" else { return nil }
             return orderRoute(rest.dropFirst())

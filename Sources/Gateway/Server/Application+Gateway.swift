@@ -45,6 +45,9 @@ public func buildRouter(_ gateway: OrdersGateway) -> Router<GatewayRequestContex
     router.add(middleware: MethodMiddleware())
     router.addRoutes(OrdersController(gateway: gateway).endpoints, atPath: "/v1/orders")
     router.addRoutes(LegacyOrdersController(gateway: gateway).endpoints, atPath: "/api/v1/order")
+    if let signIn = gateway.devSignIn {
+        router.addRoutes(DevSignInController(gateway: gateway, signIn: signIn).endpoints, atPath: "/v1/dev")
+    }
     router.addRoutes(MetaController(gateway: gateway).endpoints)
     router.addRoutes(PageController().endpoints)
     return router

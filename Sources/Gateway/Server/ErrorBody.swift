@@ -18,7 +18,10 @@ struct ErrorBody: Sendable {
             self.init(status: error.status, code: error.code, message: error.message, headers: error.headers)
         case let error as RPCError:
             self.init(status: error.code.httpStatus, code: error.code, message: error.message)
-            if error.code == .unauthenticated { headers[.wwwAuthenticate] = "Bearer" }
+            if error.code == .unauthenticated {
+                // RFC 6750 §3: no error code when no credentials came, invalid_token when they failed.
+                headers[.wwwAuthenticate] = request?.hasCredentials == true ? "Bearer error=\"invalid_token\"" : "Bearer"
+            }
         case let error as JSONParseError:
             self.init(status: .badRequest, code: .invalidArgument, message: error.description)
         case let error as ProtoJSONError:

@@ -4,7 +4,9 @@ import RPC
 /// The REST gateway in front of the Orders service: its settings and the client it calls.
 ///
 /// Every request becomes one RPC on `orders` with `config.rpcTimeout` as its deadline (the SSE
-/// stream has none). The executable hands it a transport or ready-made clients; tests hand it an
+/// stream has none), carrying the request's `Authorization` header as `authorization`
+/// metadata: Orders verifies it and decides what the caller may do; the gateway takes no
+/// other header as identity. The executable hands it a transport or ready-made clients; tests hand it an
 /// in-process fake transport.
 ///
 /// ```swift
@@ -118,6 +120,8 @@ public struct OrdersGateway: Sendable {
     public let orders: OrdersClient
     /// `grpc.health.v1.Health` on the Orders server, for `/healthz`.
     public let health: HealthClient
+    /// When set, `POST /v1/dev/sign-in` hands out customer tokens (local use only).
+    public var devSignIn: DevSignIn?
 
     /// The subject of a bearer token the gateway has verified, or nil: what the rate limit and
     /// stream caps count a client by. Without a verifier every client is its address.

@@ -55,12 +55,34 @@ extension Request {
     }
 }
 
+extension Request {
+    /// The caller's credentials as an `Authorization` value: the header, or, where the route
+    /// allows it (SSE: EventSource cannot set headers), the `access_token` query parameter
+    /// (RFC 6750 §2.3) as `Bearer <token>`. The header wins when both are present.
+    func authorization(acceptingQueryToken: Bool) -> String? {
+        if let header = headers[.authorization] { return header }
+        guard acceptingQueryToken, let token = uri.queryParameters["access_token"], !token.isEmpty else { return nil }
+        return "Bearer " + String(token)
+    }
+
+    /// Whether the request carried credentials the gateway passed on (so a 401 says
+    /// `error="invalid_token"`): the header, or the query token on the event stream.
+    var hasCredentials: Bool {
+        authorization(acceptingQueryToken: uri.path.hasSuffix("/events")) != nil
+    }
+}
+
 extension OrdersGateway {
-    /// The deadline and metadata of the one RPC a request becomes.
-    /// A stream that lasts as long as the client wants (SSE) passes `withDeadline: false`.
-    func callOptions(for request: Request, withDeadline: Bool = true) -> CallOptions {
+    /// The deadline and metadata of the one RPC a request becomes: the request id and the
+    /// caller's credentials, nothing else.
+    /// A stream that lasts as long as the client wants (SSE) passes `withDeadline: false`;
+    /// only that route accepts the token in the query (`acceptingQueryToken`).
+    func callOptions(for request: Request, withDeadline: Bool = true, acceptingQueryToken: Bool = false) -> CallOptions {
         var metadata = Metadata()
         if let requestID = request.headers[.requestID] { metadata.add("x-request-id", requestID) }
+        if let authorization = request.authorization(acceptingQueryToken: acceptingQueryToken) {
+            metadata.add("authorization", authorization)
+        }
         return CallOptions(timeout: withDeadline ? config.rpcTimeout : nil, metadata: metadata)
     }
 }

@@ -9,6 +9,10 @@ public struct OrderDraft: Sendable, Hashable {
     public let paymentToken: String
     /// The idempotency key, when the client sent one.
     public let requestID: String?
+    /// The idempotency key as stored: the client's key within the order's customer, so one
+    /// customer's key can never find (or block) another customer's order, while a retry by
+    /// the same customer (or an admin acting for them) finds the first order.
+    public let idempotencyKey: String?
     /// Sum of quantity × unit price, checked for overflow.
     public let totalCents: Int64
     /// SHA-256 (hex) of the canonical payload: every field but the idempotency key.
@@ -48,6 +52,9 @@ public struct OrderDraft: Sendable, Hashable {
         self.currency = request.currency
         self.paymentToken = request.paymentToken
         self.requestID = request.requestID.isEmpty ? nil : request.requestID
+        // Length-prefixed, so no customer/key pair reads as another.
+        self.idempotencyKey = request.requestID.isEmpty
+            ? nil : "\(request.customerID.utf8.count):\(request.customerID):\(request.requestID)"
         self.totalCents = total
         self.payloadHash = Self.fingerprint(of: request)
     }

@@ -11,6 +11,7 @@ extension RPCError {
         case .notFound: self = .notFound(error.description)
         case .requestIDReused: self = .alreadyExists(error.description)
         case .failedPrecondition: self = .failedPrecondition(error.description)
+        case .permissionDenied: self = .init(code: .permissionDenied, message: error.description)
         }
     }
 

@@ -8,6 +8,8 @@ public enum OrderError: Error, Sendable, Hashable, CustomStringConvertible {
     case requestIDReused(requestID: String)
     /// The order's state does not allow the operation.
     case failedPrecondition(String)
+    /// The caller may not do this (a customer acting for another customer).
+    case permissionDenied(String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum OrderError: Error, Sendable, Hashable, CustomStringConvertible {
         case .requestIDReused(let requestID):
             "request_id \(requestID) was already used for a different order request"
         case .failedPrecondition(let message): message
+        case .permissionDenied(let message): message
         }
     }
 }

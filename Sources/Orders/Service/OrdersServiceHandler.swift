@@ -4,14 +4,17 @@ import Logging
 import RPC
 
 /// The gRPC face of the Orders domain: decodes nothing itself (the generated code does),
-/// maps protos to `OrderSystem` calls, logs with the request id, and turns every failure into
-/// a status through `RPCError.orders(_:)`.
+/// authenticates every call (`CallerAuthentication`), maps protos to `OrderSystem` calls with
+/// the caller, logs with the request id, and turns every failure into a status through
+/// `RPCError.orders(_:)`.
 public struct OrdersServiceHandler: OrdersService {
     private let system: OrderSystem
+    private let authentication: CallerAuthentication
     private let logger: Logger
 
-    public init(system: OrderSystem, logger: Logger) {
+    public init(system: OrderSystem, authentication: CallerAuthentication, logger: Logger) {
         self.system = system
+        self.authentication = authentication
         self.logger = logger
     }
 
@@ -19,29 +22,37 @@ public struct OrdersServiceHandler: OrdersService {
     public func createOrder(_ request: CreateOrderRequest, context: ServerContext) async throws -> Contracts.Order {
         let logger = CallLogger.make(logger, context: context)
         return try await CallLogger.run(logger, mapError: RPCError.orders) {
-            Contracts.Order(try await system.create(OrderRequest(request), logger: logger))
+            let caller = try await authentication.caller(of: context.requestMetadata)
+            return Contracts.Order(try await system.create(OrderRequest(request), by: caller, logger: logger))
         }
     }
 
     /// GetOrder.
     public func getOrder(_ request: GetOrderRequest, context: ServerContext) async throws -> Contracts.Order {
         let logger = CallLogger.make(logger, context: context, orderID: request.id)
-        return try await CallLogger.run(logger, mapError: RPCError.orders) { Contracts.Order(try await system.order(id: request.id)) }
+        return try await CallLogger.run(logger, mapError: RPCError.orders) {
+            let caller = try await authentication.caller(of: context.requestMetadata)
+            return Contracts.Order(try await system.order(id: request.id, for: caller))
+        }
     }
 
     /// CancelOrder: idempotent; FAILED_PRECONDITION once delivered.
     public func cancelOrder(_ request: CancelOrderRequest, context: ServerContext) async throws -> Contracts.Order {
         let logger = CallLogger.make(logger, context: context, orderID: request.id)
-        return try await CallLogger.run(logger, mapError: RPCError.orders) { Contracts.Order(try await system.cancel(id: request.id, logger: logger)) }
+        return try await CallLogger.run(logger, mapError: RPCError.orders) {
+            let caller = try await authentication.caller(of: context.requestMetadata)
+            return Contracts.Order(try await system.cancel(id: request.id, by: caller, logger: logger))
+        }
     }
 
     /// ListOrders: newest first, with page tokens and filters.
     public func listOrders(_ request: ListOrdersRequest, context: ServerContext) async throws -> ListOrdersResponse {
         let logger = CallLogger.make(logger, context: context)
         return try await CallLogger.run(logger, mapError: RPCError.orders) {
+            let caller = try await authentication.caller(of: context.requestMetadata)
             let page = try await system.list(
                 pageSize: Int(request.pageSize), pageToken: request.pageToken, state: try request.state.filter(),
-                customerID: request.customerID.isEmpty ? nil : request.customerID
+                customerID: request.customerID.isEmpty ? nil : request.customerID, for: caller
             )
             return ListOrdersResponse(orders: page.orders.map(Contracts.Order.init), nextPageToken: page.nextPageToken)
         }
@@ -51,7 +62,8 @@ public struct OrdersServiceHandler: OrdersService {
     public func watchOrder(_ request: WatchOrderRequest, responses: RPCWriter<Contracts.Order>, context: ServerContext) async throws {
         let logger = CallLogger.make(logger, context: context, orderID: request.id)
         try await CallLogger.run(logger, mapError: RPCError.orders) {
-            try await system.watch(id: request.id) { order in try await responses.write(Contracts.Order(order)) }
+            let caller = try await authentication.caller(of: context.requestMetadata)
+            try await system.watch(id: request.id, for: caller) { order in try await responses.write(Contracts.Order(order)) }
         }
     }
 }

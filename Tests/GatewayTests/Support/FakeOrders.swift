@@ -22,6 +22,11 @@ final class FakeOrders: OrdersService, Sendable {
     let cancelledWatches = Atomic<Int>(0)
     /// GetOrder waits this long first (for deadline tests).
     let delay = Mutex<Duration?>(nil)
+    /// The metadata of the last GetOrder or WatchOrder call, for checking what the gateway
+    /// passes on (the caller's token, nothing else that could pass for identity).
+    let lastMetadata = Mutex<Metadata?>(nil)
+    /// Orders with this id are refused with UNAUTHENTICATED, as Orders refuses a bad token.
+    static let unauthenticatedID = "needs-a-valid-token"
 
     func createOrder(_ request: CreateOrderRequest, context: ServerContext) async throws -> Order {
         lastCreate.withLock { $0 = request }
@@ -46,6 +51,8 @@ final class FakeOrders: OrdersService, Sendable {
     }
 
     func getOrder(_ request: GetOrderRequest, context: ServerContext) async throws -> Order {
+        lastMetadata.withLock { $0 = context.requestMetadata }
+        if request.id == Self.unauthenticatedID { throw RPCError.unauthenticated("invalid token") }
         if let delay = delay.withLock({ $0 }) { try await Task.sleep(for: delay) }
         return try find(request.id)
     }
@@ -73,6 +80,7 @@ final class FakeOrders: OrdersService, Sendable {
     }
 
     func watchOrder(_ request: WatchOrderRequest, responses: RPCWriter<Order>, context: ServerContext) async throws {
+        lastMetadata.withLock { $0 = context.requestMetadata }
         var order = try find(request.id)
         try await responses.write(order)
         let token = tokens.withLock { $0[order.id] } ?? ""

@@ -12,9 +12,14 @@ struct GatewayFixture {
     let transport: InProcessTransport
     let gateway: OrdersGateway
 
-    init(config: OrdersGateway.Config = .testing) {
+    /// With `devSignIn`, `POST /v1/dev/sign-in` answers `token-for-<customer>`.
+    init(config: OrdersGateway.Config = .testing, devSignIn: Bool = true) {
         transport = InProcessTransport(services: [orders, health])
-        gateway = OrdersGateway(config: config, transport: transport)
+        var gateway = OrdersGateway(config: config, transport: transport)
+        if devSignIn {
+            gateway.devSignIn = DevSignIn { customer in ("token-for-" + customer, 1_800_000_000_000) }
+        }
+        self.gateway = gateway
     }
 
     /// Runs `body` against the router, in process (no socket).

@@ -1,7 +1,8 @@
 """Fixtures for the gateway's end-to-end tests: the real services behind the real gateway.
 
 `orderhub serve` runs Payments, Orders and the gateway in one process on free ports with its
-SQLite files in a temporary directory. ORDERHUB_GATEWAY_URL points the tests at a gateway that
+SQLite files and its customer-token key in a temporary directory; its gateway offers the dev
+sign-in, which `Gateway.sign_in` uses. ORDERHUB_GATEWAY_URL points the tests at a gateway that
 is already running instead (for working on the page).
 """
 import json
@@ -19,18 +20,22 @@ OUTPUT = pathlib.Path(os.environ.get("ORDERHUB_TEST_OUTPUT", processes.ROOT / ".
 
 
 class Gateway:
-    """A running gateway: its base URL and a tiny JSON client."""
+    """A running gateway: its base URL and a tiny JSON client. `data_dir` is `serve`'s data
+    directory (with user-token.key) when this session started it."""
 
-    def __init__(self, url: str, orders_port: int = None):
+    def __init__(self, url: str, orders_port: int = None, data_dir: pathlib.Path = None):
         self.url = url.rstrip("/")
         self.orders_port = orders_port
+        self.data_dir = data_dir
 
-    def call(self, method: str, path: str, body=None, headers=None):
-        """Returns (status, headers, parsed JSON or text)."""
+    def call(self, method: str, path: str, body=None, headers=None, token: str = None):
+        """Returns (status, headers, parsed JSON or text). `token` goes in as a bearer token."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.url + path, data=data, method=method)
         if body is not None:
             request.add_header("Content-Type", "application/json")
+        if token is not None:
+            request.add_header("Authorization", f"Bearer {token}")
         for name, value in (headers or {}).items():
             request.add_header(name, value)
         try:
@@ -38,6 +43,18 @@ class Gateway:
                 return response.status, response.headers, _decode(response)
         except urllib.error.HTTPError as error:
             return error.code, error.headers, _decode(error)
+
+
+    def sign_in(self, customer: str) -> str:
+        """A customer token from the gateway's dev sign-in."""
+        status, _, answer = self.call("POST", "/v1/dev/sign-in", {"customerId": customer})
+        assert status == 200, answer
+        return answer["token"]
+
+    def user_secret(self) -> str:
+        """The HS256 secret `serve` made (./data/user-token.key), to forge tokens with."""
+        assert self.data_dir is not None, "needs a gateway this test session started"
+        return (self.data_dir / "user-token.key").read_text().strip()
 
 
 def _decode(response):
@@ -72,4 +89,4 @@ def gateway(tmp_path_factory, request):
     tmp_path = tmp_path_factory.mktemp("orderhub")
     port, orders_port, context = serve(tmp_path, getattr(request.module, "DELIVERY_DELAY", 5))
     with context:
-        yield Gateway(f"http://127.0.0.1:{port}", orders_port)
+        yield Gateway(f"http://127.0.0.1:{port}", orders_port, tmp_path / "data")

@@ -1,4 +1,7 @@
 """`orderhub gateway`: the gateway on its own, in front of an Orders server started elsewhere."""
+import os
+import subprocess
+
 import pytest
 
 from support import processes
@@ -12,18 +15,31 @@ def test_gateway_subcommand_fronts_a_separate_orders(gateway, tmp_path):
     port = processes.free_port()
     args = [processes.bin_path("orderhub"), "gateway", "--listen", f"127.0.0.1:{port}",
             "--orders", f"127.0.0.1:{gateway.orders_port}", "--rpc-timeout", "3"]
+    token = gateway.sign_in("solo")
     with processes.running(args, port, log_path=tmp_path / "gateway.log") as process:
         alone = Gateway(f"http://127.0.0.1:{port}")
         status, _, health = alone.call("GET", "/healthz")
         assert (status, health["status"]) == (200, "SERVING")
-        status, _, order = alone.call("POST", "/v1/orders", {
-            "customerId": "solo", "items": [{"sku": "s", "quantity": 1, "unitPriceCents": "5"}],
-            "currency": "EUR", "paymentToken": "tok_approve"})
-        assert status == 201
+        body = {"items": [{"sku": "s", "quantity": 1, "unitPriceCents": "5"}], "currency": "EUR", "paymentToken": "tok_approve"}
+        # This gateway checks no token itself: it passes the header on and Orders decides.
+        status, headers, _ = alone.call("POST", "/v1/orders", body)
+        assert (status, headers["WWW-Authenticate"]) == (401, "Bearer")
+        status, _, order = alone.call("POST", "/v1/orders", body, token=token)
+        assert (status, order["customerId"]) == (201, "solo")
+        # Without --dev-sign-in it hands out no tokens.
+        status, _, _ = alone.call("POST", "/v1/dev/sign-in", {"customerId": "solo"})
+        assert status == 404
         # The same Orders answers through the all-in-one gateway.
-        status, _, same = gateway.call("GET", f"/v1/orders/{order['id']}")
+        status, _, same = gateway.call("GET", f"/v1/orders/{order['id']}", token=token)
         assert (status, same["id"]) == (200, order["id"])
         assert process.poll() is None
+
+
+def test_gateway_dev_sign_in_needs_the_secret(tmp_path):
+    args = [processes.bin_path("orderhub"), "gateway", "--listen", f"127.0.0.1:{processes.free_port()}", "--dev-sign-in"]
+    env = {name: value for name, value in os.environ.items() if not name.startswith("ORDERHUB_USER_JWT")}
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "--user-jwt-secret-file" in done.stdout + done.stderr
 
 
 def test_gateway_subcommand_reports_orders_down(tmp_path):

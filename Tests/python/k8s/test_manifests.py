@@ -1,5 +1,6 @@
 """The Kubernetes manifests validate, lint clean, pass checkov, and every workload carries the
 probes, security context, resources and network policies the design requires."""
+import json
 import pathlib
 import shutil
 import subprocess
@@ -231,3 +232,26 @@ def test_gateway_liveness_does_not_depend_on_orders():
     container = gateway["spec"]["template"]["spec"]["containers"][0]
     assert container["livenessProbe"]["httpGet"]["path"] == "/livez"
     assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+
+
+def test_orders_verifies_customer_tokens_with_the_mounted_jwks():
+    """Orders refuses to start without a customer-token key: the JWKS ConfigMap is mounted and
+    named by ORDERHUB_USER_JWKS_FILE, and every key in it is one Orders accepts."""
+    by_kind_name = {(d["kind"], d["metadata"]["name"]): d for d in documents()}
+    orders = by_kind_name[("Deployment", "orders")]["spec"]["template"]["spec"]
+    container = orders["containers"][0]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert "--insecure-no-user-auth" not in container.get("args", [])
+    path = pathlib.PurePosixPath(env["ORDERHUB_USER_JWKS_FILE"])
+    mount = next(m for m in container["volumeMounts"] if path.is_relative_to(m["mountPath"]))
+    assert mount["readOnly"] is True
+    volume = next(v for v in orders["volumes"] if v["name"] == mount["name"])
+    config_map = by_kind_name[("ConfigMap", volume["configMap"]["name"])]
+    jwks = json.loads(config_map["data"][path.relative_to(mount["mountPath"]).as_posix()])
+    assert jwks["keys"]
+    for key in jwks["keys"]:
+        assert key["kid"] and "d" not in key, "public keys with ids only"
+        assert (key["kty"], key.get("crv")) in {("RSA", None), ("EC", "P-256")}
+    # The gateway checks no token itself, so it needs no key.
+    gateway = by_kind_name[("Deployment", "gateway")]["spec"]["template"]["spec"]["containers"][0]
+    assert not any(e["name"].startswith("ORDERHUB_USER_") for e in gateway["env"])

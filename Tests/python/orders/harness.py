@@ -9,7 +9,7 @@ import time
 
 import grpc
 
-from support import processes, stubs
+from support import processes, stubs, user_tokens
 
 SECRET = "python-tests-service-secret-0123456789abcdef"
 
@@ -29,7 +29,9 @@ class Service:
         self.port = port
         self.data_dir = data_dir
         self.args = list(args)
-        self.env = {"ORDERHUB_SERVICE_SECRET": SECRET, "ORDERHUB_LOG_LEVEL": "info", **(env or {})}
+        # Orders trusts the tests' customer-token secret; Payments ignores it.
+        self.env = {"ORDERHUB_SERVICE_SECRET": SECRET, "ORDERHUB_USER_JWT_SECRET": user_tokens.SECRET,
+                    "ORDERHUB_LOG_LEVEL": "info", **(env or {})}
         self.process = None
         self.starts = 0
 
@@ -91,10 +93,12 @@ def system(tmp_path, orders_args=(), payments_args=(), start_payments=True):
                 service.kill9()
 
 
-def orders_stub(orders: Service, compression=None):
-    """A channel to Orders and its stub; `compression` (a grpc.Compression) compresses every request."""
+def orders_stub(orders: Service, token: str = None, compression=None):
+    """A channel and stub whose calls carry `token` (default: an admin token, so the lifecycle
+    tests act on every order as before; tests/orders/test_customer_auth.py covers customers);
+    `compression` (a grpc.Compression) compresses every request."""
     _, orders_grpc, _, _ = pb()
-    channel = grpc.insecure_channel(orders.address, compression=compression)
+    channel = user_tokens.channel(orders.address, token, compression=compression)
     return channel, orders_grpc.OrdersStub(channel)
 
 

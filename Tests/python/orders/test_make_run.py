@@ -5,13 +5,14 @@ built; `make run` itself defaults to release."""
 import json
 import os
 import signal
+import stat
 import subprocess
 
 from support import processes
 
 
-def cli(*args, env):
-    done = subprocess.run([str(processes.bin_path("orderhub")), "order", *args], env=env, capture_output=True, text=True, timeout=60)
+def cli(*args, env, command="order"):
+    done = subprocess.run([str(processes.bin_path("orderhub")), command, *args], env=env, capture_output=True, text=True, timeout=60)
     return done.returncode, done.stdout, done.stderr
 
 
@@ -31,10 +32,18 @@ def test_make_run_then_cli(tmp_path):
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         processes.wait_for_port(orders_port, timeout=300, process=make)
-        code, out, err = cli("create", "--customer", "alice", "--item", "book:1:1250", "--currency", "EUR", "--token", "tok_approve", env=env)
+        # `serve` made the customer-token key, readable by its owner only.
+        key = tmp_path / "data" / "user-token.key"
+        assert stat.S_IMODE(key.stat().st_mode) == 0o600
+        code, out, err = cli("create", "--item", "book:1:1250", env=env)
+        assert code == 1 and "UNAUTHENTICATED" in err
+        code, token, err = cli("--customer", "alice", env=env, command="token")
+        assert code == 0, err
+        env["ORDERHUB_TOKEN"] = token.strip()
+        code, out, err = cli("create", "--item", "book:1:1250", "--currency", "EUR", "--payment-token", "tok_approve", env=env)
         assert code == 0, err
         order = json.loads(out)
-        assert order["state"] == "ORDER_STATE_CREATED" and order["totalCents"] == "1250"
+        assert order["state"] == "ORDER_STATE_CREATED" and order["totalCents"] == "1250" and order["customerId"] == "alice"
         code, out, _ = cli("get", order["id"], env=env)
         assert code == 0 and json.loads(out)["id"] == order["id"]
         code, out, _ = cli("cancel", order["id"], env=env)
@@ -42,6 +51,10 @@ def test_make_run_then_cli(tmp_path):
         code, out, _ = cli("list", env=env)
         assert code == 0 and json.loads(out.splitlines()[0])["id"] == order["id"]
         code, _, err = cli("get", "missing", env=env)
+        assert code == 1 and "NOT_FOUND" in err
+        # Another customer's token does not see Alice's order.
+        code, other, _ = cli("--customer", "bob", env=env, command="token")
+        code, _, err = cli("get", order["id"], "--token", other.strip(), env=env)
         assert code == 1 and "NOT_FOUND" in err
         assert (tmp_path / "data" / "orders.db").exists() and (tmp_path / "data" / "payments.db").exists()
     finally:

@@ -93,8 +93,12 @@ def test_idempotent_create(tmp_path):
             again = stub.CreateOrder(create_request(request_id="req-42"), timeout=10)
             assert again.id == first.id and again.request_id == "req-42"
             with pytest.raises(grpc.RpcError) as reused:
-                stub.CreateOrder(create_request(request_id="req-42", customer="mallory"), timeout=10)
+                stub.CreateOrder(create_request(request_id="req-42", token="tok_decline"), timeout=10)
             assert reused.value.code() == grpc.StatusCode.ALREADY_EXISTS
+            # Keys belong to the order's customer: another customer's order with the same key
+            # is a new order, neither finding nor blocked by alice's.
+            other = stub.CreateOrder(create_request(request_id="req-42", customer="mallory"), timeout=10)
+            assert other.id != first.id and other.customer_id == "mallory"
 
 
 def test_concurrent_idempotent_creates_make_one_order(tmp_path):

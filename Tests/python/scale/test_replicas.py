@@ -17,7 +17,7 @@ import uuid
 import grpc
 
 from orders.harness import Service, create_request, pb, state_name, wait_until
-from support import processes
+from support import processes, user_tokens
 from scale import postgres
 
 FINAL = ("ORDER_STATE_DELIVERED", "ORDER_STATE_CANCELLED")
@@ -44,7 +44,7 @@ class History:
 def client_loop(replicas, history, stop, rate=40):
     """Creates orders at a steady rate, alternating between the Orders replicas."""
     orders_pb2, orders_grpc, _, _ = pb()
-    channels = [grpc.insecure_channel(replica.address) for replica in replicas]
+    channels = [user_tokens.channel(replica.address) for replica in replicas]
     stubs = [orders_grpc.OrdersStub(channel) for channel in channels]
     tokens = ["tok_approve", "tok_approve", "tok_approve", "tok_decline"]
     index, next_at = 0, time.monotonic()
@@ -68,7 +68,7 @@ def client_loop(replicas, history, stop, rate=40):
 
 def watch(replica, order_id, states):
     orders_pb2, orders_grpc, _, _ = pb()
-    with grpc.insecure_channel(replica.address) as channel:
+    with user_tokens.channel(replica.address) as channel:
         for order in orders_grpc.OrdersStub(channel).WatchOrder(orders_pb2.WatchOrderRequest(id=order_id), timeout=60):
             states.append(state_name(order))
             if states[-1] in FINAL:
@@ -120,13 +120,13 @@ def test_two_replicas_of_each_survive_a_kill9_of_one(tmp_path):
     try:
         with replicas(tmp_path, orders_url, payments_url) as (orders, payments):
             # A watcher on replica 1 follows an order that replica 0 then cancels.
-            with grpc.insecure_channel(orders[1].address) as channel:
+            with user_tokens.channel(orders[1].address) as channel:
                 watched = orders_grpc.OrdersStub(channel).CreateOrder(create_request(request_id=str(uuid.uuid4())), timeout=5)
             seen = []
             watcher = threading.Thread(target=watch, args=(orders[1], watched.id, seen))
             watcher.start()
             wait_until(lambda: seen, what="the watcher's first message", timeout=10)
-            with grpc.insecure_channel(orders[0].address) as channel:
+            with user_tokens.channel(orders[0].address) as channel:
                 orders_grpc.OrdersStub(channel).CancelOrder(orders_pb2.CancelOrderRequest(id=watched.id), timeout=5)
             watcher.join(timeout=30)
             assert seen[-1:] == ["ORDER_STATE_CANCELLED"], f"replica 1's watcher did not see replica 0's cancel: {seen}"
@@ -150,7 +150,7 @@ def test_two_replicas_of_each_survive_a_kill9_of_one(tmp_path):
             acknowledged = history.acknowledged()
             assert len(acknowledged) > 50, f"few orders got through: {len(acknowledged)}"
             assert {op[2] for op in history.ops if op[0] == "ok"} == {0, 1}, "both replicas took orders"
-            with grpc.insecure_channel(orders[1].address) as channel:
+            with user_tokens.channel(orders[1].address) as channel:
                 stub = orders_grpc.OrdersStub(channel)
                 # An indeterminate create is settled by its idempotency key on the survivor.
                 for request_id in history.indeterminate():

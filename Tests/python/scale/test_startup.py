@@ -16,7 +16,8 @@ def test_a_service_gives_up_on_an_unreachable_database(tmp_path, service, timeou
     port = processes.free_port()  # bound and released: nothing listens there
     args = [str(processes.bin_path("orderhub")), service, "--listen", f"127.0.0.1:{processes.free_port()}",
             "--db", f"postgres://orderhub:{PASSWORD}@127.0.0.1:{port}/orderhub"]
-    env = dict(os.environ, ORDERHUB_SERVICE_SECRET="startup-test-secret-0123456789abcdef", ORDERHUB_LOG_LEVEL="info")
+    env = dict(os.environ, ORDERHUB_SERVICE_SECRET="startup-test-secret-0123456789abcdef", ORDERHUB_LOG_LEVEL="info",
+               ORDERHUB_USER_JWT_SECRET="startup-test-user-token-secret-0123456789")
     env.pop("ORDERHUB_DB_PASSWORD_FILE", None)
     if timeout_from == "flag":
         args += ["--db-connect-timeout", "2"]

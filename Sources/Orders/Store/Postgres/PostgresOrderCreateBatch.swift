@@ -21,20 +21,20 @@ struct PostgresOrderCreateBatch: PostgresBatchExecutor {
         var keyed: [Int] = []
         // Only the first create with a key inserts it; a retry inside the batch follows it.
         for (index, order) in orders.enumerated() {
-            guard let key = order.draft.requestID, firstWithKey[key] == nil else { continue }
+            guard let key = order.draft.idempotencyKey, firstWithKey[key] == nil else { continue }
             firstWithKey[key] = index
             keyed.append(index)
         }
         let taken = try await insertKeys(keyed.map { orders[$0] }, on: connection, logger: logger)
         var existing: [String: (hash: String, orderID: String)] = [:]
-        let lost = keyed.filter { !taken.contains(orders[$0].draft.requestID!) }
+        let lost = keyed.filter { !taken.contains(orders[$0].draft.idempotencyKey!) }
         if !lost.isEmpty {
-            existing = try await storedKeys(lost.map { orders[$0].draft.requestID! }, on: connection, logger: logger)
+            existing = try await storedKeys(lost.map { orders[$0].draft.idempotencyKey! }, on: connection, logger: logger)
         }
         var fresh: [NewOrder] = []
         var existingOrderIDs: Set<String> = []
         for (index, order) in orders.enumerated() {
-            guard let key = order.draft.requestID else {
+            guard let key = order.draft.idempotencyKey else {
                 fresh.append(order)
                 results[index] = .success(CreateResult(order: order.record, isNew: true))
                 continue
@@ -47,13 +47,13 @@ struct PostgresOrderCreateBatch: PostgresBatchExecutor {
                 } else {
                     results[index] = first.draft.payloadHash == order.draft.payloadHash
                         ? .success(CreateResult(order: first.record, isNew: false))
-                        : .failure(OrderError.requestIDReused(requestID: key))
+                        : .failure(OrderError.requestIDReused(requestID: order.draft.requestID ?? key))
                 }
             } else if let stored = existing[key] {
                 if stored.hash == order.draft.payloadHash {
                     existingOrderIDs.insert(stored.orderID)
                 } else {
-                    results[index] = .failure(OrderError.requestIDReused(requestID: key))
+                    results[index] = .failure(OrderError.requestIDReused(requestID: order.draft.requestID ?? key))
                 }
             } else {
                 // The key's row went between the two statements (purged after 24 h): rare
@@ -69,7 +69,7 @@ struct PostgresOrderCreateBatch: PostgresBatchExecutor {
                 """, logger: logger)
             let byID = Dictionary(try OrderRows.orders(from: rows.map { $0.makeRandomAccess() }).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             for (index, order) in orders.enumerated() where results[index] == nil {
-                guard let key = order.draft.requestID, let stored = existing[key], let found = byID[stored.orderID] else {
+                guard let key = order.draft.idempotencyKey, let stored = existing[key], let found = byID[stored.orderID] else {
                     throw StorageError.malformedRow(column: "idempotency_keys.order_id")
                 }
                 results[index] = .success(CreateResult(order: found, isNew: false))
@@ -82,10 +82,10 @@ struct PostgresOrderCreateBatch: PostgresBatchExecutor {
     /// deadlock; returns the keys this transaction took.
     private func insertKeys(_ orders: [NewOrder], on connection: PostgresConnection, logger: Logger) async throws -> Set<String> {
         guard !orders.isEmpty else { return [] }
-        let sorted = orders.sorted { $0.draft.requestID! < $1.draft.requestID! }
+        let sorted = orders.sorted { $0.draft.idempotencyKey! < $1.draft.idempotencyKey! }
         let rows = try await connection.rows("""
             INSERT INTO idempotency_keys (request_id, payload_hash, order_id, created_at)
-            SELECT * FROM UNNEST(\(sorted.map { $0.draft.requestID! }), \(sorted.map(\.draft.payloadHash)),
+            SELECT * FROM UNNEST(\(sorted.map { $0.draft.idempotencyKey! }), \(sorted.map(\.draft.payloadHash)),
                                  \(sorted.map(\.id)), \(sorted.map(\.createdAt)))
             ON CONFLICT (request_id) DO NOTHING
             RETURNING request_id

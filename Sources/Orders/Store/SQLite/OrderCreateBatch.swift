@@ -18,7 +18,7 @@ struct OrderCreateBatch {
         var claimedInBatch: [String: NewOrder] = [:]
         var existingIDs: [Int: String] = [:]
         for (index, order) in orders.enumerated() {
-            guard let key = order.draft.requestID else {
+            guard let key = order.draft.idempotencyKey else {
                 fresh.append(order)
                 results[index] = .success(CreateResult(order: order.record, isNew: true))
                 continue
@@ -27,12 +27,12 @@ struct OrderCreateBatch {
                 if hash == order.draft.payloadHash {
                     existingIDs[index] = orderID
                 } else {
-                    results[index] = .failure(OrderError.requestIDReused(requestID: key))
+                    results[index] = .failure(OrderError.requestIDReused(requestID: order.draft.requestID ?? key))
                 }
             } else if let first = claimedInBatch[key] {
                 results[index] = first.draft.payloadHash == order.draft.payloadHash
                     ? .success(CreateResult(order: first.record, isNew: false))
-                    : .failure(OrderError.requestIDReused(requestID: key))
+                    : .failure(OrderError.requestIDReused(requestID: order.draft.requestID ?? key))
             } else {
                 claimedInBatch[key] = order
                 fresh.append(order)
@@ -56,7 +56,7 @@ struct OrderCreateBatch {
     }
 
     private func knownKeys(on connection: SQLiteConnection) async throws -> [String: (String, String)] {
-        let keys = Array(Set(orders.compactMap(\.draft.requestID)))
+        let keys = Array(Set(orders.compactMap(\.draft.idempotencyKey)))
         guard !keys.isEmpty else { return [:] }
         var known: [String: (String, String)] = [:]
         for chunk in keys.chunked(Self.rowsPerStatement) {
@@ -87,12 +87,12 @@ struct OrderCreateBatch {
                 "INSERT INTO payment_jobs (\(OrderRows.jobColumns)) VALUES \(SQLPlaceholders.rows(chunk.count, columns: 12))",
                 chunk.flatMap { OrderRows.binds(of: $0.chargeJob, createdAt: $0.createdAt) }
             )
-            let keyed = chunk.filter { $0.draft.requestID != nil }
+            let keyed = chunk.filter { $0.draft.idempotencyKey != nil }
             if !keyed.isEmpty {
                 try await connection.execute(
                     "INSERT INTO idempotency_keys (request_id, payload_hash, order_id, created_at) VALUES \(SQLPlaceholders.rows(keyed.count, columns: 4))",
                     keyed.flatMap { order -> [SQLiteData] in
-                        [.text(order.draft.requestID!), .text(order.draft.payloadHash), .text(order.id), .int64(order.createdAt)]
+                        [.text(order.draft.idempotencyKey!), .text(order.draft.payloadHash), .text(order.id), .int64(order.createdAt)]
                     }
                 )
             }

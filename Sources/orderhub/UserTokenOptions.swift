@@ -1,0 +1,42 @@
+import ArgumentParser
+import CustomerAuth
+
+/// The HS256 side of customer tokens, shared by what verifies them (Orders) and what signs
+/// them locally (the gateway's dev sign-in, `orderhub token`): the secret, and the `iss`/`aud`
+/// a token must carry.
+struct UserTokenOptions: ParsableArguments {
+    @Option(help: "File holding the HS256 secret of customer tokens (ORDERHUB_USER_JWT_SECRET_FILE; else ORDERHUB_USER_JWT_SECRET).")
+    var userJwtSecretFile: String?
+
+    @Option(help: "Required `iss` of customer tokens, written into tokens signed here (ORDERHUB_USER_JWT_ISSUER; default: not checked).")
+    var userJwtIssuer: String?
+
+    @Option(help: "Required `aud` of customer tokens, written into tokens signed here (ORDERHUB_USER_JWT_AUDIENCE; default: not checked).")
+    var userJwtAudience: String?
+
+    var issuer: String? { Setting.optionalString(userJwtIssuer, env: "ORDERHUB_USER_JWT_ISSUER") }
+    var audience: String? { Setting.optionalString(userJwtAudience, env: "ORDERHUB_USER_JWT_AUDIENCE") }
+
+    /// The HS256 secret from the file, else the environment; nil when neither is set.
+    func secret() throws -> String? {
+        if let path = Setting.optionalString(userJwtSecretFile, env: "ORDERHUB_USER_JWT_SECRET_FILE") {
+            return try Self.readSecret(path)
+        }
+        return Setting.environment("ORDERHUB_USER_JWT_SECRET")
+    }
+
+    /// A signer for `secret` that stamps the configured issuer and audience.
+    func signer(secret: String) async throws -> CustomerTokenSigner {
+        guard secret.utf8.count >= CustomerTokenKeys.minimumSecretBytes else {
+            throw SettingError("the user-token secret must be at least \(CustomerTokenKeys.minimumSecretBytes) bytes")
+        }
+        return await CustomerTokenSigner(secret: secret, issuer: issuer, audience: audience)
+    }
+
+    /// The first line of a secret file.
+    static func readSecret(_ path: String) throws -> String {
+        let text = try TextFile.read(path).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        guard !text.isEmpty else { throw SettingError("the user-token secret file \(path) is empty") }
+        return text
+    }
+}
