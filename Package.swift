@@ -110,6 +110,8 @@ let package = Package(
         // X.509 certificates for `orderhub dev-certs` and the TLS tests.
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.1.0"),
+        // Graceful shutdown of the gateway's Hummingbird applications (a ServiceGroup each).
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // System libraries. The pkg-config names are the .pc file names.
@@ -188,6 +190,7 @@ let package = Package(
 
         .executableTarget(name: "orderhub", dependencies: [
             "RPC", "RPCHTTP2", "Contracts", "Health", "Reflection", "Orders", "Payments", "ServiceAuth", "CustomerAuth", "Gateway", "PostgresSupport", "TLSSupport", "DevCertificates", logging,
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + nio),
 

@@ -23,7 +23,7 @@ enum GatewayLaunch {
         gateway.devSignIn = devSignIn
         let main: RunningApplication
         do {
-            main = try await RunningApplication.start(name: "the gateway", at: listen) { onRunning in
+            main = try await RunningApplication.start(name: "the gateway", at: listen, logger: logger) { onRunning in
                 buildApplication(gateway, tls: tls, logger: logger, onServerRunning: onRunning)
             }
         } catch {
@@ -33,7 +33,7 @@ enum GatewayLaunch {
         var probeApplication: RunningApplication?
         if let probes {
             do {
-                probeApplication = try await RunningApplication.start(name: "the gateway's probe port (--metrics-listen)", at: probes) { onRunning in
+                probeApplication = try await RunningApplication.start(name: "the gateway's probe port (--metrics-listen)", at: probes, logger: logger) { onRunning in
                     buildProbeApplication(gateway, host: probes.host, port: probes.port, logger: logger, onServerRunning: onRunning)
                 }
             } catch {
@@ -48,8 +48,9 @@ enum GatewayLaunch {
             "address": "\(address)", "orders": "\(orders)", "tls": "\(tls != nil)",
             "probes": "\(probeServer.map { "\(probes?.host ?? ""):\($0.port)" } ?? "off")",
         ])
-        return RunningService(name: "gateway", address: address.description, database: "orders at \(orders)", scheme: tls == nil ? "http" : "https") { _ in
-            await main.stop()
+        return RunningService(name: "gateway", address: address.description, database: "orders at \(orders)", scheme: tls == nil ? "http" : "https") { grace in
+            // Requests in flight finish (within the drain period); no error for a clean stop.
+            await main.stop(grace: grace)
             await probeServer?.stop()
             await transport.close()
             logger.info("gateway stopped")

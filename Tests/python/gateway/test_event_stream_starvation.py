@@ -12,9 +12,9 @@ CLIENTS = [f"127.0.0.{n}" for n in range(2, 7)]
 PER_CLIENT = 100
 
 
-def open_stream(port: int, order_id: str, source: str) -> socket.socket:
+def open_stream(port: int, order_id: str, source: str, token: str) -> socket.socket:
     sock = socket.create_connection(("127.0.0.1", port), timeout=30, source_address=(source, 0))
-    sock.sendall(f"GET /v1/orders/{order_id}/events HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+    sock.sendall(f"GET /v1/orders/{order_id}/events?access_token={token} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
     return sock
 
 
@@ -44,31 +44,35 @@ def test_500_open_event_streams_leave_unary_calls_alone(tmp_path):
     port, _, context = serve(tmp_path, delivery_delay=600)
     with context:
         gateway = Gateway(f"http://127.0.0.1:{port}")
-        status, _, order = gateway.call("POST", "/v1/orders", {
-            "customerId": "watcher", "items": [{"sku": "s", "quantity": 1, "unitPriceCents": "5"}],
-            "currency": "EUR", "paymentToken": "tok_approve"})
-        assert status == 201
+        body = {"items": [{"sku": "s", "quantity": 1, "unitPriceCents": "5"}], "currency": "EUR", "paymentToken": "tok_approve"}
+        # Five customers, each on an address of its own, each watching its order 100 times: at
+        # the per-client cap whether the gateway counts clients by token or by address.
+        watchers = []
+        for index, source in enumerate(CLIENTS):
+            token = gateway.sign_in(f"watcher-{index}")
+            status, _, order = gateway.call("POST", "/v1/orders", body, token=token)
+            assert status == 201, order
+            watchers.append((source, token, order["id"]))
         streams = []
         try:
-            for source in CLIENTS:
-                batch = [open_stream(port, order["id"], source) for _ in range(PER_CLIENT)]
+            for source, token, order_id in watchers:
+                batch = [open_stream(port, order_id, source, token) for _ in range(PER_CLIENT)]
                 for sock in batch:
                     first = read_until_event(sock)
                     assert first.startswith(b"HTTP/1.1 200") and b"data: " in first, first[:200]
                 streams += batch
             assert len(streams) == 500
             # Everyone else is served as usual (each call has the gateway's 5 s deadline).
+            source, token, order_id = watchers[0]
             for _ in range(20):
                 status, _, ready = gateway.call("GET", "/readyz")
                 assert status == 200, ready
-                status, _, same = gateway.call("GET", f"/v1/orders/{order['id']}")
-                assert status == 200 and same["id"] == order["id"], same
-            status, _, created = gateway.call("POST", "/v1/orders", {
-                "customerId": "other", "items": [{"sku": "s", "quantity": 1, "unitPriceCents": "5"}],
-                "currency": "EUR", "paymentToken": "tok_approve"})
+                status, _, same = gateway.call("GET", f"/v1/orders/{order_id}", token=token)
+                assert status == 200 and same["id"] == order_id, same
+            status, _, created = gateway.call("POST", "/v1/orders", body, token=gateway.sign_in("other"))
             assert status == 201, created
             # A client at its cap gets a clear 429.
-            extra = open_stream(port, order["id"], CLIENTS[0])
+            extra = open_stream(port, order_id, source, token)
             answer = read_until_event(extra)
             extra.close()
             assert answer.startswith(b"HTTP/1.1 429"), answer[:200]

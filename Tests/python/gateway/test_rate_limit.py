@@ -9,11 +9,11 @@ import pytest
 from support import processes
 
 
-def get(port: int, path: str, source: str):
+def get(port: int, path: str, source: str, token: str = None):
     """GET over a fresh connection from `source` (a loopback address of its own)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers={"Authorization": f"Bearer {token}"} if token else {})
         response = connection.getresponse()
         return response.status, response.getheader("Retry-After"), response.read().decode()
     finally:
@@ -27,13 +27,15 @@ def limited_gateway(gateway, tmp_path):
     port = processes.free_port()
     args = [processes.bin_path("orderhub"), "gateway", "--listen", f"127.0.0.1:{port}",
             "--orders", f"127.0.0.1:{gateway.orders_port}", "--rate-limit", "0.2", "--rate-burst", "3"]
+    token = gateway.sign_in("limited")
     with processes.running(args, port, log_path=tmp_path / "gateway.log") as process:
-        yield port, process
+        yield port, process, token
 
 
 def test_a_burst_over_the_limit_gets_429_and_others_are_unaffected(limited_gateway):
-    port, process = limited_gateway
-    answers = [get(port, "/v1/orders", "127.0.0.2") for _ in range(5)]
+    port, process, token = limited_gateway
+    # This gateway has no key to verify tokens with, so clients are counted by address.
+    answers = [get(port, "/v1/orders", "127.0.0.2", token) for _ in range(5)]
     assert [status for status, _, _ in answers[:3]] == [200, 200, 200], answers
     status, retry_after, body = answers[3]
     assert status == 429, answers[3]
@@ -42,7 +44,7 @@ def test_a_burst_over_the_limit_gets_429_and_others_are_unaffected(limited_gatew
     assert error["code"] == 8 and "rate limit exceeded" in error["message"], error
     assert answers[4][0] == 429
     # Another client has its own bucket; probes are never limited.
-    assert get(port, "/v1/orders", "127.0.0.3")[0] == 200
+    assert get(port, "/v1/orders", "127.0.0.3", token)[0] == 200
     assert get(port, "/healthz", "127.0.0.2")[0] == 200
     assert process.poll() is None
 
