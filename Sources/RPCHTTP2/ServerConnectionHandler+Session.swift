@@ -1,4 +1,5 @@
 internal import CNghttp2
+import NIOCore
 import RPC
 
 /// nghttp2's events for a server connection. All run inside `mem_recv` / `mem_send`: they
@@ -18,7 +19,14 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
         guard let stream = lookup(streamID), stream.machine.phase == .receivingHeaders else { return true }
         // Past the limit the validator stores nothing more; the request then fails with
         // RESOURCE_EXHAUSTED once the block is complete.
-        _ = stream.validator.add(name: name, value: value)
+        if stream.validator.add(name: name, value: value) == .accepted {
+            // Kept (no copy) only to say what was wrong if the request turns out not to be gRPC.
+            switch name {
+            case ":method": stream.requestMethod = value
+            case "content-type": stream.requestContentType = value
+            default: break
+            }
+        }
         return true
     }
 
@@ -41,7 +49,7 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
             classification, isUnary: isUnary, atCapacity: machine.atHandlerCapacity, endStream: endStream)
         switch action {
         case .respondHTTP(let status):
-            session.submitResponse(streamID: streamID, headers: ServerResponseHeaders.http(status: status), hasBody: false)
+            respondHTTP(stream, status: status)
         case .trailersOnly(let error):
             session.submitResponse(streamID: streamID, headers: ServerResponseHeaders.trailersOnly(error), hasBody: false)
         case .refuse:
@@ -89,6 +97,7 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
 
     func readData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32) -> Int {
         guard let stream = lookup(streamID) else { return Int(Nghttp2Session.temporalFailure) }
+        if stream.textBody != nil { return readTextBody(stream, into: buffer, flags: &flags) }
         let count = stream.outbound.read(into: buffer)
         guard stream.outbound.isEmpty else { return count }
         if stream.outbound.closed, let trailers = stream.trailers {
@@ -100,6 +109,28 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
         if count == 0 {
             stream.outbound.deferred = true
             return Nghttp2Session.deferred
+        }
+        return count
+    }
+
+    /// Answers a request that is not gRPC with its HTTP status and a short text body; no
+    /// handler runs. The body goes out as DATA under flow control, like any other.
+    private func respondHTTP(_ stream: ServerStream, status: Int) {
+        let text = ServerResponseHeaders.httpBody(status: status, method: stream.requestMethod, contentType: stream.requestContentType)
+        stream.textBody = ByteBuffer(string: text)
+        let headers = ServerResponseHeaders.http(status: status, bodyLength: stream.textBody!.readableBytes)
+        session.submitResponse(streamID: stream.id, headers: headers, hasBody: true)
+    }
+
+    private func readTextBody(_ stream: ServerStream, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32) -> Int {
+        let count = min(buffer.count, stream.textBody!.readableBytes)
+        stream.textBody!.withUnsafeReadableBytes { body in
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: body.prefix(count)))
+        }
+        stream.textBody!.moveReaderIndex(forwardBy: count)
+        if stream.textBody!.readableBytes == 0 {
+            stream.textBody = nil
+            flags |= Nghttp2Session.eofFlags
         }
         return count
     }
