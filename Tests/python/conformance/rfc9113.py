@@ -136,14 +136,14 @@ def send(probe, *chunks: bytes) -> None:
         pass
 
 
-def _describe(frames, closed) -> str:
+def describe(frames, closed) -> str:
     kinds = [f"{type(f).__name__}({f.stream_id}"
              + (f",{h2probe.error_name(f.error_code)}" if hasattr(f, "error_code") else "") + ")"
              for f in frames[-12:]]
     return f"closed={closed} frames={kinds}"
 
 
-def _read_until(probe, done, timeout=OUTCOME_TIMEOUT):
+def read_until_verdict(probe, done, timeout=OUTCOME_TIMEOUT):
     """Reads frames until `done(frame)` returns a verdict (True/False); None when the peer
     closed first or time ran out. Returns (verdict, frames read)."""
     start = len(probe.received)
@@ -163,8 +163,8 @@ def _read_until(probe, done, timeout=OUTCOME_TIMEOUT):
 
 def expect_connection_error(probe, code: int) -> None:
     """A GOAWAY with `code` (§5.4.1), and then the connection closes."""
-    verdict, frames = _read_until(probe, lambda f: f.error_code == code if isinstance(f, hf.GoAwayFrame) else None)
-    assert verdict, f"expected GOAWAY({h2probe.error_name(code)}): {_describe(frames, probe.closed)}"
+    verdict, frames = read_until_verdict(probe, lambda f: f.error_code == code if isinstance(f, hf.GoAwayFrame) else None)
+    assert verdict, f"expected GOAWAY({h2probe.error_name(code)}): {describe(frames, probe.closed)}"
     try:
         probe.wait_closed(OUTCOME_TIMEOUT)
     except ConnectionClosed:
@@ -180,9 +180,9 @@ def expect_stream_error(probe, stream_id: int, code: int) -> None:
             return frame.error_code == code
         return None
 
-    verdict, frames = _read_until(probe, done)
+    verdict, frames = read_until_verdict(probe, done)
     assert verdict, (f"expected RST_STREAM({h2probe.error_name(code)}) on stream {stream_id}: "
-                     f"{_describe(frames, probe.closed)}")
+                     f"{describe(frames, probe.closed)}")
 
 
 def expect_answer(target, probe, stream_id=1) -> h2probe.Response:
@@ -199,10 +199,10 @@ def expect_alive(probe) -> None:
     """The connection still works: a PING round trip, and no GOAWAY on the way."""
     payload = b"alive?!!"
     send(probe, raw_frame(PING, 0, 0, payload))
-    verdict, frames = _read_until(probe, lambda f: (
+    verdict, frames = read_until_verdict(probe, lambda f: (
         False if isinstance(f, hf.GoAwayFrame)
         else True if isinstance(f, hf.PingFrame) and "ACK" in f.flags and f.opaque_data == payload else None))
-    assert verdict, f"the connection did not stay usable: {_describe(frames, probe.closed)}"
+    assert verdict, f"the connection did not stay usable: {describe(frames, probe.closed)}"
 
 
 def expect_answers(target, probe, stream_ids) -> None:

@@ -1,5 +1,6 @@
 """RFC 9113 §5.1–§5.3: stream states, stream identifiers, concurrency, self-dependency."""
 import pytest
+from hyperframe import frame as hf
 
 from conformance import rfc9113 as r
 from support import h2probe
@@ -193,16 +194,16 @@ def _expect_refused(probe, stream_id) -> None:
     """§5.1.2: a stream beyond the limit is a stream error PROTOCOL_ERROR or REFUSED_STREAM; a
     connection error PROTOCOL_ERROR is allowed too (§5.4.1)."""
     def done(frame):
-        if isinstance(frame, h2probe.hf.RstStreamFrame) and frame.stream_id == stream_id:
+        if isinstance(frame, hf.RstStreamFrame) and frame.stream_id == stream_id:
             return frame.error_code in (h2probe.REFUSED_STREAM, h2probe.PROTOCOL_ERROR)
-        if isinstance(frame, h2probe.hf.RstStreamFrame):
+        if isinstance(frame, hf.RstStreamFrame):
             return False
-        if isinstance(frame, h2probe.hf.GoAwayFrame):
+        if isinstance(frame, hf.GoAwayFrame):
             return frame.error_code == h2probe.PROTOCOL_ERROR
         return None
 
-    verdict, frames = r._read_until(probe, done)
-    assert verdict, f"stream {stream_id} beyond the limit: {r._describe(frames, probe.closed)}"
+    verdict, frames = r.read_until_verdict(probe, done)
+    assert verdict, f"stream {stream_id} beyond the limit: {r.describe(frames, probe.closed)}"
 
 
 def test_stream_beyond_max_concurrent_streams_is_refused(target):
