@@ -1,6 +1,7 @@
 """RFC 9113 §4.3, §6.10, §8.1–§8.3: field blocks, CONTINUATION, and the rules of HTTP fields.
 A malformed request is a stream error PROTOCOL_ERROR (§8.1.1)."""
 import pytest
+from hyperframe import frame as hf
 
 from conformance import rfc9113 as r
 from support import h2probe
@@ -15,6 +16,43 @@ def test_undecodable_field_block_is_compression_error(target, block):
     with r.connect(target) as probe:
         r.send(probe, r.raw_frame(r.HEADERS, r.END_HEADERS | r.END_STREAM, 1, block))
         r.expect_connection_error(probe, h2probe.COMPRESSION_ERROR)
+
+
+def test_field_block_of_a_malformed_request_still_updates_the_table(target):
+    """§4.3: every field block is decoded, also one whose request is rejected; the next block may
+    refer to what it added to the dynamic table."""
+    with r.connect(target) as probe:
+        shared = ("x-shared", "remember me")
+        malformed = r.request_headers(target, probe) + [shared, ("X-Upper", "1")]
+        first = r.headers_frame(probe, 1, malformed) + r.finish_request(target, 1)
+        # Encoded after the first block: x-shared is now a one-byte dynamic-table reference.
+        second = r.headers_frame(probe, 3, r.request_headers(target, probe) + [shared]) + r.finish_request(target, 3)
+        r.send(probe, first, second)
+        r.expect_stream_error(probe, 1, h2probe.PROTOCOL_ERROR)
+        r.expect_answer(target, probe, 3)
+
+
+def test_field_block_of_a_refused_stream_still_updates_the_table(target):
+    """§4.3, §5.1.2: a stream refused for the concurrency limit still had its field block decoded.
+    (A connection error PROTOCOL_ERROR for the extra stream is allowed too, §5.4.1.)"""
+    with r.connect(target) as probe:
+        limit = probe.server_settings[h2probe.SETTINGS_MAX_CONCURRENT_STREAMS]
+        opens = [r.open_request(target, probe, stream_id=1 + 2 * i) for i in range(limit)]
+        shared = ("x-shared", "remember me")
+        extra = r.headers_frame(probe, 1 + 2 * limit, r.request_headers(target, probe) + [shared])
+        r.send(probe, *opens, extra)
+        verdict, frames = r.read_until_verdict(probe, lambda f: (
+            True if isinstance(f, hf.RstStreamFrame) and f.stream_id == 1 + 2 * limit
+            else False if isinstance(f, hf.GoAwayFrame) else None))
+        if verdict is False and probe.goaway.error_code == h2probe.PROTOCOL_ERROR:
+            return
+        assert verdict, f"stream {1 + 2 * limit} beyond the limit: {r.describe(frames, probe.closed)}"
+        r.send(probe, r.finish_request(target, 1))
+        r.expect_answer(target, probe, 1)
+        stream_id = 3 + 2 * limit
+        r.send(probe, r.headers_frame(probe, stream_id, r.request_headers(target, probe) + [shared]),
+               r.finish_request(target, stream_id))
+        r.expect_answer(target, probe, stream_id)
 
 
 # -- §6.10 CONTINUATION ----------------------------------------------------------------------
