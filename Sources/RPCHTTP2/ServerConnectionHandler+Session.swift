@@ -1,5 +1,4 @@
 internal import CNghttp2
-import NIOCore
 import RPC
 
 /// nghttp2's events for a server connection. All run inside `mem_recv` / `mem_send`: they
@@ -109,28 +108,6 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
         if count == 0 {
             stream.outbound.deferred = true
             return Nghttp2Session.deferred
-        }
-        return count
-    }
-
-    /// Answers a request that is not gRPC with its HTTP status and a short text body; no
-    /// handler runs. The body goes out as DATA under flow control, like any other.
-    private func respondHTTP(_ stream: ServerStream, status: Int) {
-        let text = ServerResponseHeaders.httpBody(status: status, method: stream.requestMethod, contentType: stream.requestContentType)
-        stream.textBody = ByteBuffer(string: text)
-        let headers = ServerResponseHeaders.http(status: status, bodyLength: stream.textBody!.readableBytes)
-        session.submitResponse(streamID: stream.id, headers: headers, hasBody: true)
-    }
-
-    private func readTextBody(_ stream: ServerStream, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32) -> Int {
-        let count = min(buffer.count, stream.textBody!.readableBytes)
-        stream.textBody!.withUnsafeReadableBytes { body in
-            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: body.prefix(count)))
-        }
-        stream.textBody!.moveReaderIndex(forwardBy: count)
-        if stream.textBody!.readableBytes == 0 {
-            stream.textBody = nil
-            flags |= Nghttp2Session.eofFlags
         }
         return count
     }
