@@ -18,7 +18,14 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
         guard let stream = lookup(streamID), stream.machine.phase == .receivingHeaders else { return true }
         // Past the limit the validator stores nothing more; the request then fails with
         // RESOURCE_EXHAUSTED once the block is complete.
-        _ = stream.validator.add(name: name, value: value)
+        if stream.validator.add(name: name, value: value) == .accepted {
+            // Kept (no copy) only to say what was wrong if the request turns out not to be gRPC.
+            switch name {
+            case ":method": stream.requestMethod = value
+            case "content-type": stream.requestContentType = value
+            default: break
+            }
+        }
         return true
     }
 
@@ -41,7 +48,7 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
             classification, isUnary: isUnary, atCapacity: machine.atHandlerCapacity, endStream: endStream)
         switch action {
         case .respondHTTP(let status):
-            session.submitResponse(streamID: streamID, headers: ServerResponseHeaders.http(status: status), hasBody: false)
+            respondHTTP(stream, status: status)
         case .trailersOnly(let error):
             session.submitResponse(streamID: streamID, headers: ServerResponseHeaders.trailersOnly(error), hasBody: false)
         case .refuse:
@@ -89,6 +96,7 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
 
     func readData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32) -> Int {
         guard let stream = lookup(streamID) else { return Int(Nghttp2Session.temporalFailure) }
+        if stream.textBody != nil { return readTextBody(stream, into: buffer, flags: &flags) }
         let count = stream.outbound.read(into: buffer)
         guard stream.outbound.isEmpty else { return count }
         if stream.outbound.closed, let trailers = stream.trailers {

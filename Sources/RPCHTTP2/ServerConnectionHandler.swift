@@ -10,9 +10,11 @@ struct ServerDrainEvent: Sendable {
 /// One server connection: a thin channel handler around a loop-confined nghttp2 session.
 /// The rules live in `ServerConnectionStateMachine` and `ServerStreamStateMachine`.
 ///
-/// Output is drained with `mem_send` only after `mem_recv` returns (never inside a callback),
-/// coalesced into one buffer per read and flushed in `channelReadComplete`; output caused by
-/// handler tasks is drained once per event-loop tick.
+/// Output is drained with `mem_send` only in `channelReadComplete` (never inside a callback),
+/// once every byte of the read batch has passed through `mem_recv`: a protocol error in a frame
+/// that arrived with a request wins over an answer submitted for it earlier in the batch, since
+/// nghttp2 drops a queued answer for a stream it resets. Output caused by handler tasks is
+/// drained once per event-loop tick.
 final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -34,7 +36,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     /// instead of ending the connection.
     private var settingsAckFilter = SettingsAckFilter()
 
-    /// Inside channelRead: output is written at channelReadComplete.
+    /// Inside a read batch (channelRead … channelReadComplete): output waits for its end.
     private(set) var reading = false
     private var drainScheduled = false
     private var unflushed = false
@@ -118,7 +120,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl {
             close()
             return
         }
-        writeOutput(flush: false)
+        // No draining here: NIO may deliver one socket read in several channelReads, and frames
+        // in a later one must reach nghttp2 before anything answers an earlier one.
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

@@ -63,14 +63,35 @@ enum ServerResponseHeaders {
         return block
     }
 
-    /// A plain HTTP response without a body, for requests that are not gRPC.
-    static func http(status: Int) -> HeaderBlock {
-        var block = HeaderBlock(capacity: 3)
+    /// A plain HTTP response for a request that is not gRPC: the status and a `text/plain` body
+    /// of `bodyLength` bytes (see `httpBody`).
+    static func http(status: Int, bodyLength: Int) -> HeaderBlock {
+        var block = HeaderBlock(capacity: 5)
         block.add(":status", String(status))
         if status == 405 { block.add("allow", "POST") }
         if status == 415 { block.add("accept", "application/grpc") }
-        block.add("content-length", "0")
+        block.add("content-type", "text/plain; charset=utf-8")
+        block.add("content-length", String(bodyLength))
         return block
+    }
+
+    /// The body of that response: what was wrong, in one line, as grpc-go answers. Never empty: a
+    /// peer that waits for DATA on the stream (a flow-control test on a half-closed stream) must
+    /// get some, not a HEADERS frame with END_STREAM alone. Echoed values are cut short.
+    static func httpBody(status: Int, method: String?, contentType: String?) -> String {
+        switch status {
+        case 405:
+            return "method \(shown(method)) is not allowed; gRPC uses POST\n"
+        case 415:
+            return "unsupported content type: \(shown(contentType)); gRPC uses application/grpc\n"
+        default:
+            return "malformed request: not a valid gRPC request\n"
+        }
+    }
+
+    private static func shown(_ value: String?) -> String {
+        guard let value else { return "(none)" }
+        return value.count > 64 ? value.prefix(64) + "…" : value
     }
 
     private static func addStatus(_ error: RPCError, to block: inout HeaderBlock) {

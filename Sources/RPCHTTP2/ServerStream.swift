@@ -13,6 +13,11 @@ final class ServerStream {
     var method: ServerMethodHandler?
     var inbound: InboundMessageQueue?
     let outbound: OutboundMessageBuffer
+    /// The request's `:method` and `content-type`, for the text of a non-gRPC answer.
+    var requestMethod: String?
+    var requestContentType: String?
+    /// The body of a non-gRPC answer (405, 415, 400), sent instead of messages; nil otherwise.
+    var textBody: ByteBuffer?
     /// Submitted when the outbound DATA runs out after the handler finished.
     var trailers: HeaderBlock?
     var task: Task<Void, Never>?

@@ -24,7 +24,7 @@ struct ServerStreamStateMachine {
     private(set) var closed = false
 
     enum HeadersAction: Equatable {
-        /// Not a gRPC request: this HTTP status, empty body, END_STREAM.
+        /// Not a gRPC request: this HTTP status and a short text body; no handler runs.
         case respondHTTP(status: Int)
         /// Fails at once: one HEADERS frame with the status.
         case trailersOnly(RPCError)

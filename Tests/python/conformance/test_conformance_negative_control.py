@@ -16,7 +16,7 @@ def grpcio(tmp_path_factory):
 
 def test_415_check_fails_on_grpcio(grpcio):
     with pytest.raises(AssertionError, match="content-type"):
-        conformance.test_non_grpc_content_type_gets_415_with_end_stream(grpcio, "application/json")
+        conformance.test_non_grpc_content_type_gets_415_with_a_text_body(grpcio, "application/json")
 
 
 def test_unsolicited_frames_check_fails_on_grpcio(grpcio):

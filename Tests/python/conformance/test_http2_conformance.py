@@ -23,8 +23,16 @@ def ended_by_headers_or_data(response) -> bool:
     return response.ended and response.reset is None
 
 
+def has_text_body(response) -> bool:
+    """A non-gRPC answer carries a short text body in DATA (as grpc-go answers), so a peer
+    waiting for DATA on the stream gets some: never a HEADERS frame with END_STREAM alone."""
+    headers_only = any(isinstance(f, hf.HeadersFrame) and "END_STREAM" in f.flags for f in response.frames)
+    return (response.header("content-type") or "").startswith("text/plain") and len(response.data) > 0 \
+        and not headers_only and response.header("content-length") == str(len(response.data))
+
+
 @pytest.mark.parametrize("content_type", ["application/json", "text/plain", "application/grpc-web", "application/grpc+json", None])
-def test_non_grpc_content_type_gets_415_with_end_stream(server, content_type):
+def test_non_grpc_content_type_gets_415_with_a_text_body(server, content_type):
     def headers(probe):
         request = probe.grpc_request(server.unary_path)
         request = [(k, v) for k, v in request if k != "content-type"]
@@ -33,13 +41,20 @@ def test_non_grpc_content_type_gets_415_with_end_stream(server, content_type):
     response = one_request(server, headers, body=b"{}")
     assert response.status == "415", f"content-type {content_type!r}: :status {response.status}"
     assert ended_by_headers_or_data(response), f"response not ended with END_STREAM (reset {response.reset})"
+    assert has_text_body(response), f"content-type {content_type!r}: no text body: {response.frames}"
+    assert "unsupported content type" in response.data.decode()
+    if content_type:
+        assert content_type in response.data.decode()
 
 
-def test_get_on_an_rpc_path_gets_405_or_415(server):
+def test_get_on_an_rpc_path_gets_405_with_a_text_body(server):
     response = one_request(server, lambda probe: [(":method", "GET"), (":scheme", "http"),
                                                   (":path", server.unary_path), (":authority", probe.host)])
-    assert response.status in ("405", "415"), f":status {response.status}"
+    assert response.status == "405", f":status {response.status}"
     assert ended_by_headers_or_data(response)
+    assert has_text_body(response), f"no text body: {response.frames}"
+    assert response.header("allow") == "POST"
+    assert "method GET is not allowed" in response.data.decode()
 
 
 @pytest.mark.parametrize("path", ["/grpc.testing.TestService/NoSuchMethod", "/no.such.Service/Call", "/"])
