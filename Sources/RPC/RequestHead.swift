@@ -28,7 +28,7 @@ public struct RequestHead: Sendable, Hashable {
 public enum RequestClassification: Sendable, Hashable {
     /// A gRPC call to route.
     case call(RequestHead)
-    /// Not a gRPC request: answer with this HTTP status and an empty body (e.g. 415, 405, 400).
+    /// Not a gRPC request: answer with this HTTP status and a short text body saying why (e.g. 415, 405, 400).
     case httpError(status: Int)
     /// A gRPC request that fails at once: a Trailers-Only response with this status.
     case rpcError(RPCError)
