@@ -45,7 +45,7 @@ struct LimitsTests {
         try await GatewayFixture(config: .shortHeaderReadTimeout).withLiveServer { client in
             let connection = try await RawConnection.connect(port: try #require(client.port))
             await connection.send("GET /healthz HTTP/1.1\r\nHost: t\r\n")
-            // One header line every 100 ms: never idle, never complete. The limit is 500 ms.
+            // One header line every 100 ms: never idle, never complete. The limit is 2 s.
             for _ in 0..<100 where connection.isOpen {
                 try await Task.sleep(for: .milliseconds(100))
                 await connection.send("X-Slow: 1\r\n")
