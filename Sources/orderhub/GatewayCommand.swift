@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustomerAuth
 import Gateway
 import Logging
 
@@ -27,8 +28,12 @@ struct GatewayCommand: AsyncParsableCommand {
     @OptionGroup var gateway: GatewayOptions
     @OptionGroup var userToken: UserTokenOptions
 
-    /// The gateway verifies no tokens (Orders does, for every call), so it needs no key
-    /// unless it signs them for the dev sign-in.
+    @Option(help: "JWKS file with the RS256/ES256 public keys of customer tokens (ORDERHUB_USER_JWKS_FILE); with it, or the HS256 secret, the rate limit and stream caps count clients by verified token subject.")
+    var userJwksFile: String?
+
+    /// The gateway decides nothing with tokens (Orders verifies every call), so it needs no key.
+    /// Given one, it verifies tokens only to count clients by their subject (rate limit, event
+    /// stream caps), and with the HS256 secret it can sign them for the dev sign-in.
     func run() async throws {
         let logger = LogSetup.bootstrap(level: try common.level())
         OpenFileLimit.raiseToHardLimit(logger: logger)
@@ -39,6 +44,18 @@ struct GatewayCommand: AsyncParsableCommand {
             }
             signIn = DevSignIn.signing(with: try await userToken.signer(secret: secret), logger: logger)
         }
+        var verifiedSubject: (@Sendable (String) async -> String?)?
+        let jwks = try Setting.optionalString(userJwksFile, env: "ORDERHUB_USER_JWKS_FILE").map(TextFile.read)
+        let secret = try userToken.secret()
+        if secret != nil || jwks != nil {
+            do {
+                let keys = try CustomerTokenKeys(secret: secret, jwksJSON: jwks)
+                let verifier = try await CustomerTokenVerifier(keys: keys, config: .init(issuer: userToken.issuer, audience: userToken.audience))
+                verifiedSubject = { token in try? await verifier.verify(token: token).subject }
+            } catch {
+                throw SettingError("\(error)")
+            }
+        }
         let service = try await GatewayLaunch.start(
             listen: try GatewayOptions.address(Setting.string(listen, env: "ORDERHUB_GATEWAY_LISTEN", default: ":8000"), option: "--listen"),
             tls: try tls.context(applicationProtocols: ["h2", "http/1.1"], logger: logger),
@@ -47,7 +64,7 @@ struct GatewayCommand: AsyncParsableCommand {
                 address: try Address(parsing: Setting.string(orders, env: "ORDERHUB_ORDERS_ADDRESS", default: "127.0.0.1:50051"), option: "--orders"),
                 tls: try ordersTLS.context(peer: "ORDERS", reloadInterval: try tls.reloadInterval(), logger: logger)
             ),
-            config: try gateway.config(), devSignIn: signIn, logger: logger
+            config: try gateway.config(), devSignIn: signIn, verifiedSubject: verifiedSubject, logger: logger
         )
         Banner.print([service])
         let signal = await TerminationSignal.wait()

@@ -9,7 +9,7 @@ import TLSSupport
 enum GatewayLaunch {
     static func start(
         listen: Address, tls: ReloadableTLSContext? = nil, probes: Address? = nil, orders: Peer, config: OrdersGateway.Config,
-        devSignIn: DevSignIn? = nil, logger: Logger
+        devSignIn: DevSignIn? = nil, verifiedSubject: (@Sendable (String) async -> String?)? = nil, logger: Logger
     ) async throws -> RunningService {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "gateway"
@@ -21,6 +21,7 @@ enum GatewayLaunch {
         let transport = LoopLocalClientTransport(config: orders.transportConfig)
         var gateway = OrdersGateway(config: config, transport: transport)
         gateway.devSignIn = devSignIn
+        if let verifiedSubject { gateway.verifiedSubject = verifiedSubject }
         let main: RunningApplication
         do {
             main = try await RunningApplication.start(name: "the gateway", at: listen, logger: logger) { onRunning in

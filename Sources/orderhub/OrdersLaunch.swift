@@ -26,8 +26,10 @@ enum OrdersLaunch {
         let logger = serviceLogger
         try database.prepare()
         let store = try await OrderStoreFactory.open(database.store, connectTimeout: database.connectTimeout, logger: logger)
-        // Reconnect to Payments quickly once it is back: a waiting payment has a deadline.
-        let transport = HTTP2ClientTransport(config: payments.transportConfig)
+        // Reconnect to Payments quickly once it is back: a waiting payment has a deadline. Up to
+        // 256 payment attempts run at once, more than one connection's 100 streams: more
+        // connections open as needed rather than calls queueing behind a full one.
+        let transport = ConnectionLanes(config: payments.transportConfig, maxConnections: 4)
         let signer = ServiceTokenSigner(secret: secret, issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments)
         var config = OrderSystem.Config.defaults
         config.paymentTimeout = behaviour.paymentTimeout

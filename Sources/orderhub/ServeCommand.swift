@@ -87,7 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
             if reachOrders.host == "0.0.0.0" || reachOrders.host == "::" { reachOrders.host = "127.0.0.1" }
             gatewayService = try await GatewayLaunch.start(
                 listen: try GatewayOptions.address(Setting.string(gatewayListen, env: "ORDERHUB_GATEWAY_LISTEN", default: ":8000"), option: "--gateway-listen"),
-                tls: hops.gateway, orders: Peer(address: reachOrders, tls: hops.client), config: try gateway.config(), devSignIn: signIn, logger: logger
+                tls: hops.gateway, orders: Peer(address: reachOrders, tls: hops.client), config: try gateway.config(), devSignIn: signIn,
+                verifiedSubject: { await authentication.verifiedSubject(ofToken: $0) }, logger: logger
             )
         } catch {
             await ordersService.stop(.seconds(1))

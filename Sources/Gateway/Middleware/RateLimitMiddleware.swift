@@ -13,7 +13,7 @@ struct RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddlewa
         if request.method == .options || rateLimitExemptPaths.contains(request.uri.path) {
             return try await next(request, context)
         }
-        switch limiter.admit(gateway.clientKey(for: request, remoteAddress: context.remoteAddress)) {
+        switch limiter.admit(await gateway.clientKey(for: request, remoteAddress: context.remoteAddress)) {
         case .admitted:
             return try await next(request, context)
         case .limited(let seconds):

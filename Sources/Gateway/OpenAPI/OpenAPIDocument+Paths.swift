@@ -125,7 +125,8 @@ extension OpenAPIDocument {
     private static var liveness: OpenAPINode {
         operation(
             "meta", "Liveness", summary: "SERVING while the gateway process runs; never asks Orders.",
-            responses: responses(["200": answer("Alive.", schema("Liveness"))])
+            responses: responses(["200": answer("Alive.", schema("Liveness"))]),
+            security: []
         )
     }
 

@@ -80,7 +80,7 @@ struct OrdersController<Context: RemoteAddressRequestContext> {
         let path = try OrderPath(segment: context.parameters.require("id"))
         guard path.verb == nil else { throw GatewayError.routeNotFound(request.method, path: request.uri.path) }
         // Held by the response body below; freed when the stream ends or the body is dropped.
-        let slot = try gateway.eventStreams.acquire(for: gateway.clientKey(for: request, remoteAddress: context.remoteAddress))
+        let slot = try gateway.eventStreams.acquire(for: await gateway.clientKey(for: request, remoteAddress: context.remoteAddress))
         let stream = OrderEventStream(
             orders: gateway.orders, id: path.id, options: gateway.callOptions(for: request, withDeadline: false, acceptingQueryToken: true)
         )

@@ -125,7 +125,7 @@ public struct OrdersGateway: Sendable {
 
     /// The subject of a bearer token the gateway has verified, or nil: what the rate limit and
     /// stream caps count a client by. Without a verifier every client is its address.
-    public var verifiedSubject: @Sendable (String) -> String? = { _ in nil }
+    public var verifiedSubject: @Sendable (String) async -> String? = { _ in nil }
     /// The open event streams, counted against `config`'s caps.
     let eventStreams: EventStreamSlots
 

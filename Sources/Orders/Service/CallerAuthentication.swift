@@ -10,6 +10,15 @@ public enum CallerAuthentication: Sendable {
     /// No authentication: every caller may act on every order. For local tests only.
     case insecureEveryoneIsAdmin
 
+    /// The customer a bearer token names when it verifies, else nil; for counting callers
+    /// (the gateway's rate limit), never for deciding what they may do.
+    public func verifiedSubject(ofToken token: String) async -> String? {
+        switch self {
+        case .insecureEveryoneIsAdmin: return nil
+        case .tokens(let verifier): return try? await verifier.verify(token: token).subject
+        }
+    }
+
     /// The caller of a call with this metadata; UNAUTHENTICATED without a valid token.
     public func caller(of metadata: Metadata) async throws(RPCError) -> Caller {
         switch self {

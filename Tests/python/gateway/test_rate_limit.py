@@ -56,3 +56,27 @@ def test_bad_rate_limit_values_are_refused_at_start(tmp_path):
                                 capture_output=True, text=True, timeout=30)
         assert result.returncode != 0
         assert "rate-" in result.stderr + result.stdout, result
+
+
+def test_with_the_token_keys_clients_are_counted_by_verified_subject(tmp_path):
+    """`serve`'s gateway can verify tokens, so two customers behind one address have a bucket
+    each; a token that does not verify is counted by address, never by the subject it claims."""
+    import jwt
+    from support import user_tokens
+    orders, payments, port = processes.free_port(), processes.free_port(), processes.free_port()
+    args = [processes.bin_path("orderhub"), "serve", "--data-dir", tmp_path / "data",
+            "--orders-listen", f"127.0.0.1:{orders}", "--payments-listen", f"127.0.0.1:{payments}",
+            "--gateway-listen", f"127.0.0.1:{port}", "--rate-limit", "0.2", "--rate-burst", "2"]
+    with processes.running(args, port, log_path=tmp_path / "serve.log") as process:
+        secret = (tmp_path / "data" / "user-token.key").read_text().strip()
+        alice = user_tokens.token("alice", key=secret)
+        bob = user_tokens.token("bob", key=secret)
+        assert [get(port, "/v1/orders", "127.0.0.2", alice)[0] for _ in range(3)] == [200, 200, 429]
+        # Bob, from the same address, has his own bucket.
+        assert [get(port, "/v1/orders", "127.0.0.2", bob)[0] for _ in range(2)] == [200, 200]
+        # Forged tokens claiming ever new subjects share their address's bucket (and get 401
+        # from Orders while they are admitted).
+        forged = [jwt.encode({"sub": f"mallory-{n}", "exp": 4102444800}, "not-the-key-0123456789abcdef0123456789", algorithm="HS256")
+                  for n in range(3)]
+        assert [get(port, "/v1/orders", "127.0.0.3", token)[0] for token in forged] == [401, 401, 429]
+        assert process.poll() is None

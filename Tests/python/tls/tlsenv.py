@@ -11,17 +11,28 @@ import shutil
 import socket
 import ssl
 import subprocess
+import tempfile
 
 import grpc
 
 from orders import harness
-from support import processes
+from support import processes, user_tokens
 
-# What an Orders call needs besides TLS (e.g. a customer token) lives here: extra arguments
-# for `orders` (and `serve`), gRPC metadata for Orders RPCs, curl arguments for REST calls.
-ORDERS_ARGS: list = []
-CALL_METADATA: tuple = ()
-REST_ARGS: list = []
+
+def _user_secret_file() -> str:
+    """The test customer-token secret as a file, for `--user-jwt-secret-file`."""
+    descriptor, path = tempfile.mkstemp(prefix="orderhub-user-secret-")
+    with os.fdopen(descriptor, "w") as file:
+        file.write(user_tokens.SECRET)
+    return path
+
+
+# What an Orders call needs besides TLS lives here: Orders (and `serve`) trust the tests'
+# customer-token secret; gRPC calls carry an admin token, REST calls alice's token (the gateway
+# passes it on; alice creates her own orders).
+ORDERS_ARGS: list = ["--user-jwt-secret-file", _user_secret_file()]
+CALL_METADATA: tuple = user_tokens.metadata(user_tokens.admin_token())
+REST_ARGS: list = ["-H", f"Authorization: Bearer {user_tokens.token('alice')}"]
 
 
 class Certs:
