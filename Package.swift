@@ -150,7 +150,7 @@ let package = Package(
 
         // Customer authentication: verifies user tokens (HS256 secret or RS256/ES256 JWKS) and
         // signs local ones (dev sign-in, `orderhub token`).
-        .target(name: "CustomerAuth", dependencies: ["RPC", jwt]),
+        .target(name: "CustomerAuth", dependencies: ["RPC", "ServiceAuth", jwt]),
 
         // Per-call logging with request ids, shared by the service handlers.
         .target(name: "RequestLogging", dependencies: ["RPC", logging]),

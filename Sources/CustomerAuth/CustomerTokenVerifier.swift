@@ -1,5 +1,6 @@
 import JWTKit
 import RPC
+import ServiceAuth
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -74,7 +75,7 @@ public final class CustomerTokenVerifier: Sendable {
     public func verify(token: String) async throws(RPCError) -> CustomerIdentity {
         let now = self.now()
         if let identity = cache.identity(for: token, now: now) { return identity }
-        guard let header = TokenHeader(token: token) else { throw .unauthenticated("malformed token") }
+        guard let header = JWTHeader(token: token) else { throw .unauthenticated("malformed token") }
         guard header.crit == nil else { throw .unauthenticated("the token has critical header extensions, which are not supported") }
         guard let collection = keys.collection(algorithm: header.alg, kid: header.kid) else {
             throw .unauthenticated("the token's algorithm or key (alg \(header.alg)) is not accepted")

@@ -4,7 +4,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The JOSE header of a compact JWT, read before any signature check so a verifier can refuse
+/// The JOSE header of a compact JWT, shared by the service-token and customer-token verifiers,
+/// read before any signature check so a verifier can refuse
 /// an algorithm it was not configured for (`none`, HS512 over an HS256 key, an RSA `alg`
 /// against an HMAC secret) instead of trusting the JWT library to notice.
 package struct JWTHeader: Decodable, Equatable, Sendable {
