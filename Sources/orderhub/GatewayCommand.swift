@@ -31,9 +31,15 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "JWKS file with the RS256/ES256 public keys of customer tokens (ORDERHUB_USER_JWKS_FILE); with it, or the HS256 secret, the rate limit and stream caps count clients by verified token subject.")
     var userJwksFile: String?
 
-    /// The gateway decides nothing with tokens (Orders verifies every call), so it needs no key.
-    /// Given one, it verifies tokens only to count clients by their subject (rate limit, event
-    /// stream caps), and with the HS256 secret it can sign them for the dev sign-in.
+    /// A flag only, as on `orders`: starting without the customer-token keys takes a visible word.
+    @Flag(help: "Start without the customer-token keys (clients are then counted by address only). Local tests only; no environment variable.")
+    var insecureNoUserAuth = false
+
+    /// Orders decides every call; the gateway decides nothing with tokens. It still refuses to
+    /// start without the customer-token keys (a deployment that forgot them is caught here,
+    /// not by the first customer): it verifies tokens to count clients by their subject (rate
+    /// limit, event stream caps), and with the HS256 secret it can sign them for the dev
+    /// sign-in.
     func run() async throws {
         let logger = LogSetup.bootstrap(level: try common.level())
         OpenFileLimit.raiseToHardLimit(logger: logger)
@@ -47,7 +53,15 @@ struct GatewayCommand: AsyncParsableCommand {
         var verifiedSubject: (@Sendable (String) async -> String?)?
         let jwks = try Setting.optionalString(userJwksFile, env: "ORDERHUB_USER_JWKS_FILE").map(TextFile.read)
         let secret = try userToken.secret()
-        if secret != nil || jwks != nil {
+        if secret == nil && jwks == nil {
+            guard insecureNoUserAuth else {
+                throw SettingError("""
+                    the customer-token keys are required: --user-jwt-secret-file (HS256), --user-jwks-file (RS256/ES256), \
+                    or ORDERHUB_USER_JWT_SECRET; --insecure-no-user-auth starts without them
+                    """)
+            }
+            logger.warning("the gateway runs without customer-token keys (--insecure-no-user-auth): clients are counted by address only")
+        } else {
             do {
                 let keys = try CustomerTokenKeys(secret: secret, jwksJSON: jwks)
                 let verifier = try await CustomerTokenVerifier(keys: keys, config: .init(issuer: userToken.issuer, audience: userToken.audience))

@@ -26,7 +26,8 @@ def limited_gateway(gateway, tmp_path):
         pytest.skip("needs the Orders port of a gateway this test session started")
     port = processes.free_port()
     args = [processes.bin_path("orderhub"), "gateway", "--listen", f"127.0.0.1:{port}",
-            "--orders", f"127.0.0.1:{gateway.orders_port}", "--rate-limit", "0.2", "--rate-burst", "3"]
+            "--orders", f"127.0.0.1:{gateway.orders_port}", "--rate-limit", "0.2", "--rate-burst", "3",
+            "--insecure-no-user-auth"]
     token = gateway.sign_in("limited")
     with processes.running(args, port, log_path=tmp_path / "gateway.log") as process:
         yield port, process, token
@@ -52,7 +53,7 @@ def test_a_burst_over_the_limit_gets_429_and_others_are_unaffected(limited_gatew
 def test_bad_rate_limit_values_are_refused_at_start(tmp_path):
     import subprocess
     for flags in (["--rate-limit", "-1"], ["--rate-limit", "5", "--rate-burst", "0"]):
-        result = subprocess.run([processes.bin_path("orderhub"), "gateway", "--listen", "127.0.0.1:0", *flags],
+        result = subprocess.run([processes.bin_path("orderhub"), "gateway", "--listen", "127.0.0.1:0", "--insecure-no-user-auth", *flags],
                                 capture_output=True, text=True, timeout=30)
         assert result.returncode != 0
         assert "rate-" in result.stderr + result.stdout, result

@@ -252,6 +252,12 @@ def test_orders_verifies_customer_tokens_with_the_mounted_jwks():
     for key in jwks["keys"]:
         assert key["kid"] and "d" not in key, "public keys with ids only"
         assert (key["kty"], key.get("crv")) in {("RSA", None), ("EC", "P-256")}
-    # The gateway checks no token itself, so it needs no key.
-    gateway = by_kind_name[("Deployment", "gateway")]["spec"]["template"]["spec"]["containers"][0]
-    assert not any(e["name"].startswith("ORDERHUB_USER_") for e in gateway["env"])
+    # The gateway refuses to start without the keys too (it counts clients by verified subject):
+    # the same JWKS, mounted the same way.
+    gateway_spec = by_kind_name[("Deployment", "gateway")]["spec"]["template"]["spec"]
+    gateway = gateway_spec["containers"][0]
+    assert {e["name"]: e.get("value") for e in gateway["env"]}["ORDERHUB_USER_JWKS_FILE"] == env["ORDERHUB_USER_JWKS_FILE"]
+    gateway_mount = next(m for m in gateway["volumeMounts"] if path.is_relative_to(m["mountPath"]))
+    assert gateway_mount["readOnly"] is True
+    gateway_volume = next(v for v in gateway_spec["volumes"] if v["name"] == gateway_mount["name"])
+    assert gateway_volume["configMap"]["name"] == volume["configMap"]["name"]

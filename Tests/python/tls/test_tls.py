@@ -154,7 +154,7 @@ def test_gateway_over_https_speaks_http2_and_http11(tmp_path, certs):
     with tlsenv.services(tmp_path, orders_args=certs.listener_args()) as (orders, _):
         port, probes = processes.free_port(), processes.free_port()
         args = [processes.bin_path("orderhub"), "gateway", "--listen", f"127.0.0.1:{port}", "--orders", orders.address,
-                "--metrics-listen", f"127.0.0.1:{probes}", *certs.listener_args(), *certs.client_args()]
+                "--metrics-listen", f"127.0.0.1:{probes}", *certs.listener_args(), *certs.client_args(), *tlsenv.GATEWAY_ARGS]
         with processes.running(args, port, log_path=tmp_path / "gateway.log"):
             url = f"https://localhost:{port}/healthz"
             for flag, version in (("--http2", "2"), ("--http1.1", "1.1")):
@@ -176,7 +176,8 @@ def test_order_through_tls_gateway_tls_orders_and_mutual_tls_payments_is_confirm
                          orders_args=[*certs.listener_args(), *certs.client_args(with_certificate=True)]) as (orders, _):
         port = processes.free_port()
         args = [processes.bin_path("orderhub"), "gateway", "--listen", f"127.0.0.1:{port}", "--orders", orders.address,
-                "--metrics-listen", f"127.0.0.1:{processes.free_port()}", *certs.listener_args(), *certs.client_args()]
+                "--metrics-listen", f"127.0.0.1:{processes.free_port()}", *certs.listener_args(), *certs.client_args(),
+                *tlsenv.GATEWAY_ARGS]
         with processes.running(args, port, log_path=tmp_path / "gateway.log"):
             base = f"https://localhost:{port}"
             assert_order_confirmed(base, certs)

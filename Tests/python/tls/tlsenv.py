@@ -33,6 +33,8 @@ def _user_secret_file() -> str:
 ORDERS_ARGS: list = ["--user-jwt-secret-file", _user_secret_file()]
 CALL_METADATA: tuple = user_tokens.metadata(user_tokens.admin_token())
 REST_ARGS: list = ["-H", f"Authorization: Bearer {user_tokens.token('alice')}"]
+# `gateway` needs the customer-token keys too (it counts clients by verified subject).
+GATEWAY_ARGS: list = ORDERS_ARGS
 
 
 class Certs:
