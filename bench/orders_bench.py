@@ -390,13 +390,15 @@ def measure(options, workdir, results, orders_pb2):
                 bodies[size] = frame(orders_pb2.GetOrderRequest(id=db.execute("SELECT id FROM orders ORDER BY random() LIMIT 1").fetchone()[0]))
         one_key = {size: [] for size in sizes}
         random_keys = {size: [] for size in sizes}
+        bearer = authorization().split(": ", 1)[1]   # orders-bench get-load sends it on every call
         print("GetOrder at 1 k and 1 M orders, alternating…", flush=True)
         seconds = max(2, options.seconds // 2)
         for _ in range(options.latency_runs):
             for size in sizes:
                 one_key[size].append(h2load(stores[size].port, "/orderhub.v1.Orders/GetOrder", bodies[size], seconds, 1, 4, workdir))
                 random_keys[size].append(json.loads(run([binary("orders-bench"), "get-load", stores[size].directory,
-                                                         f"127.0.0.1:{stores[size].port}", seconds, 4]).stdout))
+                                                         f"127.0.0.1:{stores[size].port}", seconds, 4],
+                                                        env={**os.environ, "ORDERS_BENCH_AUTHORIZATION": bearer}).stdout))
         for size in sizes:
             results[f"get_{size}"] = {
                 "h2load_one_key": {"p50_ms": summary(one_key[size], "p50_ms"), "p99_ms": summary(one_key[size], "p99_ms"),
