@@ -70,7 +70,7 @@ run: deps
 ## bench: every benchmark (bench-* targets); results under bench/results/.
 bench: bench-rpc bench-orders bench-gateway bench-scale
 
-## bench-rpc: h2load against our health server (3 executor variants), C++ gRPC, Python grpcio and nghttpd (~11 min),
+## bench-rpc: h2load against our health server (3 executor variants and over TLS), C++ gRPC, Python grpcio and nghttpd (~13 min),
 ## then a 2 M-call memory soak of ours. Options: BENCH_ARGS="--rounds 1 --no-soak …" (see bench/README.md).
 bench-rpc:
 	bench/rpc/prepare.sh
@@ -87,9 +87,10 @@ fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 ## bench-orders: CreateOrder and GetOrder through h2load on the release build, next to the
-## disk's own one-row durable insert rate; writes bench/results/orders-*.md and .json.
+## disk's own one-row durable insert rate, and GetOrder with vs without token verification;
+## writes bench/results/orders-*.md and .json. Options: BENCH_ORDERS_ARGS="--only auth --runs 3 --no-build".
 bench-orders: deps
-	$(PYTHON) bench/orders_bench.py
+	$(PYTHON) bench/orders_bench.py $(BENCH_ORDERS_ARGS)
 
 ## bench-scale: CreateOrder on SQLite and on PostgreSQL with one and two Orders replicas (the
 ## real processes, h2load), and the PostgreSQL store's commit settings; bench/results/scale-*.
@@ -100,7 +101,8 @@ clean:
 	rm -rf .build .build-asan .build-fuzz
 
 ## bench-gateway: wrk through the REST gateway next to h2load straight to Orders, same run;
-## the gateway's req/s as a ratio to direct RPC, and its p99 at half its maximum rate.
+## the gateway's req/s as a ratio to direct RPC, GetOrder over HTTPS next to cleartext, and its
+## p99 at half its maximum rate.
 ## Options: BENCH_GATEWAY_ARGS="--seconds 10 --rounds 3 --inflight 32 --no-build". Results: bench/results/.
 bench-gateway:
 	$(PYTHON) bench/gateway/run.py $(BENCH_GATEWAY_ARGS)

@@ -5,7 +5,10 @@ transactions of the same size, `orders-bench baseline`). Prints a table and writ
 the raw numbers, to bench/results/.
 
 Targets (issue 4): CreateOrder ≥ 3× the single-transaction insert rate; GetOrder ≥ 0.75× the
-runtime's own Health/Check rate; GetOrder p99 with 1 M orders within 1.2× of that with 1 k."""
+runtime's own Health/Check rate; GetOrder p99 with 1 M orders within 1.2× of that with 1 k.
+Issue 10: the cost of verifying the customer token on GetOrder ≤ 10 % req/s (`--only auth`
+runs that part alone): the same Orders binary with a user-token key and a valid bearer token on
+every call, next to one started with `--insecure-no-user-auth` and no token, in alternation."""
 import argparse
 import json
 import os
@@ -57,14 +60,17 @@ def frame(message) -> bytes:
 
 
 class Service:
-    def __init__(self, role, directory, port, args=()):
+    def __init__(self, role, directory, port, args=(), core=None):
         self.role, self.directory, self.port, self.args = role, pathlib.Path(directory), port, list(args)
+        self.core = core
         self.process = None
 
     def start(self):
         log = open(self.directory / f"{self.role}.log", "ab")
+        # taskset execs the command: the process's pid stays the service's own.
+        pinned = [] if self.core is None else ["taskset", "-c", str(self.core)]
         self.process = subprocess.Popen(
-            [str(binary("orderhub")), self.role, "--listen", f"127.0.0.1:{self.port}",
+            [*pinned, str(binary("orderhub")), self.role, "--listen", f"127.0.0.1:{self.port}",
              "--db", f"sqlite:{self.directory / (self.role + '.db')}", "--log-level", "warning", *self.args],
             env={**os.environ, "ORDERHUB_SERVICE_SECRET": SECRET, "ORDERHUB_USER_JWT_SECRET": USER_SECRET,
                  # A free health port each: replicas on one machine cannot share the default.
@@ -100,6 +106,147 @@ def h2load(port, path, body: bytes, seconds, clients, streams, workdir):
     latencies = sorted(int(line.split("\t")[2]) for line in log_file.read_text().splitlines() if line.strip())
     percentile = lambda p: latencies[min(len(latencies) - 1, int(len(latencies) * p))] / 1000.0
     return {"req_per_s": rate, "succeeded": succeeded, "failed": failed, "p50_ms": percentile(0.50), "p99_ms": percentile(0.99)}
+
+
+def cpu_seconds(pid) -> float:
+    """utime + stime of a process so far, from /proc/PID/stat."""
+    stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def h2load_cpu(port, path, body_file, seconds, clients, streams, headers, pid, core):
+    """One h2load run pinned to `core` (connections opened once and reused), with the server's CPU
+    time per call and the response DATA bytes per call: a GetOrder answered with the order carries
+    its frame, an error (e.g. UNAUTHENTICATED, still HTTP 200) is trailers-only and carries none."""
+    argv = ["taskset", "-c", str(core), "h2load", "-D", str(seconds), "-c", str(clients), "-m", str(streams), "-t", "1",
+            "-H", "content-type: application/grpc", "-H", "te: trailers", "-d", str(body_file)]
+    for header in headers:
+        argv += ["-H", header]
+    before = cpu_seconds(pid)
+    out = run(argv + [f"http://127.0.0.1:{port}{path}"]).stdout
+    used = cpu_seconds(pid) - before
+    rate = float(out.split(" req/s")[0].rsplit(",", 1)[1])
+    counts = out.split("requests: ")[1].split("\n")[0]
+    done = int(counts.split(" done")[0].rsplit(",", 1)[1])
+    failed = int(counts.split(" failed")[0].rsplit(",", 1)[1]) + int(counts.split(" errored")[0].rsplit(",", 1)[1])
+    data = int(out.split("traffic: ")[1].split("\n")[0].rsplit("(", 1)[1].split(")")[0])
+    return {"req_per_s": rate, "done": done, "failed": failed, "data_bytes": data, "cpu_seconds": used,
+            "cpu_us_per_call": used / max(done, 1) * 1e6}
+
+
+def measure_auth(options, workdir, results, orders_pb2):
+    """GetOrder with token verification vs without (issue 10), the same binary, in alternation.
+
+    Orders `auth` has the user-token key and gets `authorization: Bearer <admin token>` on every
+    call; Orders `none` runs with `--insecure-no-user-auth` and gets no token. Each serves its own
+    store of 1 000 orders, pinned to core 0, h2load pinned to core 1."""
+    import grpc
+    orders_grpc = stubs.load("orderhub.v1.orders_pb2_grpc")
+    token = authorization()
+    services = {}
+    try:
+        for key, extra in (("auth", []), ("none", ["--insecure-no-user-auth"])):
+            directory = pathlib.Path(workdir) / f"auth-{key}"
+            run([binary("orders-bench"), "fill", directory, 1000])
+            services[key] = Service("orders", directory, processes.free_port(),
+                                    args=["--payments-address", "127.0.0.1:9", *extra], core=0).start()
+        bodies, expected = {}, {}
+        import sqlite3
+        for key, service in services.items():
+            with sqlite3.connect(f"file:{service.directory / 'orders.db'}?mode=ro", uri=True) as db:
+                order_id = db.execute("SELECT id FROM orders LIMIT 1").fetchone()[0]
+            request = orders_pb2.GetOrderRequest(id=order_id)
+            body_file = pathlib.Path(workdir) / f"get-{key}.bin"
+            body_file.write_bytes(frame(request))
+            bodies[key] = body_file
+            # One stock grpcio call first: the token is accepted (and needed), so h2load's 200s are
+            # answers with the order; their frame size is what every measured call must carry.
+            with grpc.insecure_channel(f"127.0.0.1:{service.port}") as channel:
+                stub = orders_grpc.OrdersStub(channel)
+                metadata = [tuple(token.split(": ", 1))] if key == "auth" else []
+                order = stub.GetOrder(request, timeout=5, metadata=metadata)
+                assert order.id == order_id
+                expected[key] = len(frame(order))
+                if key == "auth":
+                    try:
+                        stub.GetOrder(request, timeout=5)
+                        raise RuntimeError("Orders with a user-token key answered GetOrder without a token")
+                    except grpc.RpcError as error:
+                        assert error.code() == grpc.StatusCode.UNAUTHENTICATED, error.code()
+        # A third row: the unverifying Orders sent the same header, which it ignores; the gap
+        # between it and `none` is carrying the header (HPACK, reading it), the rest is verifying.
+        headers = {"auth": [token], "none": [], "none-header": [token]}
+        services_of = {"auth": services["auth"], "none": services["none"], "none-header": services["none"]}
+        bodies["none-header"], expected["none-header"] = bodies["none"], expected["none"]
+        seconds = options.seconds
+        runs = {key: [] for key in services_of}
+        print(f"GetOrder with and without token verification, {options.runs} alternating rounds…", flush=True)
+        for round_number in range(1, options.runs + 1):
+            for key, service in services_of.items():
+                path = "/orderhub.v1.Orders/GetOrder"
+                h2load_cpu(service.port, path, bodies[key], 1, options.clients, options.streams, headers[key],
+                           service.process.pid, 1)  # warm-up
+                result = h2load_cpu(service.port, path, bodies[key], seconds, options.clients, options.streams,
+                                    headers[key], service.process.pid, 1)
+                result["round"], result["load1"] = round_number, os.getloadavg()[0]
+                result["answered_with_order"] = result["data_bytes"] // expected[key]
+                result["data_per_call"] = result["data_bytes"] / max(result["done"], 1)
+                runs[key].append(result)
+                print(f"  round {round_number} {key:11} {result['req_per_s']:>9,.0f} req/s  "
+                      f"{result['cpu_us_per_call']:6.1f} µs/call  {result['data_per_call']:.1f} B/call "
+                      f"(order frame {expected[key]} B)  failed {result['failed']}", flush=True)
+        ratios = [a["req_per_s"] / n["req_per_s"] for a, n in zip(runs["auth"], runs["none"])]
+        cpu_ratios = [a["cpu_us_per_call"] / n["cpu_us_per_call"] for a, n in zip(runs["auth"], runs["none"])]
+        header_ratios = [h["req_per_s"] / n["req_per_s"] for h, n in zip(runs["none-header"], runs["none"])]
+        results["auth_cost"] = {
+            "runs": runs, "order_frame_bytes": expected, "seconds": seconds,
+            "none_header_req_per_s": summary(runs["none-header"], "req_per_s"),
+            "none_header_cpu_us_per_call": summary(runs["none-header"], "cpu_us_per_call"),
+            "header_only_rps_ratio": {"median": statistics.median(header_ratios), "min": min(header_ratios),
+                                      "max": max(header_ratios)},
+            "clients": options.clients, "streams": options.streams,
+            "auth_req_per_s": summary(runs["auth"], "req_per_s"), "none_req_per_s": summary(runs["none"], "req_per_s"),
+            "auth_cpu_us_per_call": summary(runs["auth"], "cpu_us_per_call"),
+            "none_cpu_us_per_call": summary(runs["none"], "cpu_us_per_call"),
+            "rps_ratio": {"median": statistics.median(ratios), "min": min(ratios), "max": max(ratios)},
+            "cpu_ratio": {"median": statistics.median(cpu_ratios), "min": min(cpu_ratios), "max": max(cpu_ratios)},
+            "all_answered_with_order": all(r["data_bytes"] == r["done"] * expected[k] for k in runs for r in runs[k]),
+            "failed": sum(r["failed"] for k in runs for r in runs[k]),
+        }
+    finally:
+        for service in services.values():
+            service.stop()
+
+
+def auth_report(results) -> list:
+    """The token-verification rows of the report (Markdown lines)."""
+    cost = results["auth_cost"]
+    spread = lambda s, d=0: f"{s['median']:,.{d}f} ({s['min']:,.{d}f}–{s['max']:,.{d}f})"
+    ratio, cpu, hr = cost["rps_ratio"], cost["cpu_ratio"], cost["header_only_rps_ratio"]
+    verdict = "met" if ratio["median"] >= 0.90 else "NOT met"
+    frames = cost["order_frame_bytes"]
+    return [
+        "GetOrder with token verification (user-token key, `authorization: Bearer <admin token>` on every call) next to "
+        "the same binary with `--insecure-no-user-auth` and no token; h2load "
+        f"{cost['clients']} connections × {cost['streams']} streams, connections reused, {cost['seconds']} s per run after a "
+        f"1 s warm-up, {len(cost['runs']['auth'])} alternating rounds; Orders pinned to core 0, h2load to core 1; "
+        "median (min–max); the ratio is each round's.", "",
+        "| Orders | GetOrder req/s | CPU µs/call |", "|---|---|---|",
+        f"| token verified | {spread(cost['auth_req_per_s'])} | {spread(cost['auth_cpu_us_per_call'], 1)} |",
+        f"| `--insecure-no-user-auth` | {spread(cost['none_req_per_s'])} | {spread(cost['none_cpu_us_per_call'], 1)} |",
+        f"| `--insecure-no-user-auth`, the same header sent (ignored) | {spread(cost['none_header_req_per_s'])} | "
+        f"{spread(cost['none_header_cpu_us_per_call'], 1)} |",
+        f"| **verified ÷ unverified** | {ratio['median']:.2f}× ({ratio['min']:.2f}–{ratio['max']:.2f}) | "
+        f"{cpu['median']:.2f}× ({cpu['min']:.2f}–{cpu['max']:.2f}) |",
+        f"| unverified with the header ÷ without (carrying the header alone) | {hr['median']:.2f}× "
+        f"({hr['min']:.2f}–{hr['max']:.2f}) | |", "",
+        f"Target: token verification costs ≤ 10 % of GetOrder req/s ({verdict}: {(1 - ratio['median']) * 100:.0f} % cost). "
+        f"Checked: one grpcio call per server first (with the token: the order; without it: UNAUTHENTICATED); every "
+        f"measured call's answer carried the order's frame ({frames['auth']} / {frames['none']} B of DATA per call): "
+        f"{'yes' if cost['all_answered_with_order'] else 'NO'}; h2load failures: {cost['failed']}. Orders keeps a "
+        "verified token until it expires, so one token on every call measures the cached path.",
+    ]
 
 
 def summary(runs, key):
@@ -155,16 +302,20 @@ def main():
     parser.add_argument("--large", type=int, default=int(os.environ.get("ORDERS_BENCH_LARGE", "1000000")))
     parser.add_argument("--latency-runs", type=int, default=5, help="alternations of the 1 k / large GetOrder runs")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--only", choices=["auth"], help="run only the token-verification cost on GetOrder")
     options = parser.parse_args()
     if not options.no_build:
         build()
     orders_pb2 = stubs.load("orderhub.v1.orders_pb2")
-    results = {"machine": {"cores": os.cpu_count()}, "options": vars(options)}
+    results = {"machine": {"cores": os.cpu_count(), "load_before": os.getloadavg()}, "options": vars(options)}
     workdir = tempfile.mkdtemp(prefix="orders-bench-", dir=os.environ.get("ORDERS_BENCH_DIR"))
     try:
-        measure(options, workdir, results, orders_pb2)
+        if options.only != "auth":
+            measure(options, workdir, results, orders_pb2)
+        measure_auth(options, workdir, results, orders_pb2)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    results["machine"]["load_after"] = os.getloadavg()
     report(results, options)
 
 
@@ -239,13 +390,15 @@ def measure(options, workdir, results, orders_pb2):
                 bodies[size] = frame(orders_pb2.GetOrderRequest(id=db.execute("SELECT id FROM orders ORDER BY random() LIMIT 1").fetchone()[0]))
         one_key = {size: [] for size in sizes}
         random_keys = {size: [] for size in sizes}
+        bearer = authorization().split(": ", 1)[1]   # orders-bench get-load sends it on every call
         print("GetOrder at 1 k and 1 M orders, alternating…", flush=True)
         seconds = max(2, options.seconds // 2)
         for _ in range(options.latency_runs):
             for size in sizes:
                 one_key[size].append(h2load(stores[size].port, "/orderhub.v1.Orders/GetOrder", bodies[size], seconds, 1, 4, workdir))
                 random_keys[size].append(json.loads(run([binary("orders-bench"), "get-load", stores[size].directory,
-                                                         f"127.0.0.1:{stores[size].port}", seconds, 4]).stdout))
+                                                         f"127.0.0.1:{stores[size].port}", seconds, 4],
+                                                        env={**os.environ, "ORDERS_BENCH_AUTHORIZATION": bearer}).stdout))
         for size in sizes:
             results[f"get_{size}"] = {
                 "h2load_one_key": {"p50_ms": summary(one_key[size], "p50_ms"), "p99_ms": summary(one_key[size], "p99_ms"),
@@ -271,6 +424,12 @@ def measure(options, workdir, results, orders_pb2):
 
 
 def report(results, options):
+    load = (f"Machine: {os.cpu_count()} cores, shared; 1/5/15-minute load average before "
+            f"{', '.join(f'{x:.2f}' for x in results['machine']['load_before'])}, after "
+            f"{', '.join(f'{x:.2f}' for x in results['machine']['load_after'])}.")
+    if "create" not in results:
+        write_report(results, "\n".join(auth_report(results) + ["", load]))
+        return
     base = results["baseline"]["per_second"]["median"]
     create = results["create"]
     get = results["get"]
@@ -317,7 +476,11 @@ def report(results, options):
                  f"as h2load. The GetOrder 1 k / 1 M rows use 4 calls in flight, so latency is service time, not queueing; the "
                  f"two stores are measured in alternation ({options.latency_runs} runs each), and the best run shows the "
                  f"least-disturbed tail on a shared machine. Machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
-    table = "\n".join(lines)
+    lines += ["", *auth_report(results), "", load]
+    write_report(results, "\n".join(lines))
+
+
+def write_report(results, table):
     print("\n" + table)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = ROOT / "bench" / "results"

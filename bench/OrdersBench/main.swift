@@ -4,7 +4,9 @@
 //   orders-bench fill DIR COUNT                  COUNT orders written straight into DIR/orders.db (for GetOrder runs)
 //   orders-bench get-load DIR HOST:PORT SECONDS CONCURRENCY
 //                                                GetOrder over gRPC for random ids of DIR/orders.db (cold keys, unlike
-//                                                h2load's one body); prints the latency percentiles
+//                                                h2load's one body); prints the latency percentiles;
+//                                                sends ORDERS_BENCH_AUTHORIZATION (`Bearer <token>`,
+//                                                which Orders requires) as `authorization` on every call
 // Each prints one JSON line. Both write rows of the same size: an order of two items.
 #if canImport(Glibc)
 import Glibc
@@ -145,6 +147,11 @@ func runGetLoad(directory: String, host: String, port: Int, seconds: Double, con
     try await connection.close()
     let transport = HTTP2ClientTransport(config: .init(host: host, port: port))
     let client = OrdersClient(transport: transport)
+    var metadata = Metadata()
+    if let authorization = getenv("ORDERS_BENCH_AUTHORIZATION").map({ String(cString: $0) }) {
+        metadata.add("authorization", authorization)
+    }
+    let options = CallOptions(timeout: .seconds(5), metadata: metadata)
     let start = ContinuousClock.now
     let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
         for worker in 0..<concurrency {
@@ -155,7 +162,7 @@ func runGetLoad(directory: String, host: String, port: Int, seconds: Double, con
                 while ContinuousClock.now - start < .seconds(seconds) {
                     let id = ids.randomElement(using: &generator)!
                     let t0 = ContinuousClock.now
-                    _ = try await client.getOrder(GetOrderRequest(id: id), options: CallOptions(timeout: .seconds(5)))
+                    _ = try await client.getOrder(GetOrderRequest(id: id), options: options)
                     mine.append((ContinuousClock.now - t0) / .microseconds(1))
                 }
                 return mine

@@ -7,7 +7,11 @@ Starts `orderhub serve` (release build, SQLite in a temporary directory), then m
 
 at the same number of requests in flight (wrk: one per connection; h2load: connections ×
 streams). The gateway's throughput is reported as a ratio to direct RPC (target ≥ 0.5× for
-GetOrder). Then each gateway call is run at half its measured maximum rate, paced by a wrk Lua
+GetOrder). Then GetOrder through the gateway over HTTPS next to the same gateway in cleartext:
+two more gateway processes (`orderhub gateway`, one with `--tls-cert-file/--tls-key-file` from
+`orderhub dev-certs`), both in front of the same Orders over a cleartext hop, measured with wrk
+in alternation; req/s, the gateway process's CPU per call and the TLS ÷ cleartext ratio. wrk
+keeps its connections open, so each pays its handshake once. Then each gateway call is run at half its measured maximum rate, paced by a wrk Lua
 `delay()` per connection (wrk2 is not in Debian), and its p99 is reported (target < 5 ms).
 wrk measures latency from each request's send, so pacing hides no queueing at half load.
 
@@ -105,6 +109,72 @@ def run_h2load(url: str, body: pathlib.Path, seconds: int, inflight: int) -> dic
             "streams": streams, "raw": output}
 
 
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process so far, from /proc/PID/stat."""
+    stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk_cpu(url: str, seconds: int, connections: int, pid: int) -> dict:
+    """wrk against one gateway process, with that process's CPU time per request."""
+    before = cpu_seconds(pid)
+    result = run_wrk(url, seconds, connections)
+    used = cpu_seconds(pid) - before
+    requests = int(re.search(r"(\d+) requests in", result["raw"]).group(1))
+    result.update({"requests": requests, "cpu_seconds": used, "cpu_us_per_call": used / max(requests, 1) * 1e6})
+    return result
+
+
+def median_spread(values: list) -> dict:
+    ordered = sorted(values)
+    return {"median": ordered[len(ordered) // 2] if len(ordered) % 2 else (ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2]) / 2,
+            "min": ordered[0], "max": ordered[-1]}
+
+
+def measure_tls(binary, work: pathlib.Path, orders_port: int, order_id: str, args) -> dict:
+    """GetOrder through a cleartext and a TLS gateway process (same binary, same Orders, cleartext
+    hop to Orders for both), alternating in rounds; per round the TLS ÷ cleartext ratio."""
+    certs = work / "certs"
+    subprocess.run([binary, "dev-certs", certs], check=True, capture_output=True)
+    plain_port, tls_port = processes.free_port(), processes.free_port()
+
+    def gateway(port, extra, name):
+        return processes.running([binary, "gateway", "--listen", f"127.0.0.1:{port}", "--orders", f"127.0.0.1:{orders_port}",
+                                  "--metrics-listen", "127.0.0.1:0", "--log-level", "warning", *extra], port,
+                                 log_path=work / f"gateway-{name}.log")
+
+    with gateway(plain_port, [], "plain") as plain, \
+            gateway(tls_port, ["--tls-cert-file", certs / "server.pem", "--tls-key-file", certs / "server-key.pem"], "tls") as tls:
+        plain_url, tls_url = f"http://127.0.0.1:{plain_port}/v1/orders/{order_id}", f"https://127.0.0.1:{tls_port}/v1/orders/{order_id}"
+        # One call each first: the TLS gateway answers the order over https (certificate checked).
+        import ssl
+        context = ssl.create_default_context(cafile=str(certs / "ca.pem"))
+        for url in (plain_url, tls_url):
+            request = urllib.request.Request(url)
+            for header in AUTHORIZATION:
+                name, value = header.split(": ", 1)
+                request.add_header(name, value)
+            with urllib.request.urlopen(request, timeout=10, context=context if url.startswith("https") else None) as response:
+                assert json.loads(response.read())["id"] == order_id, url
+        rounds = []
+        for number in range(1, args.rounds + 1):
+            print(f"GetOrder TLS round {number}/{args.rounds}: cleartext gateway, then TLS gateway (wrk)", flush=True)
+            entry = {"plain": run_wrk_cpu(plain_url, args.seconds, args.inflight, plain.pid),
+                     "tls": run_wrk_cpu(tls_url, args.seconds, args.inflight, tls.pid),
+                     "load1": os.getloadavg()[0]}
+            entry["rps_ratio"] = entry["tls"]["rps"] / entry["plain"]["rps"]
+            entry["cpu_ratio"] = entry["tls"]["cpu_us_per_call"] / entry["plain"]["cpu_us_per_call"]
+            rounds.append(entry)
+    return {"rounds": rounds, "hop_to_orders": "cleartext (h2c)",
+            "plain_rps": median_spread([r["plain"]["rps"] for r in rounds]),
+            "tls_rps": median_spread([r["tls"]["rps"] for r in rounds]),
+            "rps_ratio": median_spread([r["rps_ratio"] for r in rounds]),
+            "plain_cpu_us_per_call": median_spread([r["plain"]["cpu_us_per_call"] for r in rounds]),
+            "tls_cpu_us_per_call": median_spread([r["tls"]["cpu_us_per_call"] for r in rounds]),
+            "cpu_ratio": median_spread([r["cpu_ratio"] for r in rounds])}
+
+
 def check_direct(port: int, order_id: str):
     """A stock grpcio call first, so h2load's 200s are known to be gRPC successes."""
     import grpc
@@ -182,6 +252,8 @@ def main() -> int:
                                          "ratio": r["ratio"], "direct": r["direct"], "gateway": r["gateway"]} for r in rounds]
             results[f"{key}_direct"], results[f"{key}_gateway"] = median["direct"], median["gateway"]
 
+        results["get_tls"] = measure_tls(binary, work, orders_port, order_id, args)
+
         print("Half the maximum rate, paced", flush=True)
         for key, url, script, env in (
             ("get_gateway_half", f"{gateway}/v1/orders/{order_id}", HERE / "paced.lua", {}),
@@ -230,6 +302,20 @@ def write_report(results: dict):
         run = results[key]
         lines.append(f"| {name} | {run['target_rps']:.0f} | {run['rps']:.0f} | {run['p50_ms']:.2f} ms | "
                      f"{run['p90_ms']:.2f} ms | {run['p99_ms']:.2f} ms |")
+    tls = results["get_tls"]
+    lines += ["", "GetOrder through the gateway over HTTPS next to cleartext: two more gateway processes (`orderhub gateway`, "
+              "the same binary; one with `--tls-cert-file/--tls-key-file` from `orderhub dev-certs`), both in front of the same "
+              f"Orders over a {tls['hop_to_orders']} hop; wrk, {results['inflight']} connections kept open (one handshake each), "
+              f"{len(tls['rounds'])} alternating rounds; median (min–max); CPU is the gateway process's utime+stime ÷ requests.", "",
+              "| gateway | req/s | CPU µs/call |", "|---|---|---|"]
+    for name, key in (("cleartext (http)", "plain"), ("TLS (https)", "tls")):
+        rps, cpu = tls[f"{key}_rps"], tls[f"{key}_cpu_us_per_call"]
+        lines.append(f"| {name} | {rps['median']:.0f} ({rps['min']:.0f}–{rps['max']:.0f}) | "
+                     f"{cpu['median']:.1f} ({cpu['min']:.1f}–{cpu['max']:.1f}) |")
+    rr, cr = tls["rps_ratio"], tls["cpu_ratio"]
+    lines.append(f"| **TLS ÷ cleartext** (each round's ratio) | {rr['median']:.2f}× ({rr['min']:.2f}–{rr['max']:.2f}) | "
+                 f"{cr['median']:.2f}× ({cr['min']:.2f}–{cr['max']:.2f}) |")
+    results["get_tls_ratio"] = rr["median"]
     failures = [f"{k}: {v['non2xx']} non-2xx, socket errors {v['socket_errors'] or 'none'}"
                 for k, v in results.items() if isinstance(v, dict) and "non2xx" in v and (v["non2xx"] or v["socket_errors"])]
     failures += [f"{k}: {v['failed']} failed" for k, v in results.items() if isinstance(v, dict) and v.get("failed")]
@@ -240,6 +326,11 @@ def write_report(results: dict):
                 failures.append(f"{key} round {number} gateway: {gateway['non2xx']} non-2xx, socket errors {gateway['socket_errors'] or 'none'}")
             if direct.get("failed"):
                 failures.append(f"{key} round {number} direct: {direct['failed']} failed")
+    for number, entry in enumerate(tls["rounds"], 1):
+        for key in ("plain", "tls"):
+            if entry[key]["non2xx"] or entry[key]["socket_errors"]:
+                failures.append(f"TLS round {number} {key} gateway: {entry[key]['non2xx']} non-2xx, "
+                                f"socket errors {entry[key]['socket_errors'] or 'none'}")
     lines += ["", "Targets: GetOrder through the gateway ≥ 0.5× direct RPC "
               f"({'met' if get_ratio >= 0.5 else 'NOT met'}: {get_ratio:.2f}×); p99 < 5 ms at half the maximum rate "
               f"({'met' if results['get_gateway_half']['p99_ms'] < 5 else 'NOT met'} for GET: "

@@ -40,6 +40,23 @@ def targets_table(targets: list) -> str:
     return "\n".join(lines)
 
 
+def tls_table(costs: list) -> str:
+    """ours-tls next to plaintext ours: req/s and CPU per call, each round's ratio."""
+    lines = ["| shape | ours req/s | ours-tls req/s | TLS ÷ plaintext req/s (min–max) | ours CPU µs/call "
+             "| ours-tls CPU µs/call | TLS ÷ plaintext CPU/call (min–max) | rounds |", "|---|---|---|---|---|---|---|---|"]
+    for c in costs:
+        if "missing" in c:
+            lines.append(f"| {c['shape']} | **not measured**: {c['missing']} |" + " |" * 6)
+            continue
+        rr, cr = c["rps_ratio"], c["cpu_ratio"]
+        lines.append(
+            f"| {c['shape']} | {_num(c['plain_rps']['median'])} | {_num(c['tls_rps']['median'])} "
+            f"| {rr['median']:.2f}× ({rr['min']:.2f}–{rr['max']:.2f}) "
+            f"| {_num(c['plain_cpu_us_per_call']['median'], 2)} | {_num(c['tls_cpu_us_per_call']['median'], 2)} "
+            f"| {cr['median']:.2f}× ({cr['min']:.2f}–{cr['max']:.2f}) | {c['rounds']} |")
+    return "\n".join(lines)
+
+
 def _load_range(runs: list) -> str:
     loads = [r["load1_at_start"] for r in runs if "load1_at_start" in r]
     return f"{min(loads):.1f}–{max(loads):.1f}" if loads else "–"
@@ -73,6 +90,10 @@ def markdown(result: dict) -> str:
         "",
         targets_table(result["targets"]),
     ]
+    if result.get("tls"):
+        parts += ["", "TLS next to plaintext (the same binary, `--tls on`, ALPN h2; each h2load connection "
+                      "does its handshake once and then carries all its calls): each round's ours-tls ÷ ours, median "
+                      "and min–max over the rounds.", "", tls_table(result["tls"])]
     soak = result.get("soak")
     if soak and "growth_kib" in soak:
         parts += ["", f"Soak ({soak['server']}, c=8 m=16, {soak['calls']:,} calls after {soak['warmup_calls']:,} "

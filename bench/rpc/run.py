@@ -23,7 +23,7 @@ import peers
 import report
 import soak
 import summary
-from config import OUT, Config, Shape
+from config import OUT, REQUEST_FRAME, Config, Shape
 from measure import BODY, run_once
 
 RUN_OVERHEAD_SECONDS = 3          # start-up, check and stop of a server, per run
@@ -53,6 +53,8 @@ def main() -> int:
     args = parse_args()
     config = configure(args)
     OUT.mkdir(parents=True, exist_ok=True)
+    # prepare.sh writes it too; here as well, so a run of ours alone needs no prepare.sh.
+    BODY.write_bytes(REQUEST_FRAME)
     servers = [*ours.prepare(config.ours, build=not args.no_build), peers.cpp(), peers.python(), peers.nghttpd()]
     if args.only:
         keep = set(args.only.split(","))
@@ -91,6 +93,7 @@ def main() -> int:
         soak_result = {"skipped": f"{args.soak_server} is missing"}
 
     rows = summary.summarize(runs, servers, list(config.shapes))
+    tls_costs = summary.tls_cost(runs, list(config.shapes))
     soak_for_targets = soak_result if (soak_result or {}).get("server") == "ours" else \
         {"skipped": "ours was not soaked"}
     result = {
@@ -103,7 +106,8 @@ def main() -> int:
         "environment": env,
         "checks": checks,
         "rows": rows,
-        "targets": summary.targets(rows, soak_for_targets),
+        "targets": summary.targets(rows, soak_for_targets) + [summary.tls_target(tls_costs)],
+        "tls": tls_costs,
         "soak": soak_result,
         "runs": runs,
     }

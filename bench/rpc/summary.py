@@ -89,3 +89,48 @@ def targets(rows: list, soak) -> list:
                        "required": f"≤ {soak['growth_limit_kib']} KiB (noise)",
                        "measured": soak["growth_kib"], "verdict": "PASS" if soak["passed"] else "MISS"})
     return result
+
+
+PLAIN, TLS = "ours", "ours-tls"
+TARGET_TLS_RPS_RATIO = 0.75     # TLS may cost at most 25 % of plaintext req/s (issue 10)
+
+
+def tls_cost(runs: list, shapes: list) -> list:
+    """Per shape: ours over TLS next to plaintext ours, from the same run. The ratio is the median
+    of each round's ratio (the two ran seconds apart), with its spread; CPU per call likewise."""
+    result = []
+    for shape in shapes:
+        def good(key):
+            return {r["round"]: r for r in runs
+                    if r["server"] == key and r["shape"] == shape.label and "error" not in r}
+        plain, tls = good(PLAIN), good(TLS)
+        paired = sorted(set(plain) & set(tls))
+        if not paired:
+            result.append({"shape": shape.label, "missing": "no round with both ours and ours-tls"})
+            continue
+        rps_ratios = [tls[n]["rps"] / plain[n]["rps"] for n in paired]
+        cpu_ratios = [tls[n]["cpu_us_per_call"] / plain[n]["cpu_us_per_call"] for n in paired]
+        result.append({
+            "shape": shape.label, "rounds": len(paired),
+            "plain_rps": _spread([plain[n]["rps"] for n in paired]),
+            "tls_rps": _spread([tls[n]["rps"] for n in paired]),
+            "rps_ratio": _spread(rps_ratios),
+            "plain_cpu_us_per_call": _spread([plain[n]["cpu_us_per_call"] for n in paired]),
+            "tls_cpu_us_per_call": _spread([tls[n]["cpu_us_per_call"] for n in paired]),
+            "cpu_ratio": _spread(cpu_ratios),
+            "failures": sum(plain[n]["failures"] + tls[n]["failures"] for n in paired),
+        })
+    return result
+
+
+def tls_target(costs: list) -> dict:
+    """The issue-10 target on the RPC path: TLS costs ≤ 25 % req/s at c=8 m=16."""
+    name = f"TLS req/s vs plaintext ({TARGET_SHAPE.label}, connections reused)"
+    required = f"≥ {TARGET_TLS_RPS_RATIO}× (≤ 25 % cost)"
+    row = next((c for c in costs if c["shape"] == TARGET_SHAPE.label), None)
+    if row is None or "rps_ratio" not in row:
+        return {"target": name, "required": required, "measured": None,
+                "verdict": f"not measured: {(row or {}).get('missing', 'no result')}"}
+    value = row["rps_ratio"]["median"]
+    return {"target": name, "required": required, "measured": value,
+            "verdict": "PASS" if value >= TARGET_TLS_RPS_RATIO else "MISS"}
