@@ -141,7 +141,9 @@ def measure_tls(binary, work: pathlib.Path, orders_port: int, order_id: str, arg
 
     def gateway(port, extra, name):
         return processes.running([binary, "gateway", "--listen", f"127.0.0.1:{port}", "--orders", f"127.0.0.1:{orders_port}",
-                                  "--metrics-listen", "127.0.0.1:0", "--log-level", "warning", *extra], port,
+                                  "--metrics-listen", "127.0.0.1:0", "--log-level", "warning",
+                                  # serve's customer-token key: both gateways verify tokens alike.
+                                  "--user-jwt-secret-file", work / "data" / "user-token.key", *extra], port,
                                  log_path=work / f"gateway-{name}.log")
 
     with gateway(plain_port, [], "plain") as plain, \
