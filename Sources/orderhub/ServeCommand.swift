@@ -110,12 +110,21 @@ enum Banner {
     static func print(_ services: [RunningService]) {
         var text = "orderhub is running:\n"
         for service in services {
-            text += "  \(service.name.padding(9))\(service.scheme)://\(service.address)  (\(service.database))\n"
+            text += "  \(service.name.padding(9))\(service.scheme)://\(reachable(service.address))  (\(service.database))\n"
         }
         text += "  try:     export ORDERHUB_TOKEN=$(orderhub token --customer alice)\n"
         text += "           orderhub order create --item book:1:1250 --currency EUR --payment-token tok_approve\n"
         text += "  stop:    Ctrl-C (SIGINT) or SIGTERM\n"
         Console.out(text)
+    }
+
+    /// An address a browser on this machine can open: a listener on every interface is
+    /// reachable as localhost (`http://0.0.0.0:8000` is not a page anyone can click).
+    static func reachable(_ address: String) -> String {
+        for wildcard in ["0.0.0.0:", "[::]:", ":::"] where address.hasPrefix(wildcard) {
+            return "localhost:" + address.dropFirst(wildcard.count)
+        }
+        return address
     }
 }
 
