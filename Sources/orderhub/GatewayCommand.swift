@@ -43,16 +43,17 @@ struct GatewayCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = LogSetup.bootstrap(level: try common.level())
         OpenFileLimit.raiseToHardLimit(logger: logger)
+        // Read once: the dev sign-in signs with it, the client count verifies with it.
+        let secret = try userToken.secret()
         var signIn: DevSignIn?
         if devSignIn || Setting.environment("ORDERHUB_DEV_SIGN_IN") == "1" {
-            guard let secret = try userToken.secret() else {
+            guard let secret else {
                 throw SettingError("--dev-sign-in signs tokens with the HS256 secret: give --user-jwt-secret-file or ORDERHUB_USER_JWT_SECRET")
             }
             signIn = DevSignIn.signing(with: try await userToken.signer(secret: secret), logger: logger)
         }
         var verifiedSubject: (@Sendable (String) async -> String?)?
         let jwks = try Setting.optionalString(userJwksFile, env: "ORDERHUB_USER_JWKS_FILE").map(TextFile.read)
-        let secret = try userToken.secret()
         if secret == nil && jwks == nil {
             guard insecureNoUserAuth else {
                 throw SettingError("""

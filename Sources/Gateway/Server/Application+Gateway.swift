@@ -18,10 +18,10 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let config = gateway.config
-    let limits = HeaderReadTimeoutHandler.Limits(
+    let limits = RequestReadTimeoutHandler.Limits(
         headerTimeout: config.headerReadTimeout, bodyTimeout: config.bodyReadTimeout, minBodyBytesPerSecond: config.minBodyBytesPerSecond
     )
-    let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [HeaderReadTimeoutHandler(limits: limits)])
+    let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [RequestReadTimeoutHandler(limits: limits)])
     let gate = ConnectionGate(limit: config.maxConnections)
     return Application(
         router: buildRouter(gateway),

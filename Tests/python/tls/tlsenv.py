@@ -4,6 +4,7 @@ flags, stock grpcio channels and raw `ssl` sockets against them.
 Orders' customer authentication: ORDERS_ARGS is added to every `orders`/`serve` command line,
 CALL_METADATA to every Orders RPC and REST_ARGS to every REST call on orders, so turning on
 user tokens is a change here alone."""
+import atexit
 import contextlib
 import os
 import pathlib
@@ -24,6 +25,7 @@ def _user_secret_file() -> str:
     descriptor, path = tempfile.mkstemp(prefix="orderhub-user-secret-")
     with os.fdopen(descriptor, "w") as file:
         file.write(user_tokens.SECRET)
+    atexit.register(os.unlink, path)
     return path
 
 

@@ -17,7 +17,7 @@ import NIOHTTPTypes
 /// A keep-alive connection waits for a head after every response, so the handler does not
 /// schedule and cancel a timer per request: it moves a deadline, and one timer at a time
 /// checks it when it fires, re-arming itself for a deadline that moved later.
-final class HeaderReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class RequestReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
