@@ -1,4 +1,3 @@
-internal import CNghttp2
 import NIOCore
 import Logging
 import RPC
@@ -262,17 +261,17 @@ extension ServerConnectionHandler {
             // client is still sending; submitted now it could overtake the status. NO_ERROR, as
             // gRPC core servers send after a status (RFC 9113 §8.1): grpcio clients read a
             // CANCEL that arrives with the status as CANCELLED, not DEADLINE_EXCEEDED.
-            stream.resetCodeAfterResponse = NGHTTP2_NO_ERROR.rawValue
+            stream.resetCodeAfterResponse = .noError
             session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.trailersOnly(error), hasBody: false)
             stream.outbound.fail(error)
         case .trailersAndReset:
             // NO_ERROR after a status, for the same reason as above.
-            stream.resetCodeAfterResponse = NGHTTP2_NO_ERROR.rawValue
+            stream.resetCodeAfterResponse = .noError
             // The client's deframer must see whole messages before the status.
             stream.outbound.abandon(throwing: error)
             endResponse(stream, trailers: ServerResponseHeaders.errorTrailers(error))
         case .reset:
-            session.submitReset(streamID: stream.id, errorCode: NGHTTP2_CANCEL.rawValue)
+            session.submitReset(streamID: stream.id, error: .cancel)
             stream.outbound.fail(error)
         case .none:
             return

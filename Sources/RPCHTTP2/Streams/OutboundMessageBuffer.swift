@@ -1,4 +1,5 @@
 import NIOCore
+import RPC
 
 /// Framed messages of one stream waiting for nghttp2 to pull them as DATA, and the writer
 /// waiting for room (backpressure: a writer suspends while more than `highWaterMark` bytes wait).
@@ -27,11 +28,10 @@ final class OutboundMessageBuffer {
 
     /// Appends one framed message; `compressed` sets its flag (the bytes are already compressed).
     func append(message: [UInt8], compressed: Bool = false) {
-        let length = UInt32(truncatingIfNeeded: message.count)
-        if pending == nil { pending = allocator.buffer(capacity: 5 + message.count) }
-        pending!.reserveCapacity(minimumWritableBytes: 5 + message.count)
-        pending!.writeInteger(UInt8(compressed ? 1 : 0))
-        pending!.writeInteger(length)
+        let framed = MessageFramer.prefixLength + message.count
+        if pending == nil { pending = allocator.buffer(capacity: framed) }
+        pending!.reserveCapacity(minimumWritableBytes: framed)
+        MessageFramer.withPrefix(length: message.count, compressed: compressed) { pending!.writeBytes($0) }
         pending!.writeBytes(message)
     }
 
