@@ -27,12 +27,12 @@ extension Nghttp2Session {
             case .bytes(let count):
                 return count
             case .last(let count, let endStream):
-                flags!.pointee |= endStream ? eofFlags : eofFlags | noEndStreamFlags
+                flags!.pointee |= endStream ? Nghttp2Session.eofFlags : Nghttp2Session.eofFlags | Nghttp2Session.noEndStreamFlags
                 return count
             case .deferred:
-                return deferred
+                return Nghttp2Session.deferred
             case .unknownStream:
-                return Int(temporalFailure)
+                return Int(Nghttp2Session.temporalFailure)
             }
         })
     }

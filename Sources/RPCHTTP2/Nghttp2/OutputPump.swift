@@ -8,6 +8,13 @@ struct OutputPumpState {
     var drainScheduled = false
     /// Bytes were written to the channel and not flushed yet.
     var unflushed = false
+    /// The last buffer written, kept for the next pass: once the channel has written it out,
+    /// this is its only reference and it is reused without allocating.
+    var spare: ByteBuffer?
+
+    /// A spare buffer larger than this is dropped rather than kept between passes: an idle
+    /// connection holds at most this much.
+    static let spareLimit = 16 * 1024
 }
 
 /// Moves a connection's nghttp2 output to its channel, for the server and the client handler
@@ -46,8 +53,11 @@ extension OutputPump {
     func writeOutput(flush: Bool) {
         guard let context, session != nil, !outputClosed else { return }
         while context.channel.isWritable {
-            var buffer = context.channel.allocator.buffer(capacity: 4096)
+            // clear() allocates afresh only while the channel still holds the spare.
+            var buffer = output.spare.take() ?? context.channel.allocator.buffer(capacity: 4096)
+            buffer.clear()
             guard session.drain(into: &buffer, limit: 256 * 1024) else { return close() }
+            if buffer.capacity <= OutputPumpState.spareLimit { output.spare = buffer }
             guard buffer.readableBytes > 0 else { break }
             context.write(NIOAny(buffer), promise: nil)
             output.unflushed = true

@@ -57,7 +57,11 @@ extension ServerConnectionHandler {
             } catch {
                 result = .failure(error)
             }
-            handle.bound.run { stream in stream.connection?.streamingHandlerFinished(stream, result) }
+            if let stream = handle.bound.valueIfOnLoop {
+                stream.connection?.streamingHandlerFinished(stream, result)
+            } else {
+                handle.bound.run { stream in stream.connection?.streamingHandlerFinished(stream, result) }
+            }
         }
         if stream.machine.handlerActive { stream.task = task }
     }
@@ -105,7 +109,12 @@ extension ServerConnectionHandler {
             } catch {
                 result = .failure(error)
             }
-            bound.run { stream in stream.connection?.unaryHandlerFinished(stream, result) }
+            // On the loop (the default executor) no closure is made for the way back.
+            if let stream = bound.valueIfOnLoop {
+                stream.connection?.unaryHandlerFinished(stream, result)
+            } else {
+                bound.run { stream in stream.connection?.unaryHandlerFinished(stream, result) }
+            }
         }
         if stream.machine.handlerActive { stream.task = task }
     }
