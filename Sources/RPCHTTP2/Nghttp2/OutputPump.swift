@@ -21,8 +21,9 @@ struct OutputPumpState {
 /// alike: everything nghttp2 queued goes out in as few writes as fit, at most one flush per
 /// pass, and output submitted outside a read batch is drained once per event-loop tick.
 ///
-/// Loop-confined, like the handlers that conform.
-protocol OutputPump: AnyObject {
+/// Loop-confined, like the handlers that conform; `SendableMetatype` because the drain it
+/// schedules names the conforming type inside a `@Sendable` closure.
+protocol OutputPump: AnyObject, SendableMetatype {
     var session: Nghttp2Session! { get }
     var context: ChannelHandlerContext? { get }
     var output: OutputPumpState { get set }
