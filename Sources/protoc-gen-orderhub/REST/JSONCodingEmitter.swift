@@ -9,17 +9,7 @@ struct JSONCodingEmitter {
 
     /// The JSON name protoc derives from a field name: `unit_price_cents` → `unitPriceCents`.
     static func jsonName(_ protoName: String) -> String {
-        var result = ""
-        var upperNext = false
-        for character in protoName {
-            if character == "_" {
-                upperNext = true
-            } else {
-                result += upperNext ? character.uppercased() : String(character)
-                upperNext = false
-            }
-        }
-        return result
+        CNames.camelCase(protoName, upperFirst: false)
     }
 
     /// `extension <Enum>: ProtoJSONEnum {}` for an enum the messages use.

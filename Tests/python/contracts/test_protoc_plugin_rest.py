@@ -39,7 +39,7 @@ SHELF = HEADER + """
         option (google.api.http) = { post: "/v1/shelves/{shelf_id}:shelve" body: "book"
                                      additional_bindings { put: "/v1/shelves/{shelf_id}/book" body: "*" } };
       }
-      rpc Watch(WatchRequest) returns (stream Book) { option (google.api.http) = { get: "/v1/shelves/{shelf_id}:watch" }; }
+      rpc Watch(WatchRequest) returns (stream Book) { option (google.api.http) = { get: "/v1/shelves:watch" }; }
       rpc Hidden(Internal) returns (Internal);
     }
 """
@@ -61,7 +61,10 @@ def test_a_new_annotated_rpc_gets_a_route_a_spec_entry_and_json_coding(tmp_path)
     assert 'id: "Shelve2", rpc: "demo.Shelves/Shelve"' in contract
     # The call each binding makes, through the service's generated client.
     assert "let response = try await ShelvesClient(call.gateway.rpcClient).getBook(request, options: call.callOptions)" in contract
-    # Server streaming goes to the gateway's event-stream handler.
+    # Server streaming goes to the gateway's event-stream handler; a verb may follow a literal.
+    assert 'PathTemplate("/v1/shelves:watch", [.literal("v1"), .literal("shelves")], verb: "watch"), body: .none' in contract
+    assert 'isStreaming: true' in contract
+    assert 'queryParameters: [RESTParameter(name: "shelfId", schema: ["type": "string"])]' in contract
     assert "return try await call.eventStream(of: Book.self) { options, onResponse in" in contract
     assert "try await client.watch(request, options: options, onResponse: onResponse)" in contract
     # Query parameters: the request fields neither the path nor the body binds.
