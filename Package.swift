@@ -49,7 +49,7 @@ let testAndToolTargets: [Target] = [
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "TLSSupportTests", dependencies: ["TLSSupport", "DevCertificates", logging, .product(name: "NIOEmbedded", package: "swift-nio"),
                                                             .product(name: "NIOTLS", package: "swift-nio")] + nio),
-        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health", "TLSSupport", "DevCertificates", logging, ssl] + nio),
+        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "EventLoopExecution", "Contracts", "Health", "TLSSupport", "DevCertificates", logging, ssl] + nio),
         .testTarget(name: "OrdersTests", dependencies: ["Orders", "Payments", "RPC", "RPCHTTP2", "Contracts", "StorageSupport", "ServiceAuth", "CustomerAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "StorageSupport", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC", crypto]),
@@ -133,7 +133,9 @@ let package = Package(
 
         // Transport-free RPC core, and its nghttp2 + NIO transport.
         .target(name: "RPC", swiftSettings: hotPath),
-        .target(name: "RPCHTTP2", dependencies: ["RPC", "CNghttp2", "CZlib", "TLSSupport", logging, ssl] + nio, swiftSettings: hotPath),
+        // The task executor that keeps a task on one NIO event loop: RPC handlers and the gateway's.
+        .target(name: "EventLoopExecution", dependencies: nio),
+        .target(name: "RPCHTTP2", dependencies: ["RPC", "CNghttp2", "CZlib", "TLSSupport", "EventLoopExecution", logging, ssl] + nio, swiftSettings: hotPath),
 
         // Generated Swift for Protos/, and the generator.
         .target(name: "Contracts", dependencies: ["RPC", "CContracts", "CProtobufC"]),
@@ -176,7 +178,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "RPC", "Contracts", "TLSSupport", ssl,
+                "RPC", "Contracts", "TLSSupport", "EventLoopExecution", ssl,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),

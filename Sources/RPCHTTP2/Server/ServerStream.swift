@@ -24,7 +24,7 @@ final class ServerStream {
     var deadlineTimer: Scheduled<Void>?
     /// The RST_STREAM code that follows a response sent before the client finished sending
     /// (NO_ERROR: the response is complete, the client only has to stop sending).
-    var resetCodeAfterResponse: UInt32 = 0
+    var resetCodeAfterResponse = HTTP2ErrorCode.noError
     /// The algorithm response messages may be compressed with, fixed when the headers go out.
     var responseEncoding: CompressionAlgorithm?
     /// Why the stream ended early, for the handler's reads and writes.
