@@ -3,19 +3,20 @@ import NIOCore
 /// Framed messages of one stream waiting for nghttp2 to pull them as DATA, and the writer
 /// waiting for room (backpressure: a writer suspends while more than `highWaterMark` bytes wait).
 ///
-/// Loop-confined: every method runs on the connection's event loop.
+/// Loop-confined: every method runs on the connection's event loop, so accesses cannot overlap
+/// and the stored properties skip the dynamic exclusivity checks (`@exclusivity(unchecked)`).
 final class OutboundMessageBuffer {
     /// Bytes above which a writer waits.
     static let highWaterMark = 64 * 1024
 
     private let allocator: ByteBufferAllocator
     /// Allocated at the first message, sized for it (most calls send exactly one).
-    private(set) var pending: ByteBuffer?
+    @exclusivity(unchecked) private(set) var pending: ByteBuffer?
     /// nghttp2 was told DEFERRED and waits for `resumeData`.
-    var deferred = false
+    @exclusivity(unchecked) var deferred = false
     /// No more messages will be added: end the DATA (the server adds trailers, the client END_STREAM).
-    var closed = false
-    private var writer: CheckedContinuation<Void, any Error>?
+    @exclusivity(unchecked) var closed = false
+    @exclusivity(unchecked) private var writer: CheckedContinuation<Void, any Error>?
 
     init(allocator: ByteBufferAllocator) {
         self.allocator = allocator
