@@ -32,8 +32,8 @@ def generate_stubs(out: pathlib.Path):
             "orderhub/v1/orders.proto", "google/api/annotations.proto", "google/api/http.proto"]
     if protoc.main(args) != 0:
         raise RuntimeError("protoc failed: " + " ".join(args))
-    for package in ("orderhub", "orderhub/v1", "google", "google/api"):
-        (out / package / "__init__.py").touch()
+    # No __init__.py: as namespace packages, the generated google.api joins the installed
+    # google.protobuf instead of hiding it.
     sys.path.insert(0, str(out))
     return (importlib.import_module("orderhub.v1.orders_pb2"),
             importlib.import_module("orderhub.v1.orders_pb2_grpc"))

@@ -14,24 +14,36 @@ import OrderhubClient
 import Glibc
 #endif
 
-var settings: [String: String] = ["--address": "", "--token": "", "--payment-token": "tok_approve"]
-var arguments = CommandLine.arguments.dropFirst().makeIterator()
-while let flag = arguments.next() {
-    guard settings[flag] != nil, let value = arguments.next() else {
-        print("usage: orderhub-swift-client [--address HOST:PORT] [--token JWT] [--payment-token TOKEN]")
-        exit(2)
+/// The command line's flags and values; exits with the usage on anything else.
+func parseArguments() -> [String: String] {
+    var settings: [String: String] = ["--address": "", "--token": "", "--payment-token": "tok_approve"]
+    var arguments = CommandLine.arguments.dropFirst().makeIterator()
+    while let flag = arguments.next() {
+        guard settings[flag] != nil, let value = arguments.next() else {
+            print("usage: orderhub-swift-client [--address HOST:PORT] [--token JWT] [--payment-token TOKEN]")
+            exit(2)
+        }
+        settings[flag] = value
     }
-    settings[flag] = value
+    return settings
 }
 
-func setting(_ flag: String, env: String, default fallback: String) -> String {
+/// The flag's value, else the environment variable's, else `fallback`.
+func setting(_ flag: String, in settings: [String: String], env: String, default fallback: String) -> String {
     if let value = settings[flag], !value.isEmpty { return value }
     if let value = getenv(env) { return String(cString: value) }
     return fallback
 }
 
-let address = setting("--address", env: "ORDERHUB_ORDERS_ADDRESS", default: "127.0.0.1:50051")
-let token = setting("--token", env: "ORDERHUB_TOKEN", default: "")
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    let bytes = Array((text + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+let settings = parseArguments()
+let address = setting("--address", in: settings, env: "ORDERHUB_ORDERS_ADDRESS", default: "127.0.0.1:50051")
+let token = setting("--token", in: settings, env: "ORDERHUB_TOKEN", default: "")
 let orderhub = try OrderhubConnection(orders: address, token: token.isEmpty ? nil : token)
 
 do {
@@ -54,6 +66,6 @@ do {
     await orderhub.close()
 } catch let error as RPCError {
     await orderhub.close()
-    fputs("orderhub-swift-client: \(error.code.name): \(error.message)\n", stderr)
+    printError("orderhub-swift-client: \(error.code.name): \(error.message)")
     exit(1)
 }
