@@ -31,9 +31,10 @@ protocol Nghttp2SessionDelegate: AnyObject {
 /// Invariant: the session, its delegate and every callback run on one channel's event loop;
 /// the owner is loop-confined and never shares this object. `user_data` is this object,
 /// unretained: the session is deleted in `deinit`, so the pointer never outlives it. The
-/// delegate is `unowned(unsafe)` because it owns this object and outlives it.
+/// delegate is `unowned(unsafe)` because it owns this object and outlives it. Being
+/// loop-confined, `session` skips the dynamic exclusivity checks (`@exclusivity(unchecked)`).
 final class Nghttp2Session {
-    private var session: OpaquePointer?
+    @exclusivity(unchecked) private var session: OpaquePointer?
     unowned(unsafe) let delegate: any Nghttp2SessionDelegate
 
     /// Server-side or client-side session options.

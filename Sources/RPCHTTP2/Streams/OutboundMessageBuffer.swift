@@ -4,7 +4,8 @@ import RPC
 /// Framed messages of one stream waiting for nghttp2 to pull them as DATA, and the writer
 /// waiting for room (backpressure: a writer suspends while more than `highWaterMark` bytes wait).
 ///
-/// Loop-confined: every method runs on the connection's event loop.
+/// Loop-confined: every method runs on the connection's event loop, so accesses cannot overlap
+/// and the stored properties skip the dynamic exclusivity checks (`@exclusivity(unchecked)`).
 final class OutboundMessageBuffer {
     /// Bytes above which a writer waits.
     static let highWaterMark = 64 * 1024
@@ -12,17 +13,17 @@ final class OutboundMessageBuffer {
     private let allocator: ByteBufferAllocator
     /// The stream's only message while it has one (most calls send exactly one), kept as the
     /// handler made it: no buffer is allocated and the bytes are copied once, into the DATA frame.
-    private var single: [UInt8]?
-    private var singleCompressed = false
+    @exclusivity(unchecked) private var single: [UInt8]?
+    @exclusivity(unchecked) private var singleCompressed = false
     /// Bytes of the single message's frame (prefix and message) already pulled.
-    private var singleRead = 0
+    @exclusivity(unchecked) private var singleRead = 0
     /// Framed messages once there is more than one; allocated when the second one arrives.
-    private(set) var pending: ByteBuffer?
+    @exclusivity(unchecked) private(set) var pending: ByteBuffer?
     /// nghttp2 was told DEFERRED and waits for `resumeData`.
-    var deferred = false
+    @exclusivity(unchecked) var deferred = false
     /// No more messages will be added: end the DATA (the server adds trailers, the client END_STREAM).
-    var closed = false
-    private var writer: CheckedContinuation<Void, any Error>?
+    @exclusivity(unchecked) var closed = false
+    @exclusivity(unchecked) private var writer: CheckedContinuation<Void, any Error>?
 
     init(allocator: ByteBufferAllocator) {
         self.allocator = allocator
