@@ -7,7 +7,7 @@ TOOLS_VENV := .venv-tools
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
 	libprotobuf-dev libprotoc-dev libsqlite3-dev zlib1g-dev nghttp2-client nghttp2-server \
-	chromium chromium-driver curl wrk postgresql-15 postgresql-client-15
+	chromium chromium-driver curl wrk postgresql-15 postgresql-client-15 prometheus
 
 .PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-rpc bench-orders bench-gateway bench-scale clean
 

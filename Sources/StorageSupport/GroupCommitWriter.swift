@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import Synchronization
 
@@ -48,6 +49,9 @@ public final class GroupCommitWriter<Transaction: BatchTransaction>: Sendable {
     private let backend: Transaction
     private let config: Config
     private let logger: Logger
+    /// How long each transaction took to commit, and how many requests it carried.
+    private let commitSeconds = CoreMetrics.Timer(label: "orderhub_storage_commit_seconds")
+    private let batchSize = Recorder(label: "orderhub_storage_commit_batch_size", aggregate: true)
 
     /// Writes through `transaction`, which should be the only writer of what it writes.
     public init(transaction: Transaction, config: Config = .defaults, logger: Logger) {
@@ -133,7 +137,11 @@ public final class GroupCommitWriter<Transaction: BatchTransaction>: Sendable {
     }
 
     private func commit(_ requests: [Transaction.Request]) async throws -> [Result<Transaction.Response, any Error>] {
+        let start = ContinuousClock.now
         let results = try await backend.commit(requests)
+        let elapsed = start.duration(to: .now).components
+        commitSeconds.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+        batchSize.record(requests.count)
         precondition(results.count == requests.count, "a batch transaction must return one result per request")
         return results
     }

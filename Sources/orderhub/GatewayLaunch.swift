@@ -1,6 +1,7 @@
 import Gateway
 import Hummingbird
 import Logging
+import Observability
 import RPCHTTP2
 import TLSSupport
 
@@ -9,7 +10,7 @@ import TLSSupport
 enum GatewayLaunch {
     static func start(
         listen: Address, tls: ReloadableTLSContext? = nil, probes: Address? = nil, orders: Peer, config: OrdersGateway.Config,
-        devSignIn: DevSignIn? = nil, verifiedSubject: (@Sendable (String) async -> String?)? = nil, logger: Logger
+        devSignIn: DevSignIn? = nil, verifiedSubject: (@Sendable (String) async -> String?)? = nil, telemetry: Telemetry, logger: Logger
     ) async throws -> RunningService {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "gateway"
@@ -19,7 +20,10 @@ enum GatewayLaunch {
         config.port = listen.port
         // A connection per event loop: a request's RPC stays on the thread that read it.
         let transport = LoopLocalClientTransport(config: orders.transportConfig)
-        var gateway = OrdersGateway(config: config, transport: transport)
+        var gateway = OrdersGateway(config: config, transport: RPCClientObserver.wrap(transport, settings: telemetry.settings))
+        gateway.recordsMetrics = telemetry.settings.metrics
+        gateway.traces = telemetry.settings.tracing
+        if telemetry.metrics.enabled { gateway.metricsText = { [metrics = telemetry.metrics] in await metrics.render() } }
         gateway.devSignIn = devSignIn
         if let verifiedSubject { gateway.verifiedSubject = verifiedSubject }
         let main: RunningApplication
@@ -49,7 +53,9 @@ enum GatewayLaunch {
             "address": "\(address)", "orders": "\(orders)", "tls": "\(tls != nil)",
             "probes": "\(probeServer.map { "\(probes?.host ?? ""):\($0.port)" } ?? "off")",
         ])
-        return RunningService(name: "gateway", address: address.description, database: "orders at \(orders)", scheme: tls == nil ? "http" : "https") { grace in
+        let probesAddress = probeServer.map { Address(host: probes?.host ?? "127.0.0.1", port: $0.port).description }
+        return RunningService(name: "gateway", address: address.description, database: "orders at \(orders)", scheme: tls == nil ? "http" : "https",
+                              probesAddress: probesAddress) { grace in
             // Requests in flight finish (within the drain period); no error for a clean stop.
             await main.stop(grace: grace)
             await probeServer?.stop()

@@ -5,6 +5,8 @@ struct RunningService: Sendable {
     let database: String
     /// `grpc` for the services, `http` for the gateway.
     var scheme = "grpc"
+    /// The cleartext probe and metrics listener, when there is one.
+    var probesAddress: String?
     /// Drains open calls (up to the grace period), stops background work, closes storage.
     let stop: @Sendable (Duration) async -> Void
 }

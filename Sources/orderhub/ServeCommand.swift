@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The REST gateway's address, host:port or :port (ORDERHUB_GATEWAY_LISTEN; default :8000).")
     var gatewayListen: String?
 
+    @Option(help: "Cleartext address for GET /metrics (every service's metrics, one registry), /livez and /readyz (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9000).")
+    var metricsListen: String?
+
     @OptionGroup var tls: ListenerTLSOptions
     @OptionGroup var clientTLS: ClientTLSOptions
     @OptionGroup var common: CommonOptions
@@ -36,6 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = LogSetup.bootstrap(level: try common.level())
         OpenFileLimit.raiseToHardLimit(logger: logger)
+        let telemetry = try common.telemetry(serviceName: "orderhub", logger: logger)
         let dataDir = Setting.string(dataDir, env: "ORDERHUB_DATA_DIR", default: "./data")
         let ordersAddress = try Address(parsing: Setting.string(ordersListen, env: "ORDERHUB_ORDERS_LISTEN", default: "127.0.0.1:50051"), option: "--orders-listen")
         let paymentsAddress = try Address(parsing: Setting.string(paymentsListen, env: "ORDERHUB_PAYMENTS_LISTEN", default: "127.0.0.1:50052"), option: "--payments-listen")
@@ -66,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         let signIn = DevSignIn.signing(with: try await userAuth.token.signer(secret: userSecret), logger: logger)
         let paymentsService = try await PaymentsLaunch.start(
             listen: paymentsAddress, server: paymentsServer, metrics: nil, database: .sqlite(path: dataDir + "/payments.db"), secret: secret,
-            approvalRate: processor.approvalRate, seed: processor.seed, logger: logger
+            approvalRate: processor.approvalRate, seed: processor.seed, telemetry: telemetry, logger: logger
         )
         let ordersService: RunningService
         do {
@@ -74,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
             if reachPayments.host == "0.0.0.0" || reachPayments.host == "::" { reachPayments.host = "127.0.0.1" }
             ordersService = try await OrdersLaunch.start(
                 listen: ordersAddress, server: ordersServer, metrics: nil, database: .sqlite(path: dataDir + "/orders.db"), secret: secret,
-                payments: Peer(address: reachPayments, tls: hops.client), behaviour: try orders.config(), authentication: authentication, logger: logger
+                payments: Peer(address: reachPayments, tls: hops.client), behaviour: try orders.config(), authentication: authentication, telemetry: telemetry, logger: logger
             )
         } catch {
             await paymentsService.stop(.seconds(1))
@@ -87,8 +91,9 @@ struct ServeCommand: AsyncParsableCommand {
             if reachOrders.host == "0.0.0.0" || reachOrders.host == "::" { reachOrders.host = "127.0.0.1" }
             gatewayService = try await GatewayLaunch.start(
                 listen: try GatewayOptions.address(Setting.string(gatewayListen, env: "ORDERHUB_GATEWAY_LISTEN", default: ":8000"), option: "--gateway-listen"),
-                tls: hops.gateway, orders: Peer(address: reachOrders, tls: hops.client), config: try gateway.config(), devSignIn: signIn,
-                verifiedSubject: { await authentication.verifiedSubject(ofToken: $0) }, logger: logger
+                tls: hops.gateway, probes: try HealthListener.address(metricsListen, default: "127.0.0.1:9000"),
+                orders: Peer(address: reachOrders, tls: hops.client), config: try gateway.config(), devSignIn: signIn,
+                verifiedSubject: { await authentication.verifiedSubject(ofToken: $0) }, telemetry: telemetry, logger: logger
             )
         } catch {
             await ordersService.stop(.seconds(1))
@@ -96,22 +101,24 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         let services = [gatewayService, ordersService, paymentsService]
-        Banner.print(services)
+        Banner.print(services, metrics: telemetry.metrics.enabled ? gatewayService.probesAddress : nil)
         let signal = await TerminationSignal.wait()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         let grace = try common.drain()
         for service in services { await service.stop(grace) }
+        await telemetry.shutdown()
         logger.info("stopped")
     }
 }
 
 /// The "what runs where" lines printed at start-up, on standard output.
 enum Banner {
-    static func print(_ services: [RunningService]) {
+    static func print(_ services: [RunningService], metrics: String? = nil) {
         var text = "orderhub is running:\n"
         for service in services {
             text += "  \(service.name.padding(9))\(service.scheme)://\(reachable(service.address))  (\(service.database))\n"
         }
+        if let metrics { text += "  metrics: http://\(reachable(metrics))/metrics\n" }
         text += "  try:     export ORDERHUB_TOKEN=$(orderhub token --customer alice)\n"
         text += "           orderhub order create --item book:1:1250 --currency EUR --payment-token tok_approve\n"
         text += "  stop:    Ctrl-C (SIGINT) or SIGTERM\n"

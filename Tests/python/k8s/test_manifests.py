@@ -95,7 +95,7 @@ def test_grpc_services_probe_the_cleartext_health_port_and_use_headless_services
     assert env(container)["ORDERHUB_METRICS_LISTEN"] == f"0.0.0.0:{health_port}"
     assert container["readinessProbe"]["grpc"] == {"port": health_port, "service": f"orderhub.v1.{name.capitalize()}"}
     assert container["livenessProbe"]["grpc"] == {"port": health_port}
-    assert {"grpc": port, "health": health_port} == {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert {"grpc": port, "metrics": health_port} == {p["name"]: p["containerPort"] for p in container["ports"]}
     assert deployment["spec"]["replicas"] == 2
     service = next(d for d in documents() if d["kind"] == "Service" and d["metadata"]["name"] == name)
     assert service["spec"]["clusterIP"] == "None"
