@@ -92,8 +92,11 @@ def metric_families(text: str) -> dict:
 
 
 def metric_names_in(expr: str) -> set:
-    """The metric names a PromQL expression reads (our prefixes only)."""
-    return set(re.findall(r"\b((?:grpc|http|orderhub|process)_[a-z0-9_]+)", expr))
+    """The metric names a PromQL expression reads (our prefixes only): label matchers and
+    `by (…)` / `without (…)` lists removed first, their label names are not metrics."""
+    bare = re.sub(r"\{[^}]*\}", "", expr)
+    bare = re.sub(r"\b(by|without)\s*\([^)]*\)", "", bare)
+    return set(re.findall(r"\b((?:grpc|http|orderhub|process)_[a-z0-9_]+)", bare))
 
 
 def test_dashboard_queries_only_exported_metrics(tmp_path):
