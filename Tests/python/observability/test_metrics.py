@@ -115,6 +115,8 @@ def test_dashboard_queries_only_exported_metrics(tmp_path):
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status == 200
         families = metric_families(system.scrape())
+    # The start-up banner (what `make run` prints) says where the metrics are.
+    assert f"metrics: http://127.0.0.1:{system.metrics}/metrics" in (tmp_path / "serve.log").read_text(errors="replace")
     for expr in exprs:
         for name in metric_names_in(expr):
             base = re.sub(r"_(bucket|sum|count)$", "", name)
@@ -137,3 +139,18 @@ def test_metrics_port_still_serves_grpc_health(tmp_path):
             raise AssertionError("an unknown path answered")
         except urllib.error.HTTPError as error:
             assert error.code == 404
+
+
+def test_metrics_port_refuses_an_oversized_request_head_and_still_serves(tmp_path):
+    """A request head beyond 8 KiB gets 431 and the connection closes; the port serves on."""
+    import socket
+    metrics = processes.free_port()
+    with harness.system(tmp_path, payments_args=["--metrics-listen", f"127.0.0.1:{metrics}"]):
+        with socket.create_connection(("127.0.0.1", metrics), timeout=10) as sock:
+            sock.sendall(b"GET /metrics HTTP/1.1\r\nX-Padding: " + b"a" * 9000)
+            answer = b""
+            while chunk := sock.recv(4096):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 431 "), answer[:100]
+        with urllib.request.urlopen(f"http://127.0.0.1:{metrics}/metrics", timeout=10) as response:
+            assert response.status == 200
