@@ -45,30 +45,34 @@ final class Readiness: Sendable {
     }
 
     /// Checks the database every `interval` (each check given at most `interval` plus two
-    /// seconds) until the task is cancelled.
+    /// seconds) until the task is cancelled. A check that hangs (a database behind a dead
+    /// network) is waited for again next round rather than joined by another one, so hung
+    /// checks never pile up.
     func watchDatabase(every interval: Duration, logger: Logger, check: @escaping @Sendable () async throws -> Void) -> Task<Void, Never> {
         Task {
+            var hung: Task<String?, Never>?
             while !Task.isCancelled {
-                let failure = await Self.run(check, within: interval + .seconds(2))
+                let attempt = hung ?? Task {
+                    do { try await check(); return nil } catch { return "\(error)" }
+                }
+                let answer = await Self.answer(of: attempt, within: interval + .seconds(2))
                 if Task.isCancelled { return }
-                set("the database", failure: failure, logger: logger)
+                hung = answer == nil ? attempt : nil
+                set("the database", failure: answer ?? "no answer within \(interval + .seconds(2))", logger: logger)
                 try? await Task.sleep(for: interval)
             }
         }
     }
 
-    /// Nil when `check` succeeded in time, else why not. A check that hangs (a database
-    /// behind a dead network) is left to finish on its own; the answer does not wait for it.
-    private static func run(_ check: @escaping @Sendable () async throws -> Void, within limit: Duration) async -> String? {
-        let answer = FirstAnswer()
+    /// The attempt's result (nil inside: it succeeded), or nil when it gave none in time.
+    private static func answer(of attempt: Task<String?, Never>, within limit: Duration) async -> String?? {
+        let first = FirstAnswer()
         return await withCheckedContinuation { continuation in
-            answer.arm(continuation)
-            Task {
-                do { try await check(); answer.give(nil) } catch { answer.give("\(error)") }
-            }
+            first.arm(continuation)
+            Task { first.give(.some(await attempt.value)) }
             Task {
                 try? await Task.sleep(for: limit)
-                answer.give("no answer within \(limit)")
+                first.give(.none)
             }
         }
     }
@@ -76,13 +80,13 @@ final class Readiness: Sendable {
 
 /// Resumes a continuation with the first value given; later ones are dropped.
 private final class FirstAnswer: Sendable {
-    private let continuation = Mutex<CheckedContinuation<String?, Never>?>(nil)
+    private let continuation = Mutex<CheckedContinuation<String??, Never>?>(nil)
 
-    func arm(_ continuation: CheckedContinuation<String?, Never>) {
+    func arm(_ continuation: CheckedContinuation<String??, Never>) {
         self.continuation.withLock { $0 = continuation }
     }
 
-    func give(_ value: String?) {
+    func give(_ value: String??) {
         continuation.withLock { $0.take() }?.resume(returning: value)
     }
 }
