@@ -38,12 +38,9 @@ struct PaymentsCommand: AsyncParsableCommand {
             database: try DatabaseLocation(
                 parsing: Setting.string(db, env: "ORDERHUB_DB", default: "sqlite:./data/payments.db"), connectTimeout: database.connectTimeout()
             ),
-            secret: secret, approvalRate: processor.approvalRate, seed: processor.seed, telemetry: telemetry, logger: logger
+            secret: secret, approvalRate: processor.approvalRate, seed: processor.seed, drain: try common.drain(), telemetry: telemetry, logger: logger
         )
-        Banner.print([service])
-        let signal = await TerminationSignal.wait()
-        logger.info("stopping", metadata: ["signal": "\(signal)"])
-        await service.stop(try common.drain())
+        try await ProcessLifecycle.run([service], logger: logger)
         await telemetry.shutdown()
     }
 }

@@ -68,57 +68,62 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let authentication = try await userAuth.authentication(fallbackSecret: userSecret, logger: logger)
         let signIn = DevSignIn.signing(with: try await userAuth.token.signer(secret: userSecret), logger: logger)
+        let drain = try common.drain()
         let paymentsService = try await PaymentsLaunch.start(
             listen: paymentsAddress, server: paymentsServer, metrics: nil, database: .sqlite(path: dataDir + "/payments.db"), secret: secret,
-            approvalRate: processor.approvalRate, seed: processor.seed, telemetry: telemetry, logger: logger
+            approvalRate: processor.approvalRate, seed: processor.seed, drain: drain, telemetry: telemetry, logger: logger
         )
-        let ordersService: RunningService
+        let ordersService: Launched
         do {
-            var reachPayments = try Address(parsing: paymentsService.address, option: "--payments-listen")
+            var reachPayments = try Address(parsing: try await paymentsService.address(), option: "--payments-listen")
             if reachPayments.host == "0.0.0.0" || reachPayments.host == "::" { reachPayments.host = "127.0.0.1" }
             ordersService = try await OrdersLaunch.start(
                 listen: ordersAddress, server: ordersServer, metrics: nil, database: .sqlite(path: dataDir + "/orders.db"), secret: secret,
-                payments: Peer(address: reachPayments, tls: hops.client), behaviour: try orders.config(), authentication: authentication, telemetry: telemetry, logger: logger
+                payments: Peer(address: reachPayments, tls: hops.client), behaviour: try orders.config(), authentication: authentication,
+                drain: drain, telemetry: telemetry, logger: logger
             )
         } catch {
-            await paymentsService.stop(.seconds(1))
+            await paymentsService.abandon()
             throw error
         }
         // The gateway starts after Orders, pointed at it, and stops first.
-        let gatewayService: RunningService
+        let gatewayService: Launched
         do {
-            var reachOrders = try Address(parsing: ordersService.address, option: "--orders-listen")
+            var reachOrders = try Address(parsing: try await ordersService.address(), option: "--orders-listen")
             if reachOrders.host == "0.0.0.0" || reachOrders.host == "::" { reachOrders.host = "127.0.0.1" }
-            gatewayService = try await GatewayLaunch.start(
+            gatewayService = GatewayLaunch.start(
                 listen: try GatewayOptions.address(Setting.string(gatewayListen, env: "ORDERHUB_GATEWAY_LISTEN", default: ":8000"), option: "--gateway-listen"),
                 tls: hops.gateway, probes: try HealthListener.address(metricsListen, default: "127.0.0.1:9000"),
                 orders: Peer(address: reachOrders, tls: hops.client), config: try gateway.config(), devSignIn: signIn,
-                verifiedSubject: { await authentication.verifiedSubject(ofToken: $0) }, telemetry: telemetry, logger: logger
+                verifiedSubject: { await authentication.verifiedSubject(ofToken: $0) }, drain: drain, telemetry: telemetry, logger: logger
             )
         } catch {
-            await ordersService.stop(.seconds(1))
-            await paymentsService.stop(.seconds(1))
+            await ordersService.abandon()
+            await paymentsService.abandon()
             throw error
         }
-        let services = [gatewayService, ordersService, paymentsService]
-        Banner.print(services, metrics: telemetry.metrics.enabled ? gatewayService.probesAddress : nil)
-        let signal = await TerminationSignal.wait()
-        logger.info("stopping", metadata: ["signal": "\(signal)"])
-        let grace = try common.drain()
-        for service in services { await service.stop(grace) }
+        try await ProcessLifecycle.run([paymentsService, ordersService, gatewayService], logger: logger)
         await telemetry.shutdown()
-        logger.info("stopped")
     }
 }
 
 /// The "what runs where" lines printed at start-up, on standard output.
 enum Banner {
-    static func print(_ services: [RunningService], metrics: String? = nil) {
+    /// One part of the process.
+    struct Line {
+        var name: String
+        var scheme: String
+        var address: String
+        var database: String
+    }
+
+    /// Prints `lines`, the entry point (the gateway, when there is one) first.
+    static func print(_ lines: [Line], metrics: String? = nil) {
         var text = "orderhub is running:\n"
-        for service in services {
-            text += "  \(service.name.padding(9))\(service.scheme)://\(reachable(service.address))  (\(service.database))\n"
+        for line in lines {
+            text += "  \(line.name.padding(9))\(line.scheme)://\(reachable(line.address))  (\(line.database))\n"
         }
-        if let metrics { text += "  metrics: http://\(reachable(metrics))/metrics\n" }
+        if let metrics { text += "  metrics: \(metrics)\n" }
         text += "  try:     export ORDERHUB_TOKEN=$(orderhub token --customer alice)\n"
         text += "           orderhub order create --item book:1:1250 --currency EUR --payment-token tok_approve\n"
         text += "  stop:    Ctrl-C (SIGINT) or SIGTERM\n"

@@ -14,13 +14,19 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let method = Self.methodLabel(request.method)
         do {
             let response = try await next(request, context)
-            record(method: method, route: context.endpointPath, code: response.status.code, since: start)
+            record(method: method, route: Self.route(request, context), code: response.status.code, since: start)
             return response
         } catch {
             let code = (error as? any HTTPResponseError)?.status.code ?? 500
-            record(method: method, route: context.endpointPath, code: code, since: start)
+            record(method: method, route: Self.route(request, context), code: code, since: start)
             throw error
         }
+    }
+
+    /// The route template: Hummingbird's matched route, else the contract binding's template
+    /// (the RPC routes are matched by `ContractRoutes`, not by the router).
+    static func route(_ request: Request, _ context: Context) -> String? {
+        context.endpointPath ?? RESTContract.binding(for: request.method, path: request.uri.path)?.binding.template.text
     }
 
     private func record(method: String, route: String?, code: Int, since start: ContinuousClock.Instant) {

@@ -5,6 +5,7 @@ really exports, and no label carries an id."""
 import json
 import pathlib
 import re
+import time
 import urllib.error
 import urllib.request
 
@@ -72,9 +73,13 @@ def test_prometheus_counts_what_happened(tmp_path):
             'sum(http_server_requests_total{method="GET",route="/v1/orders/{id}",code="200"})': 1,
         }
 
-        def answers():
-            return {query: prom.scalar(query) for query in expected}
-        wait_for(lambda: answers() == expected, timeout=60, what="Prometheus to see every count")
+        def differences():
+            got = {query: prom.scalar(query) for query in expected}
+            return {query: (got[query], expected[query]) for query in expected if got[query] != expected[query]}
+        deadline = time.monotonic() + 60
+        while (missing := differences()) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert missing == {}, "Prometheus's answers (got, expected) that differ"
         # Every order passed through the storage histogram; nothing was delivered yet (delay 120 s).
         assert prom.scalar("sum(orderhub_storage_commit_batch_size_count)") >= APPROVED + DECLINED
         assert prom.scalar('sum(orderhub_order_transitions_total{to="delivered"})') is None
