@@ -7,7 +7,7 @@ TOOLS_VENV := .venv-tools
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
 	libprotobuf-dev libprotoc-dev libsqlite3-dev zlib1g-dev nghttp2-client nghttp2-server \
-	chromium chromium-driver curl wrk postgresql-15 postgresql-client-15
+	chromium chromium-driver curl wrk postgresql-15 postgresql-client-15 prometheus
 
 .PHONY: all deps build release test swift-test python-test examples protos check-protos asan fuzz run bench bench-rpc bench-orders bench-gateway bench-scale clean
 
@@ -77,7 +77,7 @@ run: deps
 ## bench: every benchmark (bench-* targets); results under bench/results/.
 bench: bench-rpc bench-orders bench-gateway bench-scale
 
-## bench-rpc: h2load against our health server (3 executor variants and over TLS), C++ gRPC, Python grpcio and nghttpd (~13 min),
+## bench-rpc: h2load against our health server (3 executor variants, over TLS, without metrics, with tracing), C++ gRPC, Python grpcio and nghttpd (~17 min),
 ## then a 2 M-call memory soak of ours. Options: BENCH_ARGS="--rounds 1 --no-soak …" (see bench/README.md).
 bench-rpc:
 	bench/rpc/prepare.sh

@@ -16,6 +16,13 @@ let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto"
 let jwt: Target.Dependency = .product(name: "JWTKit", package: "jwt-kit")
 let ssl: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
 let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
+/// Observability APIs (the backends, Prometheus and OTel, are wired in the executable only).
+let metrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
+let tracing: [Target.Dependency] = [
+    .product(name: "Tracing", package: "swift-distributed-tracing"),
+    .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+    .product(name: "ServiceContextModule", package: "swift-service-context"),
+]
 
 /// Our own Swift targets build with no warnings: every warning is an error.
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
@@ -35,13 +42,17 @@ let testAndToolTargets: [Target] = [
         // Test-only: a raw-bytes echo server the Python abuse tests and benchmarks drive.
         .executableTarget(name: "rpc-test-server", dependencies: ["RPC", "RPCHTTP2"] + nio, path: "Tests/RPCTestServer"),
         // Benchmark-only: the health service alone on RPCServer, for `make bench-rpc`.
-        .executableTarget(name: "bench-health-server", dependencies: ["RPC", "RPCHTTP2", "Health", "TLSSupport", "DevCertificates", logging] + nio,
+        .executableTarget(name: "bench-health-server", dependencies: ["RPC", "RPCHTTP2", "Health", "TLSSupport", "DevCertificates", logging,
+                                                                   "Observability", metrics, .product(name: "Prometheus", package: "swift-prometheus"),
+                                                                   .product(name: "OTel", package: "swift-otel"),
+                                                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")] + nio + tracing,
                           path: "bench/HealthServer"),
 
         // libFuzzer target for the deframer and request-header validation (`make fuzz`).
         .executableTarget(name: "FuzzDeframer", dependencies: ["RPC"], path: "Fuzz/Deframer"),
 
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
+        .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "RPC", metrics, .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "TLSSupportTests", dependencies: ["TLSSupport", "DevCertificates", logging, .product(name: "NIOEmbedded", package: "swift-nio"),
                                                             .product(name: "NIOTLS", package: "swift-nio")] + nio),
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "EventLoopExecution", "Contracts", "Health", "TLSSupport", "DevCertificates", logging, ssl] + nio),
@@ -111,6 +122,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.1.0"),
         // Graceful shutdown of the gateway's Hummingbird applications (a ServiceGroup each).
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        // Observability: metrics (Prometheus text at /metrics), traces (W3C context, OTLP/HTTP export).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-service-context", from: "1.5.1"),
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // System libraries. The pkg-config names are the .pc file names.
@@ -162,7 +179,11 @@ let package = Package(
 
         // Storage plumbing that names no database: the group-commit writer, migrations as data,
         // storage errors, rows read by column name. Both backends build on it.
-        .target(name: "StorageSupport", dependencies: [logging]),
+        .target(name: "StorageSupport", dependencies: [logging, metrics] + tracing),
+
+        // RPC metrics and trace propagation as wrappers around routers and client transports:
+        // the transport itself knows nothing of them.
+        .target(name: "Observability", dependencies: ["RPC", metrics] + tracing),
 
         // SQLite plumbing shared by the domain stores: pragmas, migrations, group commit.
         .target(name: "SQLiteSupport", dependencies: ["StorageSupport", sqlite, logging]),
@@ -172,9 +193,9 @@ let package = Package(
 
         // The domain: order lifecycle and payments, each on its own database (SQLite or PostgreSQL).
         .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "CustomerAuth", "RequestLogging", "StorageSupport", "SQLiteSupport",
-                                               "PostgresSupport", sqlite, postgres, logging, crypto]),
+                                               "PostgresSupport", "Observability", sqlite, postgres, logging, crypto, metrics] + tracing),
         .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "StorageSupport", "SQLiteSupport",
-                                                 "PostgresSupport", sqlite, postgres, logging]),
+                                                 "PostgresSupport", sqlite, postgres, logging, metrics] + tracing),
 
         // REST ↔ RPC gateway with the web page; handed an OrdersClient, so it never sees a transport.
         .target(
@@ -190,11 +211,13 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ] + nio
+                metrics,
+            ] + nio + tracing
         ),
 
         .executableTarget(name: "orderhub", dependencies: [
             "RPC", "RPCHTTP2", "Contracts", "Health", "Reflection", "Orders", "Payments", "ServiceAuth", "CustomerAuth", "Gateway", "PostgresSupport", "StorageSupport", "TLSSupport", "DevCertificates", logging,
+            "Observability", metrics, .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "OTel", package: "swift-otel"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + nio),

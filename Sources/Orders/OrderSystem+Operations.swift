@@ -1,4 +1,5 @@
 import Logging
+import Tracing
 import RPC
 
 extension OrderSystem {
@@ -15,11 +16,16 @@ extension OrderSystem {
             id: OrderIdentifier.make(now: now), draft: draft, createdAt: now,
             paymentDeadline: now + config.paymentTimeout.millis, firstAttemptLease: dispatcher.firstAttemptLease(now: now)
         )
-        let result = try await store.create(order)
+        // The durable write (a group commit shared with other creates) as its own span.
+        let result = try await withSpan("storage commit", ofKind: .internal) { span in
+            span.attributes["db.operation.name"] = "create order"
+            return try await store.create(order)
+        }
         var logger = logger ?? self.logger
         logger[metadataKey: "order-id"] = "\(result.order.id)"
         if result.isNew {
             logger.info("order created", metadata: ["total-cents": "\(draft.totalCents)", "currency": "\(draft.currency)"])
+            OrderMetrics.ordersCreated.increment()
             dispatcher.kick(order.chargeJob, logger: logger)
         } else {
             logger.info("order create repeated; returning the first order")
@@ -60,6 +66,7 @@ extension OrderSystem {
                 }
                 guard case .applied(let applied?) = try await store.write(write) else { continue }
                 logger.info("order cancelled by the customer", metadata: ["from": "\(order.state.rawValue)"])
+                OrderMetrics.transition(from: order.state, to: change.to, reason: OrderMetrics.reason(change.cancelReason, event: .userCancel))
                 if let refund = write.addsRefund {
                     dispatcher.kick(PaymentJob(orderID: id, kind: .refund, attempts: 0, nextAttemptAt: refund.firstAttemptLease,
                                                paymentID: refund.paymentID, reason: refund.reason), logger: logger)

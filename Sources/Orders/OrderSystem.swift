@@ -69,6 +69,7 @@ public final class OrderSystem: Sendable {
         self.config = config
         self.clock = clock
         self.logger = logger
+        OrderMetrics.register()
     }
 
     /// Starts the background work: every pending payment job resumes, due deliveries happen.
@@ -84,6 +85,18 @@ public final class OrderSystem: Sendable {
     public func endWatches() {
         watches.close()
     }
+
+    /// Reads the payment job backlog into its gauges; throws when the database cannot answer
+    /// (readiness uses this as its database check).
+    public func refreshBacklog() async throws {
+        let backlog = try await store.jobBacklog()
+        OrderMetrics.jobsPending.record(backlog.count)
+        let overdue = backlog.earliestDue.map { max(0, clock.now() - $0) } ?? 0
+        OrderMetrics.oldestJobAge.record(Double(overdue) / 1000)
+    }
+
+    /// Open WatchOrder streams.
+    public var watchStreamCount: Int { watches.count }
 
     /// Stops the background work, waiting for attempts in flight. Does not close the store.
     public func shutdown() async {

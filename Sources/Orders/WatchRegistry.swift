@@ -40,5 +40,8 @@ final class WatchRegistry: Sendable {
         for stop in stops { stop() }
     }
 
+    /// Streams registered now.
+    var count: Int { state.withLock { $0.stops.count } }
+
     var isClosed: Bool { state.withLock { $0.closed } }
 }

@@ -31,6 +31,7 @@ public final class PaymentSystem: Sendable {
         self.store = store
         self.processor = MockProcessor(approvalRate: config.approvalRate, seed: config.seed)
         self.logger = logger
+        PaymentMetrics.register()
     }
 
     /// ProcessPayment: decides and records the payment for an order, or returns the one
@@ -54,6 +55,7 @@ public final class PaymentSystem: Sendable {
         let (stored, isNew) = try await store.insertIfAbsent(payment)
         guard isNew else { return try Self.sameCharge(stored, charge) }
         logger.info("payment \(stored.status.rawValue)", metadata: ["payment-id": "\(stored.id)", "amount-cents": "\(amountCents)"])
+        (stored.status == .approved ? PaymentMetrics.approved : PaymentMetrics.declined).increment()
         return stored
     }
 
@@ -72,6 +74,7 @@ public final class PaymentSystem: Sendable {
         case .refunded:
             if refundedNow {
                 logger.info("payment refunded", metadata: ["payment-id": "\(payment.id)", "reason": "\(reason)"])
+                PaymentMetrics.refunds.increment()
             } else {
                 // A retry (the caller lost our first answer): nothing moved this time.
                 logger.info("payment already refunded; returning the first refund", metadata: ["payment-id": "\(payment.id)"])

@@ -7,6 +7,7 @@
 /// ```
 public struct RPCRouter: Sendable {
     private var handlers: [String: ServerMethodHandler] = [:]
+    private var methods: [String: MethodDescriptor] = [:]
     private var serviceNames: Set<String> = []
 
     public init() {}
@@ -19,12 +20,29 @@ public struct RPCRouter: Sendable {
     /// Mounts one method; a later registration of the same path replaces an earlier one.
     public mutating func register(_ method: MethodDescriptor, handler: ServerMethodHandler) {
         handlers[method.path] = handler
+        methods[method.path] = method
         serviceNames.insert(method.service)
     }
 
     /// The handler for a `:path`, or nil when no such method is mounted.
     public func handler(forPath path: String) -> ServerMethodHandler? {
         handlers[path]
+    }
+
+    /// The method mounted at a `:path`, or nil when there is none.
+    public func method(forPath path: String) -> MethodDescriptor? {
+        methods[path]
+    }
+
+    /// This router with every handler replaced by what `transform` makes of it: how call
+    /// observers (metrics, tracing) wrap each method once, at start-up, instead of looking the
+    /// method up again on every call.
+    public func mapHandlers(_ transform: (MethodDescriptor, ServerMethodHandler) -> ServerMethodHandler) -> RPCRouter {
+        var mapped = self
+        for (path, handler) in handlers {
+            if let method = methods[path] { mapped.handlers[path] = transform(method, handler) }
+        }
+        return mapped
     }
 
     /// Fully qualified names of the services with at least one mounted method.

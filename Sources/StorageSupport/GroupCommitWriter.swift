@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import Synchronization
 
@@ -46,6 +47,9 @@ public final class GroupCommitWriter<Transaction: BatchTransaction>: Sendable {
     private let backend: Transaction
     private let config: Config
     private let logger: Logger
+    /// How long each transaction took to commit, and how many requests it carried.
+    private let commitSeconds = CoreMetrics.Timer(label: "orderhub_storage_commit_seconds")
+    private let batchSize = Recorder(label: "orderhub_storage_commit_batch_size", aggregate: true)
 
     /// Writes through `transaction`, which should be the only writer of what it writes.
     public init(transaction: Transaction, config: Config = .defaults, logger: Logger) {
@@ -147,7 +151,11 @@ public final class GroupCommitWriter<Transaction: BatchTransaction>: Sendable {
 
     /// Commits `requests` and hands every caller its answer.
     private func commit(_ requests: [Transaction.Request]) async throws {
+        let start = ContinuousClock.now
         let deliveries = try await backend.commit(requests)
+        let elapsed = start.duration(to: .now).components
+        commitSeconds.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+        batchSize.record(requests.count)
         precondition(deliveries.count == requests.count, "a batch transaction must answer every request once")
         for delivery in deliveries { delivery.resume() }
     }

@@ -12,6 +12,15 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Seconds open calls may take to finish on SIGTERM (ORDERHUB_DRAIN_SECONDS; default 30).")
     var drainSeconds: Double?
 
+    @Flag(help: "Record no metrics; /metrics answers 404 (ORDERHUB_METRICS=off). Traces go out when OTEL_EXPORTER_OTLP_ENDPOINT is set.")
+    var noMetrics = false
+
+    /// Metrics (unless turned off) and, with an OTLP endpoint in the environment, traces.
+    func telemetry(serviceName: String, logger: Logger) throws -> Telemetry {
+        let off = noMetrics || Setting.environment("ORDERHUB_METRICS")?.lowercased() == "off"
+        return try Telemetry.start(metrics: !off, serviceName: serviceName, logger: logger)
+    }
+
     func level() throws -> Logger.Level {
         let text = Setting.string(logLevel, env: "ORDERHUB_LOG_LEVEL", default: "info")
         guard let level = Logger.Level(rawValue: text.lowercased()) else { throw SettingError("--log-level \(text) is not a log level") }

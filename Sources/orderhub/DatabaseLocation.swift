@@ -15,6 +15,8 @@ struct DatabaseLocation: CustomStringConvertible {
     let store: StoreLocation
     /// How long start-up waits for PostgreSQL to accept a connection.
     var connectTimeout: Duration = .seconds(30)
+    /// How often a service checks that its database answers (readiness).
+    static let checkInterval: Duration = .seconds(2)
 
     init(parsing text: String, connectTimeout: Duration) throws {
         self.connectTimeout = connectTimeout

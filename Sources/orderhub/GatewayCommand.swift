@@ -15,7 +15,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Orders' address (ORDERHUB_ORDERS_ADDRESS; default 127.0.0.1:50051).")
     var orders: String?
 
-    @Option(help: "Cleartext address for GET /livez and /readyz (Kubernetes probes), local to the pod (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9000).")
+    @Option(help: "Cleartext address for GET /livez, /readyz (Kubernetes probes) and /metrics and GET /metrics, local to the pod (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9000).")
     var metricsListen: String?
 
     @OptionGroup var tls: ListenerTLSOptions
@@ -43,6 +43,7 @@ struct GatewayCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = LogSetup.bootstrap(level: try common.level())
         OpenFileLimit.raiseToHardLimit(logger: logger)
+        let telemetry = try common.telemetry(serviceName: "orderhub-gateway", logger: logger)
         // Read once: the dev sign-in signs with it, the client count verifies with it.
         let secret = try userToken.secret()
         var signIn: DevSignIn?
@@ -79,8 +80,9 @@ struct GatewayCommand: AsyncParsableCommand {
                 address: try Address(parsing: Setting.string(orders, env: "ORDERHUB_ORDERS_ADDRESS", default: "127.0.0.1:50051"), option: "--orders"),
                 tls: try ordersTLS.context(peer: "ORDERS", reloadInterval: try tls.reloadInterval(), logger: logger)
             ),
-            config: try gateway.config(), devSignIn: signIn, verifiedSubject: verifiedSubject, drain: try common.drain(), logger: logger
+            config: try gateway.config(), devSignIn: signIn, verifiedSubject: verifiedSubject, drain: try common.drain(), telemetry: telemetry, logger: logger
         )
         try await ProcessLifecycle.run([service], logger: logger)
+        await telemetry.shutdown()
     }
 }

@@ -1,6 +1,7 @@
 import Gateway
 import Hummingbird
 import Logging
+import Observability
 import RPCHTTP2
 import ServiceLifecycle
 import TLSSupport
@@ -11,7 +12,7 @@ import TLSSupport
 enum GatewayLaunch {
     static func start(
         listen: Address, tls: ReloadableTLSContext? = nil, probes: Address? = nil, orders: Peer, config: OrdersGateway.Config,
-        devSignIn: DevSignIn? = nil, verifiedSubject: (@Sendable (String) async -> String?)? = nil, drain: Duration, logger: Logger
+        devSignIn: DevSignIn? = nil, verifiedSubject: (@Sendable (String) async -> String?)? = nil, drain: Duration, telemetry: Telemetry, logger: Logger
     ) -> Launched {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "gateway"
@@ -21,7 +22,10 @@ enum GatewayLaunch {
         config.port = listen.port
         // A connection per event loop: a request's RPC stays on the thread that read it.
         let transport = LoopLocalClientTransport(config: orders.transportConfig)
-        var gateway = OrdersGateway(config: config, transport: transport)
+        var gateway = OrdersGateway(config: config, transport: RPCClientObserver.wrap(transport, settings: telemetry.settings))
+        gateway.recordsMetrics = telemetry.settings.metrics
+        gateway.traces = telemetry.settings.tracing
+        if telemetry.metrics.enabled { gateway.metricsText = { [metrics = telemetry.metrics] in await metrics.render() } }
         gateway.devSignIn = devSignIn
         if let verifiedSubject { gateway.verifiedSubject = verifiedSubject }
         let gatewayConfig = gateway
@@ -47,7 +51,8 @@ enum GatewayLaunch {
         services.append(main)
         return Launched(
             name: "gateway", address: { Address(host: listen.host, port: try await main.port()).description },
-            database: "orders at \(orders)", scheme: tls == nil ? "http" : "https", services: services
+            database: "orders at \(orders)", scheme: tls == nil ? "http" : "https", services: services,
+            metrics: telemetry.metrics.enabled ? probes.map { "http://\(Banner.reachable($0.description))/metrics" } : nil
         )
     }
 }

@@ -5,24 +5,25 @@ import RPCHTTP2
 
 /// The pod-local cleartext listener (`--metrics-listen`) that serves `grpc.health.v1.Health`
 /// from the same status board as the main listener: Kubernetes' native gRPC probes cannot speak
-/// TLS, so they point here. `/metrics` (HTTP/1.1) is to share this port: a channel initializer
-/// that reads a connection's first bytes (HTTP/2's client preface, or a request line) will pick
-/// the pipeline, and the health service stays as it is.
+/// TLS, so they point here. `GET /metrics` (HTTP/1.1) shares the port: the server reads each
+/// connection's first bytes (HTTP/2's client preface, or a request line) to pick the protocol.
 enum HealthListener {
     /// Starts it; throws naming the address when it cannot listen.
-    static func start(health: HealthStatusService, at address: Address, logger: Logger) async throws -> RPCServer {
+    static func start(health: HealthStatusService, at address: Address, endpoint: MetricsEndpoint, logger: Logger) async throws -> RPCServer {
         var router = RPCRouter()
         router.register(health)
         var config = RPCServer.Config(host: address.host, port: address.port)
         // A probe a few times a minute: a handful of connections is plenty.
         config.maxConnections = 64
+        // `GET /metrics` over HTTP/1.1 on the same port.
+        config.http1Responder = endpoint.responder
         let server = RPCServer(router: router, config: config)
         do {
             try await server.start()
         } catch {
             throw SettingError("cannot serve health on \(address) (--metrics-listen): \(error)")
         }
-        logger.info("health listening (cleartext)", metadata: ["address": "\(address.host):\(server.port ?? address.port)"])
+        logger.info("health and metrics listening (cleartext)", metadata: ["address": "\(address.host):\(server.port ?? address.port)"])
         return server
     }
 

@@ -1,4 +1,5 @@
 import Logging
+import OTel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,9 +10,12 @@ import Glibc
 struct LogfmtLogHandler: LogHandler {
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
+    /// Adds `trace_id` and `span_id` while a traced call runs.
+    var metadataProvider: Logger.MetadataProvider?
 
-    init(level: Logger.Level) {
+    init(level: Logger.Level, metadataProvider: Logger.MetadataProvider? = nil) {
         self.logLevel = level
+        self.metadataProvider = metadataProvider
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -21,7 +25,8 @@ struct LogfmtLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var line = "ts=\(Self.timestamp()) level=\(event.level.rawValue) msg=\(Self.quoted(event.message.description))"
-        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        var merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        if let provided = metadataProvider?.get(), !provided.isEmpty { merged.merge(provided) { _, new in new } }
         for key in merged.keys.sorted() {
             line += " \(key)=\(Self.quoted(merged[key]!.description))"
         }
@@ -64,7 +69,8 @@ struct LogfmtLogHandler: LogHandler {
 /// Installs logfmt logging once per process.
 enum LogSetup {
     static func bootstrap(level: Logger.Level) -> Logger {
-        LoggingSystem.bootstrap { _ in LogfmtLogHandler(level: level) }
+        LoggingSystem.bootstrap({ _, provider in LogfmtLogHandler(level: level, metadataProvider: provider) },
+                                metadataProvider: OTel.makeLoggingMetadataProvider())
         return Logger(label: "orderhub")
     }
 }

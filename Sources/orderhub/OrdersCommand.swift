@@ -14,7 +14,7 @@ struct OrdersCommand: AsyncParsableCommand {
     @Option(help: "Payments' address (ORDERHUB_PAYMENTS_ADDRESS; default 127.0.0.1:50052).")
     var paymentsAddress: String?
 
-    @Option(help: "Cleartext address for the health service (Kubernetes probes), local to the pod (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9051).")
+    @Option(help: "Cleartext address for the health service (Kubernetes probes) and GET /metrics, local to the pod (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9051).")
     var metricsListen: String?
 
     @OptionGroup var tls: ListenerTLSOptions
@@ -28,6 +28,7 @@ struct OrdersCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = LogSetup.bootstrap(level: try common.level())
         OpenFileLimit.raiseToHardLimit(logger: logger)
+        let telemetry = try common.telemetry(serviceName: "orderhub-orders", logger: logger)
         guard let secret = try common.secret() else {
             throw SettingError("a service secret is required: --service-secret-file or ORDERHUB_SERVICE_SECRET")
         }
@@ -47,8 +48,9 @@ struct OrdersCommand: AsyncParsableCommand {
                 address: try Address(parsing: Setting.string(paymentsAddress, env: "ORDERHUB_PAYMENTS_ADDRESS", default: "127.0.0.1:50052"), option: "--payments-address"),
                 tls: try paymentsTLS.context(peer: "PAYMENTS", reloadInterval: try tls.reloadInterval(), logger: logger)
             ),
-            behaviour: try orders.config(), authentication: authentication, drain: try common.drain(), logger: logger
+            behaviour: try orders.config(), authentication: authentication, drain: try common.drain(), telemetry: telemetry, logger: logger
         )
         try await ProcessLifecycle.run([service], logger: logger)
+        await telemetry.shutdown()
     }
 }

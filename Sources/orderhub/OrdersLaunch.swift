@@ -1,7 +1,9 @@
 import Contracts
 import Health
 import Reflection
+import CoreMetrics
 import Logging
+import Observability
 import Orders
 import RPC
 import RPCHTTP2
@@ -21,7 +23,7 @@ enum OrdersLaunch {
 
     static func start(
         listen: Address, server serverConfig: RPCServer.Config, metrics: Address?, database: DatabaseLocation, secret: String, payments: Peer,
-        behaviour: Behaviour, authentication: CallerAuthentication, drain: Duration, logger: Logger
+        behaviour: Behaviour, authentication: CallerAuthentication, drain: Duration, telemetry: Telemetry, logger: Logger
     ) async throws -> Launched {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "orders"
@@ -38,7 +40,8 @@ enum OrdersLaunch {
         config.deliveryDelay = behaviour.deliveryDelay
         config.dispatcher.callTimeout = behaviour.callTimeout
         let system = OrderSystem(
-            store: store, gateway: GRPCPaymentGateway(transport: transport, signer: signer), config: config, logger: logger
+            store: store, gateway: GRPCPaymentGateway(transport: RPCClientObserver.wrap(transport, settings: telemetry.settings), signer: signer),
+            config: config, logger: logger
         )
         var router = RPCRouter()
         router.register(OrdersServiceHandler(system: system, authentication: authentication, logger: logger))
@@ -47,31 +50,44 @@ enum OrdersLaunch {
         router.register(health)
         // Server reflection (no token, like health): grpcurl and friends need no .proto files.
         router.register(ReflectionService())
-        // Readiness: NOT_SERVING while Payments refuses our calls (a wrong service secret is a
-        // deployment fault to surface, never a reason to decline a customer's payment).
+        router = RPCServerObserver(settings: telemetry.settings).observe(router)
+        // Readiness: NOT_SERVING while the database does not answer, or while Payments refuses
+        // our calls (a wrong service secret is a deployment fault to surface, never a reason to
+        // decline a customer's payment).
+        let readiness = Readiness(health: health, service: "orderhub.v1.Orders")
         system.dispatcher.paymentsLink.observe { state in
             switch state {
             case .healthy:
-                health.setStatus(.serving, forService: "orderhub.v1.Orders")
+                readiness.set("calls to Payments", failure: nil, logger: logger)
             case .refused(let reason):
                 logger.error("Payments refuses Orders' calls: orderhub.v1.Orders is NOT_SERVING until a call succeeds",
                              metadata: ["error": "\(reason)"])
-                health.setStatus(.notServing, forService: "orderhub.v1.Orders")
+                readiness.set("calls to Payments", failure: reason, logger: logger)
             }
         }
+        // The database check also reads the payment backlog gauges.
+        let databaseWatch = readiness.watchDatabase(every: DatabaseLocation.checkInterval, logger: logger) { try await system.refreshBacklog() }
         let server = RPCServer(router: router, config: serverConfig)
         do {
             try await server.start()
         } catch {
+            databaseWatch.cancel()
             await transport.close()
             try? await store.close()
             throw SettingError("Orders cannot listen on \(listen): \(error)")
         }
+        let connections = Gauge(label: "orderhub_connections", dimensions: [("listener", "orders")])
+        let watchStreams = Gauge(label: "orderhub_watch_streams", dimensions: [("service", "orders")])
+        telemetry.metrics.refreshBeforeScrape {
+            connections.record(server.connectionCount)
+            watchStreams.record(system.watchStreamCount)
+        }
         var probeServer: RPCServer?
         if let metrics {
             do {
-                probeServer = try await HealthListener.start(health: health, at: metrics, logger: logger)
+                probeServer = try await HealthListener.start(health: health, at: metrics, endpoint: telemetry.metrics, logger: logger)
             } catch {
+                databaseWatch.cancel()
                 await server.shutdown(gracePeriod: .zero)
                 await transport.close()
                 try? await store.close()
@@ -96,6 +112,7 @@ enum OrdersLaunch {
             ShutdownStep {
                 // NOT_SERVING first, so probes and balancers stop sending before the drain.
                 health.enterShutdown()
+                databaseWatch.cancel()
                 system.endWatches()
                 await server.shutdown(gracePeriod: drain)
             },

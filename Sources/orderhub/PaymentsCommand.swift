@@ -11,7 +11,7 @@ struct PaymentsCommand: AsyncParsableCommand {
     @Option(help: "Database: sqlite:PATH or postgres://USER@HOST[:PORT]/DB[?schema=NAME] (ORDERHUB_DB; default sqlite:./data/payments.db; password from ORDERHUB_DB_PASSWORD_FILE).")
     var db: String?
 
-    @Option(help: "Cleartext address for the health service (Kubernetes probes), local to the pod (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9052).")
+    @Option(help: "Cleartext address for the health service (Kubernetes probes) and GET /metrics, local to the pod (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9052).")
     var metricsListen: String?
 
     @OptionGroup var tls: ListenerTLSOptions
@@ -23,6 +23,7 @@ struct PaymentsCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = LogSetup.bootstrap(level: try common.level())
         OpenFileLimit.raiseToHardLimit(logger: logger)
+        let telemetry = try common.telemetry(serviceName: "orderhub-payments", logger: logger)
         guard let secret = try common.secret() else {
             throw SettingError("a service secret is required: --service-secret-file or ORDERHUB_SERVICE_SECRET")
         }
@@ -37,8 +38,9 @@ struct PaymentsCommand: AsyncParsableCommand {
             database: try DatabaseLocation(
                 parsing: Setting.string(db, env: "ORDERHUB_DB", default: "sqlite:./data/payments.db"), connectTimeout: database.connectTimeout()
             ),
-            secret: secret, approvalRate: processor.approvalRate, seed: processor.seed, drain: try common.drain(), logger: logger
+            secret: secret, approvalRate: processor.approvalRate, seed: processor.seed, drain: try common.drain(), telemetry: telemetry, logger: logger
         )
         try await ProcessLifecycle.run([service], logger: logger)
+        await telemetry.shutdown()
     }
 }

@@ -1,7 +1,9 @@
 import Contracts
 import Health
 import Reflection
+import CoreMetrics
 import Logging
+import Observability
 import Payments
 import RPC
 import RPCHTTP2
@@ -13,7 +15,7 @@ import ServiceLifecycle
 enum PaymentsLaunch {
     static func start(
         listen: Address, server serverConfig: RPCServer.Config, metrics: Address?, database: DatabaseLocation, secret: String, approvalRate: Double,
-        seed: UInt64?, drain: Duration, logger: Logger
+        seed: UInt64?, drain: Duration, telemetry: Telemetry, logger: Logger
     ) async throws -> Launched {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "payments"
@@ -29,18 +31,28 @@ enum PaymentsLaunch {
         router.register(health)
         // Server reflection (no token, like health): grpcurl and friends need no .proto files.
         router.register(ReflectionService())
+        router = RPCServerObserver(settings: telemetry.settings).observe(router)
+        // Readiness: NOT_SERVING while the database does not answer.
+        let readiness = Readiness(health: health, service: "orderhub.v1.Payments")
+        let databaseWatch = readiness.watchDatabase(every: DatabaseLocation.checkInterval, logger: logger) {
+            _ = try await store.payment(id: "")
+        }
         let server = RPCServer(router: router, config: serverConfig)
         do {
             try await server.start()
         } catch {
+            databaseWatch.cancel()
             try? await store.close()
             throw SettingError("Payments cannot listen on \(listen): \(error)")
         }
+        let connections = Gauge(label: "orderhub_connections", dimensions: [("listener", "payments")])
+        telemetry.metrics.refreshBeforeScrape { connections.record(server.connectionCount) }
         var probeServer: RPCServer?
         if let metrics {
             do {
-                probeServer = try await HealthListener.start(health: health, at: metrics, logger: logger)
+                probeServer = try await HealthListener.start(health: health, at: metrics, endpoint: telemetry.metrics, logger: logger)
             } catch {
+                databaseWatch.cancel()
                 await server.shutdown(gracePeriod: .zero)
                 try? await store.close()
                 throw error
@@ -58,6 +70,7 @@ enum PaymentsLaunch {
             ShutdownStep { await probes?.shutdown(gracePeriod: .zero) },
             ShutdownStep {
                 health.enterShutdown()
+                databaseWatch.cancel()
                 await server.shutdown(gracePeriod: drain)
             },
         ]

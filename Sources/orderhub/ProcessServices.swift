@@ -13,6 +13,8 @@ struct Launched: Sendable {
     /// `grpc` for the services, `http` for the gateway.
     var scheme = "grpc"
     let services: [any Service]
+    /// Where `GET /metrics` answers, for the banner (the gateway's probe port).
+    var metrics: String? = nil
 
     /// Stops a part whose group never ran (a later part failed to launch): runs its
     /// `ShutdownStep`s in reverse order; its loops and applications never started.
@@ -76,7 +78,7 @@ enum ProcessLifecycle {
                 for part in parts.reversed() { lines.append(Banner.Line(name: part.name, scheme: part.scheme, address: try await part.address(), database: part.database)) }
                 return lines
             }), !Task.isCancelled {
-                Banner.print(lines)
+                Banner.print(lines, metrics: parts.compactMap(\.metrics).first)
             }
             try? await gracefulShutdown()
             logger.info("stopping")

@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The REST gateway's address, host:port or :port (ORDERHUB_GATEWAY_LISTEN; default :8000).")
     var gatewayListen: String?
 
+    @Option(help: "Cleartext address for GET /metrics (every service's metrics, one registry), /livez and /readyz (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9000).")
+    var metricsListen: String?
+
     @OptionGroup var tls: ListenerTLSOptions
     @OptionGroup var clientTLS: ClientTLSOptions
     @OptionGroup var common: CommonOptions
@@ -36,6 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = LogSetup.bootstrap(level: try common.level())
         OpenFileLimit.raiseToHardLimit(logger: logger)
+        let telemetry = try common.telemetry(serviceName: "orderhub", logger: logger)
         let dataDir = Setting.string(dataDir, env: "ORDERHUB_DATA_DIR", default: "./data")
         let ordersAddress = try Address(parsing: Setting.string(ordersListen, env: "ORDERHUB_ORDERS_LISTEN", default: "127.0.0.1:50051"), option: "--orders-listen")
         let paymentsAddress = try Address(parsing: Setting.string(paymentsListen, env: "ORDERHUB_PAYMENTS_LISTEN", default: "127.0.0.1:50052"), option: "--payments-listen")
@@ -67,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         let drain = try common.drain()
         let paymentsService = try await PaymentsLaunch.start(
             listen: paymentsAddress, server: paymentsServer, metrics: nil, database: .sqlite(path: dataDir + "/payments.db"), secret: secret,
-            approvalRate: processor.approvalRate, seed: processor.seed, drain: drain, logger: logger
+            approvalRate: processor.approvalRate, seed: processor.seed, drain: drain, telemetry: telemetry, logger: logger
         )
         let ordersService: Launched
         do {
@@ -76,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
             ordersService = try await OrdersLaunch.start(
                 listen: ordersAddress, server: ordersServer, metrics: nil, database: .sqlite(path: dataDir + "/orders.db"), secret: secret,
                 payments: Peer(address: reachPayments, tls: hops.client), behaviour: try orders.config(), authentication: authentication,
-                drain: drain, logger: logger
+                drain: drain, telemetry: telemetry, logger: logger
             )
         } catch {
             await paymentsService.abandon()
@@ -89,8 +93,9 @@ struct ServeCommand: AsyncParsableCommand {
             if reachOrders.host == "0.0.0.0" || reachOrders.host == "::" { reachOrders.host = "127.0.0.1" }
             gatewayService = GatewayLaunch.start(
                 listen: try GatewayOptions.address(Setting.string(gatewayListen, env: "ORDERHUB_GATEWAY_LISTEN", default: ":8000"), option: "--gateway-listen"),
-                tls: hops.gateway, orders: Peer(address: reachOrders, tls: hops.client), config: try gateway.config(), devSignIn: signIn,
-                verifiedSubject: { await authentication.verifiedSubject(ofToken: $0) }, drain: drain, logger: logger
+                tls: hops.gateway, probes: try HealthListener.address(metricsListen, default: "127.0.0.1:9000"),
+                orders: Peer(address: reachOrders, tls: hops.client), config: try gateway.config(), devSignIn: signIn,
+                verifiedSubject: { await authentication.verifiedSubject(ofToken: $0) }, drain: drain, telemetry: telemetry, logger: logger
             )
         } catch {
             await ordersService.abandon()
@@ -98,6 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         try await ProcessLifecycle.run([paymentsService, ordersService, gatewayService], logger: logger)
+        await telemetry.shutdown()
     }
 }
 
@@ -112,11 +118,12 @@ enum Banner {
     }
 
     /// Prints `lines`, the entry point (the gateway, when there is one) first.
-    static func print(_ lines: [Line]) {
+    static func print(_ lines: [Line], metrics: String? = nil) {
         var text = "orderhub is running:\n"
         for line in lines {
             text += "  \(line.name.padding(9))\(line.scheme)://\(reachable(line.address))  (\(line.database))\n"
         }
+        if let metrics { text += "  metrics: \(metrics)\n" }
         text += "  try:     export ORDERHUB_TOKEN=$(orderhub token --customer alice)\n"
         text += "           orderhub order create --item book:1:1250 --currency EUR --payment-token tok_approve\n"
         text += "  stop:    Ctrl-C (SIGINT) or SIGTERM\n"

@@ -52,6 +52,7 @@ final class RecordingOrderStore: OrderStore {
         try await base.rescheduleJob(orderID: orderID, kind: kind, attempts: attempts, nextAttemptAt: nextAttemptAt)
     }
     func earliestJobDue() async throws -> Int64? { try await base.earliestJobDue() }
+    func jobBacklog() async throws -> (count: Int, earliestDue: Int64?) { try await base.jobBacklog() }
     func dueDeliveries(now: Int64, limit: Int) async throws -> [String] { try await base.dueDeliveries(now: now, limit: limit) }
     func claimDueDeliveries(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [String] {
         let claimed = try await base.claimDueDeliveries(now: now, leaseUntil: leaseUntil, limit: limit)

@@ -1,6 +1,7 @@
 // bench-health-server: only grpc.health.v1.Health ("" SERVING) on RPCServer, for `make bench-rpc`.
 //
 //   bench-health-server --port N [--threads N] [--executor eventLoop|global|nioGlobal] [--tls on]
+//                       [--metrics on|off] [--tracing on|off]
 //
 // --threads     event-loop threads (default 1: the benchmark pins the process to one core)
 // --executor    where handlers run:
@@ -10,6 +11,9 @@
 //                          (NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor),
 //                          handlers spawned as plain tasks onto it
 // --tls on      serve TLS (ALPN h2) with a throwaway certificate for localhost made at start-up
+// --metrics     on (default, as the services run): every call recorded in a Prometheus registry
+//               (grpc_server_*); off: the router is not wrapped at all
+// --tracing on  a server span per call, exported over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT
 //
 // On start it prints `listening on 127.0.0.1:PORT`. SIGTERM or SIGINT drains (1 s grace) and exits 0.
 #if canImport(Glibc)
@@ -18,8 +22,14 @@ import Glibc
 import DevCertificates
 import Dispatch
 import Health
+import CoreMetrics
 import Logging
 import NIOCore
+import Observability
+import OTel
+import Prometheus
+import ServiceLifecycle
+import Tracing
 import NIOPosix
 import RPC
 import RPCHTTP2
@@ -40,6 +50,8 @@ var port: Int?
 var threads = 1
 var executor = "eventLoop"
 var tls = false
+var metrics = true
+var tracing = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let flag = arguments.next() {
     guard let value = arguments.next() else { fail("missing value for \(flag)") }
@@ -48,6 +60,8 @@ while let flag = arguments.next() {
     case "--threads": threads = max(1, Int(value) ?? 1)
     case "--executor": executor = value
     case "--tls": tls = value == "on"
+    case "--metrics": metrics = value != "off"
+    case "--tracing": tracing = value == "on"
     default: fail("unknown flag \(flag)")
     }
 }
@@ -84,15 +98,36 @@ if tls {
     }
 }
 
+if metrics {
+    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()))
+}
+if tracing {
+    var otel = OTel.Configuration.default
+    otel.serviceName = "bench-health-server"
+    otel.logs.enabled = false
+    otel.metrics.enabled = false
+    do {
+        let backend = try OTel.makeTracingBackend(configuration: otel)
+        InstrumentationSystem.bootstrap(backend.factory)
+        let exporter = ServiceGroup(services: [backend.service], gracefulShutdownSignals: [], cancellationSignals: [],
+                                    logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+        Task { try? await exporter.run() }
+    } catch {
+        fail("cannot export traces: \(error)")
+    }
+}
+
 var router = RPCRouter()
 router.register(HealthStatusService())
+router = RPCServerObserver(settings: .init(metrics: metrics, tracing: tracing)).observe(router)
 let server = RPCServer(router: router, config: config, group: group)
 do {
     try await server.start()
 } catch {
     fail("cannot listen on 127.0.0.1:\(port): \(error)")
 }
-output("listening on 127.0.0.1:\(server.port ?? port) (executor \(executor), \(threads) thread(s)\(tls ? ", TLS" : ""))\n", to: 1)
+output("listening on 127.0.0.1:\(server.port ?? port) (executor \(executor), \(threads) thread(s)\(tls ? ", TLS" : "")"
+       + ", metrics \(metrics ? "on" : "off")\(tracing ? ", tracing" : ""))\n", to: 1)
 
 signal(SIGTERM, SIG_IGN)
 signal(SIGINT, SIG_IGN)

@@ -212,7 +212,8 @@ def main() -> int:
     work = pathlib.Path(tempfile.mkdtemp(prefix="orderhub-bench-gateway-"))
     orders_port, payments_port, gateway_port = processes.free_port(), processes.free_port(), processes.free_port()
     serve = [binary, "serve", "--data-dir", work / "data", "--orders-listen", f"127.0.0.1:{orders_port}",
-             "--payments-listen", f"127.0.0.1:{payments_port}", "--gateway-listen", f"127.0.0.1:{gateway_port}"]
+             "--payments-listen", f"127.0.0.1:{payments_port}", "--gateway-listen", f"127.0.0.1:{gateway_port}",
+             "--metrics-listen", "127.0.0.1:0"]
     results = {"when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                "machine": {"cpus": os.cpu_count(), "load_before": os.getloadavg(), "kernel": platform.release()},
                "seconds": args.seconds, "rounds": args.rounds, "inflight": args.inflight}

@@ -50,7 +50,10 @@ def _variants(text: str) -> tuple:
 # Where handlers run in bench-health-server: the default is the connection's event loop (no
 # hop); the variants answer the question of which executor wins. `ours-tls` is the
 # default server over TLS (a throwaway certificate made at start-up), next to plaintext.
-DEFAULT_VARIANTS = "ours-global=--executor global;ours-nio-global=--executor nioGlobal;ours-tls=--tls on"
+# `ours` records metrics (the default, as the services do); `ours-no-metrics` is the same server
+# without them, `ours-tracing` exports a span per call over OTLP/HTTP to a local sink (run.py).
+DEFAULT_VARIANTS = ("ours-global=--executor global;ours-nio-global=--executor nioGlobal;ours-tls=--tls on;"
+                    "ours-no-metrics=--metrics off;ours-tracing=--tracing on")
 
 
 @dataclasses.dataclass(frozen=True)

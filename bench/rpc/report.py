@@ -57,6 +57,23 @@ def tls_table(costs: list) -> str:
     return "\n".join(lines)
 
 
+def observability_table(costs: list) -> str:
+    """Metrics on next to off, tracing exporting next to metrics only: CPU per call and req/s."""
+    lines = ["| shape | compared | CPU µs/call | ÷ base CPU/call (min–max) | ÷ base req/s (min–max) | rounds |",
+             "|---|---|---|---|---|---|"]
+    for c in costs:
+        compared = f"{c['variant']} vs {c['base']}"
+        if "missing" in c:
+            lines.append(f"| {c['shape']} | {compared} | **not measured**: {c['missing']} | | | |")
+            continue
+        cr, rr = c["cpu_ratio"], c["rps_ratio"]
+        lines.append(
+            f"| {c['shape']} | {compared} | {_num(c['base_cpu_us_per_call']['median'], 2)} → "
+            f"{_num(c['variant_cpu_us_per_call']['median'], 2)} | {cr['median']:.3f}× ({cr['min']:.3f}–{cr['max']:.3f}) "
+            f"| {rr['median']:.3f}× ({rr['min']:.3f}–{rr['max']:.3f}) | {c['rounds']} |")
+    return "\n".join(lines)
+
+
 def _load_range(runs: list) -> str:
     loads = [r["load1_at_start"] for r in runs if "load1_at_start" in r]
     return f"{min(loads):.1f}–{max(loads):.1f}" if loads else "–"
@@ -90,6 +107,10 @@ def markdown(result: dict) -> str:
         "",
         targets_table(result["targets"]),
     ]
+    if result.get("observability"):
+        parts += ["", "Observability: `ours` (metrics on, the default) next to `ours-no-metrics` (`--metrics off`), "
+                      "and `ours-tracing` (a span per call exported over OTLP/HTTP to a local sink) next to `ours`; "
+                      "each round's ratio, median and min–max.", "", observability_table(result["observability"])]
     if result.get("tls"):
         parts += ["", "TLS next to plaintext (the same binary, `--tls on`, ALPN h2; each h2load connection "
                       "does its handshake once and then carries all its calls): each round's ours-tls ÷ ours, median "

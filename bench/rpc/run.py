@@ -11,6 +11,7 @@ Options (pass through make as BENCH_ARGS="…"):
 """
 import argparse
 import dataclasses
+import os
 import datetime
 import shlex
 import sys
@@ -18,6 +19,7 @@ import time
 
 import environment
 import h2load
+import otlp_sink
 import ours
 import peers
 import report
@@ -55,6 +57,9 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     # prepare.sh writes it too; here as well, so a run of ours alone needs no prepare.sh.
     BODY.write_bytes(REQUEST_FRAME)
+    # `ours-tracing` exports its spans here (the variable reaches every server; only a server
+    # started with `--tracing on` reads it). A thread of this process, not on the server's core.
+    os.environ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp_sink.start()
     servers = [*ours.prepare(config.ours, build=not args.no_build), peers.cpp(), peers.python(), peers.nghttpd()]
     if args.only:
         keep = set(args.only.split(","))
@@ -94,6 +99,7 @@ def main() -> int:
 
     rows = summary.summarize(runs, servers, list(config.shapes))
     tls_costs = summary.tls_cost(runs, list(config.shapes))
+    observability = summary.observability_cost(runs, list(config.shapes))
     soak_for_targets = soak_result if (soak_result or {}).get("server") == "ours" else \
         {"skipped": "ours was not soaked"}
     result = {
@@ -106,8 +112,10 @@ def main() -> int:
         "environment": env,
         "checks": checks,
         "rows": rows,
-        "targets": summary.targets(rows, soak_for_targets) + [summary.tls_target(tls_costs)],
+        "targets": summary.targets(rows, soak_for_targets) + [summary.tls_target(tls_costs),
+                                                              summary.metrics_target(observability)],
         "tls": tls_costs,
+        "observability": observability,
         "soak": soak_result,
         "runs": runs,
     }

@@ -123,6 +123,47 @@ def tls_cost(runs: list, shapes: list) -> list:
     return result
 
 
+def variant_cost(runs: list, shapes: list, base: str, variant: str) -> list:
+    """Per shape: `variant` next to `base` from the same run: CPU per call and req/s, each
+    round's ratio (median and spread over the rounds)."""
+    result = []
+    for shape in shapes:
+        def good(key):
+            return {r["round"]: r for r in runs
+                    if r["server"] == key and r["shape"] == shape.label and "error" not in r}
+        first, second = good(base), good(variant)
+        paired = sorted(set(first) & set(second))
+        if not paired:
+            result.append({"shape": shape.label, "base": base, "variant": variant,
+                           "missing": f"no round with both {base} and {variant}"})
+            continue
+        result.append({
+            "shape": shape.label, "base": base, "variant": variant, "rounds": len(paired),
+            "base_cpu_us_per_call": _spread([first[n]["cpu_us_per_call"] for n in paired]),
+            "variant_cpu_us_per_call": _spread([second[n]["cpu_us_per_call"] for n in paired]),
+            "cpu_ratio": _spread([second[n]["cpu_us_per_call"] / first[n]["cpu_us_per_call"] for n in paired]),
+            "rps_ratio": _spread([second[n]["rps"] / first[n]["rps"] for n in paired]),
+        })
+    return result
+
+
+def observability_cost(runs: list, shapes: list) -> list:
+    """What metrics cost (ours over ours-no-metrics) and what exporting traces costs on top
+    (ours-tracing over ours)."""
+    return variant_cost(runs, shapes, "ours-no-metrics", "ours") + variant_cost(runs, shapes, "ours", "ours-tracing")
+
+
+def metrics_target(costs: list) -> dict:
+    """The issue-12 target: metrics cost ≤ 5 % CPU per call at c=8 m=16."""
+    name = f"metrics CPU per call vs none ({TARGET_SHAPE.label})"
+    row = next((c for c in costs if c["shape"] == TARGET_SHAPE.label and c["variant"] == "ours"), None)
+    if row is None or "cpu_ratio" not in row:
+        return {"target": name, "required": "≤ 1.05×", "measured": None,
+                "verdict": f"not measured: {(row or {}).get('missing', 'no result')}"}
+    value = row["cpu_ratio"]["median"]
+    return {"target": name, "required": "≤ 1.05×", "measured": value, "verdict": "PASS" if value <= 1.05 else "MISS"}
+
+
 def tls_target(costs: list) -> dict:
     """The issue-10 target on the RPC path: TLS costs ≤ 25 % req/s at c=8 m=16."""
     name = f"TLS req/s vs plaintext ({TARGET_SHAPE.label}, connections reused)"

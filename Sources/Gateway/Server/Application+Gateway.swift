@@ -36,6 +36,9 @@ public func buildApplication(
 /// Every route of the gateway, behind CORS, the error mapping and the rate limit.
 public func buildRouter(_ gateway: OrdersGateway) -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
+    // Outermost, so every answer counts, the ones the middlewares below make included.
+    if gateway.recordsMetrics { router.add(middleware: HTTPMetricsMiddleware()) }
+    if gateway.traces { router.add(middleware: TracingMiddleware()) }
     router.add(middleware: CORSMiddleware(allowedOrigins: gateway.config.allowedOrigins))
     router.add(middleware: ErrorMiddleware())
     if let limit = gateway.config.rateLimit {

@@ -129,6 +129,14 @@ public struct OrdersGateway: Sendable {
     /// The subject of a bearer token the gateway has verified, or nil: what the rate limit and
     /// stream caps count a client by. Without a verifier every client is its address.
     public var verifiedSubject: @Sendable (String) async -> String? = { _ in nil }
+    /// Records `http_server_*` metrics for every request (off: no middleware at all).
+    public var recordsMetrics = false
+    /// Runs every request in a server span (W3C `traceparent` read from the headers); only
+    /// worth it when a tracer was bootstrapped.
+    public var traces = false
+    /// The Prometheus text of the process's metrics, served at `GET /metrics` on the probe
+    /// port; nil: 404.
+    public var metricsText: (@Sendable () async -> [UInt8])?
     /// The open event streams, counted against `config`'s caps.
     let eventStreams: EventStreamSlots
 

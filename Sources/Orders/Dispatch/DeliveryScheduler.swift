@@ -100,8 +100,13 @@ public final class DeliveryScheduler: Sendable {
         logger[metadataKey: "order-id"] = "\(orderID)"
         guard case .transition(let change) = OrderLifecycle.outcome(of: .deliveryDue, in: .confirmed) else { return }
         do {
-            let write = OrderWrite(orderID: orderID, transition: .init(from: .confirmed, to: change.to), now: clock.now())
-            if case .applied = try await store.write(write) { logger.info("order delivered") }
+            let now = clock.now()
+            let write = OrderWrite(orderID: orderID, transition: .init(from: .confirmed, to: change.to), now: now)
+            if case .applied(let applied) = try await store.write(write) {
+                logger.info("order delivered")
+                OrderMetrics.transition(from: .confirmed, to: change.to, reason: OrderMetrics.reason(nil, event: .deliveryDue))
+                if let deliverAt = applied?.deliverAt { OrderMetrics.deliveryLag.recordMilliseconds(max(0, now - deliverAt)) }
+            }
         } catch {
             logger.error("delivery failed; retrying later", metadata: ["error": "\(error)"])
         }

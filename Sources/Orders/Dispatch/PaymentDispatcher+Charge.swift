@@ -100,6 +100,7 @@ extension PaymentDispatcher {
             case .applied(let change):
                 if let change {
                     logger.info("order \(change.state.rawValue)", metadata: ["event": "\(event)", "reason": "\(change.cancelReason?.rawValue ?? "")"])
+                    OrderMetrics.transition(from: state, to: change.state, reason: OrderMetrics.reason(change.cancelReason, event: event))
                     if change.state == .confirmed, let deliverAt = change.deliverAt { onConfirmed(deliverAt) }
                 }
                 if let added = write.addsRefund {

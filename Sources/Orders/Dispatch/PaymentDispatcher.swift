@@ -1,4 +1,5 @@
 import Logging
+import Tracing
 import Synchronization
 
 /// Works the durable payment jobs: charges new orders through the `PaymentGateway`, retries
@@ -180,9 +181,15 @@ public final class PaymentDispatcher: Sendable {
         logger[metadataKey: "order-id"] = "\(job.orderID)"
         logger[metadataKey: "job"] = "\(job.kind.rawValue)"
         do {
-            switch job.kind {
-            case .charge: try await charge(job, logger: logger)
-            case .refund: try await refund(job, logger: logger)
+            // A kicked job runs in the creating call's trace context (the task inherits it), so
+            // the attempt and its Payments call join the order's trace.
+            try await withSpan("payment attempt", ofKind: .internal) { span in
+                span.attributes["orderhub.job"] = job.kind.rawValue
+                span.attributes["orderhub.attempt"] = job.attempts + 1
+                switch job.kind {
+                case .charge: try await charge(job, logger: logger)
+                case .refund: try await refund(job, logger: logger)
+                }
             }
         } catch {
             // The job stays leased; the loop claims it again when the lease ends.

@@ -37,6 +37,11 @@ public protocol OrderStore: Sendable {
     /// The earliest next-attempt time of any job, or nil when there is none.
     func earliestJobDue() async throws -> Int64?
 
+    /// How many payment jobs wait (charges and refunds), and the earliest next-attempt time
+    /// among them: the backlog that `orderhub_payment_jobs_pending` and
+    /// `orderhub_payment_job_oldest_age_seconds` report.
+    func jobBacklog() async throws -> (count: Int, earliestDue: Int64?)
+
     /// Ids of confirmed orders whose `deliver_at` is at or before `now`, earliest first.
     func dueDeliveries(now: Int64, limit: Int) async throws -> [String]
 

@@ -64,6 +64,9 @@ extension RPCServer {
         /// TLS for every connection (nil: cleartext HTTP/2). Each new connection takes the
         /// context's current certificate; a handshake that did not agree on ALPN `h2` is closed.
         public var tls: ReloadableTLSContext?
+        /// Cleartext only: HTTP/1.1 requests on this listener go to it (a probe port's
+        /// `GET /metrics`); connections that open with HTTP/2's preface are gRPC as usual.
+        public var http1Responder: HTTP1Responder?
 
         public init(
             host: String = "0.0.0.0",

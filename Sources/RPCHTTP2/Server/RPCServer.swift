@@ -73,7 +73,13 @@ public final class RPCServer: Sendable {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.current))
                         try channel.pipeline.syncOperations.addHandler(TLSHandshakeGuard(requiredProtocols: ["h2"], timeout: config.prefaceTimeout, logger: config.logger))
                     }
-                    try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(router: router, config: config, activity: activity))
+                    let connection = ServerConnectionHandler(router: router, config: config, activity: activity)
+                    if let responder = config.http1Responder, config.tls == nil {
+                        // HTTP/2 joins the pipeline once the first bytes show its preface.
+                        try channel.pipeline.syncOperations.addHandler(HTTP1Sniffer(responder: responder, timeout: config.prefaceTimeout, http2: connection))
+                    } else {
+                        try channel.pipeline.syncOperations.addHandler(connection)
+                    }
                 }
             }
             .bind(host: config.host, port: config.port)

@@ -95,7 +95,7 @@ def test_grpc_services_probe_the_cleartext_health_port_and_use_headless_services
     assert env(container)["ORDERHUB_METRICS_LISTEN"] == f"0.0.0.0:{health_port}"
     assert container["readinessProbe"]["grpc"] == {"port": health_port, "service": f"orderhub.v1.{name.capitalize()}"}
     assert container["livenessProbe"]["grpc"] == {"port": health_port}
-    assert {"grpc": port, "health": health_port} == {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert {"grpc": port, "metrics": health_port} == {p["name"]: p["containerPort"] for p in container["ports"]}
     assert deployment["spec"]["replicas"] == 2
     service = next(d for d in documents() if d["kind"] == "Service" and d["metadata"]["name"] == name)
     assert service["spec"]["clusterIP"] == "None"
@@ -143,9 +143,9 @@ def test_every_hop_uses_tls_and_payments_requires_orders_client_certificate():
 def test_gateway_serves_https_and_is_probed_on_its_cleartext_port():
     gateway = next(w for w in workloads() if w["metadata"]["name"] == "gateway")
     container = gateway["spec"]["template"]["spec"]["containers"][0]
-    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "probes"}
-    assert container["livenessProbe"]["httpGet"] == {"path": "/livez", "port": "probes"}
-    assert {"https": 8000, "probes": 9000} == {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "metrics"}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/livez", "port": "metrics"}
+    assert {"https": 8000, "metrics": 9000} == {p["name"]: p["containerPort"] for p in container["ports"]}
     service = next(d for d in documents() if d["kind"] == "Service" and d["metadata"]["name"] == "gateway")
     assert service["spec"]["ports"] == [{"name": "https", "port": 443, "targetPort": "https", "appProtocol": "https"}]
 
@@ -197,11 +197,16 @@ def test_network_policies_allow_only_the_call_chain():
     assert gateway_egress == {"orders"}
     for workload in workloads():
         assert workload["metadata"]["name"] in policies, f"no NetworkPolicy for {workload['metadata']['name']}"
-    # The cleartext health/probe ports stay pod-local: no policy opens them to other pods (the
-    # kubelet's probes come from the node, which NetworkPolicies do not filter).
-    opened = {port["port"] for policy in policies.values() for rule in policy["spec"].get("ingress", [])
-              for port in rule.get("ports", [])}
-    assert not opened & {9000, 9051, 9052}
+    # The cleartext probe and metrics ports are open to Prometheus in the monitoring namespace
+    # only, never to the other pods (the kubelet's probes come from the node, which
+    # NetworkPolicies do not filter).
+    metrics_ports = {9000, 9051, 9052}
+    for name, policy in policies.items():
+        for rule in policy["spec"].get("ingress", []):
+            opened = {port["port"] for port in rule.get("ports", [])}
+            if opened & metrics_ports:
+                assert name == "allow-metrics-scrape" and opened == metrics_ports, name
+                assert rule["from"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}]
 
 
 def orderhub_containers():

@@ -18,6 +18,12 @@ extension PostgresOrderStore {
     }
 
     /// See `OrderStore`.
+    public func jobBacklog() async throws -> (count: Int, earliestDue: Int64?) {
+        let row = try await storage.rows("SELECT COUNT(*)::bigint AS jobs, MIN(next_attempt_at) AS due FROM payment_jobs").first?.makeRandomAccess()
+        return (Int(try row?.optionalInt64("jobs") ?? 0), try row?.optionalInt64("due"))
+    }
+
+    /// See `OrderStore`.
     public func dueDeliveries(now: Int64, limit: Int) async throws -> [String] {
         try await storage.rows("""
             SELECT id FROM orders WHERE state = 'confirmed' AND deliver_at <= \(now) ORDER BY deliver_at, id LIMIT \(Int64(limit))

@@ -109,6 +109,12 @@ public final class SQLiteOrderStore: OrderStore {
     }
 
     /// See `OrderStore`.
+    public func jobBacklog() async throws -> (count: Int, earliestDue: Int64?) {
+        let row = try await storage.reader.rows("SELECT COUNT(*) AS jobs, MIN(next_attempt_at) AS due FROM payment_jobs").first
+        return (Int(try row?.optionalInt64("jobs") ?? 0), try row?.optionalInt64("due"))
+    }
+
+    /// See `OrderStore`.
     public func dueDeliveries(now: Int64, limit: Int) async throws -> [String] {
         // The literal state lets SQLite use the partial index orders_to_deliver.
         try await storage.reader.rows(

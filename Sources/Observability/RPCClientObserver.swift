@@ -1,0 +1,96 @@
+import CoreMetrics
+import RPC
+import ServiceContextModule
+import Synchronization
+import Tracing
+
+/// A client transport that records each call's metrics (`grpc_client_*`) and, when tracing is
+/// on, runs it in a client span whose context goes out as `traceparent`/`tracestate` metadata.
+public struct RPCClientObserver: ClientTransport {
+    private let base: any ClientTransport
+    private let settings: ObservabilitySettings
+    private let instruments: InstrumentCache
+
+    /// `base` observed; `base` itself when both metrics and tracing are off.
+    /// - Parameter factory: where the metrics go; the bootstrapped `MetricsSystem` by default.
+    public static func wrap(
+        _ base: any ClientTransport, settings: ObservabilitySettings, factory: any MetricsFactory = MetricsSystem.factory
+    ) -> any ClientTransport {
+        guard settings.metrics || settings.tracing else { return base }
+        return RPCClientObserver(base: base, settings: settings, factory: factory)
+    }
+
+    private init(base: any ClientTransport, settings: ObservabilitySettings, factory: any MetricsFactory) {
+        self.base = base
+        self.settings = settings
+        self.instruments = InstrumentCache(factory: factory)
+    }
+
+    public func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> UnaryResponse<[UInt8]> {
+        try await observe(method, options) { try await base.unary(method: method, request: request, options: $0) }
+    }
+
+    public func streaming<Result: Sendable>(
+        method: MethodDescriptor, options: CallOptions,
+        requestProducer: @escaping @Sendable (RPCWriter<[UInt8]>) async throws -> Void,
+        onResponse: @escaping @Sendable (StreamingClientResponse<[UInt8]>) async throws -> Result
+    ) async throws -> Result {
+        try await observe(method, options) {
+            try await base.streaming(method: method, options: $0, requestProducer: requestProducer, onResponse: onResponse)
+        }
+    }
+
+    private func observe<Result>(
+        _ method: MethodDescriptor, _ options: CallOptions, _ call: (CallOptions) async throws -> Result
+    ) async throws -> Result {
+        let instruments = settings.metrics ? instruments.instruments(for: method) : nil
+        let start = instruments?.start()
+        do {
+            let result: Result
+            if settings.tracing {
+                result = try await withSpan("\(method.service)/\(method.method)", ofKind: .client) { span in
+                    span.attributes["rpc.system"] = "grpc"
+                    span.attributes["rpc.service"] = method.service
+                    span.attributes["rpc.method"] = method.method
+                    var options = options
+                    InstrumentationSystem.instrument.inject(span.context, into: &options.metadata, using: MetadataInjector())
+                    do {
+                        return try await call(options)
+                    } catch {
+                        let code = CallInstruments.code(of: error, deadline: nil)
+                        span.attributes["rpc.grpc.status_code"] = code.rawValue
+                        span.setStatus(SpanStatus(code: .error, message: code.name))
+                        throw error
+                    }
+                }
+            } else {
+                result = try await call(options)
+            }
+            if let instruments, let start { instruments.finished(.ok, since: start) }
+            return result
+        } catch {
+            if let instruments, let start { instruments.finished(CallInstruments.code(of: error, deadline: nil), since: start) }
+            throw error
+        }
+    }
+}
+
+/// Per-method client instruments, made on a method's first call. A client calls a handful of
+/// methods, so the lookup is one small dictionary read under an uncontended lock.
+private final class InstrumentCache: Sendable {
+    private let byPath = Mutex<[String: CallInstruments]>([:])
+    private let factory: any MetricsFactory
+
+    init(factory: any MetricsFactory) {
+        self.factory = factory
+    }
+
+    func instruments(for method: MethodDescriptor) -> CallInstruments {
+        byPath.withLock { cache in
+            if let found = cache[method.path] { return found }
+            let made = CallInstruments(side: "client", method: method, factory: factory)
+            cache[method.path] = made
+            return made
+        }
+    }
+}
