@@ -1,4 +1,5 @@
 import Logging
+import RPC
 import TLSSupport
 
 /// Server settings; every limit of DESIGN.md §3 with its default.
@@ -64,6 +65,10 @@ extension RPCServer {
         /// TLS for every connection (nil: cleartext HTTP/2). Each new connection takes the
         /// context's current certificate; a handshake that did not agree on ALPN `h2` is closed.
         public var tls: ReloadableTLSContext?
+        /// Admission control across all connections (`AdmissionLimiter`): unary calls beyond
+        /// its running and queued limits end at once with RESOURCE_EXHAUSTED. Off (nil) by
+        /// default; the orderhub services turn it on.
+        public var admission: AdmissionLimiter.Config?
 
         public init(
             host: String = "0.0.0.0",

@@ -6,6 +6,9 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     case schemaTooNew(found: Int, known: Int)
     /// The storage was closed; no more work is accepted.
     case closed
+    /// The database cannot be reached now (a PostgreSQL server restarting or away); the
+    /// same request may succeed later. Callers answer UNAVAILABLE.
+    case unavailable(String)
 
     /// A sentence for logs.
     public var description: String {
@@ -13,6 +16,7 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         case .malformedRow(let column): "malformed row: column \(column)"
         case .schemaTooNew(let found, let known): "database schema version \(found) is newer than this build knows (\(known))"
         case .closed: "storage is closed"
+        case .unavailable(let reason): "database unavailable: \(reason)"
         }
     }
 }

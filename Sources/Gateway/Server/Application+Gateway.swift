@@ -33,7 +33,7 @@ public func buildApplication(
     )
 }
 
-/// Every route of the gateway, behind CORS, the error mapping and the rate limit.
+/// Every route of the gateway, behind CORS, the error mapping, the rate limit and admission control.
 public func buildRouter(_ gateway: OrdersGateway) -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: CORSMiddleware(allowedOrigins: gateway.config.allowedOrigins))
@@ -41,6 +41,9 @@ public func buildRouter(_ gateway: OrdersGateway) -> Router<GatewayRequestContex
     if let limit = gateway.config.rateLimit {
         let limiter = RateLimiter(limit: limit, nanosNow: { NIODeadline.now().uptimeNanoseconds })
         router.add(middleware: RateLimitMiddleware(limiter: limiter, gateway: gateway))
+    }
+    if let admission = gateway.config.admission {
+        router.add(middleware: AdmissionMiddleware(limiter: AdmissionLimiter(admission)))
     }
     router.add(middleware: MethodMiddleware())
     router.addRoutes(OrdersController(gateway: gateway).endpoints, atPath: "/v1/orders")

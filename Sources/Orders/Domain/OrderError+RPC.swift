@@ -16,15 +16,19 @@ extension RPCError {
     }
 
     /// The status for any failure of an Orders operation. Storage details never reach the
-    /// peer: a busy or closed database is UNAVAILABLE (try again), anything else INTERNAL.
+    /// peer: a busy, closed or unreachable database is UNAVAILABLE (try again), a full disk
+    /// RESOURCE_EXHAUSTED, anything else INTERNAL.
     public static func orders(_ error: any Error) -> RPCError {
         switch error {
         case let error as RPCError: error
         case let error as OrderError: RPCError(error)
         case is CancellationError: .cancelled("the call was cancelled")
         case StorageError.closed: .unavailable("the service is shutting down")
+        case StorageError.unavailable: .unavailable("the database is unavailable; try again")
         case let error as SQLiteError where error.reason == .busy || error.reason == .locked:
             .unavailable("the database is busy; try again")
+        case let error as SQLiteError where error.reason == .full:
+            .resourceExhausted("the database disk is full; try again once space is freed")
         default: .internal("internal error")
         }
     }

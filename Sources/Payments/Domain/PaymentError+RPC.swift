@@ -20,8 +20,11 @@ extension RPCError {
         case let error as PaymentError: RPCError(error)
         case is CancellationError: .cancelled("the call was cancelled")
         case StorageError.closed: .unavailable("the service is shutting down")
+        case StorageError.unavailable: .unavailable("the database is unavailable; try again")
         case let error as SQLiteError where error.reason == .busy || error.reason == .locked:
             .unavailable("the database is busy; try again")
+        case let error as SQLiteError where error.reason == .full:
+            .resourceExhausted("the database disk is full; try again once space is freed")
         default: .internal("internal error")
         }
     }

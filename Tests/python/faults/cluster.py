@@ -120,13 +120,27 @@ class Postgres:
     def restart(self) -> None:
         self._ctl("restart", "-m", "fast")
 
+    def stop_fast(self) -> None:
+        """Stops the server as an operator's restart does: open connections are closed."""
+        self._as_postgres(PGBIN / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
+
+    def start_again(self) -> None:
+        self._ctl("start")
+
+    def terminate_backends(self) -> int:
+        """pg_terminate_backend on every connection of the services; returns how many."""
+        rows = self.query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                          "WHERE datname = 'orderhub' AND pid <> pg_backend_pid()")
+        return int(rows[0][0])
+
     def stop(self) -> None:
         self._as_postgres(PGBIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop", check=False)
 
-    def query(self, sql: str, database="orderhub") -> list[tuple]:
+    def query(self, sql: str, database="orderhub", schema=None) -> list[tuple]:
         url = f"postgres://postgres@{self.net.address('postgres')}:{PORTS['postgres']}/{database}"
+        env = {**os.environ, **({"PGOPTIONS": f"-c search_path={schema}"} if schema else {})}
         done = subprocess.run(["psql", url, "-X", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", sql],
-                              check=True, capture_output=True, text=True, timeout=30)
+                              check=True, capture_output=True, text=True, timeout=30, env=env)
         return [tuple(line.split("\t")) for line in done.stdout.splitlines() if line]
 
 

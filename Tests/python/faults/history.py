@@ -50,12 +50,12 @@ class Stores:
 
     def orders(self, sql: str):
         if self.postgres:
-            return self.postgres.query(f"SET search_path TO {self.orders_schema}; {sql}")
+            return self.postgres.query(sql, schema=self.orders_schema)
         return self._sqlite(self.orders_db, sql)
 
     def payments(self, sql: str):
         if self.postgres:
-            return self.postgres.query(f"SET search_path TO {self.payments_schema}; {sql}")
+            return self.postgres.query(sql, schema=self.payments_schema)
         return self._sqlite(self.payments_db, sql)
 
 
@@ -83,11 +83,11 @@ def check(history: History, stores: Stores, settle_timeout: float = 60.0) -> Out
     settle = wait_settled(stores, settle_timeout)
     violations: list[str] = []
     orders = {row[0]: row for row in stores.orders(
-        "SELECT id, state, coalesce(cancel_reason, ''), coalesce(payment_id, ''), total_cents, coalesce(request_id, '') FROM orders")}
+        "SELECT id, state, coalesce(cancel_reason, ''), coalesce(payment_id, ''), cast(total_cents AS text), coalesce(request_id, '') FROM orders")}
     payments: dict[str, list[tuple]] = {}
-    for row in stores.payments("SELECT order_id, id, status, amount_cents, coalesce(refunded_at, '') FROM payments"):
+    for row in stores.payments("SELECT order_id, id, status, amount_cents, coalesce(cast(refunded_at AS text), '') FROM payments"):
         payments.setdefault(row[0], []).append(row)
-    jobs = stores.orders("SELECT order_id, kind, attempts FROM payment_jobs")
+    jobs = stores.orders("SELECT order_id, kind, cast(attempts AS text), cast(next_attempt_at AS text) FROM payment_jobs")
 
     acknowledged = history.acknowledged()
     lost = [c for c in acknowledged.values() if c.order_id not in orders]
@@ -121,7 +121,7 @@ def check(history: History, stores: Stores, settle_timeout: float = 60.0) -> Out
         if call.kind == "create" and call.code == "OK" and call.token == "tok_decline" \
                 and orders.get(call.order_id, ("", ""))[1] == "delivered":
             violations.append(f"order {call.order_id} paid with tok_decline was delivered")
-    violations += [f"payment job left: {job}" for job in jobs[:5]]
+    violations += [f"payment job left (now {int(time.time() * 1000)}): {job}" for job in jobs[:5]]
     states = [row[1] for row in orders.values()]
     refunded = sum(1 for paid in payments.values() for p in paid if p[2] == "refunded")
     return Outcome(orders=len(orders), acknowledged=len(acknowledged), lost=len(lost), delivered=states.count("delivered"),

@@ -36,14 +36,14 @@ class System:
 
 @contextlib.contextmanager
 def system(net: Network, tmp_path: pathlib.Path, orders_db=None, payments_db=None, payments_address=None,
-           orders_args=(), gateway_args=(), with_gateway=False, stores=None):
+           orders_args=(), gateway_args=(), with_gateway=False, stores=None, orders_env=None):
     """Payments, Orders (and the gateway) on their hosts; SQLite files under tmp_path unless
     `orders_db`/`payments_db` name other databases (`stores` then reads them)."""
     orders_file, payments_file = tmp_path / "orders.db", tmp_path / "payments.db"
     payments = Service(net, "payments", tmp_path, ["--db", payments_db or f"sqlite:{payments_file}", "--approval-rate", "1"])
     orders = Service(net, "orders", tmp_path, [
         "--db", orders_db or f"sqlite:{orders_file}", "--payments-address", payments_address or payments.address,
-        *ORDERS_ARGS, *orders_args])
+        *ORDERS_ARGS, *orders_args], env=orders_env)
     gateway = Service(net, "gateway", tmp_path, ["--orders", orders.address, "--rpc-timeout", "3", *gateway_args]) if with_gateway else None
     started = []
     try:
@@ -86,13 +86,16 @@ def run(name: str, fault: str, system: System, inject, heal, load: Load, history
     calls = history_.snapshot()
     during = [c for c in calls if c.kind == "create" and fault_at <= c.started < healed_at]
     after_ok = sorted(c.ended for c in calls if c.kind == "create" and c.code == "OK" and c.started >= healed_at)
+    checked_at = time.monotonic()
     outcome = history.check(history_, system.stores, settle_timeout=settle_timeout)
-    resumed = system.stores.payments(f"SELECT min(updated_at) FROM payments WHERE updated_at >= {healed_wall_ms}")[0][0]
+    rows = system.stores.payments(f"SELECT cast(min(updated_at) AS text) FROM payments WHERE updated_at >= {healed_wall_ms}")
+    resumed = rows[0][0] if rows else ""
     result = {
         "scenario": name, "fault": fault, "fault_seconds": fault_seconds,
         "during": summarize(during), "before": summarize([c for c in calls if c.kind == "create" and c.started < fault_at]),
         "first_ok_after_heal_seconds": round(after_ok[0] - healed_at, 2) if after_ok else None,
         "payments_resumed_after_heal_seconds": round((int(resumed) - healed_wall_ms) / 1000, 2) if resumed else None,
+        "settled_after_heal_seconds": round(checked_at - healed_at + outcome.settle_seconds, 1),
         **dataclasses.asdict(outcome), **(extra or {}),
     }
     record(result)
