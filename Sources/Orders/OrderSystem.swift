@@ -5,7 +5,8 @@ import RPC
 /// payment dispatcher, the delivery scheduler and the retention sweep running behind.
 /// The gRPC handler maps protos to these calls and errors through `RPCError.orders(_:)`.
 public final class OrderSystem: Sendable {
-    /// Behaviour settings (DESIGN.md §1).
+    /// Behaviour settings: payment timeout, delivery delay, retention and sweeps, and the
+    /// dispatcher's and the delivery scheduler's knobs.
     public struct Config: Sendable {
         /// After this long without a payment result, the order is cancelled (PAYMENT_TIMEOUT).
         public var paymentTimeout: Duration

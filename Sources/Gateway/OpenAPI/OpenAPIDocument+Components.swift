@@ -23,7 +23,7 @@ extension OpenAPIDocument {
         ]
     }
 
-    /// The customer token (DESIGN.md §9): a bearer JWT whose `sub` is the customer id. Orders
+    /// The customer token (docs/security.md): a bearer JWT whose `sub` is the customer id. Orders
     /// verifies it; `accessToken` is the same token in the query, on the SSE route only.
     private static var securitySchemes: OpenAPINode {
         [

@@ -9,7 +9,7 @@ import Synchronization
 /// A new order's first attempt starts right after its create commits (`kick`); everything
 /// else, including every job left by a previous process, is claimed from the store when due.
 public final class PaymentDispatcher: Sendable {
-    /// Tuning knobs (DESIGN.md §1).
+    /// Tuning knobs: call deadline, retry backoff, concurrency (docs/orders-and-payments.md, "Jobs").
     public struct Config: Sendable {
         /// Per-call deadline for Payments.
         public var callTimeout: Duration

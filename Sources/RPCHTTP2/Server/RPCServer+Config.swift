@@ -2,7 +2,7 @@ import Logging
 import RPC
 import TLSSupport
 
-/// Server settings; every limit of DESIGN.md §3 with its default.
+/// Server settings; every limit with its default (the table in docs/rpc-runtime.md, "Server").
 extension RPCServer {
     /// Where handlers run.
     public enum HandlerExecution: Sendable, Hashable {

@@ -2,7 +2,7 @@
 /// nghttp2 sees them.
 ///
 /// Why: RFC 9113 §5.1.2 makes a stream beyond SETTINGS_MAX_CONCURRENT_STREAMS a *stream* error
-/// (REFUSED_STREAM; DESIGN.md §3). nghttp2 1.52 answers REFUSED_STREAM only while our SETTINGS
+/// (REFUSED_STREAM, which our server answers). nghttp2 1.52 answers REFUSED_STREAM only while our SETTINGS
 /// are unacknowledged (`pending_local_max_concurrent_stream`); once it applies them on the ACK,
 /// `nghttp2_session_on_request_headers_received` checks `local_settings.max_concurrent_streams`
 /// first and ends the whole connection (GOAWAY PROTOCOL_ERROR). Without the ACK nghttp2 keeps
