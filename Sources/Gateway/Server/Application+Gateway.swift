@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import RPC
 import TLSSupport
 
 /// The gateway as a Hummingbird application, listening on `config.host:config.port`.
