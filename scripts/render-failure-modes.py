@@ -47,7 +47,7 @@ def recovery(result: dict) -> str:
 def outcome(result: dict) -> str:
     ok = "checker ok" if not result["violations"] else f"**{len(result['violations'])} violations**"
     return (f"{result['orders']} orders: {result['delivered']} delivered, {result['cancelled']} cancelled, "
-            f"{result['refunded']} refunds; {ok}")
+            f"{result['refunded']} refunded; {ok}")
 
 
 def main() -> None:

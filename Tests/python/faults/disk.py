@@ -23,28 +23,22 @@ class SmallDisk:
         self.filler = path / "filler"
 
     def fill(self) -> int:
-        """Writes a file until the filesystem is full; returns the bytes it took."""
+        """Writes a file until the filesystem is full (unbuffered, down to single bytes);
+        returns the bytes it took."""
         written = 0
-        chunk = b"\0" * 65536
-        with open(self.filler, "ab") as out:
-            while written < 1 << 30:
-                try:
-                    out.write(chunk)
-                    out.flush()
-                    written += len(chunk)
-                except OSError as error:
-                    if error.errno != errno.ENOSPC:
-                        raise
-                    break
-            # Whatever is left below a chunk goes too, byte by byte in small pieces.
-            for size in (4096, 512, 1):
-                while True:
+        descriptor = os.open(self.filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            for size in (65536, 4096, 512, 1):
+                block = b"\0" * size
+                while written < 1 << 30:
                     try:
-                        out.write(b"\0" * size)
-                        out.flush()
-                        written += size
-                    except OSError:
+                        written += os.write(descriptor, block)
+                    except OSError as error:
+                        if error.errno != errno.ENOSPC:
+                            raise
                         break
+        finally:
+            os.close(descriptor)
         return written
 
     def free(self) -> None:
