@@ -50,8 +50,8 @@ let testAndToolTargets: [Target] = [
         .testTarget(name: "TLSSupportTests", dependencies: ["TLSSupport", "DevCertificates", logging, .product(name: "NIOEmbedded", package: "swift-nio"),
                                                             .product(name: "NIOTLS", package: "swift-nio")] + nio),
         .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health", "TLSSupport", "DevCertificates", logging, ssl] + nio),
-        .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", "CustomerAuth", "PostgresSupport", "StoreTestSupport", logging]),
-        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
+        .testTarget(name: "OrdersTests", dependencies: ["Orders", "Payments", "RPC", "RPCHTTP2", "Contracts", "StorageSupport", "ServiceAuth", "CustomerAuth", "PostgresSupport", "StoreTestSupport", logging]),
+        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "StorageSupport", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC", crypto]),
         .testTarget(name: "CustomerAuthTests", dependencies: ["CustomerAuth", "RPC", jwt, crypto,
                                                         .product(name: "_CryptoExtras", package: "swift-crypto")]),
@@ -63,7 +63,7 @@ let testAndToolTargets: [Target] = [
 
         // Test-only: the backends the store contract suites run on, a fresh PostgreSQL schema
         // per case (ORDERHUB_TEST_POSTGRES_URL), and table shapes to compare the two schemas.
-        .target(name: "StoreTestSupport", dependencies: ["PostgresSupport", "SQLiteSupport", postgres, sqlite, logging],
+        .target(name: "StoreTestSupport", dependencies: ["PostgresSupport", "SQLiteSupport", "StorageSupport", postgres, sqlite, logging],
                 path: "Tests/StoreTestSupport"),
 
         // Test-only: encodes and decodes sample messages for the cross-language tests
@@ -152,8 +152,9 @@ let package = Package(
         // signs local ones (dev sign-in, `orderhub token`).
         .target(name: "CustomerAuth", dependencies: ["RPC", "ServiceAuth", jwt]),
 
-        // Per-call logging with request ids, shared by the service handlers.
-        .target(name: "RequestLogging", dependencies: ["RPC", logging]),
+        // What the service handlers share: per-call logging with request ids, and the one
+        // mapping of storage failures to statuses.
+        .target(name: "RequestLogging", dependencies: ["RPC", "StorageSupport", logging]),
 
         // Storage plumbing that names no database: the group-commit writer, migrations as data,
         // storage errors, rows read by column name. Both backends build on it.
@@ -189,7 +190,7 @@ let package = Package(
         ),
 
         .executableTarget(name: "orderhub", dependencies: [
-            "RPC", "RPCHTTP2", "Contracts", "Health", "Reflection", "Orders", "Payments", "ServiceAuth", "CustomerAuth", "Gateway", "PostgresSupport", "TLSSupport", "DevCertificates", logging,
+            "RPC", "RPCHTTP2", "Contracts", "Health", "Reflection", "Orders", "Payments", "ServiceAuth", "CustomerAuth", "Gateway", "PostgresSupport", "StorageSupport", "TLSSupport", "DevCertificates", logging,
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + nio),
@@ -199,7 +200,7 @@ let package = Package(
                          path: "bench/OrdersBench"),
 
         // Benchmark helper (`make bench-scale`): creates straight into either Orders store.
-        .executableTarget(name: "scale-bench", dependencies: ["Orders", "PostgresSupport", logging], path: "bench/ScaleBench"),
+        .executableTarget(name: "scale-bench", dependencies: ["Orders", "PostgresSupport", "StorageSupport", logging], path: "bench/ScaleBench"),
 
     ] + testAndToolTargets,
     swiftLanguageModes: [.v6]

@@ -51,7 +51,7 @@ public final class OrderSystem: Sendable {
     let config: Config
     let clock: WallClock
     let logger: Logger
-    private let sweeper: RetentionSweeper
+    public let sweeper: RetentionSweeper
     let watches = WatchRegistry()
 
     public init(store: any OrderStore, gateway: any PaymentGateway, config: Config = .defaults, clock: WallClock = .system, logger: Logger) {
@@ -72,6 +72,7 @@ public final class OrderSystem: Sendable {
     }
 
     /// Starts the background work: every pending payment job resumes, due deliveries happen.
+    /// (A process runs `dispatcher`, `delivery` and `sweeper` as services of its own instead.)
     public func start() {
         dispatcher.start()
         delivery.start()

@@ -7,40 +7,36 @@ extension PostgresStorage {
     /// pool to hand one out. While the server restarts or is unreachable the pool keeps
     /// requests queued with no limit of their own: without this bound a call would hang
     /// until its client's deadline, and a background loop (which has no deadline) for good.
-    /// Waiting too long, and losing the connection mid-statement, both throw
-    /// `StorageError.unavailable`, which the services answer with UNAVAILABLE.
+    /// Waiting too long throws `StorageError.unavailable`, which the services answer with
+    /// UNAVAILABLE (as they do a lost connection, `StorageError.init(translating:)`).
     func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let started = LeaseFlag()
         let client = self.client
         let leaseTimeout = self.leaseTimeout
-        do {
-            return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
-                group.addTask {
-                    .finished(try await client.withConnection { connection in
-                        started.value.store(true, ordering: .sequentiallyConsistent)
-                        return try await body(connection)
-                    })
-                }
-                group.addTask {
-                    try await Task.sleep(for: leaseTimeout)
-                    return .leaseTimerFired
-                }
-                while let outcome = try await group.next() {
-                    switch outcome {
-                    case .finished(let value):
-                        group.cancelAll()
-                        return value
-                    case .leaseTimerFired where !started.value.load(ordering: .sequentiallyConsistent):
-                        group.cancelAll()
-                        throw StorageError.unavailable("no database connection within \(leaseTimeout)")
-                    case .leaseTimerFired:
-                        continue
-                    }
-                }
-                throw CancellationError()
+        return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
+            group.addTask {
+                .finished(try await client.withConnection { connection in
+                    started.value.store(true, ordering: .sequentiallyConsistent)
+                    return try await body(connection)
+                })
             }
-        } catch let error as PSQLError where error.isConnectionLoss {
-            throw StorageError.unavailable("the database connection was lost")
+            group.addTask {
+                try await Task.sleep(for: leaseTimeout)
+                return .leaseTimerFired
+            }
+            while let outcome = try await group.next() {
+                switch outcome {
+                case .finished(let value):
+                    group.cancelAll()
+                    return value
+                case .leaseTimerFired where !started.value.load(ordering: .sequentiallyConsistent):
+                    group.cancelAll()
+                    throw StorageError.unavailable("no database connection within \(leaseTimeout)")
+                case .leaseTimerFired:
+                    continue
+                }
+            }
+            throw CancellationError()
         }
     }
 }
@@ -54,17 +50,4 @@ private final class LeaseFlag: Sendable {
 private enum LeaseOutcome<T: Sendable>: Sendable {
     case finished(T)
     case leaseTimerFired
-}
-
-extension PSQLError {
-    /// The connection failed or was closed (the server restarted, or an administrator
-    /// terminated the backend: SQLSTATE class 57), not the statement: it may succeed on
-    /// another connection.
-    var isConnectionLoss: Bool {
-        switch code {
-        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown: true
-        case .server: sqlState?.hasPrefix("57") ?? false
-        default: false
-        }
-    }
 }

@@ -1,5 +1,3 @@
-import PostgresNIO
-
 /// A `postgres://` (or `postgresql://`) connection URL, as `--db` takes it:
 /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require][&schema=NAME]`.
 ///
@@ -29,7 +27,7 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a URL; throws `PostgresSettingError` naming what is wrong.
     public init(parsing text: String) throws(PostgresSettingError) {
-        guard let schemeEnd = text.range(of: "://"),
+        guard let schemeEnd = text.firstRange(of: "://"),
               ["postgres", "postgresql"].contains(text[..<schemeEnd.lowerBound]) else {
             throw PostgresSettingError.url("must start with postgres:// or postgresql://")
         }
@@ -98,26 +96,6 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
     /// `host:port` (IPv6 in brackets), for messages: no user, no password.
     public var server: String {
         (host.contains(":") ? "[\(host)]" : host) + ":\(port)"
-    }
-
-    /// The configuration of one connection (no pool) to this URL.
-    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
-        let mode: PostgresConnection.Configuration.TLS = switch tls {
-        case .disable: .disable
-        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        }
-        return PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: mode)
-    }
-
-    /// The client configuration for this URL.
-    public var clientConfiguration: PostgresClient.Configuration {
-        let mode: PostgresClient.Configuration.TLS = switch tls {
-        case .disable: .disable
-        case .prefer: .prefer(.makeClientConfiguration())
-        case .require: .require(.makeClientConfiguration())
-        }
-        return PostgresClient.Configuration(host: host, port: port, username: username, password: password, database: database, tls: mode)
     }
 
     private static func parsePort(_ text: Substring) throws(PostgresSettingError) -> Int {

@@ -1,45 +1,51 @@
-import Contracts
 import RPC
 
-/// One `WatchOrder` call running in its own task, handed over as Server-Sent Events.
+/// One server-streaming call (e.g. `WatchOrder`) running in its own task, handed over as
+/// Server-Sent Events.
 ///
 /// The handler awaits `first()` before answering, so an unknown order is a plain 404 JSON error
-/// rather than a 200 stream; the rest of the events (later states, heartbeats, a late failure)
+/// rather than a 200 stream; the rest of the events (later messages, heartbeats, a late failure)
 /// go through `events`, consumed by the response body.
-struct OrderEventStream: Sendable {
+struct RPCEventStream<Message: Sendable>: Sendable {
+    /// Starts the call with these options and hands its response to the closure, whose result
+    /// it returns: the generated client method with the request bound.
+    typealias Opener = @Sendable (
+        CallOptions, @escaping @Sendable (StreamingClientResponse<Message>) async throws -> Bool
+    ) async throws -> Bool
+
     /// What the response body writes next.
     enum Event: Sendable {
-        case order(Order)
+        case message(Message)
         case heartbeat
         /// The call failed after the stream had started.
         case failed(any Error)
     }
 
-    private let firstOrder: AsyncThrowingStream<Order, any Error>
+    private let firstMessage: AsyncThrowingStream<Message, any Error>
     private let continuation: AsyncStream<Event>.Continuation
     private let task: Task<Void, Never>
-    /// Every event after the first order; ends when the call ends.
+    /// Every event after the first message; ends when the call ends.
     let events: AsyncStream<Event>
 
-    /// Starts the call. `options` carries no deadline: the stream lasts until the order is
-    /// final or the client leaves.
-    init(orders: OrdersClient, id: String, options: CallOptions) {
-        let (firstOrder, first) = AsyncThrowingStream<Order, any Error>.makeStream()
+    /// Starts the call. `options` carries no deadline: the stream lasts until the server ends
+    /// it (e.g. the order is final) or the client leaves.
+    init(options: CallOptions, open: @escaping Opener) {
+        let (firstMessage, first) = AsyncThrowingStream<Message, any Error>.makeStream()
         let (events, continuation) = AsyncStream<Event>.makeStream()
-        self.firstOrder = firstOrder
+        self.firstMessage = firstMessage
         self.events = events
         self.continuation = continuation
         self.task = Task {
             do {
-                let sentFirst = try await orders.watchOrder(WatchOrderRequest(id: id), options: options) { response in
+                let sentFirst = try await open(options) { response in
                     var sent = false
                     do {
-                        for try await order in response.messages {
+                        for try await message in response.messages {
                             if sent {
-                                continuation.yield(.order(order))
+                                continuation.yield(.message(message))
                             } else {
                                 sent = true
-                                first.yield(order)
+                                first.yield(message)
                                 first.finish()
                             }
                         }
@@ -49,10 +55,10 @@ struct OrderEventStream: Sendable {
                     return sent
                 }
                 if !sentFirst {
-                    first.finish(throwing: RPCError.internal("WatchOrder ended without sending the order"))
+                    first.finish(throwing: RPCError.internal("the stream ended without a message"))
                 }
             } catch {
-                // Only a failure before the first order reaches here (NOT_FOUND, UNAVAILABLE…).
+                // Only a failure before the first message reaches here (NOT_FOUND, UNAVAILABLE…).
                 first.finish(throwing: error)
             }
             continuation.finish()
@@ -61,10 +67,10 @@ struct OrderEventStream: Sendable {
         continuation.onTermination = { _ in task.cancel() }
     }
 
-    /// The order's current state, or the call's error (e.g. NOT_FOUND).
-    func first() async throws -> Order {
+    /// The first message (an order's current state), or the call's error (e.g. NOT_FOUND).
+    func first() async throws -> Message {
         do {
-            for try await order in firstOrder { return order }
+            for try await message in firstMessage { return message }
         } catch {
             task.cancel()
             throw error
