@@ -52,7 +52,7 @@ python-test: build
 
 ## test-faults: the fault scenarios (docs/failure-modes.md): each service on its own network
 ## namespace, partitions, a frozen and a slow Payments, PostgreSQL restarts, a full disk,
-## overload. Needs root; ~8 min. Results: .build/test-output/faults/results.jsonl, rendered
+## overload. Needs root; ~5 min. Results: .build/test-output/faults/results.jsonl, rendered
 ## into docs/failure-modes.md by `scripts/render-failure-modes.py`.
 test-faults: deps build
 	rm -f .build/test-output/faults/results.jsonl
