@@ -1,4 +1,3 @@
-internal import CNghttp2
 import RPC
 
 /// nghttp2's events for a client connection. All run inside `mem_recv` / `mem_send`.
@@ -41,7 +40,7 @@ extension ClientConnectionHandler: Nghttp2SessionDelegate {
     }
 
     private func failFromServer(_ stream: ClientStream, error: RPCError, endStream: Bool) {
-        if !endStream, let id = stream.id { session.submitReset(streamID: id, errorCode: NGHTTP2_CANCEL.rawValue) }
+        if !endStream, let id = stream.id { session.submitReset(streamID: id, error: .cancel) }
         stream.finish(.failure(error))
     }
 
@@ -69,23 +68,20 @@ extension ClientConnectionHandler: Nghttp2SessionDelegate {
 
     func goawayReceived(lastStreamID: Int32, errorCode: UInt32) {
         // New calls go to a new connection; calls up to lastStreamID finish here.
-        markUnusable(graceful: peerSettingsReceived && errorCode == NGHTTP2_NO_ERROR.rawValue)
+        markUnusable(graceful: peerSettingsReceived && errorCode == HTTP2ErrorCode.noError.rawValue)
     }
 
-    func readData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32) -> Int {
-        guard let stream = streams[streamID] else { return Int(Nghttp2Session.temporalFailure) }
+    func readData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> DataSourceResult {
+        guard let stream = streams[streamID] else { return .unknownStream }
         let count = stream.outbound.read(into: buffer)
-        guard stream.outbound.isEmpty else { return count }
-        if stream.outbound.closed {
-            // END_STREAM on this DATA frame.
-            flags |= Nghttp2Session.eofFlags
-            return count
-        }
+        guard stream.outbound.isEmpty else { return .bytes(count) }
+        // END_STREAM on this DATA frame.
+        if stream.outbound.closed { return .last(count, endStream: true) }
         if count == 0 {
             stream.outbound.deferred = true
-            return Nghttp2Session.deferred
+            return .deferred
         }
-        return count
+        return .bytes(count)
     }
 
     func frameSent(streamID: Int32, isHeaders: Bool, endStream: Bool) {}
@@ -95,13 +91,13 @@ extension ClientConnectionHandler: Nghttp2SessionDelegate {
         session.consumeConnection(count: stream.inbound.takeHeldBytes())
         if !stream.isFinished {
             let error: RPCError
-            switch errorCode {
-            case NGHTTP2_REFUSED_STREAM.rawValue:
+            switch HTTP2ErrorCode(rawValue: errorCode) {
+            case .refusedStream:
                 stream.notProcessed = true
                 error = RPCError(code: .unavailable, message: "the server refused the stream (not processed)")
-            case NGHTTP2_CANCEL.rawValue:
+            case .cancel:
                 error = RPCError(code: .cancelled, message: "the server cancelled the call")
-            case NGHTTP2_NO_ERROR.rawValue:
+            case .noError:
                 error = RPCError(code: .internal, message: "stream closed without a status")
             default:
                 error = RPCError(code: .internal, message: "stream reset by the server (HTTP/2 error \(errorCode))")

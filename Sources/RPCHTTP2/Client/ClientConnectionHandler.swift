@@ -1,10 +1,9 @@
-internal import CNghttp2
 import NIOCore
 import RPC
 
 /// One client connection: a thin channel handler around a loop-confined nghttp2 session,
 /// multiplexing calls as streams.
-final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
+final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl, OutputPump {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -19,16 +18,16 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     private(set) var usable = true
     /// The server's SETTINGS arrived: something speaking HTTP/2 answered.
     var peerSettingsReceived = false
-    private var reading = false
-    private var drainScheduled = false
-    private var unflushed = false
+    var output = OutputPumpState()
     private var closed = false
     let authority: String
     /// zlib streams shared by every call on the connection, made on first use.
     let compressors = MessageCompressors()
+    let framer: MessageFramer
 
     init(config: HTTP2ClientTransport.Config, onUnusable: @escaping @Sendable (_ graceful: Bool) -> Void) {
         self.config = config
+        self.framer = MessageFramer(maxMessageSize: config.maxSendMessageSize)
         self.onUnusable = onUnusable
         self.authority = config.authority ?? "\(config.host):\(config.port)"
     }
@@ -37,8 +36,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
         self.context = context
         session = Nghttp2Session(options: .init(isServer: false), delegate: self)
         session.submitSettings([
-            (Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), 0),
-            (Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), UInt32(config.initialWindowSize)),
+            (.enablePush, 0),
+            (.initialWindowSize, UInt32(config.initialWindowSize)),
         ])
         session.setConnectionWindowSize(config.connectionWindowSize)
         if context.channel.isActive { writeOutput(flush: true) }
@@ -61,9 +60,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        reading = true
+        output.reading = true
         let ok = buffer.withUnsafeReadableBytes { session.receive($0) }
-        reading = false
+        output.reading = false
         writeOutput(flush: false)
         if !ok { close() }
     }
@@ -88,37 +87,16 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
         requestFlush()
     }
 
-    func requestFlush() {
-        guard !reading, !drainScheduled, let context else { return }
-        drainScheduled = true
-        let me = LoopBound(self, eventLoop: context.eventLoop)
-        context.eventLoop.execute {
-            me.run { handler in
-                handler.drainScheduled = false
-                handler.writeOutput(flush: true)
-            }
-        }
-    }
+    var outputClosed: Bool { closed }
 
-    func writeOutput(flush: Bool) {
-        guard let context, session != nil, !closed else { return }
-        while context.channel.isWritable {
-            var buffer = context.channel.allocator.buffer(capacity: 4096)
-            guard session.drain(into: &buffer, limit: 256 * 1024) else { return close() }
-            guard buffer.readableBytes > 0 else { break }
-            context.write(wrapOutboundOut(buffer), promise: nil)
-            unflushed = true
-        }
-        if flush && unflushed {
-            unflushed = false
-            context.flush()
-        }
+    /// A connection that takes no new calls closes once its last call has ended.
+    func outputWritten() {
         if !usable && streams.isEmpty { close() }
     }
 
     func close() {
         guard !closed, let context else { return }
-        if unflushed { context.flush() }
+        flushOutput()
         closed = true
         markUnusable()
         context.close(promise: nil)
@@ -197,9 +175,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
         guard !stream.outbound.closed, let id = stream.id else {
             throw RPCError(code: .internal, message: "request stream already closed")
         }
-        guard message.count <= config.maxSendMessageSize else {
-            throw RPCError(code: .internal, message: "sent message larger than max (\(message.count) vs. \(config.maxSendMessageSize))")
-        }
+        try framer.checkSendable(length: message.count)
         if let encoding = stream.requestEncoding, MessageCompression.automatic.compresses(length: message.count, encoding: encoding) {
             stream.outbound.append(message: compressors.compress(message, with: encoding), compressed: true)
         } else {
@@ -227,7 +203,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl {
     func cancel(_ stream: ClientStream, error: RPCError) {
         guard !stream.isFinished else { return }
         if let id = stream.id {
-            session.submitReset(streamID: id, errorCode: NGHTTP2_CANCEL.rawValue)
+            session.submitReset(streamID: id, error: .cancel)
         }
         stream.finish(.failure(error))
         requestFlush()

@@ -13,22 +13,29 @@ extension Nghttp2Session {
     private static let dataType = UInt8(NGHTTP2_DATA.rawValue)
     private static let settingsType = UInt8(NGHTTP2_SETTINGS.rawValue)
     private static let goawayType = UInt8(NGHTTP2_GOAWAY.rawValue)
-    static let deferred = Int(NGHTTP2_ERR_DEFERRED.rawValue)
-    static let temporalFailure = Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
+    private static let deferred = Int(NGHTTP2_ERR_DEFERRED.rawValue)
+    private static let temporalFailure = Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
+    private static let eofFlags = NGHTTP2_DATA_FLAG_EOF.rawValue
+    private static let noEndStreamFlags = NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
 
     /// The one data provider every stream uses: DATA comes from the delegate's `readData`.
     static var dataProvider: nghttp2_data_provider {
         nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: { _, streamID, buffer, length, flags, _, userData in
-            var value = flags!.pointee
-            let count = Nghttp2Session.from(userData).delegate.readData(
-                streamID: streamID, into: UnsafeMutableRawBufferPointer(start: buffer, count: length), flags: &value)
-            flags!.pointee = value
-            return count
+            let result = Nghttp2Session.from(userData).delegate.readData(
+                streamID: streamID, into: UnsafeMutableRawBufferPointer(start: buffer, count: length))
+            switch result {
+            case .bytes(let count):
+                return count
+            case .last(let count, let endStream):
+                flags!.pointee |= endStream ? Nghttp2Session.eofFlags : Nghttp2Session.eofFlags | Nghttp2Session.noEndStreamFlags
+                return count
+            case .deferred:
+                return Nghttp2Session.deferred
+            case .unknownStream:
+                return Int(Nghttp2Session.temporalFailure)
+            }
         })
     }
-
-    static let eofFlags = NGHTTP2_DATA_FLAG_EOF.rawValue
-    static let noEndStreamFlags = NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
 
     static func install(_ callbacks: OpaquePointer?) {
         nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, userData in

@@ -19,7 +19,7 @@ protocol Nghttp2SessionDelegate: AnyObject {
     /// The peer sent GOAWAY.
     func goawayReceived(lastStreamID: Int32, errorCode: UInt32)
     /// nghttp2 asks for up to `buffer.count` bytes of DATA for a stream with a data provider.
-    func readData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32) -> Int
+    func readData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> DataSourceResult
     /// A HEADERS or DATA frame was written to the output.
     func frameSent(streamID: Int32, isHeaders: Bool, endStream: Bool)
     /// The stream is closed; a non-zero code is the RST_STREAM or GOAWAY error code.
@@ -31,9 +31,10 @@ protocol Nghttp2SessionDelegate: AnyObject {
 /// Invariant: the session, its delegate and every callback run on one channel's event loop;
 /// the owner is loop-confined and never shares this object. `user_data` is this object,
 /// unretained: the session is deleted in `deinit`, so the pointer never outlives it. The
-/// delegate is `unowned(unsafe)` because it owns this object and outlives it.
+/// delegate is `unowned(unsafe)` because it owns this object and outlives it. Being
+/// loop-confined, `session` skips the dynamic exclusivity checks (`@exclusivity(unchecked)`).
 final class Nghttp2Session {
-    private var session: OpaquePointer?
+    @exclusivity(unchecked) private var session: OpaquePointer?
     unowned(unsafe) let delegate: any Nghttp2SessionDelegate
 
     /// Server-side or client-side session options.
@@ -118,8 +119,8 @@ final class Nghttp2Session {
 
     // MARK: Submitting
 
-    func submitSettings(_ entries: [(id: Int32, value: UInt32)]) {
-        var list = entries.map { nghttp2_settings_entry(settings_id: $0.id, value: $0.value) }
+    func submitSettings(_ entries: [(setting: HTTP2Setting, value: UInt32)]) {
+        var list = entries.map { nghttp2_settings_entry(settings_id: $0.setting.rawValue, value: $0.value) }
         Nghttp2Session.check(nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &list, list.count))
     }
 
@@ -152,14 +153,14 @@ final class Nghttp2Session {
         _ = headers.withNVArray { nghttp2_submit_trailer(session, streamID, $0, $1) }
     }
 
-    func submitReset(streamID: Int32, errorCode: UInt32) {
+    func submitReset(streamID: Int32, error: HTTP2ErrorCode) {
         // INVALID_ARGUMENT for stream 0 only; a closed stream is ignored by nghttp2.
-        _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode)
+        _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, error.rawValue)
     }
 
     /// Sends GOAWAY naming the last stream this side will process.
-    func submitGoaway(lastStreamID: Int32, errorCode: UInt32) {
-        _ = nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), lastStreamID, errorCode, nil, 0)
+    func submitGoaway(lastStreamID: Int32, error: HTTP2ErrorCode) {
+        _ = nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), lastStreamID, error.rawValue, nil, 0)
     }
 
     /// Asks nghttp2 to call `readData` again for a stream that returned DEFERRED.

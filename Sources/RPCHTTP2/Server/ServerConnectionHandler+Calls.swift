@@ -1,4 +1,3 @@
-internal import CNghttp2
 import NIOCore
 import Logging
 import RPC
@@ -58,7 +57,11 @@ extension ServerConnectionHandler {
             } catch {
                 result = .failure(error)
             }
-            handle.bound.run { stream in stream.connection?.streamingHandlerFinished(stream, result) }
+            if let stream = handle.bound.valueIfOnLoop {
+                stream.connection?.streamingHandlerFinished(stream, result)
+            } else {
+                handle.bound.run { stream in stream.connection?.streamingHandlerFinished(stream, result) }
+            }
         }
         if stream.machine.handlerActive { stream.task = task }
     }
@@ -106,7 +109,12 @@ extension ServerConnectionHandler {
             } catch {
                 result = .failure(error)
             }
-            bound.run { stream in stream.connection?.unaryHandlerFinished(stream, result) }
+            // On the loop (the default executor) no closure is made for the way back.
+            if let stream = bound.valueIfOnLoop {
+                stream.connection?.unaryHandlerFinished(stream, result)
+            } else {
+                bound.run { stream in stream.connection?.unaryHandlerFinished(stream, result) }
+            }
         }
         if stream.machine.handlerActive { stream.task = task }
     }
@@ -262,17 +270,17 @@ extension ServerConnectionHandler {
             // client is still sending; submitted now it could overtake the status. NO_ERROR, as
             // gRPC core servers send after a status (RFC 9113 §8.1): grpcio clients read a
             // CANCEL that arrives with the status as CANCELLED, not DEADLINE_EXCEEDED.
-            stream.resetCodeAfterResponse = NGHTTP2_NO_ERROR.rawValue
+            stream.resetCodeAfterResponse = .noError
             session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.trailersOnly(error), hasBody: false)
             stream.outbound.fail(error)
         case .trailersAndReset:
             // NO_ERROR after a status, for the same reason as above.
-            stream.resetCodeAfterResponse = NGHTTP2_NO_ERROR.rawValue
+            stream.resetCodeAfterResponse = .noError
             // The client's deframer must see whole messages before the status.
             stream.outbound.abandon(throwing: error)
             endResponse(stream, trailers: ServerResponseHeaders.errorTrailers(error))
         case .reset:
-            session.submitReset(streamID: stream.id, errorCode: NGHTTP2_CANCEL.rawValue)
+            session.submitReset(streamID: stream.id, error: .cancel)
             stream.outbound.fail(error)
         case .none:
             return

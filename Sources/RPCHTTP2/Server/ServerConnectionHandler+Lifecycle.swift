@@ -1,4 +1,3 @@
-internal import CNghttp2
 import NIOCore
 
 /// Connection timers (preface, idle, maximum age) and the GOAWAY drain.
@@ -62,7 +61,7 @@ extension ServerConnectionHandler {
     /// GOAWAY, then close once open streams finish or `gracePeriod` passes.
     func beginDrain(gracePeriod: Duration) {
         guard let context, machine.beginDrain() else { return }
-        session.submitGoaway(lastStreamID: session.lastProcessedStreamID, errorCode: NGHTTP2_NO_ERROR.rawValue)
+        session.submitGoaway(lastStreamID: session.lastProcessedStreamID, error: .noError)
         let me = LoopBound(self, eventLoop: context.eventLoop)
         graceTimer = context.eventLoop.scheduleTask(in: .nanoseconds(gracePeriod.nanoseconds)) {
             me.run { handler in
@@ -70,7 +69,7 @@ extension ServerConnectionHandler {
                 handler.close()
             }
         }
-        if reading { return }
+        if output.reading { return }
         writeOutput(flush: true)
     }
 }

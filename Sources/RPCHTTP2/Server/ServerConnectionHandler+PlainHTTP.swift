@@ -13,16 +13,14 @@ extension ServerConnectionHandler {
     }
 
     /// Copies the next part of the text body into a DATA frame; the last part ends the stream.
-    func readTextBody(_ stream: ServerStream, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32) -> Int {
+    func readTextBody(_ stream: ServerStream, into buffer: UnsafeMutableRawBufferPointer) -> DataSourceResult {
         let count = min(buffer.count, stream.textBody!.readableBytes)
         stream.textBody!.withUnsafeReadableBytes { body in
             buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: body.prefix(count)))
         }
         stream.textBody!.moveReaderIndex(forwardBy: count)
-        if stream.textBody!.readableBytes == 0 {
-            stream.textBody = nil
-            flags |= Nghttp2Session.eofFlags
-        }
-        return count
+        guard stream.textBody!.readableBytes == 0 else { return .bytes(count) }
+        stream.textBody = nil
+        return .last(count, endStream: true)
     }
 }

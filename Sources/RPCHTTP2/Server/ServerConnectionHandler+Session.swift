@@ -1,4 +1,3 @@
-internal import CNghttp2
 import RPC
 
 /// nghttp2's events for a server connection. All run inside `mem_recv` / `mem_send`: they
@@ -52,7 +51,7 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
         case .trailersOnly(let error):
             session.submitResponse(streamID: streamID, headers: ServerResponseHeaders.trailersOnly(error), hasBody: false)
         case .refuse:
-            session.submitReset(streamID: streamID, errorCode: NGHTTP2_REFUSED_STREAM.rawValue)
+            session.submitReset(streamID: streamID, error: .refusedStream)
         case .awaitRequest:
             acceptCall(stream)
             if endStream { requestEnded(stream) }
@@ -94,28 +93,27 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
 
     func goawayReceived(lastStreamID: Int32, errorCode: UInt32) {}
 
-    func readData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32) -> Int {
-        guard let stream = lookup(streamID) else { return Int(Nghttp2Session.temporalFailure) }
-        if stream.textBody != nil { return readTextBody(stream, into: buffer, flags: &flags) }
+    func readData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> DataSourceResult {
+        guard let stream = lookup(streamID) else { return .unknownStream }
+        if stream.textBody != nil { return readTextBody(stream, into: buffer) }
         let count = stream.outbound.read(into: buffer)
-        guard stream.outbound.isEmpty else { return count }
+        guard stream.outbound.isEmpty else { return .bytes(count) }
         if stream.outbound.closed, let trailers = stream.trailers {
-            flags |= Nghttp2Session.eofFlags | Nghttp2Session.noEndStreamFlags
             session.submitTrailers(streamID: streamID, headers: trailers)
             stream.trailers = nil
-            return count
+            return .last(count, endStream: false)
         }
         if count == 0 {
             stream.outbound.deferred = true
-            return Nghttp2Session.deferred
+            return .deferred
         }
-        return count
+        return .bytes(count)
     }
 
     func frameSent(streamID: Int32, isHeaders: Bool, endStream: Bool) {
         guard endStream, let stream = lookup(streamID), stream.machine.needsResetAfterResponse() else { return }
         // The response is complete but the client is still sending: tell it to stop.
-        session.submitReset(streamID: streamID, errorCode: stream.resetCodeAfterResponse)
+        session.submitReset(streamID: streamID, error: stream.resetCodeAfterResponse)
     }
 
     func streamClosed(streamID: Int32, errorCode: UInt32) {

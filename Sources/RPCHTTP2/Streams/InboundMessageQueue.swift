@@ -10,7 +10,8 @@ import RPC
 /// Compressed messages are inflated as they complete, with the connection's `compressors`;
 /// the size limit applies again to the inflated size.
 ///
-/// Loop-confined: every method runs on the connection's event loop.
+/// Loop-confined: every method runs on the connection's event loop, so accesses cannot overlap
+/// and the stored properties skip the dynamic exclusivity checks (`@exclusivity(unchecked)`).
 final class InboundMessageQueue {
     enum Poll {
         case message([UInt8])
@@ -19,21 +20,21 @@ final class InboundMessageQueue {
         case empty
     }
 
-    private var deframer: MessageDeframer
+    @exclusivity(unchecked) private var deframer: MessageDeframer
     /// The connection's zlib streams (set by the connection; a queue without one makes its own).
-    var compressors: MessageCompressors?
-    private var messages: [[UInt8]] = []
-    private var head = 0
-    private var ended = false
-    private var failure: (any Error)?
-    private var waiter: CheckedContinuation<[UInt8]?, any Error>?
+    @exclusivity(unchecked) var compressors: MessageCompressors?
+    @exclusivity(unchecked) private var messages: [[UInt8]] = []
+    @exclusivity(unchecked) private var head = 0
+    @exclusivity(unchecked) private var ended = false
+    @exclusivity(unchecked) private var failure: (any Error)?
+    @exclusivity(unchecked) private var waiter: CheckedContinuation<[UInt8]?, any Error>?
     /// Received bytes not yet returned to the flow-control windows.
-    private(set) var heldBytes = 0
+    @exclusivity(unchecked) private(set) var heldBytes = 0
     /// Where released bytes go (nghttp2_session_consume); nil once the stream is closed.
     /// A protocol reference rather than a closure: no allocation per stream.
-    var flowControl: (any InboundFlowControl)?
+    @exclusivity(unchecked) var flowControl: (any InboundFlowControl)?
     /// The stream the bytes belong to (set once the stream has an id).
-    var streamID: Int32 = 0
+    @exclusivity(unchecked) var streamID: Int32 = 0
 
     init(maxMessageSize: Int, encoding: String?) {
         deframer = MessageDeframer(maxMessageSize: maxMessageSize, encoding: encoding)
