@@ -7,9 +7,9 @@ TOOLS_VENV := .venv-tools
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
 	libprotobuf-dev libprotoc-dev libsqlite3-dev zlib1g-dev nghttp2-client nghttp2-server \
-	chromium chromium-driver curl wrk postgresql-15 postgresql-client-15 prometheus
+	chromium chromium-driver curl wrk postgresql-15 postgresql-client-15 prometheus iproute2 nftables
 
-.PHONY: all deps build release test swift-test python-test examples protos check-protos asan fuzz run bench bench-rpc bench-orders bench-gateway bench-scale clean
+.PHONY: all deps build release test test-faults swift-test python-test examples protos check-protos asan fuzz run bench bench-rpc bench-orders bench-gateway bench-scale clean
 
 all: build
 
@@ -49,6 +49,14 @@ swift-test:
 
 python-test: build examples
 	cd Tests/python && $(PYTHON) -m pytest -q
+
+## test-faults: the fault scenarios (docs/failure-modes.md): each service on its own network
+## namespace, partitions, a frozen and a slow Payments, PostgreSQL restarts, a full disk,
+## overload. Needs root; ~5 min. Results: .build/test-output/faults/results.jsonl, rendered
+## into docs/failure-modes.md by `scripts/render-failure-modes.py`.
+test-faults: deps build
+	rm -f .build/test-output/faults/results.jsonl
+	cd Tests/python && ORDERHUB_FAULT_TESTS=1 $(PYTHON) -m pytest -q faults
 
 ## examples: build examples/swift-client, a package that depends on this one (by path) for its
 ## OrderhubClient library; Tests/python/examples runs it and examples/python-client against

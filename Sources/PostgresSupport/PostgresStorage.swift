@@ -22,13 +22,20 @@ public final class PostgresStorage: Sendable {
         /// How long `open` keeps retrying, with backoff, while the server does not accept a
         /// connection (it may be starting, or not reachable yet) before giving up.
         public var connectTimeout: Duration
+        /// How long a statement or transaction waits for a pooled connection before it fails
+        /// with `StorageError.unavailable` (the server is down or every connection is busy).
+        public var leaseTimeout: Duration
 
         /// Tuning knobs.
-        public init(maxConnections: Int = 16, schema: String? = nil, applicationName: String = "orderhub", connectTimeout: Duration = .seconds(30)) {
+        public init(
+            maxConnections: Int = 16, schema: String? = nil, applicationName: String = "orderhub", connectTimeout: Duration = .seconds(30),
+            leaseTimeout: Duration = .seconds(1)
+        ) {
             self.maxConnections = maxConnections
             self.schema = schema
             self.applicationName = applicationName
             self.connectTimeout = connectTimeout
+            self.leaseTimeout = leaseTimeout
         }
 
         /// The defaults.
@@ -39,12 +46,15 @@ public final class PostgresStorage: Sendable {
     public let client: PostgresClient
     /// Where the tables live: the configured schema, or `public`.
     public let schema: String
+    /// `Config.leaseTimeout`.
+    let leaseTimeout: Duration
     private let runner: Task<Void, Never>
     private let logger: Logger
 
-    private init(client: PostgresClient, schema: String, runner: Task<Void, Never>, logger: Logger) {
+    private init(client: PostgresClient, schema: String, leaseTimeout: Duration, runner: Task<Void, Never>, logger: Logger) {
         self.client = client
         self.schema = schema
+        self.leaseTimeout = leaseTimeout
         self.runner = runner
         self.logger = logger
     }
@@ -67,7 +77,7 @@ public final class PostgresStorage: Sendable {
         ] + (schema.map { [("search_path", $0)] } ?? [])
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runner = Task { await client.run() }
-        let storage = PostgresStorage(client: client, schema: schema ?? "public", runner: runner, logger: logger)
+        let storage = PostgresStorage(client: client, schema: schema ?? "public", leaseTimeout: config.leaseTimeout, runner: runner, logger: logger)
         do {
             try await PostgresMigrator(storage: storage, logger: logger).migrate(to: migrations, creatingSchema: schema)
         } catch {
@@ -83,11 +93,12 @@ public final class PostgresStorage: Sendable {
     ///
     /// The database's failures come back as `StorageError`s (see `StorageError.init(translating:)`);
     /// `body`'s own errors unchanged.
-    public func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         var attempt = 1
+        let logger = self.logger
         while true {
             do {
-                return try await client.withConnection { connection in
+                return try await leased { connection in
                     try await connection.transaction(logger: logger) { connection in
                         do {
                             return try await body(connection)
@@ -112,8 +123,9 @@ public final class PostgresStorage: Sendable {
     /// Runs one statement on a pooled connection and returns its rows. A lone statement is a
     /// transaction of its own (durable when this returns). Failures as `transaction`'s.
     public func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        let logger = self.logger
         do {
-            return try await client.query(query, logger: logger).collect()
+            return try await leased { try await $0.query(query, logger: logger).collect() }
         } catch {
             throw Self.translated(error)
         }
@@ -121,8 +133,9 @@ public final class PostgresStorage: Sendable {
 
     /// Runs one statement whose rows, if any, are not needed. Durable when this returns.
     public func execute(_ query: PostgresQuery) async throws {
+        let logger = self.logger
         do {
-            try await client.query(query, logger: logger)
+            try await leased { _ = try await $0.query(query, logger: logger) }
         } catch {
             throw Self.translated(error)
         }

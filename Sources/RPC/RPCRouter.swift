@@ -24,6 +24,12 @@ public struct RPCRouter: Sendable {
         serviceNames.insert(method.service)
     }
 
+    /// Swaps the handler of a mounted `:path` (a wrapper around it, e.g. admission control).
+    mutating func replaceHandler(forPath path: String, with handler: ServerMethodHandler) {
+        guard handlers[path] != nil else { return }
+        handlers[path] = handler
+    }
+
     /// The handler for a `:path`, or nil when no such method is mounted.
     public func handler(forPath path: String) -> ServerMethodHandler? {
         handlers[path]

@@ -134,8 +134,10 @@ public final class GroupCommitWriter<Transaction: BatchTransaction>: Sendable {
         do {
             try await commit(batch)
         } catch {
-            guard batch.count > 1 else {
-                batch[0].fail(error)
+            // A database that is away, closed or out of disk fails every request alike: writing
+            // each alone would only make the callers wait once more per request.
+            guard batch.count > 1, !Self.failsEveryRequest(error) else {
+                for request in batch { request.fail(error) }
                 return
             }
             logger.warning("batch of \(batch.count) writes failed; writing each alone", metadata: ["error": "\(String(reflecting: error))"])
@@ -146,6 +148,13 @@ public final class GroupCommitWriter<Transaction: BatchTransaction>: Sendable {
                     request.fail(error)
                 }
             }
+        }
+    }
+
+    private static func failsEveryRequest(_ error: any Error) -> Bool {
+        switch error {
+        case StorageError.unavailable, StorageError.closed, StorageError.diskFull: true
+        default: false
         }
     }
 

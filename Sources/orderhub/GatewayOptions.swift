@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import RPC
 
 /// Options of the REST gateway.
 struct GatewayOptions: ParsableArguments {
@@ -31,6 +32,15 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Open client connections the gateway holds at most; more are closed at once (ORDERHUB_GATEWAY_MAX_CONNECTIONS; default 4096).")
     var maxGatewayConnections: Int?
 
+    @Option(help: "REST requests the gateway serves at once; more wait in a queue (ORDERHUB_GATEWAY_MAX_CONCURRENT_REQUESTS; default 256).")
+    var maxConcurrentRequests: Int?
+
+    @Option(help: "Requests that may wait for a slot; beyond, 503 with Retry-After at once (ORDERHUB_GATEWAY_MAX_QUEUED_REQUESTS; default 512).")
+    var maxQueuedRequests: Int?
+
+    @Option(help: "Seconds a request may wait in that queue before 503 (ORDERHUB_GATEWAY_MAX_QUEUE_WAIT; default 2).")
+    var maxRequestQueueWait: Double?
+
     func config() throws -> OrdersGateway.Config {
         var config = OrdersGateway.Config.defaults
         config.rpcTimeout = try Setting.seconds(rpcTimeout, env: "ORDERHUB_GATEWAY_RPC_TIMEOUT", name: "rpc-timeout", default: 5)
@@ -46,6 +56,14 @@ struct GatewayOptions: ParsableArguments {
         config.maxEventStreamsPerClient = try Setting.positiveInt(
             maxEventStreamsPerClient, env: "ORDERHUB_MAX_EVENT_STREAMS_PER_CLIENT", name: "max-event-streams-per-client",
             default: config.maxEventStreamsPerClient)
+        let admission = AdmissionLimiter.Config()
+        config.admission = AdmissionLimiter.Config(
+            maxConcurrent: try Setting.positiveInt(
+                maxConcurrentRequests, env: "ORDERHUB_GATEWAY_MAX_CONCURRENT_REQUESTS", name: "max-concurrent-requests", default: admission.maxConcurrent),
+            maxQueued: try Setting.positiveInt(
+                maxQueuedRequests, env: "ORDERHUB_GATEWAY_MAX_QUEUED_REQUESTS", name: "max-queued-requests", default: admission.maxQueued),
+            maxQueueWait: try Setting.seconds(maxRequestQueueWait, env: "ORDERHUB_GATEWAY_MAX_QUEUE_WAIT", name: "max-request-queue-wait", default: 2)
+        )
         return config
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RPC
 import RPCHTTP2
 
 /// The gRPC server limits (docs/rpc-runtime.md) an operator may change, for the Orders and Payments
@@ -25,6 +26,15 @@ struct ServerLimitOptions: ParsableArguments {
     @Option(help: "Seconds (±10 %) after which a connection is drained with GOAWAY, so clients rebalance over replicas (ORDERHUB_MAX_CONNECTION_AGE; default off).")
     var maxConnectionAge: Double?
 
+    @Option(help: "Unary calls the server runs at once, over all connections; more wait in a queue (ORDERHUB_MAX_CONCURRENT_CALLS; default 256).")
+    var maxConcurrentCalls: Int?
+
+    @Option(help: "Calls that may wait for a slot; beyond, RESOURCE_EXHAUSTED at once (ORDERHUB_MAX_QUEUED_CALLS; default 512).")
+    var maxQueuedCalls: Int?
+
+    @Option(help: "Seconds a call may wait in that queue before RESOURCE_EXHAUSTED (ORDERHUB_MAX_QUEUE_WAIT; default 2).")
+    var maxQueueWait: Double?
+
     /// A server configuration listening on `listen` with these limits.
     func config(listen: Address) throws -> RPCServer.Config {
         var config = RPCServer.Config(host: listen.host, port: listen.port)
@@ -45,6 +55,12 @@ struct ServerLimitOptions: ParsableArguments {
         if maxConnectionAge != nil || Setting.environment("ORDERHUB_MAX_CONNECTION_AGE") != nil {
             config.maxConnectionAge = try Setting.seconds(maxConnectionAge, env: "ORDERHUB_MAX_CONNECTION_AGE", name: "max-connection-age", default: 0)
         }
+        let admission = AdmissionLimiter.Config()
+        config.admission = AdmissionLimiter.Config(
+            maxConcurrent: try Setting.positiveInt(maxConcurrentCalls, env: "ORDERHUB_MAX_CONCURRENT_CALLS", name: "max-concurrent-calls", default: admission.maxConcurrent),
+            maxQueued: try Setting.positiveInt(maxQueuedCalls, env: "ORDERHUB_MAX_QUEUED_CALLS", name: "max-queued-calls", default: admission.maxQueued),
+            maxQueueWait: try Setting.seconds(maxQueueWait, env: "ORDERHUB_MAX_QUEUE_WAIT", name: "max-queue-wait", default: 2)
+        )
         return config
     }
 }

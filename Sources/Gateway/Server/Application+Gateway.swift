@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import RPC
 import TLSSupport
 
 /// The gateway as a Hummingbird application, listening on `config.host:config.port`.
@@ -33,7 +34,7 @@ public func buildApplication(
     )
 }
 
-/// Every route of the gateway, behind CORS, the error mapping and the rate limit.
+/// Every route of the gateway, behind CORS, the error mapping, the rate limit and admission control.
 public func buildRouter(_ gateway: OrdersGateway) -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
     // Outermost, so every answer counts, the ones the middlewares below make included.
@@ -44,6 +45,9 @@ public func buildRouter(_ gateway: OrdersGateway) -> Router<GatewayRequestContex
     if let limit = gateway.config.rateLimit {
         let limiter = RateLimiter(limit: limit, nanosNow: { NIODeadline.now().uptimeNanoseconds })
         router.add(middleware: RateLimitMiddleware(limiter: limiter, gateway: gateway))
+    }
+    if let admission = gateway.config.admission {
+        router.add(middleware: AdmissionMiddleware(limiter: AdmissionLimiter(admission)))
     }
     router.add(middleware: MethodMiddleware())
     // The contract's routes (`google.api.http`), ahead of the router's own.

@@ -51,6 +51,9 @@ public struct OrdersGateway: Sendable {
         public var minBodyBytesPerSecond: Int = 8192
         /// Open client connections at most; more are closed at once.
         public var maxConnections: Int = 4096
+        /// Requests running and waiting at once (`AdmissionMiddleware`); 503 + Retry-After
+        /// beyond. Nil: no limit.
+        public var admission: AdmissionLimiter.Config? = nil
 
         /// Every setting spelled out; start from `defaults` and change what differs.
         public init(

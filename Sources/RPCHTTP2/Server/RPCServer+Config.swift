@@ -1,4 +1,5 @@
 import Logging
+import RPC
 import TLSSupport
 
 /// Server settings; every limit with its default (the table in docs/rpc-runtime.md, "Server").
@@ -67,6 +68,10 @@ extension RPCServer {
         /// Cleartext only: HTTP/1.1 requests on this listener go to it (a probe port's
         /// `GET /metrics`); connections that open with HTTP/2's preface are gRPC as usual.
         public var http1Responder: HTTP1Responder?
+        /// Admission control across all connections (`AdmissionLimiter`): unary calls beyond
+        /// its running and queued limits end at once with RESOURCE_EXHAUSTED. Off (nil) by
+        /// default; the orderhub services turn it on.
+        public var admission: AdmissionLimiter.Config?
 
         public init(
             host: String = "0.0.0.0",

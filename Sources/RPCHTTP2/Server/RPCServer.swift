@@ -33,7 +33,7 @@ public final class RPCServer: Sendable {
 
     /// - Parameter group: the event loops; by default NIO's shared singleton group.
     public init(router: RPCRouter, config: Config = .defaults, group: (any EventLoopGroup)? = nil) {
-        self.router = router
+        self.router = config.admission.map { router.admitting(through: AdmissionLimiter($0)) } ?? router
         self.config = config
         self.group = group ?? MultiThreadedEventLoopGroup.singleton
         self.registry = ConnectionRegistry(
