@@ -185,7 +185,9 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ] + nio
+            ] + nio,
+            // The page's markup, script, styles and icon (`PageAssets`).
+            resources: [.copy("Resources/page")]
         ),
 
         .executableTarget(name: "orderhub", dependencies: [

@@ -15,6 +15,9 @@ enum OrdersLaunch {
         var paymentTimeout: Duration
         var deliveryDelay: Duration
         var callTimeout: Duration
+        var eventRetention: Duration
+        var sweepInterval: Duration
+        var feedBuffer: Int
     }
 
     static func start(
@@ -35,6 +38,9 @@ enum OrdersLaunch {
         config.paymentTimeout = behaviour.paymentTimeout
         config.deliveryDelay = behaviour.deliveryDelay
         config.dispatcher.callTimeout = behaviour.callTimeout
+        config.orderEventRetention = behaviour.eventRetention
+        config.sweepInterval = behaviour.sweepInterval
+        config.feed.bufferSize = behaviour.feedBuffer
         let system = OrderSystem(
             store: store, gateway: GRPCPaymentGateway(transport: transport, signer: signer), config: config, logger: logger
         )

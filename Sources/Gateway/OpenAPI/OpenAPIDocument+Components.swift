@@ -33,7 +33,7 @@ extension OpenAPIDocument {
             ],
             "accessToken": [
                 "type": "apiKey", "in": "query", "name": "access_token",
-                "description": "The customer token in the query, for EventSource (which cannot set headers). Only GET /v1/orders/{id}/events accepts it.",
+                "description": "The customer token in the query, for EventSource (which cannot set headers). Only the event streams (GET /v1/orders/{id}/events, GET /v1/orders:watch) accept it.",
             ],
         ]
     }
@@ -56,6 +56,9 @@ extension OpenAPIDocument {
             "LineItem": lineItem,
             "CreateOrderRequest": createOrderRequest,
             "Order": order,
+            "OrderEvent": object(required: ["cursor", "order"], ["cursor": string, "order": schema("Order")]).adding([
+                "description": "One committed change of one order (its creation included), as the order was right after it; resume after it with its cursor.",
+            ]),
             "LineItemOut": object(required: ["sku", "quantity", "unitPriceCents"], [
                 "sku": string, "quantity": int32, "unitPriceCents": decimalString,
             ]),

@@ -6,6 +6,7 @@ extension OpenAPIDocument {
             "/v1/orders/{id}": orderPath(["get": getOrder]),
             "/v1/orders/{id}:cancel": orderPath(["post": cancelOrder]),
             "/v1/orders/{id}/events": orderPath(["get": watchOrder]),
+            "/v1/orders:watch": ["get": watchOrders],
             "/api/v1/order": ["get": legacyList, "post": legacyCreate],
             "/api/v1/order/{id}": orderPath(["get": legacyState, "put": legacyCancel]),
             "/livez": ["get": liveness],
@@ -85,6 +86,34 @@ extension OpenAPIDocument {
             summary: "Watch an order (WatchOrder) as Server-Sent Events: the current state, then every change, one `data:` line with the order's JSON per event; `: heartbeat` comments keep the stream open; it ends when the order is final. A failure after the start is an `event: status` with the error body.",
             parameters: [query("access_token", "The customer token, for EventSource, which cannot set headers (see the accessToken scheme).", string)],
             responses: responses(["200": answer("An event stream.", event, as: "text/event-stream")], errors: ["401", "404"], errorShape: "Error"),
+            security: [["bearerAuth": []], ["accessToken": []]]
+        )
+    }
+
+    private static var watchOrders: OpenAPINode {
+        let states = orderStates.dropFirst() + ["created", "confirmed", "delivered", "cancelled", "1", "2", "3", "4"]
+        let event = object(closed: false, required: ["data"], [
+            "event": oneOf(["message", "status"]),
+            "data": string,
+            "id": string,
+            "retry": ["type": "integer"],
+        ]).adding([
+            "description": "One Server-Sent Event: `id` is the event's cursor and `data` an OrderEvent as JSON (event `message`), or a Status (event `status`) when the call fails after the stream started (RESOURCE_EXHAUSTED: the client fell behind; resume from the last id).",
+        ])
+        return operation(
+            "orders", "WatchOrders",
+            summary: "The order feed (WatchOrders) as Server-Sent Events: every change to every order the caller may see (everyone's for orders:admin), in commit order, each with its cursor as the event id. Resume after a cursor with the Last-Event-ID header (EventSource sends it when it reconnects) or afterCursor; without either, from now. Events are kept 24 h: an older cursor is 400 (OUT_OF_RANGE), one the feed did not issue 400 (INVALID_ARGUMENT). `: heartbeat` comments every 15 s keep the stream open.",
+            parameters: [
+                query("afterCursor", "Resume after the event with this cursor (an OrderEvent.cursor, the SSE id).", string),
+                ["name": "Last-Event-ID", "in": "header", "required": false, "schema": string,
+                 "description": "Resume after this cursor; wins over afterCursor (EventSource repeats the first URL when it reconnects)."],
+                query("state", "Only events whose order is in this state; repeat for several: the enum name, its number, or the short name (delivered).",
+                      array(of: oneOf(Array(states)))).adding(["explode": true]),
+                query("customerId", "Only this customer's orders (admins). A customer always gets their own; naming another customer is 403.",
+                      ["type": "string", "maxLength": 64]),
+                query("access_token", "The customer token, for EventSource, which cannot set headers (see the accessToken scheme).", string),
+            ],
+            responses: responses(["200": answer("An event stream.", event, as: "text/event-stream")], errors: ["400", "401", "403", "429"], errorShape: "Error"),
             security: [["bearerAuth": []], ["accessToken": []]]
         )
     }

@@ -74,64 +74,18 @@ struct OrdersController<Context: RemoteAddressRequestContext> {
     /// `GET /v1/orders/{id}/events` → WatchOrder as Server-Sent Events: one `data:` line with the
     /// order's JSON per state, a comment line every heartbeat interval; the response ends when
     /// the order is final, and the call is cancelled when the client goes away. Open streams
-    /// are capped in total and per client (429 beyond). The only route that takes the token as
+    /// are capped in total and per client (429 beyond). Like the feed, takes the token as
     /// `?access_token=` too: EventSource cannot set headers.
     @Sendable func events(request: Request, context: Context) async throws -> Response {
         let path = try OrderPath(segment: context.parameters.require("id"))
         guard path.verb == nil else { throw GatewayError.routeNotFound(request.method, path: request.uri.path) }
         // Held by the response body below; freed when the stream ends or the body is dropped.
         let slot = try gateway.eventStreams.acquire(for: await gateway.clientKey(for: request, remoteAddress: context.remoteAddress))
-        let stream = OrderEventStream(
-            orders: gateway.orders, id: path.id, options: gateway.callOptions(for: request, withDeadline: false, acceptingQueryToken: true)
-        )
-        let first = try await stream.first()
-        let heartbeatInterval = gateway.config.heartbeatInterval
-        let headers: HTTPFields = [
-            .contentType: "text/event-stream",
-            .cacheControl: "no-cache",
-            HTTPField.Name("X-Accel-Buffering")!: "no",
-            // Hummingbird closes the connection once an SSE response ends; say so up front.
-            .connection: "close",
-        ]
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            defer {
-                stream.cancel()
-                slot.release()
-            }
-            do {
-                try await request.body.consumeWithCancellationOnInboundClose { _ in
-                    try await Self.writeEvents(first: first, stream: stream, heartbeat: heartbeatInterval, to: &writer)
-                }
-            } catch is CancellationError {
-                return  // The client went away; there is nobody to finish the response for.
-            }
-            try await writer.finish(nil)
-        })
-    }
-
-    private static func writeEvents(
-        first: Order, stream: OrderEventStream, heartbeat: Duration, to writer: inout any ResponseBodyWriter
-    ) async throws {
-        try await writer.write(ServerSentEvent.data(first.jsonText))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                while true {
-                    try await Task.sleep(for: heartbeat)
-                    stream.heartbeat()
-                }
-            }
-            for await event in stream.events {
-                switch event {
-                case .order(let order):
-                    try await writer.write(ServerSentEvent.data(order.jsonText))
-                case .heartbeat:
-                    try await writer.write(ServerSentEvent.heartbeat)
-                case .failed(let error):
-                    let body = ErrorBody(error, request: nil)
-                    try await writer.write(ServerSentEvent.data(body.json, event: "status"))
-                }
-            }
-            group.cancelAll()
+        let options = gateway.callOptions(for: request, withDeadline: false, acceptingQueryToken: true)
+        let stream = RPCEventStream<Order> { [orders = gateway.orders] onResponse in
+            try await orders.watchOrder(WatchOrderRequest(id: path.id), options: options, onResponse: onResponse)
         }
+        try await stream.accepted()
+        return stream.response(to: request, slot: slot, heartbeat: gateway.config.heartbeatInterval) { ServerSentEvent.data($0.jsonText) }
     }
 }

@@ -20,12 +20,14 @@ enum RouteTable {
         guard let first = segments.first else { return nil }
         let rest = segments.dropFirst()
         switch (first, segments.count) {
-        case ("", 1), ("healthz", 1), ("livez", 1), ("readyz", 1), ("openapi.json", 1):
+        case ("", 1), ("healthz", 1), ("livez", 1), ("readyz", 1), ("openapi.json", 1), ("favicon.svg", 1), ("favicon.ico", 1):
             return get
         case ("assets", 2):
             return rest.first == "app.js" || rest.first == "style.css" ? get : nil
         case ("v1", 3) where rest.first == "dev":
             return rest.last == "sign-in" ? post : nil
+        case ("v1", 2) where rest.first == "orders:watch":
+            return get
         case ("v1", 2...4):
             guard rest.first == "orders" else { return nil }
             return orderRoute(rest.dropFirst())

@@ -44,6 +44,7 @@ public func buildRouter(_ gateway: OrdersGateway) -> Router<GatewayRequestContex
     }
     router.add(middleware: MethodMiddleware())
     router.addRoutes(OrdersController(gateway: gateway).endpoints, atPath: "/v1/orders")
+    router.addRoutes(OrderFeedController(gateway: gateway).endpoints, atPath: "/v1/orders:watch")
     router.addRoutes(LegacyOrdersController(gateway: gateway).endpoints, atPath: "/api/v1/order")
     if let signIn = gateway.devSignIn {
         router.addRoutes(DevSignInController(gateway: gateway, signIn: signIn).endpoints, atPath: "/v1/dev")

@@ -66,9 +66,9 @@ extension Request {
     }
 
     /// Whether the request carried credentials the gateway passed on (so a 401 says
-    /// `error="invalid_token"`): the header, or the query token on the event stream.
+    /// `error="invalid_token"`): the header, or the query token on the event streams.
     var hasCredentials: Bool {
-        authorization(acceptingQueryToken: uri.path.hasSuffix("/events")) != nil
+        authorization(acceptingQueryToken: uri.path.hasSuffix("/events") || uri.path.hasSuffix(":watch")) != nil
     }
 }
 
