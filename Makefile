@@ -9,7 +9,7 @@ APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler 
 	libprotobuf-dev libprotoc-dev libsqlite3-dev zlib1g-dev nghttp2-client nghttp2-server \
 	chromium chromium-driver curl wrk postgresql-15 postgresql-client-15
 
-.PHONY: all deps build release test swift-test python-test protos check-protos asan fuzz run bench bench-rpc bench-orders bench-gateway bench-scale bench-feed clean
+.PHONY: all deps build release test swift-test python-test examples protos check-protos asan fuzz run bench bench-rpc bench-orders bench-gateway bench-scale bench-feed clean
 
 all: build
 
@@ -47,8 +47,15 @@ test: deps build
 swift-test:
 	$(SWIFT) test --parallel
 
-python-test: build
+python-test: build examples
 	cd Tests/python && $(PYTHON) -m pytest -q
+
+## examples: build examples/swift-client, a package that depends on this one (by path) for its
+## OrderhubClient library; Tests/python/examples runs it and examples/python-client against
+## `orderhub serve`. Its own scratch path, kept under .build so a rebuild is incremental.
+EXAMPLES_BUILD ?= .build/examples
+examples:
+	$(SWIFT) build --package-path examples/swift-client --scratch-path $(EXAMPLES_BUILD)
 
 ## protos: regenerate all generated code (C from protoc-c, Swift from protoc-gen-orderhub).
 protos:

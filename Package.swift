@@ -17,11 +17,6 @@ let jwt: Target.Dependency = .product(name: "JWTKit", package: "jwt-kit")
 let ssl: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
 let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
 
-/// The per-call path of the RPC runtime: in release builds, no dynamic exclusivity checks
-/// (they cost ~5% CPU per call there; the static checks stay, and debug builds and tests
-/// keep the dynamic ones). Its state is loop-confined, which is what those checks guard.
-let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
-
 /// Our own Swift targets build with no warnings: every warning is an error.
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
@@ -49,9 +44,9 @@ let testAndToolTargets: [Target] = [
         .testTarget(name: "RPCTests", dependencies: ["RPC"]),
         .testTarget(name: "TLSSupportTests", dependencies: ["TLSSupport", "DevCertificates", logging, .product(name: "NIOEmbedded", package: "swift-nio"),
                                                             .product(name: "NIOTLS", package: "swift-nio")] + nio),
-        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "Contracts", "Health", "TLSSupport", "DevCertificates", logging, ssl] + nio),
-        .testTarget(name: "OrdersTests", dependencies: ["Orders", "RPC", "ServiceAuth", "CustomerAuth", "PostgresSupport", "StoreTestSupport", logging]),
-        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
+        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "EventLoopExecution", "Contracts", "Health", "TLSSupport", "DevCertificates", logging, ssl] + nio),
+        .testTarget(name: "OrdersTests", dependencies: ["Orders", "Payments", "RPC", "RPCHTTP2", "Contracts", "StorageSupport", "ServiceAuth", "CustomerAuth", "PostgresSupport", "StoreTestSupport", logging]),
+        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "StorageSupport", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC", crypto]),
         .testTarget(name: "CustomerAuthTests", dependencies: ["CustomerAuth", "RPC", jwt, crypto,
                                                         .product(name: "_CryptoExtras", package: "swift-crypto")]),
@@ -63,7 +58,7 @@ let testAndToolTargets: [Target] = [
 
         // Test-only: the backends the store contract suites run on, a fresh PostgreSQL schema
         // per case (ORDERHUB_TEST_POSTGRES_URL), and table shapes to compare the two schemas.
-        .target(name: "StoreTestSupport", dependencies: ["PostgresSupport", "SQLiteSupport", postgres, sqlite, logging],
+        .target(name: "StoreTestSupport", dependencies: ["PostgresSupport", "SQLiteSupport", "StorageSupport", postgres, sqlite, logging],
                 path: "Tests/StoreTestSupport"),
 
         // Test-only: encodes and decodes sample messages for the cross-language tests
@@ -89,6 +84,10 @@ let package = Package(
     products: [
         .executable(name: "orderhub", targets: ["orderhub"]),
         .executable(name: "protoc-gen-orderhub", targets: ["protoc-gen-orderhub"]),
+        // For other Swift programs: `import OrderhubClient` brings the generated messages and
+        // typed clients, the RPC core and the HTTP/2 transport. No target in it (or in what it
+        // links) has unsafe flags, which SwiftPM refuses in a package others depend on.
+        .library(name: "OrderhubClient", targets: ["OrderhubClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
@@ -132,12 +131,17 @@ let package = Package(
         .target(name: "DevCertificates", dependencies: [x509, crypto, .product(name: "SwiftASN1", package: "swift-asn1")]),
 
         // Transport-free RPC core, and its nghttp2 + NIO transport.
-        .target(name: "RPC", swiftSettings: hotPath),
-        .target(name: "RPCHTTP2", dependencies: ["RPC", "CNghttp2", "CZlib", "TLSSupport", logging, ssl] + nio, swiftSettings: hotPath),
+        .target(name: "RPC"),
+        // The task executor that keeps a task on one NIO event loop: RPC handlers and the gateway's.
+        .target(name: "EventLoopExecution", dependencies: nio),
+        .target(name: "RPCHTTP2", dependencies: ["RPC", "CNghttp2", "CZlib", "TLSSupport", "EventLoopExecution", logging, ssl] + nio),
 
         // Generated Swift for Protos/, and the generator.
         .target(name: "Contracts", dependencies: ["RPC", "CContracts", "CProtobufC"]),
         .executableTarget(name: "protoc-gen-orderhub", dependencies: ["CPluginContracts", "CGoogleProtobuf", "CProtobufC", "RPC"]),
+
+        // The client library: re-exports the above, adds the customer token to every call.
+        .target(name: "OrderhubClient", dependencies: ["Contracts", "RPC", "RPCHTTP2", "TLSSupport"]),
 
         // grpc.health.v1.Health, ready for any server to mount.
         .target(name: "Health", dependencies: ["RPC", "Contracts"]),
@@ -152,8 +156,9 @@ let package = Package(
         // signs local ones (dev sign-in, `orderhub token`).
         .target(name: "CustomerAuth", dependencies: ["RPC", "ServiceAuth", jwt]),
 
-        // Per-call logging with request ids, shared by the service handlers.
-        .target(name: "RequestLogging", dependencies: ["RPC", logging]),
+        // What the service handlers share: per-call logging with request ids, and the one
+        // mapping of storage failures to statuses.
+        .target(name: "RequestLogging", dependencies: ["RPC", "StorageSupport", logging]),
 
         // Storage plumbing that names no database: the group-commit writer, migrations as data,
         // storage errors, rows read by column name. Both backends build on it.
@@ -175,7 +180,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "RPC", "Contracts", "TLSSupport", ssl,
+                "RPC", "Contracts", "TLSSupport", "EventLoopExecution", ssl,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -191,7 +196,7 @@ let package = Package(
         ),
 
         .executableTarget(name: "orderhub", dependencies: [
-            "RPC", "RPCHTTP2", "Contracts", "Health", "Reflection", "Orders", "Payments", "ServiceAuth", "CustomerAuth", "Gateway", "PostgresSupport", "TLSSupport", "DevCertificates", logging,
+            "RPC", "RPCHTTP2", "Contracts", "Health", "Reflection", "Orders", "Payments", "ServiceAuth", "CustomerAuth", "Gateway", "PostgresSupport", "StorageSupport", "TLSSupport", "DevCertificates", logging,
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + nio),
@@ -201,7 +206,7 @@ let package = Package(
                          path: "bench/OrdersBench"),
 
         // Benchmark helper (`make bench-scale`): creates straight into either Orders store.
-        .executableTarget(name: "scale-bench", dependencies: ["Orders", "PostgresSupport", logging], path: "bench/ScaleBench"),
+        .executableTarget(name: "scale-bench", dependencies: ["Orders", "PostgresSupport", "StorageSupport", logging], path: "bench/ScaleBench"),
 
     ] + testAndToolTargets,
     swiftLanguageModes: [.v6]

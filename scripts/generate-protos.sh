@@ -55,4 +55,10 @@ mkdir -p Sources/Contracts/Generated Tests/Interop/InteropContracts/Generated
 (cd Tests/Interop/Protos && protoc --plugin=protoc-gen-orderhub="$PLUGIN" \
     --orderhub_out=../InteropContracts/Generated --orderhub_opt=CModule=CInteropContracts,RuntimeModule=Contracts \
     -I . $INTEROP_PROTOS)
+# The REST gateway: routes, OpenAPI schemas and proto3 JSON coding from the google.api.http
+# annotations of the services it fronts (Orders; Payments is only called service-to-service).
+REST_PROTOS="orderhub/v1/orders.proto"
+rm -rf Sources/Gateway/Generated && mkdir -p Sources/Gateway/Generated
+(cd Protos && protoc --plugin=protoc-gen-orderhub="$PLUGIN" --orderhub_out=../Sources/Gateway/Generated \
+    --orderhub_opt=REST=Contracts -I . -I "$SYS" $REST_PROTOS)
 echo "generated: C for $(echo $CONTRACT_PROTOS $INTEROP_PROTOS | wc -w) protos, Swift for the services"

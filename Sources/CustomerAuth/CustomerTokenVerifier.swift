@@ -37,7 +37,7 @@ public final class CustomerTokenVerifier: Sendable {
 
     /// The metadata key the token travels in.
     public static let metadataKey = "authorization"
-    /// Customer ids are at most this long (DESIGN.md §1: ids ≤ 64 bytes).
+    /// Customer ids are at most this long: Orders refuses longer ids (`OrderValidation`).
     static let maxSubjectBytes = 64
 
     private let keys: VerificationKeys

@@ -5,7 +5,8 @@ import RPC
 /// payment dispatcher, the delivery scheduler and the retention sweep running behind.
 /// The gRPC handler maps protos to these calls and errors through `RPCError.orders(_:)`.
 public final class OrderSystem: Sendable {
-    /// Behaviour settings (DESIGN.md §1).
+    /// Behaviour settings: payment timeout, delivery delay, retention and sweeps, and the
+    /// dispatcher's and the delivery scheduler's knobs.
     public struct Config: Sendable {
         /// After this long without a payment result, the order is cancelled (PAYMENT_TIMEOUT).
         public var paymentTimeout: Duration
@@ -51,7 +52,7 @@ public final class OrderSystem: Sendable {
     let config: Config
     let clock: WallClock
     let logger: Logger
-    private let sweeper: RetentionSweeper
+    public let sweeper: RetentionSweeper
     let watches = WatchRegistry()
     /// The order feed's live tail (WatchOrders).
     public let feed: OrderFeed
@@ -75,6 +76,7 @@ public final class OrderSystem: Sendable {
     }
 
     /// Starts the background work: every pending payment job resumes, due deliveries happen.
+    /// (A process runs `dispatcher`, `delivery` and `sweeper` as services of its own instead.)
     public func start() {
         dispatcher.start()
         delivery.start()

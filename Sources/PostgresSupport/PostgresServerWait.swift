@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import StorageSupport
 
 /// Start-up's wait for the database server: a process started before its database (a pod
 /// next to a PostgreSQL that is still starting, a server restarting) retries instead of

@@ -80,29 +80,70 @@ public final class PostgresStorage: Sendable {
     /// Runs `body` in one transaction on a pooled connection: COMMIT when it returns, ROLLBACK
     /// when it throws (its own error comes back unwrapped). A serialization failure or a
     /// deadlock, which PostgreSQL asks the client to retry, runs the whole body again.
+    ///
+    /// The database's failures come back as `StorageError`s (see `StorageError.init(translating:)`);
+    /// `body`'s own errors unchanged.
     public func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         var attempt = 1
         while true {
             do {
                 return try await client.withConnection { connection in
-                    try await connection.transaction(logger: logger, body)
+                    try await connection.transaction(logger: logger) { connection in
+                        do {
+                            return try await body(connection)
+                        } catch let error as PSQLError {
+                            throw error
+                        } catch {
+                            throw BodyError(error: error)
+                        }
+                    }
                 }
             } catch let error as PSQLError where error.isTransient && attempt < 3 {
                 attempt += 1
                 logger.debug("transaction retried", metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+            } catch let error as BodyError {
+                throw error.error
+            } catch {
+                throw Self.translated(error)
             }
         }
     }
 
     /// Runs one statement on a pooled connection and returns its rows. A lone statement is a
-    /// transaction of its own (durable when this returns).
+    /// transaction of its own (durable when this returns). Failures as `transaction`'s.
     public func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await client.query(query, logger: logger).collect()
+        do {
+            return try await client.query(query, logger: logger).collect()
+        } catch {
+            throw Self.translated(error)
+        }
     }
 
     /// Runs one statement whose rows, if any, are not needed. Durable when this returns.
     public func execute(_ query: PostgresQuery) async throws {
-        try await client.query(query, logger: logger)
+        do {
+            try await client.query(query, logger: logger)
+        } catch {
+            throw Self.translated(error)
+        }
+    }
+
+    /// A failure of `transaction`'s body that is not the database's: passed on as it was.
+    private struct BodyError: Error {
+        var error: any Error
+    }
+
+    /// A failure of the pool or a query as a `StorageError` where one fits. Anything that is
+    /// not a `PSQLError` came from the pool itself (no connection could be made before its
+    /// circuit breaker tripped): the server is unreachable. A cancelled wait is the caller's
+    /// cancellation.
+    static func translated(_ error: any Error) -> any Error {
+        switch error {
+        case let error as PSQLError where error.code == .queryCancelled: CancellationError()
+        case let error as PSQLError: StorageError(translating: error) ?? error
+        case is StorageError, is CancellationError: error
+        default: StorageError.unavailable(String(describing: error))
+        }
     }
 
     /// Stops the pool, closing every connection. Stop users of `client` first.

@@ -23,10 +23,23 @@ public struct MessageFramer: Sendable {
         }
     }
 
+    /// Hands `body` the 5-byte prefix of a message of `length` bytes, `compressed` or not, without
+    /// allocating: the one place the prefix is written, for transports that copy it into their
+    /// own buffers.
+    @inlinable
+    public static func withPrefix<Result>(
+        length: Int, compressed: Bool = false, _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) rethrows -> Result {
+        let value = UInt32(truncatingIfNeeded: length)
+        var prefix: (UInt8, UInt8, UInt8, UInt8, UInt8) = (
+            compressed ? 1 : 0, UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)
+        )
+        return try withUnsafeBytes(of: &prefix) { try body($0) }
+    }
+
     /// The 5-byte prefix for an uncompressed message of `length` bytes.
     public static func prefix(length: Int) -> [UInt8] {
-        let value = UInt32(truncatingIfNeeded: length)
-        return [0, UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+        withPrefix(length: length) { Array($0) }
     }
 
     /// The whole frame of one message.

@@ -34,13 +34,15 @@ public enum CallLogger {
     }
 
     /// Runs a handler body; maps its failure with `mapError` (the service's one mapping) and
-    /// logs it.
+    /// logs it. `logger` is evaluated only when there is something to log, so a handler whose
+    /// body logs nothing itself pays nothing for its call logger on success.
     public static func run<T>(
-        _ logger: Logger, mapError: (any Error) -> RPCError, _ body: () async throws -> T
+        _ logger: @autoclosure () -> Logger, mapError: (any Error) -> RPCError, _ body: () async throws -> T
     ) async throws -> T {
         do {
             return try await body()
         } catch {
+            let logger = logger()
             let status = mapError(error)
             switch status.code {
             case .internal, .unknown, .dataLoss: logger.error("call failed", metadata: ["status": "\(status.code)", "error": "\(error)"])

@@ -16,19 +16,19 @@ public struct SQLiteBatchTransaction<Executor: WriteBatchExecutor>: BatchTransac
         self.executor = executor
     }
 
-    /// See `BatchTransaction`. Calls the executor's `didCommit` before returning.
-    public func commit(_ requests: [Executor.Request]) async throws -> [Result<Executor.Response, any Error>] {
+    /// See `BatchTransaction`. Runs the executor's `afterCommit` before returning.
+    public func commit(_ requests: [Executor.Request]) async throws -> [Delivery] {
         try await connection.execute("BEGIN IMMEDIATE")
-        let results: [Result<Executor.Response, any Error>]
+        let outcome: BatchOutcome
         do {
-            results = try await executor.execute(requests, on: connection)
+            outcome = try await executor.execute(requests, on: connection)
             try await connection.execute("COMMIT")
         } catch {
             // After a failed COMMIT SQLite may already have rolled back; a second error is moot.
             try? await connection.execute("ROLLBACK")
             throw error
         }
-        executor.didCommit(results.compactMap { try? $0.get() })
-        return results
+        outcome.afterCommit()
+        return outcome.deliveries
     }
 }

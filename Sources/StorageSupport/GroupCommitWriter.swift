@@ -13,6 +13,9 @@ import Synchronization
 ///
 /// When a batch's transaction fails as a whole, each of its requests is written again in a
 /// transaction of its own, so one bad request cannot fail the rest of its batch.
+///
+/// Each request carries its caller's `Reply`, typed by the answer of its kind: `submit`'s
+/// result type is the reply's, so no caller unpacks an answer meant for another kind.
 public final class GroupCommitWriter<Transaction: BatchTransaction>: Sendable {
     /// Tuning knobs.
     public struct Config: Sendable {
@@ -32,13 +35,8 @@ public final class GroupCommitWriter<Transaction: BatchTransaction>: Sendable {
         public static var defaults: Config { Config() }
     }
 
-    private struct Pending {
-        var request: Transaction.Request
-        var continuation: CheckedContinuation<Transaction.Response, any Error>
-    }
-
     private struct State {
-        var queue: [Pending] = []
+        var queue: [Transaction.Request] = []
         var drains = 0
         var closed = false
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
@@ -56,23 +54,40 @@ public final class GroupCommitWriter<Transaction: BatchTransaction>: Sendable {
         self.logger = logger
     }
 
-    /// Queues one request and returns its result once its transaction has committed.
-    /// Throws the request's own failure, a storage error, or `StorageError.closed`.
-    public func submit(_ request: Transaction.Request) async throws -> Transaction.Response {
+    /// Queues the request `makeRequest` builds around its caller's reply, and returns the
+    /// answer once its transaction has committed. Throws the request's own failure, a storage
+    /// error, or `StorageError.closed`.
+    ///
+    /// ```swift
+    /// let result: CreateResult = try await writer.submit { .create(order, $0) }
+    /// ```
+    public func submit<Answer: Sendable>(_ makeRequest: (Reply<Answer>) -> Transaction.Request) async throws -> Answer {
         try await withCheckedThrowingContinuation { continuation in
+            let request = makeRequest(Reply(continuation))
             let startDrain: Bool? = state.withLock { state in
                 if state.closed { return nil }
-                state.queue.append(Pending(request: request, continuation: continuation))
+                state.queue.append(request)
                 guard state.drains < max(1, config.concurrentBatches) else { return false }
                 state.drains += 1
                 return true
             }
             switch startDrain {
-            case nil: continuation.resume(throwing: StorageError.closed)
+            case nil: request.fail(StorageError.closed)
             case true?: Task { await self.drain() }
             case false?: break
             }
         }
+    }
+
+    /// Queues `input` for a writer of one kind of request and returns its answer, as
+    /// `submit(_:)` does.
+    public func submit<Input: Sendable, Answer: Sendable>(_ input: Input) async throws -> Answer where Transaction.Request == Call<Input, Answer> {
+        try await submit { Call(input: input, reply: $0) }
+    }
+
+    /// Requests waiting for a batch (not counting those in a transaction now).
+    public var queuedCount: Int {
+        state.withLock { $0.queue.count }
     }
 
     /// Stops accepting requests and waits until every queued one has been written.
@@ -89,7 +104,7 @@ public final class GroupCommitWriter<Transaction: BatchTransaction>: Sendable {
 
     private func drain() async {
         while true {
-            let batch: [Pending] = state.withLock { state in
+            let batch: [Transaction.Request] = state.withLock { state in
                 let count = min(config.maxBatchSize, state.queue.count)
                 defer { state.queue.removeFirst(count) }
                 return Array(state.queue.prefix(count))
@@ -111,30 +126,29 @@ public final class GroupCommitWriter<Transaction: BatchTransaction>: Sendable {
         }
     }
 
-    private func write(_ batch: [Pending]) async {
+    private func write(_ batch: [Transaction.Request]) async {
         do {
-            let results = try await commit(batch.map(\.request))
-            for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+            try await commit(batch)
         } catch {
             guard batch.count > 1 else {
-                batch[0].continuation.resume(throwing: error)
+                batch[0].fail(error)
                 return
             }
             logger.warning("batch of \(batch.count) writes failed; writing each alone", metadata: ["error": "\(String(reflecting: error))"])
-            for pending in batch {
+            for request in batch {
                 do {
-                    let results = try await commit([pending.request])
-                    pending.continuation.resume(with: results[0])
+                    try await commit([request])
                 } catch {
-                    pending.continuation.resume(throwing: error)
+                    request.fail(error)
                 }
             }
         }
     }
 
-    private func commit(_ requests: [Transaction.Request]) async throws -> [Result<Transaction.Response, any Error>] {
-        let results = try await backend.commit(requests)
-        precondition(results.count == requests.count, "a batch transaction must return one result per request")
-        return results
+    /// Commits `requests` and hands every caller its answer.
+    private func commit(_ requests: [Transaction.Request]) async throws {
+        let deliveries = try await backend.commit(requests)
+        precondition(deliveries.count == requests.count, "a batch transaction must answer every request once")
+        for delivery in deliveries { delivery.resume() }
     }
 }

@@ -1,4 +1,7 @@
-/// A storage failure that callers may treat specially.
+/// A storage failure, the same for every database: each backend translates its driver's
+/// errors into these, so the layers above (and the one mapping to RPC statuses at the edge)
+/// never name a driver. A driver error that fits none of them is passed on unchanged and
+/// treated as an internal error.
 public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A row did not have the shape the schema promises (a missing or mistyped column).
     case malformedRow(column: String)
@@ -6,6 +9,18 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     case schemaTooNew(found: Int, known: Int)
     /// The storage was closed; no more work is accepted.
     case closed
+    /// The database is locked by other work (SQLite's busy timeout ran out, a PostgreSQL lock
+    /// or serialization conflict that outlived its retries): the same request may succeed soon.
+    case busy(String)
+    /// The database cannot be reached (the server is down or restarting, the connection
+    /// broke, the file cannot be opened): the same request may succeed later.
+    case unavailable(String)
+    /// A write broke a constraint of the schema that the domain rules should have kept: a bug.
+    case constraint(String)
+    /// The database reports damaged data or is not a database at all.
+    case corrupt(String)
+    /// The disk (or the database's size limit) is full: writes fail until space is freed.
+    case diskFull(String)
 
     /// A sentence for logs.
     public var description: String {
@@ -13,6 +28,11 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         case .malformedRow(let column): "malformed row: column \(column)"
         case .schemaTooNew(let found, let known): "database schema version \(found) is newer than this build knows (\(known))"
         case .closed: "storage is closed"
+        case .busy(let detail): "database busy: \(detail)"
+        case .unavailable(let detail): "database unavailable: \(detail)"
+        case .constraint(let detail): "constraint violated: \(detail)"
+        case .corrupt(let detail): "database corrupt: \(detail)"
+        case .diskFull(let detail): "disk full: \(detail)"
         }
     }
 }

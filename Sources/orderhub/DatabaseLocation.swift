@@ -1,4 +1,5 @@
 import PostgresSupport
+import StorageSupport
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

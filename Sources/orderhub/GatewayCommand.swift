@@ -71,7 +71,7 @@ struct GatewayCommand: AsyncParsableCommand {
                 throw SettingError("\(error)")
             }
         }
-        let service = try await GatewayLaunch.start(
+        let service = GatewayLaunch.start(
             listen: try GatewayOptions.address(Setting.string(listen, env: "ORDERHUB_GATEWAY_LISTEN", default: ":8000"), option: "--listen"),
             tls: try tls.context(applicationProtocols: ["h2", "http/1.1"], logger: logger),
             probes: try HealthListener.address(metricsListen, default: "127.0.0.1:9000"),
@@ -79,11 +79,8 @@ struct GatewayCommand: AsyncParsableCommand {
                 address: try Address(parsing: Setting.string(orders, env: "ORDERHUB_ORDERS_ADDRESS", default: "127.0.0.1:50051"), option: "--orders"),
                 tls: try ordersTLS.context(peer: "ORDERS", reloadInterval: try tls.reloadInterval(), logger: logger)
             ),
-            config: try gateway.config(), devSignIn: signIn, verifiedSubject: verifiedSubject, logger: logger
+            config: try gateway.config(), devSignIn: signIn, verifiedSubject: verifiedSubject, drain: try common.drain(), logger: logger
         )
-        Banner.print([service])
-        let signal = await TerminationSignal.wait()
-        logger.info("stopping", metadata: ["signal": "\(signal)"])
-        await service.stop(try common.drain())
+        try await ProcessLifecycle.run([service], logger: logger)
     }
 }

@@ -2,15 +2,17 @@ import Gateway
 import Hummingbird
 import Logging
 import RPCHTTP2
+import ServiceLifecycle
 import TLSSupport
 
-/// Starts the REST gateway: a client transport to Orders and the Hummingbird server, with its
-/// plaintext probe port when `probes` is given.
+/// Launches the REST gateway: a client transport to Orders and the Hummingbird server, with its
+/// plaintext probe port when `probes` is given. The servers listen when the process's group
+/// runs them.
 enum GatewayLaunch {
     static func start(
         listen: Address, tls: ReloadableTLSContext? = nil, probes: Address? = nil, orders: Peer, config: OrdersGateway.Config,
-        devSignIn: DevSignIn? = nil, verifiedSubject: (@Sendable (String) async -> String?)? = nil, logger: Logger
-    ) async throws -> RunningService {
+        devSignIn: DevSignIn? = nil, verifiedSubject: (@Sendable (String) async -> String?)? = nil, drain: Duration, logger: Logger
+    ) -> Launched {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "gateway"
         let logger = serviceLogger
@@ -22,39 +24,30 @@ enum GatewayLaunch {
         var gateway = OrdersGateway(config: config, transport: transport)
         gateway.devSignIn = devSignIn
         if let verifiedSubject { gateway.verifiedSubject = verifiedSubject }
-        let main: RunningApplication
-        do {
-            main = try await RunningApplication.start(name: "the gateway", at: listen, logger: logger) { onRunning in
-                buildApplication(gateway, tls: tls, logger: logger, onServerRunning: onRunning)
-            }
-        } catch {
-            await transport.close()
-            throw error
+        let gatewayConfig = gateway
+        let main = ListeningApplication(name: "the gateway", at: listen, grace: drain) { onRunning in
+            buildApplication(gatewayConfig, tls: tls, logger: logger, onServerRunning: { port in
+                logger.info("gateway listening", metadata: [
+                    "address": "\(Address(host: listen.host, port: port))", "orders": "\(orders)", "tls": "\(tls != nil)",
+                    "probes": "\(probes.map { "\($0)" } ?? "off")",
+                ])
+                await onRunning(port)
+            })
         }
-        var probeApplication: RunningApplication?
-        if let probes {
-            do {
-                probeApplication = try await RunningApplication.start(name: "the gateway's probe port (--metrics-listen)", at: probes, logger: logger) { onRunning in
-                    buildProbeApplication(gateway, host: probes.host, port: probes.port, logger: logger, onServerRunning: onRunning)
-                }
-            } catch {
-                await main.stop()
-                await transport.close()
-                throw error
-            }
-        }
-        let probeServer = probeApplication
-        let address = Address(host: listen.host, port: main.port)
-        logger.info("gateway listening", metadata: [
-            "address": "\(address)", "orders": "\(orders)", "tls": "\(tls != nil)",
-            "probes": "\(probeServer.map { "\(probes?.host ?? ""):\($0.port)" } ?? "off")",
-        ])
-        return RunningService(name: "gateway", address: address.description, database: "orders at \(orders)", scheme: tls == nil ? "http" : "https") { grace in
-            // Requests in flight finish (within the drain period); no error for a clean stop.
-            await main.stop(grace: grace)
-            await probeServer?.stop()
+        // Stopped after the servers: the transport outlives the requests in flight.
+        var services: [any Service] = [ShutdownStep {
             await transport.close()
             logger.info("gateway stopped")
+        }]
+        if let probes {
+            services.append(ListeningApplication(name: "the gateway's probe port (--metrics-listen)", at: probes, grace: drain) { onRunning in
+                buildProbeApplication(gatewayConfig, host: probes.host, port: probes.port, logger: logger, onServerRunning: onRunning)
+            })
         }
+        services.append(main)
+        return Launched(
+            name: "gateway", address: { Address(host: listen.host, port: try await main.port()).description },
+            database: "orders at \(orders)", scheme: tls == nil ? "http" : "https", services: services
+        )
     }
 }

@@ -47,11 +47,8 @@ struct OrdersCommand: AsyncParsableCommand {
                 address: try Address(parsing: Setting.string(paymentsAddress, env: "ORDERHUB_PAYMENTS_ADDRESS", default: "127.0.0.1:50052"), option: "--payments-address"),
                 tls: try paymentsTLS.context(peer: "PAYMENTS", reloadInterval: try tls.reloadInterval(), logger: logger)
             ),
-            behaviour: try orders.config(), authentication: authentication, logger: logger
+            behaviour: try orders.config(), authentication: authentication, drain: try common.drain(), logger: logger
         )
-        Banner.print([service])
-        let signal = await TerminationSignal.wait()
-        logger.info("stopping", metadata: ["signal": "\(signal)"])
-        await service.stop(try common.drain())
+        try await ProcessLifecycle.run([service], logger: logger)
     }
 }

@@ -6,9 +6,11 @@ import Orders
 import RPC
 import RPCHTTP2
 import ServiceAuth
+import ServiceLifecycle
 
-/// Starts the Orders service: its database, its domain (dispatcher and scheduler resume what
-/// an earlier process left), its client to Payments and its gRPC server.
+/// Starts the Orders service: its database, its client to Payments, its gRPC server (listening
+/// when this returns) and, as services of the process's group, its background loops (the
+/// dispatcher and scheduler resume what an earlier process left).
 enum OrdersLaunch {
     /// Behaviour settings from the command line.
     struct Behaviour {
@@ -22,8 +24,8 @@ enum OrdersLaunch {
 
     static func start(
         listen: Address, server serverConfig: RPCServer.Config, metrics: Address?, database: DatabaseLocation, secret: String, payments: Peer,
-        behaviour: Behaviour, authentication: CallerAuthentication, logger: Logger
-    ) async throws -> RunningService {
+        behaviour: Behaviour, authentication: CallerAuthentication, drain: Duration, logger: Logger
+    ) async throws -> Launched {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "orders"
         let logger = serviceLogger
@@ -83,19 +85,30 @@ enum OrdersLaunch {
             }
         }
         let probes = probeServer
-        system.start()
         let bound = Address(host: listen.host, port: server.port ?? listen.port)
         logger.info("orders listening", metadata: ["address": "\(bound)", "db": "\(database)", "payments": "\(payments)"])
-        return RunningService(name: "orders", address: bound.description, database: database.description, scheme: serverConfig.tls == nil ? "grpc" : "grpcs") { grace in
-            // NOT_SERVING first, so probes and balancers stop sending before the drain.
-            health.enterShutdown()
-            system.endWatches()
-            await server.shutdown(gracePeriod: grace)
-            await probes?.shutdown(gracePeriod: .zero)
-            await system.shutdown()
-            await transport.close()
-            do { try await store.close() } catch { logger.error("closing the database failed", metadata: ["error": "\(error)"]) }
-            logger.info("orders stopped")
-        }
+        // Stopped in reverse: the server drains, then the probes stop, then the loops (waiting
+        // for payment attempts in flight), then the client and the database close.
+        let services: [any Service] = [
+            ShutdownStep {
+                await transport.close()
+                do { try await store.close() } catch { logger.error("closing the database failed", metadata: ["error": "\(error)"]) }
+                logger.info("orders stopped")
+            },
+            BackgroundLoop { await system.dispatcher.run() },
+            BackgroundLoop { await system.delivery.run() },
+            BackgroundLoop { await system.sweeper.run() },
+            ShutdownStep { await probes?.shutdown(gracePeriod: .zero) },
+            ShutdownStep {
+                // NOT_SERVING first, so probes and balancers stop sending before the drain.
+                health.enterShutdown()
+                system.endWatches()
+                await server.shutdown(gracePeriod: drain)
+            },
+        ]
+        return Launched(
+            name: "orders", address: { bound.description }, database: database.description,
+            scheme: serverConfig.tls == nil ? "grpc" : "grpcs", services: services
+        )
     }
 }

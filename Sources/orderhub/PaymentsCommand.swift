@@ -37,11 +37,8 @@ struct PaymentsCommand: AsyncParsableCommand {
             database: try DatabaseLocation(
                 parsing: Setting.string(db, env: "ORDERHUB_DB", default: "sqlite:./data/payments.db"), connectTimeout: database.connectTimeout()
             ),
-            secret: secret, approvalRate: processor.approvalRate, seed: processor.seed, logger: logger
+            secret: secret, approvalRate: processor.approvalRate, seed: processor.seed, drain: try common.drain(), logger: logger
         )
-        Banner.print([service])
-        let signal = await TerminationSignal.wait()
-        logger.info("stopping", metadata: ["signal": "\(signal)"])
-        await service.stop(try common.drain())
+        try await ProcessLifecycle.run([service], logger: logger)
     }
 }

@@ -6,13 +6,15 @@ import Payments
 import RPC
 import RPCHTTP2
 import ServiceAuth
+import ServiceLifecycle
 
-/// Starts the Payments service: its database, its domain, its gRPC server.
+/// Starts the Payments service: its database, its domain, its gRPC server (listening when this
+/// returns).
 enum PaymentsLaunch {
     static func start(
         listen: Address, server serverConfig: RPCServer.Config, metrics: Address?, database: DatabaseLocation, secret: String, approvalRate: Double,
-        seed: UInt64?, logger: Logger
-    ) async throws -> RunningService {
+        seed: UInt64?, drain: Duration, logger: Logger
+    ) async throws -> Launched {
         var serviceLogger = logger
         serviceLogger[metadataKey: "service"] = "payments"
         let logger = serviceLogger
@@ -47,12 +49,21 @@ enum PaymentsLaunch {
         let probes = probeServer
         let bound = Address(host: listen.host, port: server.port ?? listen.port)
         logger.info("payments listening", metadata: ["address": "\(bound)", "db": "\(database)", "tls": "\(serverConfig.tls != nil)"])
-        return RunningService(name: "payments", address: bound.description, database: database.description, scheme: serverConfig.tls == nil ? "grpc" : "grpcs") { grace in
-            health.enterShutdown()
-            await server.shutdown(gracePeriod: grace)
-            await probes?.shutdown(gracePeriod: .zero)
-            do { try await store.close() } catch { logger.error("closing the database failed", metadata: ["error": "\(error)"]) }
-            logger.info("payments stopped")
-        }
+        // Stopped in reverse: the server drains, then the probes stop, then the database closes.
+        let services: [any Service] = [
+            ShutdownStep {
+                do { try await store.close() } catch { logger.error("closing the database failed", metadata: ["error": "\(error)"]) }
+                logger.info("payments stopped")
+            },
+            ShutdownStep { await probes?.shutdown(gracePeriod: .zero) },
+            ShutdownStep {
+                health.enterShutdown()
+                await server.shutdown(gracePeriod: drain)
+            },
+        ]
+        return Launched(
+            name: "payments", address: { bound.description }, database: database.description,
+            scheme: serverConfig.tls == nil ? "grpc" : "grpcs", services: services
+        )
     }
 }

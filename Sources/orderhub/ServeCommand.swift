@@ -64,53 +64,58 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let authentication = try await userAuth.authentication(fallbackSecret: userSecret, logger: logger)
         let signIn = DevSignIn.signing(with: try await userAuth.token.signer(secret: userSecret), logger: logger)
+        let drain = try common.drain()
         let paymentsService = try await PaymentsLaunch.start(
             listen: paymentsAddress, server: paymentsServer, metrics: nil, database: .sqlite(path: dataDir + "/payments.db"), secret: secret,
-            approvalRate: processor.approvalRate, seed: processor.seed, logger: logger
+            approvalRate: processor.approvalRate, seed: processor.seed, drain: drain, logger: logger
         )
-        let ordersService: RunningService
+        let ordersService: Launched
         do {
-            var reachPayments = try Address(parsing: paymentsService.address, option: "--payments-listen")
+            var reachPayments = try Address(parsing: try await paymentsService.address(), option: "--payments-listen")
             if reachPayments.host == "0.0.0.0" || reachPayments.host == "::" { reachPayments.host = "127.0.0.1" }
             ordersService = try await OrdersLaunch.start(
                 listen: ordersAddress, server: ordersServer, metrics: nil, database: .sqlite(path: dataDir + "/orders.db"), secret: secret,
-                payments: Peer(address: reachPayments, tls: hops.client), behaviour: try orders.config(), authentication: authentication, logger: logger
+                payments: Peer(address: reachPayments, tls: hops.client), behaviour: try orders.config(), authentication: authentication,
+                drain: drain, logger: logger
             )
         } catch {
-            await paymentsService.stop(.seconds(1))
+            await paymentsService.abandon()
             throw error
         }
         // The gateway starts after Orders, pointed at it, and stops first.
-        let gatewayService: RunningService
+        let gatewayService: Launched
         do {
-            var reachOrders = try Address(parsing: ordersService.address, option: "--orders-listen")
+            var reachOrders = try Address(parsing: try await ordersService.address(), option: "--orders-listen")
             if reachOrders.host == "0.0.0.0" || reachOrders.host == "::" { reachOrders.host = "127.0.0.1" }
-            gatewayService = try await GatewayLaunch.start(
+            gatewayService = GatewayLaunch.start(
                 listen: try GatewayOptions.address(Setting.string(gatewayListen, env: "ORDERHUB_GATEWAY_LISTEN", default: ":8000"), option: "--gateway-listen"),
                 tls: hops.gateway, orders: Peer(address: reachOrders, tls: hops.client), config: try gateway.config(), devSignIn: signIn,
-                verifiedSubject: { await authentication.verifiedSubject(ofToken: $0) }, logger: logger
+                verifiedSubject: { await authentication.verifiedSubject(ofToken: $0) }, drain: drain, logger: logger
             )
         } catch {
-            await ordersService.stop(.seconds(1))
-            await paymentsService.stop(.seconds(1))
+            await ordersService.abandon()
+            await paymentsService.abandon()
             throw error
         }
-        let services = [gatewayService, ordersService, paymentsService]
-        Banner.print(services)
-        let signal = await TerminationSignal.wait()
-        logger.info("stopping", metadata: ["signal": "\(signal)"])
-        let grace = try common.drain()
-        for service in services { await service.stop(grace) }
-        logger.info("stopped")
+        try await ProcessLifecycle.run([paymentsService, ordersService, gatewayService], logger: logger)
     }
 }
 
 /// The "what runs where" lines printed at start-up, on standard output.
 enum Banner {
-    static func print(_ services: [RunningService]) {
+    /// One part of the process.
+    struct Line {
+        var name: String
+        var scheme: String
+        var address: String
+        var database: String
+    }
+
+    /// Prints `lines`, the entry point (the gateway, when there is one) first.
+    static func print(_ lines: [Line]) {
         var text = "orderhub is running:\n"
-        for service in services {
-            text += "  \(service.name.padding(9))\(service.scheme)://\(reachable(service.address))  (\(service.database))\n"
+        for line in lines {
+            text += "  \(line.name.padding(9))\(line.scheme)://\(reachable(line.address))  (\(line.database))\n"
         }
         text += "  try:     export ORDERHUB_TOKEN=$(orderhub token --customer alice)\n"
         text += "           orderhub order create --item book:1:1250 --currency EUR --payment-token tok_approve\n"

@@ -1,7 +1,7 @@
 import ArgumentParser
 import RPCHTTP2
 
-/// The gRPC server limits of DESIGN.md §3 an operator may change, for the Orders and Payments
+/// The gRPC server limits (docs/rpc-runtime.md) an operator may change, for the Orders and Payments
 /// servers: each has a flag and an ORDERHUB_* variable; the defaults are RPCServer's.
 struct ServerLimitOptions: ParsableArguments {
     @Option(help: "Largest request message in bytes; larger is RESOURCE_EXHAUSTED (ORDERHUB_MAX_RECEIVE_MESSAGE_BYTES; default 1048576).")

@@ -3,7 +3,7 @@ import CustomerAuth
 import Logging
 import Orders
 
-/// How Orders authenticates customers (DESIGN.md §9 "Who may do what"): an HS256 secret, a
+/// How Orders authenticates customers (docs/security.md, "Customer tokens"): an HS256 secret, a
 /// JWKS file of RS256/ES256 public keys, or both; or, explicitly, nothing.
 struct UserAuthOptions: ParsableArguments {
     @OptionGroup var token: UserTokenOptions

@@ -3,7 +3,7 @@
 enum CNames {
     /// The struct or enum type: `orderhub.v1.LineItem` → `Orderhub__V1__LineItem`.
     static func type(_ fullName: String) -> String {
-        pieces(fullName).map(capitalizeWords).joined(separator: "__")
+        pieces(fullName).map { camelCase($0, upperFirst: true) }.joined(separator: "__")
     }
 
     /// The prefix of the functions and descriptors: `orderhub.v1.LineItem` → `orderhub__v1__line_item`.
@@ -36,9 +36,10 @@ enum CNames {
         fullName.split(separator: ".").map(String.init)
     }
 
-    /// protoc-c's ToCamel: drop underscores, upper-case the letter after each and the first.
-    private static func capitalizeWords(_ name: String) -> String {
-        var result = "", upperNext = true
+    /// Drops underscores and upper-cases the letter after each, and the first when `upperFirst`:
+    /// protoc-c's ToCamel with it, protoc's JSON names without (`unit_price_cents` → `unitPriceCents`).
+    static func camelCase(_ name: String, upperFirst: Bool) -> String {
+        var result = "", upperNext = upperFirst
         for character in name {
             if character == "_" {
                 upperNext = true

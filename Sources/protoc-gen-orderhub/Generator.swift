@@ -4,6 +4,8 @@
 /// `Contracts/Support` rather than generated: in its own module, or imported from
 /// `Options.runtimeModule`.
 ///
+/// With the `REST` option it writes the REST gateway's code instead (`RESTEmitter`).
+///
 /// File names flatten the proto path (`orderhub/v1/orders.proto` → `orderhub_v1_orders`) so
 /// that base names stay unique within the target.
 struct Generator {
@@ -23,12 +25,15 @@ struct Generator {
         try recursion.check(files.flatMap(\.services))
         try recursion.checkValueTypes(files.flatMap(\.messages))
 
+        if let module = options.restContractsModule {
+            return try RESTEmitter(registry: registry, contractsModule: module).emit(files)
+        }
         var output: [GeneratedFile] = []
         if let name = options.descriptors {
             output.append(GeneratedFile(name: name + ".swift", content: DescriptorEmitter().emit(request.files, typeName: name)))
         }
         for file in files {
-            let base = baseName(file.name)
+            let base = Self.baseName(file.name)
             if !file.messages.isEmpty || !file.enums.isEmpty {
                 output.append(GeneratedFile(name: base + ".pb.swift", content: try declarations(file, registry: registry)))
             }
@@ -88,7 +93,7 @@ struct Generator {
         return writer
     }
 
-    private func baseName(_ protoPath: String) -> String {
+    static func baseName(_ protoPath: String) -> String {
         let stem = protoPath.hasSuffix(".proto") ? String(protoPath.dropLast(".proto".count)) : protoPath
         return stem.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
     }
@@ -102,7 +107,7 @@ struct Generator {
             }
         }
         for file in files {
-            try claim("file " + baseName(file.name), by: file.name)
+            try claim("file " + Self.baseName(file.name), by: file.name)
             for message in file.messages { try claim(message.name, by: message.fullName) }
             for enumeration in file.enums { try claim(enumeration.name, by: enumeration.fullName) }
             for service in file.services {

@@ -13,6 +13,10 @@ struct Options: Equatable {
     /// Files whose descriptors are listed but for which no Swift is generated (colon-separated
     /// paths): a second version of a protocol whose Swift names would collide with the first.
     var descriptorsOnly: Set<String> = []
+    /// When set, the REST gateway's code is generated instead of the contracts: the
+    /// `google.api.http` bindings, their OpenAPI schemas and the proto3 JSON coding, for a target
+    /// that imports the message types from this module (`REST=Contracts`).
+    var restContractsModule: String?
 
     init(parameter: String) throws {
         var cModule: String?
@@ -23,10 +27,15 @@ struct Options: Equatable {
             case ("RuntimeModule", 2) where !parts[1].isEmpty: runtimeModule = parts[1]
             case ("Descriptors", 2) where !parts[1].isEmpty: descriptors = parts[1]
             case ("DescriptorsOnly", 2): descriptorsOnly = Set(parts[1].split(separator: ":").map(String.init))
+            case ("REST", 2) where !parts[1].isEmpty: restContractsModule = parts[1]
             default:
                 throw GeneratorError("unknown option `\(pair)`; the plugin takes CModule=<name>, RuntimeModule=<name>, "
-                                     + "Descriptors=<name> and DescriptorsOnly=<path>:<path>")
+                                     + "Descriptors=<name>, DescriptorsOnly=<path>:<path> and REST=<contracts module>")
             }
+        }
+        if restContractsModule != nil, cModule == nil {
+            self.cModule = ""
+            return
         }
         guard let cModule, !cModule.isEmpty else {
             throw GeneratorError("missing option CModule=<name>: the C module with protoc-c's output for these files")

@@ -1,5 +1,5 @@
 /// Refuses any message a service receives that contains itself, directly or through other
-/// messages (DESIGN.md §2): protobuf-c's unpack recurses once per nesting level with no depth
+/// messages (docs/generated-code.md): protobuf-c's unpack recurses once per nesting level with no depth
 /// limit, so such a request could overflow the server's stack. The `google/api` annotation
 /// files are exempt: nothing decodes their messages at run time.
 struct RecursionCheck {
@@ -14,7 +14,7 @@ struct RecursionCheck {
                     throw GeneratorError(
                         "\(service.fullName).\(method.name) receives \(start), \(what): "
                             + "\(cycle.joined(separator: " → ")): protobuf-c unpacks nested messages without a depth limit, "
-                            + "so no message a service receives may be recursive (DESIGN.md §2)")
+                            + "so no message a service receives may be recursive (see docs/generated-code.md)")
                 }
             }
         }

@@ -56,7 +56,8 @@ enum RequestReader {
                             outputType: text(method.output_type),
                             clientStreaming: method.client_streaming != 0,
                             serverStreaming: method.server_streaming != 0,
-                            comment: comments[path + [methodPath, Int32(index)]]
+                            comment: comments[path + [methodPath, Int32(index)]],
+                            httpOption: httpOption(method.options)
                         )
                     },
                     comment: comments[path]
@@ -128,6 +129,17 @@ enum RequestReader {
             allowsAliases: c.options.map { $0.pointee.allow_alias != 0 } ?? false,
             comment: comments[path]
         )
+    }
+
+    /// The `google.api.http` option's bytes: protobuf-c keeps extensions as unknown fields, a
+    /// length-delimited one with its length prefix (a varint), which is dropped here.
+    private static func httpOption(_ options: UnsafeMutablePointer<Google__Protobuf__MethodOptions>?) -> [UInt8]? {
+        guard let base = options?.pointee.base else { return nil }
+        let unknown = UnsafeBufferPointer(start: base.unknown_fields, count: base.unknown_fields == nil ? 0 : Int(base.n_unknown_fields))
+        guard let field = unknown.first(where: { $0.tag == HTTPRule.extensionNumber }), let data = field.data else { return nil }
+        let bytes = UnsafeBufferPointer(start: data, count: field.len)
+        guard let prefix = bytes.firstIndex(where: { $0 < 0x80 }) else { return nil }
+        return Array(bytes[(prefix + 1)...])
     }
 
     /// The leading comments of one file, by SourceCodeInfo path.

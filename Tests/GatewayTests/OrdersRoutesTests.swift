@@ -126,7 +126,7 @@ struct OrdersRoutesTests {
         #expect(fixture.orders.lastList.withLock { $0?.pageSize } == 3)
     }
 
-    @Test("empty query values are absent ones, as in DESIGN.md's ?state=&pageSize=&pageToken=")
+    @Test("empty query values are absent ones, as in ?state=&pageSize=&pageToken= from an HTML form")
     func listEmptyValues() async throws {
         let fixture = GatewayFixture()
         try await fixture.withRouter { client in

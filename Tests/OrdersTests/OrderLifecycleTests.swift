@@ -6,7 +6,7 @@ struct OrderLifecycleTests {
     typealias State = OrderLifecycle.State
     typealias Event = OrderLifecycle.Event
 
-    /// DESIGN.md §1, written out pair by pair.
+    /// The lifecycle's rule table (docs/orders-and-payments.md), written out pair by pair.
     static let expected: [State: [Event: OrderLifecycle.Outcome]] = [
         .created: [
             .paymentApproved: .transition(.init(to: .confirmed, cancelReason: nil, refund: false)),

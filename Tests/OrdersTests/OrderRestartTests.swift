@@ -23,11 +23,15 @@ struct OrderRestartTests {
                 await system.shutdown()
             }
             // A third process finds nothing to deliver: created → confirmed → delivered is version 3.
-            try await withOrderStore(in: directory) { store in
+            try await withOrderStore(in: directory) { base in
+                let store = RecordingOrderStore(base: base)
                 let system = OrderSystem(store: store, gateway: ScriptedGateway(), config: config, clock: later, logger: .test)
                 system.start()
-                try await Task.sleep(for: .milliseconds(300))
+                // Two claim passes past deliver_at: the scheduler has looked, and found nothing.
+                try await eventually("two delivery passes") { store.deliveryClaims.count >= 2 }
                 await system.shutdown()
+                #expect(store.deliveryClaims.allSatisfy { $0.isEmpty })
+                #expect(store.deliveries.isEmpty)
                 let final = try await system.order(id: order.id)
                 #expect(final.state == .delivered)
                 #expect(final.version == 3)

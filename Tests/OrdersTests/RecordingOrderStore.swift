@@ -11,6 +11,8 @@ final class RecordingOrderStore: OrderStore {
 
     private let base: any OrderStore
     private let recorded = Mutex<[Delivery]>([])
+    private let claims = Mutex<[[String]]>([])
+    private let createFailure = Mutex<(any Error)?>(nil)
 
     init(base: any OrderStore) {
         self.base = base
@@ -18,6 +20,15 @@ final class RecordingOrderStore: OrderStore {
 
     /// Every delivery write so far.
     var deliveries: [Delivery] { recorded.withLock { $0 } }
+
+    /// What each `claimDueDeliveries` call so far returned, in order.
+    var deliveryClaims: [[String]] { claims.withLock { $0 } }
+
+    /// Makes every `create` fail with `error` (nil: pass through again), as a failing
+    /// database would.
+    func failCreates(with error: (any Error)?) {
+        createFailure.withLock { $0 = error }
+    }
 
     func write(_ write: OrderWrite) async throws -> OrderWrite.Outcome {
         let outcome = try await base.write(write)
@@ -28,7 +39,10 @@ final class RecordingOrderStore: OrderStore {
         return outcome
     }
 
-    func create(_ order: NewOrder) async throws -> CreateResult { try await base.create(order) }
+    func create(_ order: NewOrder) async throws -> CreateResult {
+        if let error = createFailure.withLock({ $0 }) { throw error }
+        return try await base.create(order)
+    }
     func order(id: String) async throws -> OrderRecord? { try await base.order(id: id) }
     func list(_ query: OrderListQuery) async throws -> OrderPage { try await base.list(query) }
     func claimDueJobs(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [PaymentJob] {
@@ -40,7 +54,9 @@ final class RecordingOrderStore: OrderStore {
     func earliestJobDue() async throws -> Int64? { try await base.earliestJobDue() }
     func dueDeliveries(now: Int64, limit: Int) async throws -> [String] { try await base.dueDeliveries(now: now, limit: limit) }
     func claimDueDeliveries(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [String] {
-        try await base.claimDueDeliveries(now: now, leaseUntil: leaseUntil, limit: limit)
+        let claimed = try await base.claimDueDeliveries(now: now, leaseUntil: leaseUntil, limit: limit)
+        claims.withLock { $0.append(claimed) }
+        return claimed
     }
     func earliestDelivery() async throws -> Int64? { try await base.earliestDelivery() }
     func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int { try await base.purgeIdempotencyKeys(createdBefore: cutoff) }

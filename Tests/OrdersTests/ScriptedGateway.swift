@@ -1,4 +1,3 @@
-import RPC
 import Synchronization
 @testable import Orders
 
@@ -17,10 +16,10 @@ final class ScriptedGateway: PaymentGateway {
     }
 
     private let state = Mutex(Ledger())
-    /// Whether a call reaches Payments; false means UNAVAILABLE.
+    /// Whether a call reaches Payments; false means unreachable.
     let reachable: @Sendable (String) -> Bool
     /// An error Payments answers a charge with instead of deciding (nil: it decides).
-    let refusal: @Sendable (ChargeRequest) -> RPCError?
+    let refusal: @Sendable (ChargeRequest) -> PaymentGatewayError?
     /// The processor's decision for a first charge.
     let decide: @Sendable (ChargeRequest) -> PaymentDecision.Status
     /// Runs before a call is answered (to widen race windows).
@@ -28,7 +27,7 @@ final class ScriptedGateway: PaymentGateway {
 
     init(
         reachable: @escaping @Sendable (String) -> Bool = { _ in true },
-        refusal: @escaping @Sendable (ChargeRequest) -> RPCError? = { _ in nil },
+        refusal: @escaping @Sendable (ChargeRequest) -> PaymentGatewayError? = { _ in nil },
         decide: @escaping @Sendable (ChargeRequest) -> PaymentDecision.Status = { $0.paymentToken == "tok_decline" ? .declined : .approved },
         beforeAnswer: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
@@ -43,7 +42,7 @@ final class ScriptedGateway: PaymentGateway {
     func processPayment(_ charge: ChargeRequest, timeout: Duration) async throws -> PaymentDecision {
         guard reachable(charge.orderID) else {
             state.withLock { $0.unreachableCalls += 1 }
-            throw RPCError.unavailable("connection refused")
+            throw PaymentGatewayError(.unreachable, "connection refused")
         }
         if let error = refusal(charge) {
             state.withLock { $0.refusedCalls += 1 }
@@ -60,10 +59,10 @@ final class ScriptedGateway: PaymentGateway {
     }
 
     func refundPayment(_ refund: RefundRequest, timeout: Duration) async throws -> PaymentDecision {
-        guard reachable(refund.orderID) else { throw RPCError.unavailable("connection refused") }
+        guard reachable(refund.orderID) else { throw PaymentGatewayError(.unreachable, "connection refused") }
         return try state.withLock { ledger in
-            guard var decision = ledger.decisions[refund.orderID] else { throw RPCError.notFound("no payment") }
-            guard decision.status != .declined else { throw RPCError.failedPrecondition("declined") }
+            guard var decision = ledger.decisions[refund.orderID] else { throw PaymentGatewayError(.nothingToRefund, "no payment") }
+            guard decision.status != .declined else { throw PaymentGatewayError(.nothingToRefund, "declined") }
             ledger.refundCalls[refund.orderID, default: 0] += 1
             decision.status = .refunded
             ledger.decisions[refund.orderID] = decision

@@ -1,5 +1,6 @@
 import Logging
 import PostgresSupport
+import StorageSupport
 import StoreTestSupport
 @testable import Payments
 #if canImport(FoundationEssentials)

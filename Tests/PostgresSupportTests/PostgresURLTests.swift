@@ -1,4 +1,5 @@
 import PostgresSupport
+import StorageSupport
 import Testing
 
 @Suite("PostgreSQL URLs and --db locations")

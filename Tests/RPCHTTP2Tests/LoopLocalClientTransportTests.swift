@@ -1,3 +1,4 @@
+import EventLoopExecution
 import NIOCore
 import NIOPosix
 import RPC

@@ -110,8 +110,8 @@ final class Nghttp2TestClient: ChannelInboundHandler, Nghttp2SessionDelegate {
     func goawayReceived(lastStreamID: Int32, errorCode: UInt32) {}
 
     /// The request body never ends.
-    func readData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer, flags: inout UInt32) -> Int {
-        Nghttp2Session.deferred
+    func readData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> DataSourceResult {
+        .deferred
     }
 
     func frameSent(streamID: Int32, isHeaders: Bool, endStream: Bool) {}

@@ -12,21 +12,34 @@ import Foundation
 
 /// Inserts numbers; a negative number fails its whole transaction (as a constraint or disk
 /// error would), and 0 is refused on its own without writing.
+/// With `holdFirstBatch`, the first batch waits inside its transaction until `release()`.
 final class NumberExecutor: WriteBatchExecutor {
     let batchSizes = Mutex<[Int]>([])
+    private let held: Mutex<Bool>
 
-    func execute(_ requests: [Int], on connection: SQLiteConnection) async throws -> [Result<Int, any Error>] {
+    init(holdFirstBatch: Bool = false) {
+        held = Mutex(holdFirstBatch)
+    }
+
+    /// Lets a held first batch go on.
+    func release() {
+        held.withLock { $0 = false }
+    }
+
+    func execute(_ requests: [Call<Int, Int>], on connection: SQLiteConnection) async throws -> BatchOutcome {
         batchSizes.withLock { $0.append(requests.count) }
-        var results: [Result<Int, any Error>] = []
-        for number in requests {
+        while held.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(2)) }
+        var outcome = BatchOutcome()
+        for request in requests {
+            let number = request.input
             if number == 0 {
-                results.append(.failure(StorageError.malformedRow(column: "zero")))
+                outcome.deliveries.append(request.reply.answer(.failure(StorageError.malformedRow(column: "zero"))))
                 continue
             }
             try await connection.execute("INSERT INTO numbers (n) VALUES (?)", [.integer(number)])
-            results.append(.success(number))
+            outcome.deliveries.append(request.reply.answer(number))
         }
-        return results
+        return outcome
     }
 }
 
@@ -41,9 +54,29 @@ func withStorage<T>(_ body: (SQLiteStorage, String) async throws -> T) async thr
     var logger = Logger(label: "sqlite-support-tests")
     logger.logLevel = .critical
     let storage = try await SQLiteStorage.open(path: directory + "/test.db", migrations: migrations, logger: logger)
-    let result = try await body(storage, directory)
+    let result: T
+    do {
+        result = try await body(storage, directory)
+    } catch {
+        try? await storage.close()
+        throw error
+    }
     try await storage.close()
     return result
+}
+
+/// Polls `condition` until it holds; fails the test if it never does within `timeout` (far
+/// above what the work needs: a liveness wait, not a timing assertion).
+func eventually(
+    timeout: Duration = .seconds(20), _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () -> Bool
+) async throws {
+    let end = ContinuousClock.now + timeout
+    while ContinuousClock.now < end {
+        if condition() { return }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    Issue.record("\(what) did not happen within \(timeout)", sourceLocation: sourceLocation)
+    throw CancellationError()
 }
 
 @Suite("Group commit writer and storage")
@@ -54,23 +87,31 @@ struct GroupCommitWriterTests {
         return logger
     }
 
-    @Test func concurrentWritesShareTransactions() async throws {
+    /// Writes that queue while a transaction commits go together into the next ones, up to
+    /// the batch size; each caller gets its own answer.
+    @Test func writesQueuedDuringACommitShareTheNextTransactions() async throws {
         try await withStorage { storage, _ in
-            let executor = NumberExecutor()
-            let writer = SQLiteBatchWriter(connection: storage.writer, executor: executor, logger: logger)
+            let executor = NumberExecutor(holdFirstBatch: true)
+            let writer = SQLiteBatchWriter(connection: storage.writer, executor: executor, maxBatchSize: 256, logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for number in 1...500 {
+                group.addTask {
+                    let first: Int = try await writer.submit(1)
+                    #expect(first == 1)
+                }
+                try await eventually("the first batch started") { executor.batchSizes.withLock { $0 } == [1] }
+                for number in 2...500 {
                     group.addTask {
                         let written = try await writer.submit(number)
                         #expect(written == number)
                     }
                 }
+                try await eventually("499 writes queued") { writer.queuedCount == 499 }
+                executor.release()
                 try await group.waitForAll()
             }
             await writer.close()
             let sizes = executor.batchSizes.withLock { $0 }
-            #expect(sizes.reduce(0, +) == 500)
-            #expect(sizes.count < 500, "some writes shared a transaction")
+            #expect(sizes == [1, 256, 243])
             let count = try await storage.reader.rows("SELECT COUNT(*) AS c FROM numbers").first?.int64("c")
             #expect(count == 500)
         }

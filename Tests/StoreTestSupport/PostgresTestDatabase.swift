@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import PostgresSupport
+import StorageSupport
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -10,6 +10,7 @@ import Glibc
 import Logging
 import Orders
 import PostgresSupport
+import StorageSupport
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 5, let seconds = Double(arguments[3]), let concurrency = Int(arguments[4]) else {

@@ -204,7 +204,8 @@ public struct Order: Sendable, Hashable {
 
 /// The `orderhub.v1.CreateOrderRequest` message.
 public struct CreateOrderRequest: Sendable, Hashable {
-    /// 1–64 bytes.
+    /// At most 64 bytes. Empty: the signed-in customer; another customer is PERMISSION_DENIED
+    /// unless the token has orders:admin (then it is required).
     public var customerID: String
     /// 1–100 items.
     public var items: [LineItem]
@@ -233,7 +234,7 @@ public struct CreateOrderRequest: Sendable, Hashable {
 
 /// The `orderhub.v1.GetOrderRequest` message.
 public struct GetOrderRequest: Sendable, Hashable {
-    /// `id` (field 1).
+    /// The order's id.
     public var id: String
 
     /// Every field defaults to its proto3 default.
@@ -244,7 +245,7 @@ public struct GetOrderRequest: Sendable, Hashable {
 
 /// The `orderhub.v1.CancelOrderRequest` message.
 public struct CancelOrderRequest: Sendable, Hashable {
-    /// `id` (field 1).
+    /// The order's id.
     public var id: String
 
     /// Every field defaults to its proto3 default.
@@ -261,7 +262,8 @@ public struct ListOrdersRequest: Sendable, Hashable {
     public var pageToken: String
     /// ORDER_STATE_UNSPECIFIED lists every state.
     public var state: OrderState
-    /// Optional filter.
+    /// Only this customer's orders (admins). A customer always lists their own; naming another
+    /// customer is PERMISSION_DENIED.
     public var customerID: String
 
     /// Every field defaults to its proto3 default.
@@ -294,7 +296,7 @@ public struct ListOrdersResponse: Sendable, Hashable {
 
 /// The `orderhub.v1.WatchOrderRequest` message.
 public struct WatchOrderRequest: Sendable, Hashable {
-    /// `id` (field 1).
+    /// The order's id.
     public var id: String
 
     /// Every field defaults to its proto3 default.

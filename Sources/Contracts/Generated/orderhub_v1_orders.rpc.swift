@@ -4,13 +4,15 @@ import RPC
 
 /// The methods of `orderhub.v1.Orders`, for routing and for calls.
 public enum OrdersMethod {
-    /// `rpc CreateOrder(CreateOrderRequest) returns (Order)`.
+    /// Create an order. Creation never waits for the payment: the order comes back in
+    /// ORDER_STATE_CREATED (or, for a retry with the same request_id and payload, the first order).
     public static let createOrder = MethodDescriptor(service: "orderhub.v1.Orders", method: "CreateOrder", kind: .unary)
-    /// `rpc GetOrder(GetOrderRequest) returns (Order)`.
+    /// Get one order. Another customer's order is NOT_FOUND, like a missing one.
     public static let getOrder = MethodDescriptor(service: "orderhub.v1.Orders", method: "GetOrder", kind: .unary)
-    /// `rpc CancelOrder(CancelOrderRequest) returns (Order)`.
+    /// Cancel an order: allowed while created or confirmed (the payment is refunded); a cancelled
+    /// order is returned unchanged; a delivered one is FAILED_PRECONDITION.
     public static let cancelOrder = MethodDescriptor(service: "orderhub.v1.Orders", method: "CancelOrder", kind: .unary)
-    /// `rpc ListOrders(ListOrdersRequest) returns (ListOrdersResponse)`.
+    /// List orders, newest first: the caller's own (everyone's for orders:admin).
     public static let listOrders = MethodDescriptor(service: "orderhub.v1.Orders", method: "ListOrders", kind: .unary)
     /// The current state, then every change until the order is final.
     public static let watchOrder = MethodDescriptor(service: "orderhub.v1.Orders", method: "WatchOrder", kind: .serverStreaming)
@@ -23,18 +25,22 @@ public enum OrdersMethod {
     public static let all: [MethodDescriptor] = [createOrder, getOrder, cancelOrder, listOrders, watchOrder, watchOrders]
 }
 
+/// The Orders service: create, cancel, list, watch and check orders.
+///
 /// Implement this to serve `orderhub.v1.Orders`; `router.register(service)` mounts every method.
 public protocol OrdersService: RPCService {
-    /// `rpc CreateOrder(CreateOrderRequest) returns (Order)`.
+    /// Create an order. Creation never waits for the payment: the order comes back in
+    /// ORDER_STATE_CREATED (or, for a retry with the same request_id and payload, the first order).
     func createOrder(_ request: CreateOrderRequest, context: ServerContext) async throws -> Order
 
-    /// `rpc GetOrder(GetOrderRequest) returns (Order)`.
+    /// Get one order. Another customer's order is NOT_FOUND, like a missing one.
     func getOrder(_ request: GetOrderRequest, context: ServerContext) async throws -> Order
 
-    /// `rpc CancelOrder(CancelOrderRequest) returns (Order)`.
+    /// Cancel an order: allowed while created or confirmed (the payment is refunded); a cancelled
+    /// order is returned unchanged; a delivered one is FAILED_PRECONDITION.
     func cancelOrder(_ request: CancelOrderRequest, context: ServerContext) async throws -> Order
 
-    /// `rpc ListOrders(ListOrdersRequest) returns (ListOrdersResponse)`.
+    /// List orders, newest first: the caller's own (everyone's for orders:admin).
     func listOrders(_ request: ListOrdersRequest, context: ServerContext) async throws -> ListOrdersResponse
 
     /// The current state, then every change until the order is final.
@@ -85,22 +91,24 @@ public struct OrdersClient: Sendable {
         self.client = RPCClient(transport: transport)
     }
 
-    /// `rpc CreateOrder(CreateOrderRequest) returns (Order)`.
+    /// Create an order. Creation never waits for the payment: the order comes back in
+    /// ORDER_STATE_CREATED (or, for a retry with the same request_id and payload, the first order).
     public func createOrder(_ request: CreateOrderRequest, options: CallOptions = .defaults) async throws -> Order {
         try await client.unary(OrdersMethod.createOrder, request: request, responseType: Order.self, options: options).message
     }
 
-    /// `rpc GetOrder(GetOrderRequest) returns (Order)`.
+    /// Get one order. Another customer's order is NOT_FOUND, like a missing one.
     public func getOrder(_ request: GetOrderRequest, options: CallOptions = .defaults) async throws -> Order {
         try await client.unary(OrdersMethod.getOrder, request: request, responseType: Order.self, options: options).message
     }
 
-    /// `rpc CancelOrder(CancelOrderRequest) returns (Order)`.
+    /// Cancel an order: allowed while created or confirmed (the payment is refunded); a cancelled
+    /// order is returned unchanged; a delivered one is FAILED_PRECONDITION.
     public func cancelOrder(_ request: CancelOrderRequest, options: CallOptions = .defaults) async throws -> Order {
         try await client.unary(OrdersMethod.cancelOrder, request: request, responseType: Order.self, options: options).message
     }
 
-    /// `rpc ListOrders(ListOrdersRequest) returns (ListOrdersResponse)`.
+    /// List orders, newest first: the caller's own (everyone's for orders:admin).
     public func listOrders(_ request: ListOrdersRequest, options: CallOptions = .defaults) async throws -> ListOrdersResponse {
         try await client.unary(OrdersMethod.listOrders, request: request, responseType: ListOrdersResponse.self, options: options).message
     }

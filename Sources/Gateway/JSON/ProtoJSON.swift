@@ -1,3 +1,5 @@
+import RPC
+
 /// Scalar conversions of the proto3 JSON mapping, shared by every message's mapping.
 enum ProtoJSON {
     static func string(_ value: JSONValue, at path: String) throws -> String {
@@ -24,6 +26,31 @@ enum ProtoJSON {
             throw ProtoJSONError("\(path): \(text) is out of range for a \(I.bitWidth)-bit integer")
         }
         return result
+    }
+
+    /// A boolean: `true` or `false`; from the query, the strings `true` and `false` too.
+    static func bool(_ value: JSONValue, at path: String, fromQuery: Bool = false) throws -> Bool {
+        switch value {
+        case .bool(let flag): return flag
+        case .string("true") where fromQuery: return true
+        case .string("false") where fromQuery: return false
+        default: throw ProtoJSONError("\(path): expected true or false, got \(value.kindName)")
+        }
+    }
+
+    /// A `bytes` value: a base64 string (standard or URL-safe, padding optional).
+    static func bytes(_ value: JSONValue, at path: String) throws -> [UInt8] {
+        let text = try string(value, at: path)
+        let standard = String(text.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 })
+        let padded = standard + String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
+        guard let bytes = Base64.decode(padded) else { throw ProtoJSONError("\(path): not base64") }
+        return bytes
+    }
+
+    /// An enum value, also in the query's spellings (a short name) when `options` read a query.
+    static func enumeration<E: ProtoJSONEnum>(_ value: JSONValue, at path: String, options: ProtoJSONOptions) throws -> E {
+        if options.readsQueryValues, case .string(let text) = value { return try E.fromQuery(text, at: path) }
+        return try enumeration(value, at: path)
     }
 
     /// An enum field: its proto name, or its number.

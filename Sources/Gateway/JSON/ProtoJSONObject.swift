@@ -42,22 +42,37 @@ struct ProtoJSONObject {
         return try ProtoJSON.string(value, at: path)
     }
 
-    mutating func int32(_ jsonName: String, _ protoName: String) throws -> Int32 {
+    /// An integer field of any width: a number, or a string holding one (how 64-bit integers are written).
+    mutating func integer<I: FixedWidthInteger>(_ jsonName: String, _ protoName: String, as type: I.Type) throws -> I {
         guard let (value, path) = try value(jsonName, protoName) else { return 0 }
         return try ProtoJSON.integer(value, at: path)
     }
 
-    mutating func int64(_ jsonName: String, _ protoName: String) throws -> Int64 {
-        guard let (value, path) = try value(jsonName, protoName) else { return 0 }
-        return try ProtoJSON.integer(value, at: path)
+    mutating func bool(_ jsonName: String, _ protoName: String) throws -> Bool {
+        guard let (value, path) = try value(jsonName, protoName) else { return false }
+        return try ProtoJSON.bool(value, at: path, fromQuery: options.readsQueryValues)
     }
 
+    /// A `bytes` field: standard or URL-safe base64.
+    mutating func bytes(_ jsonName: String, _ protoName: String) throws -> [UInt8] {
+        guard let (value, path) = try value(jsonName, protoName) else { return [] }
+        return try ProtoJSON.bytes(value, at: path)
+    }
+
+    /// An enum field: its name or number; in the query also its short name (`ProtoJSONEnum.fromQuery`).
     mutating func enumeration<E: ProtoJSONEnum>(_ jsonName: String, _ protoName: String, as type: E.Type) throws -> E {
         guard let (value, path) = try value(jsonName, protoName) else { return E(rawValue: 0) }
+        if options.readsQueryValues, case .string(let text) = value { return try E.fromQuery(text, at: path) }
         return try ProtoJSON.enumeration(value, at: path)
     }
 
-    /// A repeated message field; `element` reads each element at its indexed path.
+    /// A singular message field: nil when absent or null.
+    mutating func message<M: ProtoJSONMessage>(_ jsonName: String, _ protoName: String, as type: M.Type) throws -> M? {
+        guard let (value, path) = try value(jsonName, protoName) else { return nil }
+        return try M(json: value, path: path, options: options)
+    }
+
+    /// A repeated field; `element` reads each element at its indexed path.
     mutating func repeated<T>(
         _ jsonName: String, _ protoName: String,
         element: (JSONValue, String, ProtoJSONOptions) throws -> T

@@ -82,9 +82,6 @@ extension OpenAPIDocument {
 
     static let string: OpenAPINode = ["type": "string"]
 
-    /// int64 as the proto3 JSON mapping writes it: a decimal string.
-    static let decimalString: OpenAPINode = ["type": "string", "pattern": "^-?[0-9]+$"]
-
     /// A gRPC status code as an error body carries it (never OK).
     static let statusCode: OpenAPINode = ["type": "integer", "minimum": 1, "maximum": 16]
 

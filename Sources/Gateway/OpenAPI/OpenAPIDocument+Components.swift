@@ -1,13 +1,10 @@
-import Contracts
-
 /// The shared parameters, responses and schemas (`#/components/…`).
 extension OpenAPIDocument {
     static var components: OpenAPINode {
-        ["parameters": parameters, "responses": sharedResponses, "schemas": schemas, "securitySchemes": securitySchemes]
+        guard case .object(let own) = schemas else { preconditionFailure("schemas are an object") }
+        let contract = RESTContract.schemas.map { (key: $0.name, value: $0.schema) }
+        return ["parameters": parameters, "responses": sharedResponses, "schemas": .object(contract + own), "securitySchemes": securitySchemes]
     }
-
-    /// `ORDER_STATE_UNSPECIFIED` … `ORDER_STATE_CANCELLED`, from the generated enum.
-    static var orderStates: [String] { OrderState.allCases.map(\.protoName) }
 
     private static var parameters: OpenAPINode {
         [
@@ -23,7 +20,7 @@ extension OpenAPIDocument {
         ]
     }
 
-    /// The customer token (DESIGN.md §9): a bearer JWT whose `sub` is the customer id. Orders
+    /// The customer token (docs/security.md): a bearer JWT whose `sub` is the customer id. Orders
     /// verifies it; `accessToken` is the same token in the query, on the SSE route only.
     private static var securitySchemes: OpenAPINode {
         [
@@ -33,7 +30,7 @@ extension OpenAPIDocument {
             ],
             "accessToken": [
                 "type": "apiKey", "in": "query", "name": "access_token",
-                "description": "The customer token in the query, for EventSource (which cannot set headers). Only the event streams (GET /v1/orders/{id}/events, GET /v1/orders:watch) accept it.",
+                "description": "The customer token in the query, for EventSource (which cannot set headers). Only GET /v1/orders/{id}/events accepts it.",
             ],
         ]
     }
@@ -45,27 +42,9 @@ extension OpenAPIDocument {
         ]
     }
 
+    /// The gateway's own schemas; the contract's messages and enums come from `RESTContract`.
     private static var schemas: OpenAPINode {
         [
-            "Int64": [
-                "description": "int64, written as a decimal string; numbers are accepted on input.",
-                "oneOf": [decimalString, ["type": "integer", "format": "int64"]],
-            ],
-            "OrderState": oneOf(orderStates),
-            "CancelReason": oneOf(CancelReason.allCases.map(\.protoName)),
-            "LineItem": lineItem,
-            "CreateOrderRequest": createOrderRequest,
-            "Order": order,
-            "OrderEvent": object(required: ["cursor", "order"], ["cursor": string, "order": schema("Order")]).adding([
-                "description": "One committed change of one order (its creation included), as the order was right after it; resume after it with its cursor.",
-            ]),
-            "LineItemOut": object(required: ["sku", "quantity", "unitPriceCents"], [
-                "sku": string, "quantity": int32, "unitPriceCents": decimalString,
-            ]),
-            "ListOrdersResponse": object(required: ["orders", "nextPageToken"], [
-                "orders": array(of: schema("Order")),
-                "nextPageToken": string.adding(["description": "Empty on the last page."]),
-            ]),
             "Status": object(required: ["code", "message", "details"], [
                 "code": statusCode.adding(["description": "The gRPC status code."]),
                 "message": string,
@@ -99,65 +78,6 @@ extension OpenAPIDocument {
                 "details": emptyDetails,
             ]),
         ]
-    }
-
-    private static let int32: OpenAPINode = ["type": "integer", "format": "int32"]
-
-    /// A line item as a client sends it.
-    private static var lineItem: OpenAPINode {
-        object(required: ["sku", "quantity"], [
-            "sku": ["type": "string", "minLength": 1, "maxLength": 64, "description": "Stock keeping unit."],
-            "quantity": int32.adding(["minimum": 1]),
-            "unitPriceCents": [
-                "description": "Price of one unit in the smallest currency unit, at least 0 (int64: a string or a number).",
-                "oneOf": [
-                    ["type": "string", "pattern": "^[0-9]{1,18}$"],
-                    ["type": "integer", "format": "int64", "minimum": 0, "maximum": 999_999_999_999_999_999],
-                ],
-                "nullable": true,
-            ],
-        ])
-    }
-
-    private static var createOrderRequest: OpenAPINode {
-        object(required: ["items", "currency", "paymentToken"], [
-            "customerId": [
-                "type": "string", "maxLength": 64,
-                "description": "Empty or absent: the signed-in customer. Another customer is 403 PERMISSION_DENIED unless the token has orders:admin (then it is required).",
-            ],
-            "items": array(of: schema("LineItem")).adding(["minItems": 1, "maxItems": 100]),
-            "currency": ["type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO-4217 code, three upper-case letters."],
-            "paymentToken": [
-                "type": "string", "minLength": 1,
-                "description": "Handed to Payments: tok_approve always approves, tok_decline always declines, any other token is approved at random.",
-            ],
-            "requestId": [
-                "type": "string", "maxLength": 64, "nullable": true,
-                "description": "Idempotency key; the Idempotency-Key header sets it too. null means unset, as for every proto3 JSON field.",
-            ],
-        ])
-    }
-
-    /// An order as the gateway writes it: every field, int64 as strings.
-    private static var order: OpenAPINode {
-        let millis = decimalString.adding(["description": "Unix milliseconds."])
-        return object(required: [
-            "id", "state", "customerId", "items", "totalCents", "currency", "cancelReason", "paymentId",
-            "createdAt", "updatedAt", "deliverAt", "requestId",
-        ], [
-            "id": string,
-            "state": schema("OrderState"),
-            "customerId": string,
-            "items": array(of: schema("LineItemOut")),
-            "totalCents": decimalString,
-            "currency": string,
-            "cancelReason": schema("CancelReason"),
-            "paymentId": string,
-            "createdAt": millis,
-            "updatedAt": millis,
-            "deliverAt": decimalString.adding(["description": "Unix milliseconds; 0 until confirmed."]),
-            "requestId": string,
-        ])
     }
 
     private static var legacyOrder: OpenAPINode {

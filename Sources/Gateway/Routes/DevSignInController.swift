@@ -6,7 +6,7 @@ struct DevSignInController<Context: RequestContext> {
     let gateway: OrdersGateway
     let signIn: DevSignIn
 
-    /// Customer ids are at most 64 bytes (DESIGN.md §1).
+    /// Customer ids are at most 64 bytes, as Orders validates them (`OrderValidation`).
     static var maxCustomerIDBytes: Int { 64 }
 
     var endpoints: RouteCollection<Context> {

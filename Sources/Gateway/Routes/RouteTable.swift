@@ -1,8 +1,9 @@
 import HTTPTypes
 
 /// Which methods each path of the gateway serves, so any other method (TRACE, QUERY, an
-/// invented one) is a 405 with an exact `Allow`, and `OPTIONS` can answer with it. Mirrors the
-/// routes the controllers register; `RouteTableTests` checks the two agree.
+/// invented one) is a 405 with an exact `Allow`, and `OPTIONS` can answer with it: the
+/// contract's bindings (`RESTContract`), then the routes the controllers register, mirrored
+/// here; `RouteTableTests` checks the two agree.
 ///
 /// Runs for every request, so it compares substrings in place and returns shared arrays
 /// rather than building arrays to match against.
@@ -14,44 +15,25 @@ enum RouteTable {
 
     /// The methods `path` serves, or nil when no route has that path (a 404).
     static func allowedMethods(forPath path: String) -> [HTTPRequest.Method]? {
+        if let methods = RESTContract.allowedMethods(forPath: path) { return methods }
         // Split on the UTF-8 view: '/' is ASCII, and a `Character` split walks grapheme clusters.
         let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
             .dropFirst().map { Substring($0) }[...]
         guard let first = segments.first else { return nil }
         let rest = segments.dropFirst()
         switch (first, segments.count) {
-        case ("", 1), ("healthz", 1), ("livez", 1), ("readyz", 1), ("openapi.json", 1), ("favicon.svg", 1), ("favicon.ico", 1):
+        case ("", 1), ("healthz", 1), ("livez", 1), ("readyz", 1), ("openapi.json", 1):
             return get
         case ("assets", 2):
             return rest.first == "app.js" || rest.first == "style.css" ? get : nil
         case ("v1", 3) where rest.first == "dev":
             return rest.last == "sign-in" ? post : nil
-        case ("v1", 2) where rest.first == "orders:watch":
-            return get
-        case ("v1", 2...4):
-            guard rest.first == "orders" else { return nil }
-            return orderRoute(rest.dropFirst())
         case ("api", 3), ("api", 4):
             guard rest.starts(with: ["v1", "order"]) else { return nil }
             guard let id = rest.dropFirst(2).first else { return getPost }
             return id.isEmpty ? nil : getPut
         default:
             return nil
-        }
-    }
-
-    /// After `/v1/orders`: nothing, `/{id}`, `/{id}:cancel` or `/{id}/events`.
-    private static func orderRoute(_ segments: ArraySlice<Substring>) -> [HTTPRequest.Method]? {
-        guard let target = segments.first else { return getPost }
-        if segments.count == 2 {
-            guard segments.last == "events" else { return nil }
-            return target.isEmpty || target.utf8.contains(UInt8(ascii: ":")) ? nil : get
-        }
-        guard let path = try? OrderPath(segment: String(target)) else { return nil }
-        switch path.verb {
-        case nil: return get
-        case "cancel": return post
-        default: return nil
         }
     }
 

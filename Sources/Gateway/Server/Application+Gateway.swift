@@ -43,8 +43,8 @@ public func buildRouter(_ gateway: OrdersGateway) -> Router<GatewayRequestContex
         router.add(middleware: RateLimitMiddleware(limiter: limiter, gateway: gateway))
     }
     router.add(middleware: MethodMiddleware())
-    router.addRoutes(OrdersController(gateway: gateway).endpoints, atPath: "/v1/orders")
-    router.addRoutes(OrderFeedController(gateway: gateway).endpoints, atPath: "/v1/orders:watch")
+    // The contract's routes (`google.api.http`), ahead of the router's own.
+    router.add(middleware: ContractRoutes(gateway: gateway))
     router.addRoutes(LegacyOrdersController(gateway: gateway).endpoints, atPath: "/api/v1/order")
     if let signIn = gateway.devSignIn {
         router.addRoutes(DevSignInController(gateway: gateway, signIn: signIn).endpoints, atPath: "/v1/dev")

@@ -1,3 +1,4 @@
+import EventLoopExecution
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -29,7 +30,7 @@ struct LoopPinnedHTTP1Channel: ServerChildChannel {
     }
 
     func handle(value: HTTP1Channel.Value, logger: Logger) async {
-        await withTaskExecutorPreference(EventLoopExecutor(eventLoop: value.channel.eventLoop)) {
+        await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop: value.channel.eventLoop)) {
             await base.handle(value: value, logger: logger)
         }
     }

@@ -1,3 +1,4 @@
+import EventLoopExecution
 import HummingbirdCore
 import HummingbirdHTTP2
 import Logging
@@ -73,7 +74,7 @@ struct LoopPinnedHTTPSChannel: ServerChildChannel {
     }
 
     func handle(value: Value, logger: Logger) async {
-        await withTaskExecutorPreference(EventLoopExecutor(eventLoop: value.channel.eventLoop)) {
+        await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop: value.channel.eventLoop)) {
             do {
                 switch try await value.negotiated.get() {
                 case .http1(let connection): await http1.handle(value: connection, logger: logger)

@@ -118,6 +118,9 @@ public struct OrdersGateway: Sendable {
     public var config: Config
     /// The Orders service every REST call becomes an RPC on.
     public let orders: OrdersClient
+    /// The untyped client under `orders`: the contract's routes wrap it in the client of the
+    /// service each calls (`RESTContract`).
+    var rpcClient: RPCClient { orders.client }
     /// `grpc.health.v1.Health` on the Orders server, for `/healthz`.
     public let health: HealthClient
     /// When set, `POST /v1/dev/sign-in` hands out customer tokens (local use only).

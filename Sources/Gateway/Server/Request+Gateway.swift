@@ -66,9 +66,15 @@ extension Request {
     }
 
     /// Whether the request carried credentials the gateway passed on (so a 401 says
-    /// `error="invalid_token"`): the header, or the query token on the event streams.
+    /// `error="invalid_token"`): the header, or the query token on an event stream.
     var hasCredentials: Bool {
-        authorization(acceptingQueryToken: uri.path.hasSuffix("/events") || uri.path.hasSuffix(":watch")) != nil
+        authorization(acceptingQueryToken: isEventStream) != nil
+    }
+
+    /// Whether the request is for a server-streaming method's event stream, the only routes that
+    /// take the token from the query.
+    var isEventStream: Bool {
+        RESTContract.binding(for: method, path: uri.path)?.binding.operation.isStreaming == true
     }
 }
 

@@ -64,7 +64,9 @@ public final class DeliveryScheduler: Sendable {
         await task?.value
     }
 
-    private func run() async {
+    /// Delivers until the task is cancelled; a delivery being written finishes first. What
+    /// `start` runs in a task of its own, for a caller that runs it in its own (a `Service`).
+    public func run() async {
         while !Task.isCancelled {
             do {
                 let claimedAt = clock.now()

@@ -1,5 +1,4 @@
 import Logging
-import RPC
 
 extension PaymentDispatcher {
     /// One ProcessPayment attempt for an order, and what its answer does to the order.

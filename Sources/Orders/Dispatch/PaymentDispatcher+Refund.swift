@@ -1,5 +1,4 @@
 import Logging
-import RPC
 
 extension PaymentDispatcher {
     /// One RefundPayment attempt. Retries every failure but the two that say there is nothing
@@ -10,7 +9,7 @@ extension PaymentDispatcher {
         do {
             let decision = try await callingPayments { try await gateway.refundPayment(request, timeout: config.callTimeout) }
             logger.info("payment refunded", metadata: ["payment-id": "\(decision.paymentID)"])
-        } catch let error as RPCError where error.code == .notFound || error.code == .failedPrecondition {
+        } catch let error as PaymentGatewayError where error.kind == .nothingToRefund {
             logger.warning("nothing to refund", metadata: ["error": "\(error)"])
         } catch {
             var generator = SystemRandomNumberGenerator()

@@ -1,5 +1,4 @@
 import Logging
-import RPC
 import Synchronization
 
 /// Works the durable payment jobs: charges new orders through the `PaymentGateway`, retries
@@ -9,7 +8,7 @@ import Synchronization
 /// A new order's first attempt starts right after its create commits (`kick`); everything
 /// else, including every job left by a previous process, is claimed from the store when due.
 public final class PaymentDispatcher: Sendable {
-    /// Tuning knobs (DESIGN.md §1).
+    /// Tuning knobs: call deadline, retry backoff, concurrency (docs/orders-and-payments.md, "Jobs").
     public struct Config: Sendable {
         /// Per-call deadline for Payments.
         public var callTimeout: Duration
@@ -84,7 +83,7 @@ public final class PaymentDispatcher: Sendable {
     public func start() {
         state.withLock { state in
             guard state.loop == nil, !state.stopped else { return }
-            state.loop = Task { await self.run() }
+            state.loop = Task { await self.claimDueJobs() }
         }
     }
 
@@ -97,19 +96,36 @@ public final class PaymentDispatcher: Sendable {
 
     /// Stops claiming, and waits for the attempts in flight (each ends within its deadline).
     public func shutdown() async {
-        let (loop, tasks) = state.withLock { state in
+        let loop = state.withLock { state in
             state.stopped = true
-            return (state.loop, Array(state.tasks.values))
+            return state.loop
         }
         loop?.cancel()
         await loop?.value
+        await finishAttempts()
+    }
+
+    /// Claims due jobs until the task is cancelled, then stops and waits for the attempts in
+    /// flight: what `start` and `shutdown` do, for a caller that runs it in its own task (a
+    /// `Service`).
+    public func run() async {
+        await claimDueJobs()
+        await finishAttempts()
+    }
+
+    /// Refuses new attempts and waits for those in flight.
+    private func finishAttempts() async {
+        let tasks = state.withLock { state in
+            state.stopped = true
+            return Array(state.tasks.values)
+        }
         for task in tasks { await task.value }
     }
 
     /// Jobs running now (for tests and metrics).
     public var inFlightCount: Int { state.withLock { $0.inFlight.count } }
 
-    private func run() async {
+    private func claimDueJobs() async {
         while !Task.isCancelled {
             do {
                 let now = clock.now()
@@ -186,16 +202,11 @@ public final class PaymentDispatcher: Sendable {
     /// request itself is wrong (a malformed token, an amount out of range), so nothing was
     /// charged and asking again gets the same answer.
     ///
-    /// Every other failure is retried until the payment timeout. UNAVAILABLE and
-    /// DEADLINE_EXCEEDED are the network; UNAUTHENTICATED, PERMISSION_DENIED, UNIMPLEMENTED
-    /// and the like are a misconfigured deployment (a wrong service secret, a wrong address),
-    /// which says nothing about the customer's payment and must not decline their order.
+    /// Every other failure is retried until the payment timeout: the network, and a
+    /// misconfigured deployment (a wrong service secret, a wrong address), which says nothing
+    /// about the customer's payment and must not decline their order.
     static func isFinalRefusal(_ error: any Error) -> Bool {
-        guard let error = error as? RPCError else { return false }
-        switch error.code {
-        case .invalidArgument, .failedPrecondition, .outOfRange: return true
-        default: return false
-        }
+        (error as? PaymentGatewayError)?.kind == .refused
     }
 
     /// Calls Payments, and tells `paymentsLink` what the outcome says about the deployment:
@@ -208,14 +219,11 @@ public final class PaymentDispatcher: Sendable {
             paymentsLink.record(.healthy)
             return result
         } catch {
-            if let error = error as? RPCError {
-                switch error.code {
-                case .unauthenticated, .permissionDenied, .unimplemented:
-                    paymentsLink.record(.refused(reason: error.description))
-                case .unavailable, .deadlineExceeded, .cancelled:
-                    break
-                default:
-                    paymentsLink.record(.healthy)
+            if let error = error as? PaymentGatewayError {
+                switch error.kind {
+                case .callerRejected: paymentsLink.record(.refused(reason: error.message))
+                case .unreachable: break
+                case .refused, .nothingToRefund, .failed: paymentsLink.record(.healthy)
                 }
             }
             throw error
@@ -225,7 +233,6 @@ public final class PaymentDispatcher: Sendable {
     /// Whether a failure is the network being slow or away, the expected kind of trouble; any
     /// other retried failure is logged as an error, since someone has to fix something.
     static func isTransient(_ error: any Error) -> Bool {
-        guard let error = error as? RPCError else { return false }
-        return error.code == .unavailable || error.code == .deadlineExceeded
+        (error as? PaymentGatewayError)?.kind == .unreachable
     }
 }

@@ -1,16 +1,15 @@
 /// How Orders reaches Payments. The production conformer calls the Payments service over gRPC
 /// with a service token; tests substitute the network.
 ///
-/// Failures are `RPCError`s with the status the call ended with. INVALID_ARGUMENT,
-/// FAILED_PRECONDITION and OUT_OF_RANGE from ProcessPayment mean the charge is refused for
-/// good; the dispatcher retries every other failure until the payment timeout.
+/// Failures are `PaymentGatewayError`s: `.refused` from ProcessPayment means the charge is
+/// refused for good and `.nothingToRefund` from RefundPayment that there is nothing to give
+/// back; the dispatcher retries every other failure (until the payment timeout for a charge).
 public protocol PaymentGateway: Sendable {
     /// Charges for an order. Idempotent per order id: asking again returns the first answer and
     /// never charges twice. A decline is an answer, not an error.
     func processPayment(_ charge: ChargeRequest, timeout: Duration) async throws -> PaymentDecision
 
-    /// Gives an order's payment back. Idempotent. NOT_FOUND and FAILED_PRECONDITION mean there
-    /// is nothing to refund.
+    /// Gives an order's payment back. Idempotent.
     func refundPayment(_ refund: RefundRequest, timeout: Duration) async throws -> PaymentDecision
 }
 

@@ -2,7 +2,8 @@ import Synchronization
 
 /// Whether Orders' calls to Payments are being refused for a reason only an operator can fix
 /// (UNAUTHENTICATED, PERMISSION_DENIED: a wrong service secret or certificate), as readiness
-/// reports it (DESIGN.md §10: the service's own health name is NOT_SERVING meanwhile).
+/// reports it: the service's own health name is NOT_SERVING meanwhile, while the empty name
+/// (liveness) stays SERVING.
 ///
 /// The dispatcher records the outcome of every Payments call; observers hear only changes.
 /// A network failure says nothing about the configuration and leaves the state as it is.

@@ -2,7 +2,8 @@ import Logging
 import Synchronization
 
 /// Purges, periodically, idempotency keys and order events older than their retentions.
-final class RetentionSweeper: Sendable {
+/// Runs as a task of its own (`start`, `shutdown`) or in the caller's (`run`).
+public final class RetentionSweeper: Sendable {
     private let store: any OrderStore
     private let keyRetention: Duration
     private let eventRetention: Duration
@@ -33,7 +34,8 @@ final class RetentionSweeper: Sendable {
         await task?.value
     }
 
-    private func run() async {
+    /// Sweeps until the task is cancelled.
+    public func run() async {
         while !Task.isCancelled {
             do {
                 let purged = try await store.purgeIdempotencyKeys(createdBefore: clock.now() - keyRetention.millis)

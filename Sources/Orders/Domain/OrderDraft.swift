@@ -18,7 +18,7 @@ public struct OrderDraft: Sendable, Hashable {
     /// SHA-256 (hex) of the canonical payload: every field but the idempotency key.
     public let payloadHash: String
 
-    /// Validates `request` (DESIGN.md §1): throws `OrderError.invalidArgument` naming the field.
+    /// Validates `request` (the field rules are in `Protos/orderhub/v1/orders.proto`): throws `OrderError.invalidArgument` naming the field.
     public init(validating request: OrderRequest) throws(OrderError) {
         try OrderValidation.checkID(request.customerID, field: "customer_id")
         guard (1...OrderValidation.maxItems).contains(request.items.count) else {

@@ -1,4 +1,4 @@
-/// The order state machine of DESIGN.md §1, as a pure function: given a state and an event,
+/// The order state machine (docs/orders-and-payments.md, "The lifecycle"), as a pure function: given a state and an event,
 /// what happens. Stores and the dispatcher ask it; they never decide transitions themselves.
 ///
 /// ```swift

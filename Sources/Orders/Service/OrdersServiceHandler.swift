@@ -29,8 +29,8 @@ public struct OrdersServiceHandler: OrdersService {
 
     /// GetOrder.
     public func getOrder(_ request: GetOrderRequest, context: ServerContext) async throws -> Contracts.Order {
-        let logger = CallLogger.make(logger, context: context, orderID: request.id)
-        return try await CallLogger.run(logger, mapError: RPCError.orders) {
+        // The call logger is made only if the call fails: nothing below logs.
+        try await CallLogger.run(CallLogger.make(logger, context: context, orderID: request.id), mapError: RPCError.orders) {
             let caller = try await authentication.caller(of: context.requestMetadata)
             return Contracts.Order(try await system.order(id: request.id, for: caller))
         }
@@ -47,8 +47,7 @@ public struct OrdersServiceHandler: OrdersService {
 
     /// ListOrders: newest first, with page tokens and filters.
     public func listOrders(_ request: ListOrdersRequest, context: ServerContext) async throws -> ListOrdersResponse {
-        let logger = CallLogger.make(logger, context: context)
-        return try await CallLogger.run(logger, mapError: RPCError.orders) {
+        try await CallLogger.run(CallLogger.make(logger, context: context), mapError: RPCError.orders) {
             let caller = try await authentication.caller(of: context.requestMetadata)
             let page = try await system.list(
                 pageSize: Int(request.pageSize), pageToken: request.pageToken, state: try request.state.filter(),

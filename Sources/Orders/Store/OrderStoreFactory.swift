@@ -1,5 +1,6 @@
 import Logging
 import PostgresSupport
+import StorageSupport
 
 /// Opens the Orders store a `--db` value names.
 public enum OrderStoreFactory {

@@ -1,5 +1,6 @@
 import Logging
 import PostgresSupport
+import StorageSupport
 
 /// Opens the Payments store a `--db` value names.
 public enum PaymentStoreFactory {

@@ -27,10 +27,7 @@ public final class SQLitePaymentStore: PaymentStore {
 
     /// See `PaymentStore`.
     public func insertIfAbsent(_ payment: PaymentRecord) async throws -> (payment: PaymentRecord, isNew: Bool) {
-        guard case .inserted(let stored, let isNew) = try await writer.submit(.insert(payment)) else {
-            preconditionFailure("insert answers .inserted")
-        }
-        return (stored, isNew)
+        try await writer.submit { .insert(payment, $0) }
     }
 
     /// See `PaymentStore`.
@@ -45,10 +42,7 @@ public final class SQLitePaymentStore: PaymentStore {
 
     /// See `PaymentStore`.
     public func refund(_ key: PaymentKey, reason: String, now: Int64) async throws -> (payment: PaymentRecord, refundedNow: Bool)? {
-        guard case .refunded(let payment, let refundedNow) = try await writer.submit(.refund(key, reason: reason, now: now)) else {
-            preconditionFailure("refund answers .refunded")
-        }
-        return payment.map { ($0, refundedNow) }
+        try await writer.submit { .refund(key, reason: reason, now: now, $0) }
     }
 
     /// See `PaymentStore`.

@@ -43,7 +43,7 @@ def test_unary_request_that_never_ends_hits_its_deadline(server):
         response = probe.read_response(1, timeout=10)
         probe.drain(quiet=0.3, limit=2)
         resets = [f.error_code for f in probe.received if f.stream_id == 1 and isinstance(f, hf.RstStreamFrame)]
-    # DESIGN.md §3: the expired deadline ends the call with DEADLINE_EXCEEDED. A bare
+    # docs/rpc-runtime.md: the expired deadline ends the call with DEADLINE_EXCEEDED. A bare
     # RST_STREAM(CANCEL) is read by grpcio clients as CANCELLED, not a deadline.
     assert response.grpc_status == DEADLINE_EXCEEDED, \
         f"grpc-status {response.grpc_status}, reset {response.reset and h2probe.error_name(response.reset)}"

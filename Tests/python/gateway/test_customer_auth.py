@@ -1,4 +1,4 @@
-"""Customer authentication through the REST gateway (DESIGN.md §9), against `orderhub serve`:
+"""Customer authentication through the REST gateway (docs/security.md), against `orderhub serve`:
 the gateway passes the caller's `Authorization` header (or, on the SSE route only, the
 `access_token` query parameter) to Orders, which decides. 401 comes with `WWW-Authenticate:
 Bearer` (plus `error="invalid_token"` when a token was sent); another customer's order is 404

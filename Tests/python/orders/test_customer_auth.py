@@ -1,5 +1,5 @@
 """Customer authentication and ownership on Orders itself, with a stock grpcio client
-(DESIGN.md §9 "Who may do what"): every RPC but health needs a valid bearer token; a customer
+(docs/security.md, "Customer tokens"): every RPC but health needs a valid bearer token; a customer
 sees and acts on their own orders only; another customer's order is NOT_FOUND exactly like a
 missing one; `orders:admin` acts on every order. Orders here trusts an HS256 secret and a JWKS
 file with an RS256 and an ES256 key, and checks `iss` and `aud`.

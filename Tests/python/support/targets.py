@@ -1,7 +1,7 @@
 """HTTP/2 servers that the abuse and conformance probes run against.
 
 - `rpc-test-server` (built by the Swift package): RPCServer with a raw-bytes echo service and
-  the default limits of DESIGN.md §3.
+  the default limits of RPCServer.Config (docs/rpc-runtime.md).
 - `nghttpd --no-tls` (Debian's nghttp2-server): the calibration target. It is nghttp2 without
   gRPC, so the generic probes can be checked against it to show they provoke what they claim.
 """
@@ -19,7 +19,7 @@ from support import h2probe, processes
 ECHO_UNARY = "/rpc.test.Echo/Unary"
 ECHO_BIDI = "/rpc.test.Echo/Bidi"
 
-# The limits of DESIGN.md §3 the probes check against.
+# RPCServer's default limits (docs/rpc-runtime.md) the probes check against.
 MAX_HEADER_LIST = 8192
 MAX_RECEIVE_MESSAGE = 1 << 20
 PREFACE_TIMEOUT = 10.0

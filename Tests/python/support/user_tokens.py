@@ -1,4 +1,4 @@
-"""Customer tokens (DESIGN.md §9) for tests that call Orders: signing with PyJWT, and grpcio
+"""Customer tokens (docs/security.md) for tests that call Orders: signing with PyJWT, and grpcio
 channels that send a token on every call.
 
 Orders started by the harnesses trusts `SECRET` (HS256); `token()` signs with it by default.

@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import PostgresSupport
+import StorageSupport
 
 /// The Orders store on PostgreSQL, for several Orders replicas sharing one database: creates
 /// and transitions through group-commit writers, every transition one conditional UPDATE that

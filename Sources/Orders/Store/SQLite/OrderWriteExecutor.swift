@@ -6,23 +6,28 @@ import StorageSupport
 /// reschedules in a batch each become a handful of multi-row statements, so a transaction of a
 /// hundred writes costs about as much as one of a single write.
 struct OrderWriteExecutor: WriteBatchExecutor {
-    enum Request: Sendable {
-        case create(NewOrder)
-        case write(OrderWrite)
-        case claim(now: Int64, leaseUntil: Int64, limit: Int)
-        case claimDeliveries(now: Int64, leaseUntil: Int64, limit: Int)
-        case reschedule(orderID: String, kind: PaymentJob.Kind, attempts: Int, nextAttemptAt: Int64)
-        case purgeKeys(createdBefore: Int64)
+    /// Every kind of write, each with its caller's reply, typed by the kind's answer.
+    enum Request: BatchRequest {
+        case create(NewOrder, Reply<CreateResult>)
+        case write(OrderWrite, Reply<OrderWrite.Outcome>)
+        case claim(now: Int64, leaseUntil: Int64, limit: Int, Reply<[PaymentJob]>)
+        case claimDeliveries(now: Int64, leaseUntil: Int64, limit: Int, Reply<[String]>)
+        case reschedule(orderID: String, kind: PaymentJob.Kind, attempts: Int, nextAttemptAt: Int64, Reply<Void>)
+        case purgeKeys(createdBefore: Int64, Reply<Int>)
         /// Prunes the order feed's entries older than the cutoff (a prefix of `seq`).
-        case purgeFeed(before: Int64)
-    }
+        case purgeFeed(before: Int64, Reply<Int>)
 
-    enum Response: Sendable {
-        case created(CreateResult)
-        case written(OrderWrite.Outcome)
-        case claimed([PaymentJob])
-        case claimedDeliveries([String])
-        case count(Int)
+        func fail(_ error: any Error) {
+            switch self {
+            case .create(_, let reply): reply.fail(error)
+            case .write(_, let reply): reply.fail(error)
+            case .claim(_, _, _, let reply): reply.fail(error)
+            case .claimDeliveries(_, _, _, let reply): reply.fail(error)
+            case .reschedule(_, _, _, _, let reply): reply.fail(error)
+            case .purgeKeys(_, let reply): reply.fail(error)
+            case .purgeFeed(_, let reply): reply.fail(error)
+            }
+        }
     }
 
     let broadcaster: OrderChangeBroadcaster
@@ -30,37 +35,44 @@ struct OrderWriteExecutor: WriteBatchExecutor {
     /// Wakes the order feed's tail after a commit that appended to the feed.
     let feedCommits: WakeSignal
 
-    func execute(_ requests: [Request], on connection: SQLiteConnection) async throws -> [Result<Response, any Error>] {
+    func execute(_ requests: [Request], on connection: SQLiteConnection) async throws -> BatchOutcome {
         // Before any row changes: no read may keep a state this transaction replaces.
         cache.invalidate(requests.lazy.compactMap { request -> String? in
-            if case .write(let write) = request, write.transition != nil { return write.orderID }
+            if case .write(let write, _) = request, write.transition != nil { return write.orderID }
             return nil
         })
-        var results = [Result<Response, any Error>?](repeating: nil, count: requests.count)
-        var creates: [(index: Int, order: NewOrder)] = []
-        for (index, request) in requests.enumerated() {
-            if case .create(let order) = request { creates.append((index, order)) }
-        }
+        var deliveries: [Delivery] = []
+        deliveries.reserveCapacity(requests.count)
+        // Indexed by request, so notifications go out in request order.
+        var changes: [(index: Int, change: OrderChange)] = []
+        var created: [OrderRecord] = []
+        var creates: [(order: NewOrder, reply: Reply<CreateResult>)] = []
+        for case .create(let order, let reply) in requests { creates.append((order, reply)) }
         if !creates.isEmpty {
-            let created = try await OrderCreateBatch(orders: creates.map(\.order)).run(on: connection)
-            for (position, create) in creates.enumerated() { results[create.index] = created[position].map(Response.created) }
+            let results = try await OrderCreateBatch(orders: creates.map(\.order)).run(on: connection)
+            for (create, result) in zip(creates, results) {
+                if case .success(let result) = result, result.isNew { created.append(result.order) }
+                deliveries.append(create.reply.answer(result))
+            }
         }
         // Transitions: the first write of each order goes in one multi-row batch; a later write
         // for the same order runs after it, alone, and sees its effect.
-        var batched: [(index: Int, write: OrderWrite)] = []
+        var batched: [(index: Int, write: OrderWrite, reply: Reply<OrderWrite.Outcome>)] = []
         var batchedOrders: Set<String> = []
         for (index, request) in requests.enumerated() {
-            if case .write(let write) = request, batchedOrders.insert(write.orderID).inserted { batched.append((index, write)) }
+            if case .write(let write, let reply) = request, batchedOrders.insert(write.orderID).inserted { batched.append((index, write, reply)) }
         }
         if !batched.isEmpty {
             let outcomes = try await OrderWriteBatch(writes: batched.map(\.write)).run(on: connection)
-            for (position, entry) in batched.enumerated() { results[entry.index] = .success(.written(outcomes[position])) }
-        }
-        var reschedules: [(index: Int, orderID: String, kind: PaymentJob.Kind, attempts: Int, nextAttemptAt: Int64)] = []
-        for (index, request) in requests.enumerated() {
-            if case .reschedule(let orderID, let kind, let attempts, let nextAttemptAt) = request {
-                reschedules.append((index, orderID, kind, attempts, nextAttemptAt))
+            for (entry, outcome) in zip(batched, outcomes) {
+                if case .applied(let change?) = outcome { changes.append((entry.index, change)) }
+                deliveries.append(entry.reply.answer(outcome))
             }
+        }
+        let batchedIndices = Set(batched.map(\.index))
+        var reschedules: [(orderID: String, kind: PaymentJob.Kind, attempts: Int, nextAttemptAt: Int64, reply: Reply<Void>)] = []
+        for case .reschedule(let orderID, let kind, let attempts, let nextAttemptAt, let reply) in requests {
+            reschedules.append((orderID, kind, attempts, nextAttemptAt, reply))
         }
         for chunk in reschedules.chunked(500) {
             try await connection.execute("""
@@ -68,15 +80,18 @@ struct OrderWriteExecutor: WriteBatchExecutor {
                 UPDATE payment_jobs SET attempts = v.attempts, next_attempt_at = v.next_attempt_at
                 FROM v WHERE payment_jobs.order_id = v.order_id AND payment_jobs.kind = v.kind
                 """, chunk.flatMap { [SQLiteData.text($0.orderID), .text($0.kind.rawValue), .integer($0.attempts), .int64($0.nextAttemptAt)] })
-            for entry in chunk { results[entry.index] = .success(.count(1)) }
+            for entry in chunk { deliveries.append(entry.reply.answer(())) }
         }
-        for (index, request) in requests.enumerated() where results[index] == nil {
+        for (index, request) in requests.enumerated() {
             switch request {
             case .create, .reschedule:
                 continue
-            case .write(let write):
-                results[index] = .success(.written(try await apply(write, on: connection)))
-            case .claim(let now, let leaseUntil, let limit):
+            case .write(let write, let reply):
+                guard !batchedIndices.contains(index) else { continue }
+                let outcome = try await apply(write, on: connection)
+                if case .applied(let change?) = outcome { changes.append((index, change)) }
+                deliveries.append(reply.answer(outcome))
+            case .claim(let now, let leaseUntil, let limit, let reply):
                 let rows = try await connection.rows("""
                     UPDATE payment_jobs SET next_attempt_at = ?
                     WHERE (order_id, kind) IN (
@@ -84,8 +99,8 @@ struct OrderWriteExecutor: WriteBatchExecutor {
                     )
                     RETURNING \(OrderRows.jobColumns)
                     """, [.int64(leaseUntil), .int64(now), .integer(limit)])
-                results[index] = .success(.claimed(try rows.map(OrderRows.job(from:))))
-            case .claimDeliveries(let now, let leaseUntil, let limit):
+                deliveries.append(reply.answer(try rows.map(OrderRows.job(from:))))
+            case .claimDeliveries(let now, let leaseUntil, let limit, let reply):
                 // The literal state lets SQLite use the partial index orders_to_deliver.
                 let rows = try await connection.rows("""
                     UPDATE orders SET delivery_lease_until = ?
@@ -97,33 +112,23 @@ struct OrderWriteExecutor: WriteBatchExecutor {
                     RETURNING id, deliver_at
                     """, [.int64(leaseUntil), .int64(now), .int64(now), .integer(limit)])
                 let due = try rows.map { (id: try $0.text("id"), at: try $0.int64("deliver_at")) }
-                results[index] = .success(.claimedDeliveries(due.sorted { ($0.at, $0.id) < ($1.at, $1.id) }.map(\.id)))
-            case .purgeKeys(let cutoff):
+                deliveries.append(reply.answer(due.sorted { ($0.at, $0.id) < ($1.at, $1.id) }.map(\.id)))
+            case .purgeKeys(let cutoff, let reply):
                 let rows = try await connection.rows(
                     "DELETE FROM idempotency_keys WHERE created_at < ? RETURNING request_id", [.int64(cutoff)]
                 )
-                results[index] = .success(.count(rows.count))
-            case .purgeFeed(let cutoff):
-                results[index] = .success(.count(try await purgeFeed(before: cutoff, on: connection)))
+                deliveries.append(reply.answer(rows.count))
+            case .purgeFeed(let cutoff, let reply):
+                deliveries.append(reply.answer(try await purgeFeed(before: cutoff, on: connection)))
             }
         }
-        return results.map { $0! }
-    }
-
-    func didCommit(_ responses: [Response]) {
-        var changes: [OrderChange] = []
-        var created: [OrderRecord] = []
-        for response in responses {
-            switch response {
-            case .written(.applied(let change?)): changes.append(change)
-            case .created(let result) where result.isNew: created.append(result.order)
-            default: break
-            }
+        let published = changes.sorted { $0.index < $1.index }.map(\.change)
+        return BatchOutcome(deliveries: deliveries) { [broadcaster, cache, feedCommits, created, changes = published] in
+            if !created.isEmpty { cache.created(created) }
+            if !changes.isEmpty { cache.committed(changes) }
+            if !created.isEmpty || !changes.isEmpty { feedCommits.signal() }
+            for change in changes { broadcaster.publish(change) }
         }
-        if !created.isEmpty { cache.created(created) }
-        if !changes.isEmpty { cache.committed(changes) }
-        if !created.isEmpty || !changes.isEmpty { feedCommits.signal() }
-        for change in changes { broadcaster.publish(change) }
     }
 
     /// Deletes the feed's entries up to the newest one older than `cutoff` (so what stays is

@@ -42,8 +42,7 @@ public final class SQLiteOrderStore: OrderStore {
 
     /// See `OrderStore`.
     public func create(_ order: NewOrder) async throws -> CreateResult {
-        guard case .created(let result) = try await writer.submit(.create(order)) else { preconditionFailure("create answers .created") }
-        return result
+        try await writer.submit { .create(order, $0) }
     }
 
     /// See `OrderStore`.
@@ -94,21 +93,17 @@ public final class SQLiteOrderStore: OrderStore {
 
     /// See `OrderStore`.
     public func write(_ write: OrderWrite) async throws -> OrderWrite.Outcome {
-        guard case .written(let outcome) = try await writer.submit(.write(write)) else { preconditionFailure("write answers .written") }
-        return outcome
+        try await writer.submit { .write(write, $0) }
     }
 
     /// See `OrderStore`.
     public func claimDueJobs(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [PaymentJob] {
-        guard case .claimed(let jobs) = try await writer.submit(.claim(now: now, leaseUntil: leaseUntil, limit: limit)) else {
-            preconditionFailure("claim answers .claimed")
-        }
-        return jobs
+        try await writer.submit { .claim(now: now, leaseUntil: leaseUntil, limit: limit, $0) }
     }
 
     /// See `OrderStore`.
     public func rescheduleJob(orderID: String, kind: PaymentJob.Kind, attempts: Int, nextAttemptAt: Int64) async throws {
-        _ = try await writer.submit(.reschedule(orderID: orderID, kind: kind, attempts: attempts, nextAttemptAt: nextAttemptAt))
+        try await writer.submit { .reschedule(orderID: orderID, kind: kind, attempts: attempts, nextAttemptAt: nextAttemptAt, $0) }
     }
 
     /// See `OrderStore`.
@@ -127,10 +122,7 @@ public final class SQLiteOrderStore: OrderStore {
 
     /// See `OrderStore`.
     public func claimDueDeliveries(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [String] {
-        guard case .claimedDeliveries(let ids) = try await writer.submit(.claimDeliveries(now: now, leaseUntil: leaseUntil, limit: limit)) else {
-            preconditionFailure("claimDeliveries answers .claimedDeliveries")
-        }
-        return ids
+        try await writer.submit { .claimDeliveries(now: now, leaseUntil: leaseUntil, limit: limit, $0) }
     }
 
     /// See `OrderStore`.
@@ -142,15 +134,13 @@ public final class SQLiteOrderStore: OrderStore {
 
     /// See `OrderStore`.
     public func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int {
-        guard case .count(let count) = try await writer.submit(.purgeKeys(createdBefore: cutoff)) else { preconditionFailure("purge answers .count") }
-        return count
+        try await writer.submit { .purgeKeys(createdBefore: cutoff, $0) }
     }
 
     /// See `OrderStore`: only the feed. SQLite's watchers are in this process and get every
     /// change in memory, so this store writes no `order_events`.
     public func purgeOrderEvents(before cutoff: Int64) async throws -> Int {
-        guard case .count(let count) = try await writer.submit(.purgeFeed(before: cutoff)) else { preconditionFailure("purge answers .count") }
-        return count
+        try await writer.submit { .purgeFeed(before: cutoff, $0) }
     }
 
     /// See `OrderStore`: one statement on a reader connection, so one snapshot.

@@ -143,7 +143,8 @@ struct  Orderhub__V1__CreateOrderRequest
 {
   ProtobufCMessage base;
   /*
-   * 1–64 bytes.
+   * At most 64 bytes. Empty: the signed-in customer; another customer is PERMISSION_DENIED
+   * unless the token has orders:admin (then it is required).
    */
   char *customer_id;
   /*
@@ -172,6 +173,9 @@ struct  Orderhub__V1__CreateOrderRequest
 struct  Orderhub__V1__GetOrderRequest
 {
   ProtobufCMessage base;
+  /*
+   * The order's id.
+   */
   char *id;
 };
 #define ORDERHUB__V1__GET_ORDER_REQUEST__INIT \
@@ -182,6 +186,9 @@ struct  Orderhub__V1__GetOrderRequest
 struct  Orderhub__V1__CancelOrderRequest
 {
   ProtobufCMessage base;
+  /*
+   * The order's id.
+   */
   char *id;
 };
 #define ORDERHUB__V1__CANCEL_ORDER_REQUEST__INIT \
@@ -205,7 +212,8 @@ struct  Orderhub__V1__ListOrdersRequest
    */
   Orderhub__V1__OrderState state;
   /*
-   * Optional filter.
+   * Only this customer's orders (admins). A customer always lists their own; naming another
+   * customer is PERMISSION_DENIED.
    */
   char *customer_id;
 };
@@ -235,6 +243,9 @@ struct  Orderhub__V1__ListOrdersResponse
 struct  Orderhub__V1__WatchOrderRequest
 {
   ProtobufCMessage base;
+  /*
+   * The order's id.
+   */
   char *id;
 };
 #define ORDERHUB__V1__WATCH_ORDER_REQUEST__INIT \

@@ -1,0 +1,110 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import RPC
+
+/// One REST request on its way to an RPC: the request message as one JSON object, built from
+/// the body, the query and the path as the binding says (grpc-gateway's rules), and the call
+/// options. The generated handler decodes `json`, calls, and answers with `respond`.
+struct RESTCall: Sendable {
+    let request: Request
+    let gateway: OrdersGateway
+    let operation: RESTOperation
+    let remoteAddress: SocketAddress?
+    /// The request message in proto3 JSON.
+    let json: JSONValue
+    /// How strictly `json` is read: the request's `Json-Ignore-Unknown-Fields`, and query
+    /// spellings when the fields came from the query.
+    let jsonOptions: ProtoJSONOptions
+
+    /// Query parameters the gateway reads itself: never request fields.
+    static let reservedQueryParameters: Set<String> = ["access_token"]
+
+    /// Reads the body (when the binding has one) and merges body, query and captured fields.
+    init(
+        binding: RESTBinding, captures: [(field: String, value: String)], request: Request,
+        gateway: OrdersGateway, remoteAddress: SocketAddress?
+    ) async throws {
+        var request = request
+        var options = request.protoJSONOptions
+        var fields: [String: JSONValue]
+        switch binding.body {
+        case .all:
+            let body = try await request.jsonBody(limit: gateway.config.maxBodyBytes) ?? .object([:])
+            guard case .object(let object) = body else { throw ProtoJSONError("body: expected an object, got \(body.kindName)") }
+            fields = object
+        case .none:
+            fields = try Self.queryFields(request, operation: binding.operation)
+            options.readsQueryValues = true
+        case .field(let jsonName, _):
+            fields = try Self.queryFields(request, operation: binding.operation)
+            options.readsQueryValues = true
+            if let body = try await request.jsonBody(limit: gateway.config.maxBodyBytes) { fields[jsonName] = body }
+        }
+        // A field in the path wins; the body or query may repeat it, but not contradict it.
+        for (field, value) in captures {
+            switch fields[field] {
+            case nil, .null?: break
+            case .string(let given)? where given.isEmpty || given == value: break
+            case .number(let given)? where given == value: break
+            default: throw GatewayError.invalidArgument("\(field): differs from the \(field) in the path")
+            }
+            fields[field] = .string(value)
+        }
+        self.request = request
+        self.gateway = gateway
+        self.operation = binding.operation
+        self.remoteAddress = remoteAddress
+        self.json = .object(fields)
+        self.jsonOptions = options
+    }
+
+    /// The query as JSON fields: each parameter once, except a repeated field's, which may
+    /// repeat (an array); an empty value as no value (as forms and URL templates send them).
+    private static func queryFields(_ request: Request, operation: RESTOperation) throws -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [:]
+        for (given, value) in request.queryPairs where !value.isEmpty && !reservedQueryParameters.contains(given) {
+            let name = queryAlias(for: given, operation: operation.id)
+            if operation.repeatedQueryParameters.contains(name) {
+                guard case .array(let values)? = fields[name] else { fields[name] = .array([.string(value)]); continue }
+                fields[name] = .array(values + [.string(value)])
+            } else if fields.updateValue(.string(value), forKey: name) != nil {
+                throw ProtoJSONError("\(name): given more than once")
+            }
+        }
+        return fields
+    }
+
+    /// The deadline and metadata of the RPC. A server-streaming call lasts as long as the
+    /// client wants, so it has no deadline, and takes the token from the query too
+    /// (EventSource cannot set headers).
+    var callOptions: CallOptions {
+        gateway.callOptions(for: request, withDeadline: !operation.isStreaming, acceptingQueryToken: operation.isStreaming)
+    }
+
+    /// Adjusts a request message with what the contract does not say (none by default; see
+    /// `RESTCall+Orders`). Overloads for one message type take precedence.
+    func prepare<Message>(_ message: inout Message) throws {}
+
+    /// The answer to a unary call: 200 and the response in proto3 JSON, unless an overload for
+    /// the request type says otherwise.
+    func respond<In, Out: ProtoJSONMessage>(to request: In, with response: Out) -> Response {
+        .json(response.protoJSON)
+    }
+}
+
+/// Routes the contract's bindings (`RESTContract`): a request whose method and path match one
+/// becomes its RPC; any other goes on to the router.
+struct ContractRoutes<Context: RemoteAddressRequestContext>: RouterMiddleware {
+    let gateway: OrdersGateway
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let (binding, captures) = RESTContract.binding(for: request.method, path: request.uri.path) else {
+            return try await next(request, context)
+        }
+        let call = try await RESTCall(
+            binding: binding, captures: captures, request: request, gateway: gateway, remoteAddress: context.remoteAddress
+        )
+        return try await binding.handler(call)
+    }
+}

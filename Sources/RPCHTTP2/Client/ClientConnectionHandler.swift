@@ -1,0 +1,211 @@
+import NIOCore
+import RPC
+
+/// One client connection: a thin channel handler around a loop-confined nghttp2 session,
+/// multiplexing calls as streams.
+final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl, OutputPump {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let config: HTTP2ClientTransport.Config
+    private(set) var session: Nghttp2Session!
+    var streams: [Int32: ClientStream] = [:]
+    private(set) var context: ChannelHandlerContext?
+    /// Called once when the connection takes no new calls (GOAWAY received, or closed), with
+    /// whether it ended gracefully: a working HTTP/2 server (its SETTINGS arrived) sent
+    /// GOAWAY(NO_ERROR), as one does at its maximum connection age or when draining.
+    let onUnusable: @Sendable (_ graceful: Bool) -> Void
+    private(set) var usable = true
+    /// The server's SETTINGS arrived: something speaking HTTP/2 answered.
+    var peerSettingsReceived = false
+    var output = OutputPumpState()
+    private var closed = false
+    let authority: String
+    /// zlib streams shared by every call on the connection, made on first use.
+    let compressors = MessageCompressors()
+    let framer: MessageFramer
+
+    init(config: HTTP2ClientTransport.Config, onUnusable: @escaping @Sendable (_ graceful: Bool) -> Void) {
+        self.config = config
+        self.framer = MessageFramer(maxMessageSize: config.maxSendMessageSize)
+        self.onUnusable = onUnusable
+        self.authority = config.authority ?? "\(config.host):\(config.port)"
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        session = Nghttp2Session(options: .init(isServer: false), delegate: self)
+        session.submitSettings([
+            (.enablePush, 0),
+            (.initialWindowSize, UInt32(config.initialWindowSize)),
+        ])
+        session.setConnectionWindowSize(config.connectionWindowSize)
+        if context.channel.isActive { writeOutput(flush: true) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        failAll(RPCError(code: .unavailable, message: "connection closed"))
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        writeOutput(flush: true)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAll(RPCError(code: .unavailable, message: "connection closed"))
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        output.reading = true
+        let ok = buffer.withUnsafeReadableBytes { session.receive($0) }
+        output.reading = false
+        writeOutput(flush: false)
+        if !ok { close() }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        writeOutput(flush: true)
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { writeOutput(flush: true) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        close()
+    }
+
+    /// Bytes the caller took: open the windows again.
+    func release(streamID: Int32, count: Int) {
+        session.consume(streamID: streamID, count: count)
+        requestFlush()
+    }
+
+    var outputClosed: Bool { closed }
+
+    /// A connection that takes no new calls closes once its last call has ended.
+    func outputWritten() {
+        if !usable && streams.isEmpty { close() }
+    }
+
+    func close() {
+        guard !closed, let context else { return }
+        flushOutput()
+        closed = true
+        markUnusable()
+        context.close(promise: nil)
+    }
+
+    /// Takes no new calls and closes once the open ones have ended.
+    func drain() {
+        markUnusable()
+        if streams.isEmpty { close() }
+    }
+
+    func markUnusable(graceful: Bool = false) {
+        guard usable else { return }
+        usable = false
+        onUnusable(graceful)
+    }
+
+    private func failAll(_ error: RPCError) {
+        markUnusable()
+        let open = streams.values
+        streams.removeAll()
+        for stream in open {
+            stream.finish(.failure(error))
+            stream.inbound.flowControl = nil
+            stream.connection = nil
+        }
+    }
+
+    // MARK: Calls
+
+    /// Opens the stream of a call: submits the request headers (DATA follows as written).
+    /// Request messages are compressed with `compression` when it is set.
+    func start(_ stream: ClientStream, path: String, metadata: Metadata, timeout: Duration?, compression: CompressionAlgorithm?) {
+        guard usable, !closed, let context else {
+            stream.notProcessed = true
+            return stream.finish(.failure(RPCError(code: .unavailable, message: "connection is going away")))
+        }
+        var headers = HeaderBlock(capacity: 10 + metadata.count)
+        headers.add(":method", "POST")
+        headers.add(":scheme", "http")
+        headers.add(":path", path)
+        headers.add(":authority", authority)
+        headers.add("content-type", "application/grpc")
+        headers.add("te", "trailers")
+        if let timeout { headers.add("grpc-timeout", GRPCTimeout.format(timeout)) }
+        if let compression { headers.add("grpc-encoding", compression.name) }
+        headers.add("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader)
+        headers.add("user-agent", "orderhub-rpc-swift")
+        headers.add(contentsOf: metadata.headerFields)
+        guard let id = session.submitRequest(headers: headers) else {
+            stream.notProcessed = true
+            return stream.finish(.failure(RPCError(code: .unavailable, message: "connection cannot open more streams")))
+        }
+        stream.id = id
+        stream.connection = self
+        streams[id] = stream
+        stream.inbound.streamID = id
+        stream.inbound.flowControl = self
+        stream.inbound.compressors = compressors
+        stream.requestEncoding = compression
+        if let timeout {
+            let bound = LoopBound(stream, eventLoop: context.eventLoop)
+            stream.deadlineTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+                bound.run { stream in
+                    stream.connection?.cancel(stream, error: RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
+                }
+            }
+        }
+        requestFlush()
+    }
+
+    /// Queues one request message.
+    func send(_ message: [UInt8], on stream: ClientStream) throws {
+        if case .failure(let error)? = stream.outcome { throw error }
+        if stream.isFinished { throw RPCError(code: .cancelled, message: "the call has ended") }
+        guard !stream.outbound.closed, let id = stream.id else {
+            throw RPCError(code: .internal, message: "request stream already closed")
+        }
+        try framer.checkSendable(length: message.count)
+        if let encoding = stream.requestEncoding, MessageCompression.automatic.compresses(length: message.count, encoding: encoding) {
+            stream.outbound.append(message: compressors.compress(message, with: encoding), compressed: true)
+        } else {
+            stream.outbound.append(message: message)
+        }
+        resume(stream, id: id)
+    }
+
+    /// Half-closes the request side.
+    func endRequests(_ stream: ClientStream) {
+        guard !stream.outbound.closed, let id = stream.id else { return }
+        stream.outbound.closed = true
+        resume(stream, id: id)
+    }
+
+    private func resume(_ stream: ClientStream, id: Int32) {
+        if stream.outbound.deferred {
+            stream.outbound.deferred = false
+            session.resumeData(streamID: id)
+        }
+        requestFlush()
+    }
+
+    /// Cancels a call: RST_STREAM(CANCEL) and fail it with `error`.
+    func cancel(_ stream: ClientStream, error: RPCError) {
+        guard !stream.isFinished else { return }
+        if let id = stream.id {
+            session.submitReset(streamID: id, error: .cancel)
+        }
+        stream.finish(.failure(error))
+        requestFlush()
+    }
+}

@@ -1,0 +1,132 @@
+import RPC
+
+/// nghttp2's events for a server connection. All run inside `mem_recv` / `mem_send`: they
+/// submit frames but never drain.
+extension ServerConnectionHandler: Nghttp2SessionDelegate {
+    func beginHeaders(streamID: Int32, isRequest: Bool) {
+        guard isRequest, let context else { return }
+        let stream = ServerStream(
+            id: streamID, headerConfig: .init(maxHeaderListSize: config.maxHeaderListSize),
+            allocator: context.channel.allocator, connection: self)
+        streams[streamID] = stream
+        machine.streamOpened()
+        markBusy()
+    }
+
+    func header(streamID: Int32, name: String, value: String) -> Bool {
+        guard let stream = lookup(streamID), stream.machine.phase == .receivingHeaders else { return true }
+        // Past the limit the validator stores nothing more; the request then fails with
+        // RESOURCE_EXHAUSTED once the block is complete.
+        if stream.validator.add(name: name, value: value) == .accepted {
+            // Kept (no copy) only to say what was wrong if the request turns out not to be gRPC.
+            switch name {
+            case ":method": stream.requestMethod = value
+            case "content-type": stream.requestContentType = value
+            default: break
+            }
+        }
+        return true
+    }
+
+    func headersComplete(streamID: Int32, endStream: Bool) {
+        guard let stream = lookup(streamID) else { return }
+        guard stream.machine.phase == .receivingHeaders else {
+            // Request trailers: only their END_STREAM matters.
+            if endStream { requestEnded(stream) }
+            return
+        }
+        let classification = stream.validator.classify()
+        stream.validator = RequestHeaderValidator(config: stream.validator.config)
+        var isUnary: Bool?
+        if case .call(let head) = classification, let method = router.handler(forPath: head.path) {
+            stream.head = head
+            stream.method = method
+            if case .unary = method { isUnary = true } else { isUnary = false }
+        }
+        let action = stream.machine.headersReceived(
+            classification, isUnary: isUnary, atCapacity: machine.atHandlerCapacity, endStream: endStream)
+        switch action {
+        case .respondHTTP(let status):
+            respondHTTP(stream, status: status)
+        case .trailersOnly(let error):
+            session.submitResponse(streamID: streamID, headers: ServerResponseHeaders.trailersOnly(error), hasBody: false)
+        case .refuse:
+            session.submitReset(streamID: streamID, error: .refusedStream)
+        case .awaitRequest:
+            acceptCall(stream)
+            if endStream { requestEnded(stream) }
+        case .startHandler:
+            acceptCall(stream)
+            startStreamingHandler(stream)
+            if endStream { requestEnded(stream) }
+        }
+    }
+
+    func dataChunk(streamID: Int32, bytes: UnsafeRawBufferPointer) {
+        guard let stream = lookup(streamID), let inbound = stream.inbound,
+              stream.machine.phase == .awaitingRequest || stream.machine.phase == .running else {
+            // Nobody reads these bytes: give them back to the windows at once.
+            session.consume(streamID: streamID, count: bytes.count)
+            return
+        }
+        do {
+            try inbound.receive(bytes)
+        } catch {
+            session.consume(streamID: streamID, count: bytes.count)
+            return fail(stream, with: error)
+        }
+        // A unary call with a second message fails now rather than at END_STREAM.
+        if stream.machine.phase == .awaitingRequest, let error = stream.machine.unaryMessageReceived(count: inbound.unreadCount) {
+            stream.deadlineTimer?.cancel()
+            session.submitResponse(streamID: streamID, headers: ServerResponseHeaders.trailersOnly(error), hasBody: false)
+        }
+    }
+
+    func dataComplete(streamID: Int32, endStream: Bool) {
+        guard endStream, let stream = lookup(streamID) else { return }
+        requestEnded(stream)
+    }
+
+    func settingsReceived() {
+        machine.settingsReceived()
+    }
+
+    func goawayReceived(lastStreamID: Int32, errorCode: UInt32) {}
+
+    func readData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> DataSourceResult {
+        guard let stream = lookup(streamID) else { return .unknownStream }
+        if stream.textBody != nil { return readTextBody(stream, into: buffer) }
+        let count = stream.outbound.read(into: buffer)
+        guard stream.outbound.isEmpty else { return .bytes(count) }
+        if stream.outbound.closed, let trailers = stream.trailers {
+            session.submitTrailers(streamID: streamID, headers: trailers)
+            stream.trailers = nil
+            return .last(count, endStream: false)
+        }
+        if count == 0 {
+            stream.outbound.deferred = true
+            return .deferred
+        }
+        return .bytes(count)
+    }
+
+    func frameSent(streamID: Int32, isHeaders: Bool, endStream: Bool) {
+        guard endStream, let stream = lookup(streamID), stream.machine.needsResetAfterResponse() else { return }
+        // The response is complete but the client is still sending: tell it to stop.
+        session.submitReset(streamID: streamID, error: stream.resetCodeAfterResponse)
+    }
+
+    func streamClosed(streamID: Int32, errorCode: UInt32) {
+        guard let stream = remove(streamID) else { return }
+        machine.streamClosed()
+        stream.deadlineTimer?.cancel()
+        if stream.failure == nil {
+            stream.failure = RPCError(code: .cancelled, message: errorCode == 0 ? "the call has ended" : "the client cancelled the call")
+        }
+        if stream.machine.streamClosed() { stream.task?.cancel() }
+        stream.inbound?.fail(stream.endedError)
+        stream.outbound.fail(stream.endedError)
+        if let held = stream.inbound?.takeHeldBytes() { session.consumeConnection(count: held) }
+        markIdle()
+    }
+}

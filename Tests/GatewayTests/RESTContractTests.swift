@@ -1,0 +1,83 @@
+import Contracts
+@testable import Gateway
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+/// The gateway serves whatever protoc-gen-orderhub generated from the `google.api.http`
+/// annotations: every binding is routed, allowed by the route table and described in
+/// `/openapi.json`, with no per-route code (the generator's side: test_protoc_plugin_rest.py).
+@Suite("RESTContract: every annotated RPC is routed and in the spec")
+struct RESTContractTests {
+    /// A concrete path for a template: each variable becomes `sample`.
+    static func samplePath(_ template: PathTemplate) -> String {
+        let segments = template.segments.map { segment in
+            switch segment {
+            case .literal(let text): text
+            case .field: "sample"
+            }
+        }
+        return "/" + segments.joined(separator: "/") + (template.verb.map { ":" + $0 } ?? "")
+    }
+
+    @Test("every RPC of the Orders service has a binding")
+    func everyRPCIsBound() {
+        let rpcs = Set(RESTContract.bindings.map(\.operation.rpc))
+        let methods = [OrdersMethod.createOrder, OrdersMethod.getOrder, OrdersMethod.cancelOrder, OrdersMethod.listOrders, OrdersMethod.watchOrder]
+        #expect(rpcs.isSuperset(of: methods.map { "\($0.service)/\($0.method)" }))
+    }
+
+    @Test("a path from each template reaches its binding and the route table allows its method")
+    func everyBindingIsRouted() throws {
+        #expect(!RESTContract.bindings.isEmpty)
+        for binding in RESTContract.bindings {
+            let path = Self.samplePath(binding.template)
+            let match = try #require(RESTContract.binding(for: binding.method, path: path), "\(path)")
+            #expect(match.binding.operation.id == binding.operation.id, "\(path)")
+            #expect(match.captures.allSatisfy { $0.value == "sample" })
+            #expect(RouteTable.allowedMethods(forPath: path)?.contains(binding.method) == true, "\(path)")
+        }
+    }
+
+    @Test("/openapi.json lists every binding's operation and every schema it refers to")
+    func everyBindingIsInTheSpec() async throws {
+        try await GatewayFixture().withRouter { client in
+            let document = try await client.send(.get, "/openapi.json").json()
+            for binding in RESTContract.bindings {
+                let operation = document["paths"]?[binding.template.text]?[binding.method.rawValue.lowercased()]
+                #expect(operation?["operationId"] == .string(binding.operation.id), "\(binding.template.text)")
+                #expect(document["components"]?["schemas"]?[binding.operation.response] != nil, "\(binding.operation.response)")
+            }
+            #expect(document["paths"]?["/v1/orders/{id}/events"]?["get"]?["responses"]?["200"]?["content"]?["text/event-stream"] != nil)
+            #expect(document["paths"]?["/v1/orders"]?["post"]?["responses"]?["201"]?["headers"]?["Location"] != nil)
+        }
+    }
+
+    @Test("templates: segments are percent-decoded; a variable is one non-empty segment without a colon", arguments: [
+        ("/v1/orders/a%2Fb", "a/b"), ("/v1/orders/%61bc", "abc"), ("/v1/orders/", nil), ("/v1/orders/a:b", nil),
+        ("/v1/orders/a/b", nil), ("/v1/orders/%3Acancel", nil),
+    ] as [(String, String?)])
+    func templateMatching(path: String, id: String?) {
+        let match = RESTContract.binding(for: .get, path: path)
+        #expect(match?.captures.first?.value == id, "\(path)")
+    }
+
+    @Test("the verb selects the binding: POST …:cancel is CancelOrder, a path capture may not carry a colon")
+    func verbs() {
+        #expect(RESTContract.binding(for: .post, path: "/v1/orders/abc:cancel")?.binding.operation.id == "CancelOrder")
+        #expect(RESTContract.binding(for: .post, path: "/v1/orders/abc:refund") == nil)
+        #expect(RESTContract.binding(for: .get, path: "/v1/orders/a:b/events") == nil)
+        #expect(RESTContract.allowedMethods(forPath: "/v1/orders/abc:cancel") == [.post])
+    }
+
+    @Test("a path field in the body must agree with the path")
+    func pathWinsOverBody() async throws {
+        try await GatewayFixture().withRouter { client in
+            let conflicting = try await client.send(.post, "/v1/orders/ord-1:cancel", json: #"{"id":"other"}"#)
+            #expect(conflicting.status == .badRequest)
+            #expect(try conflicting.errorBody().message == "id: differs from the id in the path")
+            let unknown = try await client.send(.get, "/v1/orders/ord-1?colour=red")
+            #expect(unknown.status == .badRequest)
+        }
+    }
+}
