@@ -17,7 +17,9 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 COPY Fuzz ./Fuzz
 RUN swift build -c release --product orderhub --static-swift-stdlib \
- && install -D "$(swift build -c release --show-bin-path)/orderhub" /out/orderhub
+ && install -D "$(swift build -c release --show-bin-path)/orderhub" /out/orderhub \
+ && cp -R "$(swift build -c release --show-bin-path)/orderhub_Gateway.resources" /out/
+
 
 # --- run: Debian 12 slim with only the runtime libraries, as a non-root user ---
 FROM debian:12-slim
@@ -27,6 +29,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --no-create-home orderhub
 COPY --from=build /out/orderhub /usr/local/bin/orderhub
+# The gateway's page files, found next to the executable.
+COPY --from=build /out/orderhub_Gateway.resources /usr/local/bin/orderhub_Gateway.resources
 USER 10001:10001
 EXPOSE 8000 50051 50052
 ENTRYPOINT ["/usr/local/bin/orderhub"]

@@ -9,7 +9,7 @@ APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler 
 	libprotobuf-dev libprotoc-dev libsqlite3-dev zlib1g-dev nghttp2-client nghttp2-server \
 	chromium chromium-driver curl wrk postgresql-15 postgresql-client-15 prometheus iproute2 nftables
 
-.PHONY: all deps build release test test-faults swift-test python-test examples protos check-protos asan fuzz run bench bench-rpc bench-orders bench-gateway bench-scale clean
+.PHONY: all deps build release test test-faults swift-test python-test examples protos check-protos asan fuzz run bench bench-rpc bench-orders bench-gateway bench-scale bench-feed clean
 
 all: build
 
@@ -83,7 +83,7 @@ run: deps
 	exec "$$($(SWIFT) build -c $(RUN_CONFIG) --show-bin-path)/orderhub" serve
 
 ## bench: every benchmark (bench-* targets); results under bench/results/.
-bench: bench-rpc bench-orders bench-gateway bench-scale
+bench: bench-rpc bench-orders bench-gateway bench-scale bench-feed
 
 ## bench-rpc: h2load against our health server (3 executor variants, over TLS, without metrics, with tracing), C++ gRPC, Python grpcio and nghttpd (~17 min),
 ## then a 2 M-call memory soak of ours. Options: BENCH_ARGS="--rounds 1 --no-soak …" (see bench/README.md).
@@ -106,6 +106,12 @@ fuzz:
 ## writes bench/results/orders-*.md and .json. Options: BENCH_ORDERS_ARGS="--only auth --runs 3 --no-build".
 bench-orders: deps
 	$(PYTHON) bench/orders_bench.py $(BENCH_ORDERS_ARGS)
+
+## bench-feed: the order feed: 1,000 feed consumers while 1,000 orders/s are created (delivery
+## latency p50/p99, Orders CPU and RSS), the same information through one WatchOrder per order,
+## and 10,000 idle feed streams' memory; bench/results/feed-*. Options: BENCH_FEED_ARGS="--rate 200 --seconds 5".
+bench-feed: deps
+	$(PYTHON) bench/feed_bench.py $(BENCH_FEED_ARGS)
 
 ## bench-scale: CreateOrder on SQLite and on PostgreSQL with one and two Orders replicas (the
 ## real processes, h2load), and the PostgreSQL store's commit settings; bench/results/scale-*.

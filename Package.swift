@@ -212,7 +212,9 @@ let package = Package(
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 metrics,
-            ] + nio + tracing
+            ] + nio + tracing,
+            // The page's markup, script, styles and icon (`PageAssets`).
+            resources: [.copy("Resources/page")]
         ),
 
         .executableTarget(name: "orderhub", dependencies: [

@@ -14,19 +14,20 @@ public final class OrderSystem: Sendable {
         public var deliveryDelay: Duration
         /// Idempotency keys are kept at least this long.
         public var idempotencyRetention: Duration
-        /// Entries of the order change log (`order_events`, what watchers on other replicas
-        /// read) are kept at least this long. They are read within a NOTIFY round trip; the
-        /// retention only bounds how long a replica's LISTEN may be down before a watcher
-        /// there can miss intermediate states (it still gets the latest one).
+        /// Entries of the order feed (`order_feed`, what WatchOrders resumes from) and of the
+        /// order change log (`order_events`, what watchers on other replicas read) are kept at
+        /// least this long: a feed cursor older than this is OUT_OF_RANGE.
         public var orderEventRetention: Duration
         /// How often expired idempotency keys and order events are purged.
         public var sweepInterval: Duration
         public var dispatcher: PaymentDispatcher.Config
         public var delivery: DeliveryScheduler.Config
+        /// The order feed's per-stream buffer and paging.
+        public var feed: OrderFeed.Config = .defaults
 
         public init(
             paymentTimeout: Duration = .seconds(60), deliveryDelay: Duration = .seconds(5),
-            idempotencyRetention: Duration = .seconds(24 * 3600), orderEventRetention: Duration = .seconds(3600),
+            idempotencyRetention: Duration = .seconds(24 * 3600), orderEventRetention: Duration = .seconds(24 * 3600),
             sweepInterval: Duration = .seconds(3600), dispatcher: PaymentDispatcher.Config = .defaults, delivery: DeliveryScheduler.Config = .defaults
         ) {
             self.paymentTimeout = paymentTimeout
@@ -53,6 +54,8 @@ public final class OrderSystem: Sendable {
     let logger: Logger
     public let sweeper: RetentionSweeper
     let watches = WatchRegistry()
+    /// The order feed's live tail (WatchOrders).
+    public let feed: OrderFeed
 
     public init(store: any OrderStore, gateway: any PaymentGateway, config: Config = .defaults, clock: WallClock = .system, logger: Logger) {
         let delivery = DeliveryScheduler(store: store, config: config.delivery, clock: clock, logger: logger)
@@ -66,6 +69,7 @@ public final class OrderSystem: Sendable {
             store: store, keyRetention: config.idempotencyRetention, eventRetention: config.orderEventRetention,
             interval: config.sweepInterval, clock: clock, logger: logger
         )
+        self.feed = OrderFeed(store: store, config: config.feed, logger: logger)
         self.config = config
         self.clock = clock
         self.logger = logger
@@ -84,6 +88,7 @@ public final class OrderSystem: Sendable {
     /// draining the server, so open watches do not hold the drain for its whole grace period.
     public func endWatches() {
         watches.close()
+        feed.close()
     }
 
     /// Reads the payment job backlog into its gauges; throws when the database cannot answer
@@ -100,6 +105,7 @@ public final class OrderSystem: Sendable {
 
     /// Stops the background work, waiting for attempts in flight. Does not close the store.
     public func shutdown() async {
+        feed.close()
         await sweeper.shutdown()
         await delivery.shutdown()
         await dispatcher.shutdown()

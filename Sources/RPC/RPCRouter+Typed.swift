@@ -28,7 +28,8 @@ extension RPCRouter {
     ) {
         register(method, handler: .streaming { requests, responses, context in
             let request: Request = try await singleRequest(requests)
-            try await handler(request, responses.messages.map { $0.serializedBytes() }, context)
+            let writer = RPCWriter<[UInt8]>({ try await responses.write($0) }, sendInitialMetadata: { try await responses.sendInitialMetadata($0) })
+            try await handler(request, writer.map { $0.serializedBytes() }, context)
             return [:]
         })
     }

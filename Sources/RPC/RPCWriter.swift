@@ -4,9 +4,22 @@
 /// cannot outrun a slow peer. It throws once the call has ended.
 public struct RPCWriter<Element: Sendable>: Sendable {
     private let writeElement: @Sendable (Element) async throws -> Void
+    private let sendHeaders: (@Sendable (Metadata) async throws -> Void)?
 
-    public init(_ writeElement: @escaping @Sendable (Element) async throws -> Void) {
+    /// `sendInitialMetadata` is the call's, for a server's response writer; nil elsewhere.
+    public init(
+        _ writeElement: @escaping @Sendable (Element) async throws -> Void,
+        sendInitialMetadata: (@Sendable (Metadata) async throws -> Void)? = nil
+    ) {
         self.writeElement = writeElement
+        self.sendHeaders = sendInitialMetadata
+    }
+
+    /// For a server's responses: sends the response headers now, before any message, so the
+    /// client knows the call was accepted even if no message follows for a long time (a feed
+    /// with nothing new). Does nothing on other writers, or after the headers went out.
+    public func sendInitialMetadata(_ metadata: Metadata = [:]) async throws {
+        try await sendHeaders?(metadata)
     }
 
     public func write(_ element: Element) async throws {
@@ -21,6 +34,6 @@ public struct RPCWriter<Element: Sendable>: Sendable {
     /// A writer of `T` that converts each value and writes it here.
     public func map<T: Sendable>(_ transform: @escaping @Sendable (T) throws -> Element) -> RPCWriter<T> {
         let target = self
-        return RPCWriter<T> { try await target.write(transform($0)) }
+        return RPCWriter<T>({ try await target.write(transform($0)) }, sendInitialMetadata: sendHeaders)
     }
 }

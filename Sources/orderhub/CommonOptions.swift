@@ -53,11 +53,25 @@ struct OrdersOptions: ParsableArguments {
     @Option(help: "Deadline of each call to Payments, in seconds (ORDERHUB_PAYMENT_CALL_TIMEOUT; default 2).")
     var paymentCallTimeout: Double?
 
+    @Option(help: "Seconds order feed events are kept; an older cursor is OUT_OF_RANGE (ORDERHUB_EVENT_RETENTION; default 86400).")
+    var eventRetention: Double?
+
+    @Option(help: "Seconds between purges of expired idempotency keys and feed events (ORDERHUB_RETENTION_SWEEP_INTERVAL; default 3600).")
+    var retentionSweepInterval: Double?
+
+    @Option(help: "Events an order feed stream may have waiting before it is ended with RESOURCE_EXHAUSTED (ORDERHUB_FEED_BUFFER; default 1024).")
+    var feedBuffer: Int?
+
     func config() throws -> OrdersLaunch.Behaviour {
         OrdersLaunch.Behaviour(
             paymentTimeout: try Setting.seconds(paymentTimeout, env: "ORDERHUB_PAYMENT_TIMEOUT", name: "payment-timeout", default: 60),
             deliveryDelay: try Setting.seconds(deliveryDelay, env: "ORDERHUB_DELIVERY_DELAY", name: "delivery-delay", default: 5),
-            callTimeout: try Setting.seconds(paymentCallTimeout, env: "ORDERHUB_PAYMENT_CALL_TIMEOUT", name: "payment-call-timeout", default: 2)
+            callTimeout: try Setting.seconds(paymentCallTimeout, env: "ORDERHUB_PAYMENT_CALL_TIMEOUT", name: "payment-call-timeout", default: 2),
+            eventRetention: try Setting.seconds(eventRetention, env: "ORDERHUB_EVENT_RETENTION", name: "event-retention", default: 86_400),
+            sweepInterval: try Setting.seconds(
+                retentionSweepInterval, env: "ORDERHUB_RETENTION_SWEEP_INTERVAL", name: "retention-sweep-interval", default: 3_600
+            ),
+            feedBuffer: try Setting.positiveInt(feedBuffer, env: "ORDERHUB_FEED_BUFFER", name: "feed-buffer", default: 1_024)
         )
     }
 }

@@ -133,14 +133,50 @@ struct OrderCommand: AsyncParsableCommand {
     }
 
     struct Watch: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print an order, then every change until it is final.")
-        @Argument(help: "Order id.") var id: String
+        static let configuration = CommandConfiguration(
+            abstract: "Print an order, then every change until it is final; or, with --all, the order feed.",
+            discussion: """
+                With --all, prints one line per change to every order the token may see (everyone's for an \
+                admin), in commit order, until interrupted: {"cursor":"…","order":{…}}. Pass the last cursor \
+                as --after to resume with nothing missed and nothing repeated (events are kept 24 h).
+                """
+        )
+        @Argument(help: "Order id (without --all).") var id: String?
+        @Flag(help: "Watch the order feed: every order's changes.") var all = false
+        @Option(help: "With --all: resume after this cursor (default: from now).") var after: String = ""
+        @Option(help: "With --all: only orders in this state (created, confirmed, delivered, cancelled); repeat for more.")
+        var state: [String] = []
+        @Option(help: "With --all: only this customer's orders (admins).") var customer: String = ""
         @OptionGroup var connection: Connection
 
+        func validate() throws {
+            if all == (id != nil) { throw ValidationError("give an order id, or --all for the order feed") }
+            if !all && (!after.isEmpty || !state.isEmpty || !customer.isEmpty) {
+                throw ValidationError("--after, --state and --customer go with --all")
+            }
+        }
+
         func run() async throws {
+            let options = CallOptions(metadata: connection.metadata)
+            if let id {
+                try await connection.withClient { client, _ in
+                    try await client.watchOrder(WatchOrderRequest(id: id), options: options) { response in
+                        for try await order in response.messages { OrderJSON.print(order) }
+                    }
+                }
+                return
+            }
+            let states = try state.map { name in
+                guard let parsed = OrderState(protoName: "ORDER_STATE_" + name.uppercased()), parsed != .unspecified else {
+                    throw ValidationError("--state must be created, confirmed, delivered or cancelled")
+                }
+                return parsed
+            }
             try await connection.withClient { client, _ in
-                try await client.watchOrder(WatchOrderRequest(id: id), options: CallOptions(metadata: connection.metadata)) { response in
-                    for try await order in response.messages { OrderJSON.print(order) }
+                try await client.watchOrders(WatchOrdersRequest(afterCursor: after, states: states, customerID: customer), options: options) { response in
+                    for try await event in response.messages {
+                        Console.out("{\"cursor\":\(OrderJSON.quoted(event.cursor)),\"order\":\(OrderJSON.line(event.order ?? Order()))}\n")
+                    }
                 }
             }
         }

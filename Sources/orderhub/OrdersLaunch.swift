@@ -19,6 +19,9 @@ enum OrdersLaunch {
         var paymentTimeout: Duration
         var deliveryDelay: Duration
         var callTimeout: Duration
+        var eventRetention: Duration
+        var sweepInterval: Duration
+        var feedBuffer: Int
     }
 
     static func start(
@@ -39,6 +42,9 @@ enum OrdersLaunch {
         config.paymentTimeout = behaviour.paymentTimeout
         config.deliveryDelay = behaviour.deliveryDelay
         config.dispatcher.callTimeout = behaviour.callTimeout
+        config.orderEventRetention = behaviour.eventRetention
+        config.sweepInterval = behaviour.sweepInterval
+        config.feed.bufferSize = behaviour.feedBuffer
         let system = OrderSystem(
             store: store, gateway: GRPCPaymentGateway(transport: RPCClientObserver.wrap(transport, settings: telemetry.settings), signer: signer),
             config: config, logger: logger

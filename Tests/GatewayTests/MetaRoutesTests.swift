@@ -67,6 +67,7 @@ struct MetaRoutesTests {
                 "/v1/orders/{id}": ["get"],
                 "/v1/orders/{id}:cancel": ["post"],
                 "/v1/orders/{id}/events": ["get"],
+                "/v1/orders:watch": ["get"],
                 "/api/v1/order": ["get", "post"],
                 "/api/v1/order/{id}": ["get", "put"],
                 "/v1/dev/sign-in": ["post"],

@@ -9,6 +9,7 @@ struct RouteTableTests {
     static let samples = [
         "/", "/healthz", "/openapi.json", "/assets/app.js", "/assets/style.css", "/v1/orders", "/v1/orders/ord-1",
         "/v1/orders/ord-1:cancel", "/v1/orders/ord-1/events", "/api/v1/order", "/api/v1/order/ord-1", "/v1/dev/sign-in",
+        "/v1/orders:watch", "/favicon.ico", "/favicon.svg",
     ]
 
     @Test("every method the table allows reaches a handler (no route-level 404 or 405)")

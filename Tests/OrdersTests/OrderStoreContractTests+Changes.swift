@@ -68,7 +68,8 @@ extension OrderStoreContractTests {
         }
     }
 
-    /// Order events (the change log other replicas' watchers read) are pruned by age.
+    /// Order events (the change log other replicas' watchers read) are pruned by age, with the
+    /// order feed's entries (the creation's too).
     @Test(.enabled(if: PostgresTestDatabase.shouldRun, Comment(rawValue: PostgresTestDatabase.skipReason)))
     func orderEventsArePrunedByAge() async throws {
         try await withOrderDatabase(.postgres) { database in
@@ -77,9 +78,10 @@ extension OrderStoreContractTests {
                 _ = try await store.create(order)
                 _ = try await store.write(.confirm(order.id, now: 2_000))
                 _ = try await store.write(OrderWrite(orderID: order.id, transition: .init(from: .confirmed, to: .delivered), now: 5_000))
-                #expect(try await store.purgeOrderEvents(before: 3_000) == 1)
+                // The confirmation's event, and the feed's creation and confirmation.
+                #expect(try await store.purgeOrderEvents(before: 3_000) == 3)
                 #expect(try await store.purgeOrderEvents(before: 3_000) == 0)
-                #expect(try await store.purgeOrderEvents(before: 6_000) == 1)
+                #expect(try await store.purgeOrderEvents(before: 6_000) == 2)
             }
         }
     }
@@ -127,7 +129,9 @@ extension OrderStoreContractTests {
                 }
                 let sqliteShapes = try await TableShape.sqlite(path: path)
                 let postgresShapes = try await PostgresTestDatabase.withAdmin { try await TableShape.postgres(schema: schema, on: $0) }
-                #expect(Set(sqliteShapes.keys) == ["orders", "order_items", "payment_jobs", "idempotency_keys", "order_events", "schema_migrations"])
+                #expect(Set(sqliteShapes.keys) == [
+                    "orders", "order_items", "payment_jobs", "idempotency_keys", "order_events", "order_feed", "order_feed_head", "schema_migrations",
+                ])
                 for (table, shape) in sqliteShapes { #expect(postgresShapes[table] == shape, "table \(table)") }
                 #expect(Set(postgresShapes.keys) == Set(sqliteShapes.keys))
                 let versions = try await PostgresTestDatabase.withAdmin { admin in

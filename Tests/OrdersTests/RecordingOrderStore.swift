@@ -63,5 +63,7 @@ final class RecordingOrderStore: OrderStore {
     func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int { try await base.purgeIdempotencyKeys(createdBefore: cutoff) }
     func purgeOrderEvents(before cutoff: Int64) async throws -> Int { try await base.purgeOrderEvents(before: cutoff) }
     func changes(of orderID: String) -> AsyncStream<OrderChange> { base.changes(of: orderID) }
+    func feedPage(_ query: OrderFeedQuery) async throws -> OrderFeedPage { try await base.feedPage(query) }
+    var feedCommits: WakeSignal { base.feedCommits }
     func close() async throws { try await base.close() }
 }

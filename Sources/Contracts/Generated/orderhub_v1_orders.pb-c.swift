@@ -277,3 +277,67 @@ extension WatchOrderRequest {
         id = try unpacker.string(c.id)
     }
 }
+
+extension WatchOrdersRequest: RPCMessage {
+    /// Decodes `orderhub.v1.WatchOrdersRequest`; malformed bytes throw `MessageDecodingError`.
+    public init(serializedBytes bytes: [UInt8]) throws {
+        self = try ProtobufCUnpacker.unpack(
+            bytes, messageName: "orderhub.v1.WatchOrdersRequest", initializer: orderhub__v1__watch_orders_request__init
+        ) { try WatchOrdersRequest($0, from: $1) }
+    }
+
+    /// Encodes to protobuf bytes.
+    public func serializedBytes() -> [UInt8] {
+        ProtobufCArena.pack { cMessage(in: $0) }
+    }
+}
+
+extension WatchOrdersRequest {
+    /// This message as a C `Orderhub__V1__WatchOrdersRequest`; every pointer in it belongs to `arena`.
+    func cMessage(in arena: ProtobufCArena) -> Orderhub__V1__WatchOrdersRequest {
+        var c = Orderhub__V1__WatchOrdersRequest()
+        orderhub__v1__watch_orders_request__init(&c)
+        c.after_cursor = arena.string(afterCursor, field: 1, of: &c.base)
+        (c.n_states, c.states) = arena.array(states) { Orderhub__V1__OrderState(rawValue: .init(truncatingIfNeeded: $0.rawValue)) }
+        c.customer_id = arena.string(customerID, field: 3, of: &c.base)
+        return c
+    }
+
+    /// Copies an unpacked C message out; no pointer into it is kept.
+    init(_ c: Orderhub__V1__WatchOrdersRequest, from unpacker: ProtobufCUnpacker) throws {
+        afterCursor = try unpacker.string(c.after_cursor)
+        states = unpacker.array(c.states, count: c.n_states) { OrderState(rawValue: Int32(truncatingIfNeeded: $0.rawValue)) }
+        customerID = try unpacker.string(c.customer_id)
+    }
+}
+
+extension OrderEvent: RPCMessage {
+    /// Decodes `orderhub.v1.OrderEvent`; malformed bytes throw `MessageDecodingError`.
+    public init(serializedBytes bytes: [UInt8]) throws {
+        self = try ProtobufCUnpacker.unpack(
+            bytes, messageName: "orderhub.v1.OrderEvent", initializer: orderhub__v1__order_event__init
+        ) { try OrderEvent($0, from: $1) }
+    }
+
+    /// Encodes to protobuf bytes.
+    public func serializedBytes() -> [UInt8] {
+        ProtobufCArena.pack { cMessage(in: $0) }
+    }
+}
+
+extension OrderEvent {
+    /// This message as a C `Orderhub__V1__OrderEvent`; every pointer in it belongs to `arena`.
+    func cMessage(in arena: ProtobufCArena) -> Orderhub__V1__OrderEvent {
+        var c = Orderhub__V1__OrderEvent()
+        orderhub__v1__order_event__init(&c)
+        c.cursor = arena.string(cursor, field: 1, of: &c.base)
+        c.order = arena.message(order?.cMessage(in: arena))
+        return c
+    }
+
+    /// Copies an unpacked C message out; no pointer into it is kept.
+    init(_ c: Orderhub__V1__OrderEvent, from unpacker: ProtobufCUnpacker) throws {
+        cursor = try unpacker.string(c.cursor)
+        order = try unpacker.message(c.order) { try Order($0, from: unpacker) }
+    }
+}

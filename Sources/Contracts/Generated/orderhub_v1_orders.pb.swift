@@ -304,3 +304,37 @@ public struct WatchOrderRequest: Sendable, Hashable {
         self.id = id
     }
 }
+
+/// The `orderhub.v1.WatchOrdersRequest` message.
+public struct WatchOrdersRequest: Sendable, Hashable {
+    /// Resume after the event with this cursor (an `OrderEvent.cursor`); empty starts from now.
+    /// A cursor whose events are no longer retained (24 h) is OUT_OF_RANGE; one this server did
+    /// not issue is INVALID_ARGUMENT.
+    public var afterCursor: String
+    /// Only events whose order is in one of these states; empty means every state.
+    public var states: [OrderState]
+    /// Only this customer's orders: for `orders:admin` callers. A customer sees only their own
+    /// orders; naming another customer is PERMISSION_DENIED.
+    public var customerID: String
+
+    /// Every field defaults to its proto3 default.
+    public init(afterCursor: String = "", states: [OrderState] = [], customerID: String = "") {
+        self.afterCursor = afterCursor
+        self.states = states
+        self.customerID = customerID
+    }
+}
+
+/// One committed change of one order (its creation included), as the order was right after it.
+public struct OrderEvent: Sendable, Hashable {
+    /// Opaque; pass it as `after_cursor` to resume right after this event.
+    public var cursor: String
+    /// `order` (field 2).
+    public var order: Order?
+
+    /// Every field defaults to its proto3 default.
+    public init(cursor: String = "", order: Order? = nil) {
+        self.cursor = cursor
+        self.order = order
+    }
+}

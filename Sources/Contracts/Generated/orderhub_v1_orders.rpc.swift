@@ -16,9 +16,13 @@ public enum OrdersMethod {
     public static let listOrders = MethodDescriptor(service: "orderhub.v1.Orders", method: "ListOrders", kind: .unary)
     /// The current state, then every change until the order is final.
     public static let watchOrder = MethodDescriptor(service: "orderhub.v1.Orders", method: "WatchOrder", kind: .serverStreaming)
+    /// Every change to every order the caller may see, in commit order, each with a cursor to
+    /// resume from. A consumer that falls behind is ended with RESOURCE_EXHAUSTED and resumes
+    /// from its last cursor.
+    public static let watchOrders = MethodDescriptor(service: "orderhub.v1.Orders", method: "WatchOrders", kind: .serverStreaming)
 
     /// Every method, in declaration order.
-    public static let all: [MethodDescriptor] = [createOrder, getOrder, cancelOrder, listOrders, watchOrder]
+    public static let all: [MethodDescriptor] = [createOrder, getOrder, cancelOrder, listOrders, watchOrder, watchOrders]
 }
 
 /// The Orders service: create, cancel, list, watch and check orders.
@@ -41,6 +45,11 @@ public protocol OrdersService: RPCService {
 
     /// The current state, then every change until the order is final.
     func watchOrder(_ request: WatchOrderRequest, responses: RPCWriter<Order>, context: ServerContext) async throws
+
+    /// Every change to every order the caller may see, in commit order, each with a cursor to
+    /// resume from. A consumer that falls behind is ended with RESOURCE_EXHAUSTED and resumes
+    /// from its last cursor.
+    func watchOrders(_ request: WatchOrdersRequest, responses: RPCWriter<OrderEvent>, context: ServerContext) async throws
 }
 
 extension OrdersService {
@@ -60,6 +69,9 @@ extension OrdersService {
         }
         router.registerServerStreaming(OrdersMethod.watchOrder) { request, responses, context in
             try await self.watchOrder(request, responses: responses, context: context)
+        }
+        router.registerServerStreaming(OrdersMethod.watchOrders) { request, responses, context in
+            try await self.watchOrders(request, responses: responses, context: context)
         }
     }
 }
@@ -107,5 +119,15 @@ public struct OrdersClient: Sendable {
         onResponse: @escaping @Sendable (StreamingClientResponse<Order>) async throws -> Result
     ) async throws -> Result {
         try await client.serverStreaming(OrdersMethod.watchOrder, request: request, options: options, onResponse: onResponse)
+    }
+
+    /// Every change to every order the caller may see, in commit order, each with a cursor to
+    /// resume from. A consumer that falls behind is ended with RESOURCE_EXHAUSTED and resumes
+    /// from its last cursor.
+    public func watchOrders<Result: Sendable>(
+        _ request: WatchOrdersRequest, options: CallOptions = .defaults,
+        onResponse: @escaping @Sendable (StreamingClientResponse<OrderEvent>) async throws -> Result
+    ) async throws -> Result {
+        try await client.serverStreaming(OrdersMethod.watchOrders, request: request, options: options, onResponse: onResponse)
     }
 }

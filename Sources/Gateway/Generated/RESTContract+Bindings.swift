@@ -90,10 +90,30 @@ extension RESTContract {
                 queryParameters: []
             ),
             handler: { call in
-                let request = try WatchOrderRequest(json: call.json, options: call.jsonOptions)
+                var request = try WatchOrderRequest(json: call.json, options: call.jsonOptions)
+                try call.prepare(&request)
                 let client = OrdersClient(call.gateway.rpcClient)
-                return try await call.eventStream(of: Order.self) { options, onResponse in
+                return try await call.eventStream(of: Order.self) { [request] options, onResponse in
                     try await client.watchOrder(request, options: options, onResponse: onResponse)
+                }
+            }
+        ),
+        // rpc WatchOrders: GET /v1/orders:watch
+        RESTBinding(
+            method: .get, template: PathTemplate("/v1/orders:watch", [.literal("v1"), .literal("orders")], verb: "watch"), body: .none,
+            operation: RESTOperation(
+                id: "WatchOrders", rpc: "orderhub.v1.Orders/WatchOrders", tag: "orders",
+                summary: "Every change to every order the caller may see, in commit order, each with a cursor to resume from. A consumer that falls behind is ended with RESOURCE_EXHAUSTED and resumes from its last cursor.",
+                isStreaming: true, body: nil, response: "OrderEvent",
+                pathParameters: [],
+                queryParameters: [RESTParameter(name: "afterCursor", schema: ["type": "string", "description": "Resume after the event with this cursor (an `OrderEvent.cursor`); empty starts from now. A cursor whose events are no longer retained (24 h) is OUT_OF_RANGE; one this server did not issue is INVALID_ARGUMENT."]), RESTParameter(name: "states", schema: ["type": "array", "items": ["$ref": "#/components/schemas/OrderState"], "description": "Only events whose order is in one of these states; empty means every state."]), RESTParameter(name: "customerId", schema: ["type": "string", "description": "Only this customer's orders: for `orders:admin` callers. A customer sees only their own orders; naming another customer is PERMISSION_DENIED."])]
+            ),
+            handler: { call in
+                var request = try WatchOrdersRequest(json: call.json, options: call.jsonOptions)
+                try call.prepare(&request)
+                let client = OrdersClient(call.gateway.rpcClient)
+                return try await call.eventStream(of: OrderEvent.self) { [request] options, onResponse in
+                    try await client.watchOrders(request, options: options, onResponse: onResponse)
                 }
             }
         ),
@@ -111,5 +131,7 @@ extension RESTContract {
         ("ListOrdersRequest", ["type": "object", "additionalProperties": false, "properties": ["pageSize": ["type": "integer", "format": "int32", "description": "1–100; 0 means the default of 20."], "pageToken": ["type": "string", "description": "From a previous ListOrdersResponse.next_page_token."], "state": ["allOf": [["$ref": "#/components/schemas/OrderState"]], "description": "ORDER_STATE_UNSPECIFIED lists every state."], "customerId": ["type": "string", "description": "Only this customer's orders (admins). A customer always lists their own; naming another customer is PERMISSION_DENIED."]]]),
         ("ListOrdersResponse", ["type": "object", "additionalProperties": false, "properties": ["orders": ["type": "array", "items": ["$ref": "#/components/schemas/Order"], "description": "Newest first."], "nextPageToken": ["type": "string", "description": "Empty on the last page."]]]),
         ("WatchOrderRequest", ["type": "object", "additionalProperties": false, "properties": ["id": ["type": "string", "description": "The order's id."]]]),
+        ("WatchOrdersRequest", ["type": "object", "additionalProperties": false, "properties": ["afterCursor": ["type": "string", "description": "Resume after the event with this cursor (an `OrderEvent.cursor`); empty starts from now. A cursor whose events are no longer retained (24 h) is OUT_OF_RANGE; one this server did not issue is INVALID_ARGUMENT."], "states": ["type": "array", "items": ["$ref": "#/components/schemas/OrderState"], "description": "Only events whose order is in one of these states; empty means every state."], "customerId": ["type": "string", "description": "Only this customer's orders: for `orders:admin` callers. A customer sees only their own orders; naming another customer is PERMISSION_DENIED."]]]),
+        ("OrderEvent", ["type": "object", "additionalProperties": false, "properties": ["cursor": ["type": "string", "description": "Opaque; pass it as `after_cursor` to resume right after this event."], "order": ["$ref": "#/components/schemas/Order"]], "description": "One committed change of one order (its creation included), as the order was right after it."]),
     ]
 }

@@ -14,7 +14,7 @@ extension CreateOrderRequest: ProtoJSONMessage {
         var object = try ProtoJSONObject(json, path: path, options: options)
         self.init(
             customerID: try object.string("customerId", "customer_id"),
-            items: try object.repeated("items", "items") { try LineItem(json: $0, path: $1, options: $2) },
+            items: try object.repeated("items", "items") { value, path, options in try LineItem(json: value, path: path, options: options) },
             currency: try object.string("currency", "currency"),
             paymentToken: try object.string("paymentToken", "payment_token"),
             requestID: try object.string("requestId", "request_id")
@@ -68,7 +68,7 @@ extension Order: ProtoJSONMessage {
             id: try object.string("id", "id"),
             state: try object.enumeration("state", "state", as: OrderState.self),
             customerID: try object.string("customerId", "customer_id"),
-            items: try object.repeated("items", "items") { try LineItem(json: $0, path: $1, options: $2) },
+            items: try object.repeated("items", "items") { value, path, options in try LineItem(json: value, path: path, options: options) },
             totalCents: try object.integer("totalCents", "total_cents", as: Int64.self),
             currency: try object.string("currency", "currency"),
             cancelReason: try object.enumeration("cancelReason", "cancel_reason", as: CancelReason.self),
@@ -173,7 +173,7 @@ extension ListOrdersResponse: ProtoJSONMessage {
     init(json: JSONValue, path: String = "", options: ProtoJSONOptions = .strict) throws {
         var object = try ProtoJSONObject(json, path: path, options: options)
         self.init(
-            orders: try object.repeated("orders", "orders") { try Order(json: $0, path: $1, options: $2) },
+            orders: try object.repeated("orders", "orders") { value, path, options in try Order(json: value, path: path, options: options) },
             nextPageToken: try object.string("nextPageToken", "next_page_token")
         )
         try object.finish()
@@ -205,6 +205,52 @@ extension WatchOrderRequest: ProtoJSONMessage {
     func write(to json: inout JSONWriter) {
         json.object { json in
             json.field("id") { $0.string(self.id) }
+        }
+    }
+}
+
+extension WatchOrdersRequest: ProtoJSONMessage {
+    /// Reads `orderhub.v1.WatchOrdersRequest` from proto3 JSON: each field by its lowerCamelCase or proto name,
+    /// `null` as the default; unknown fields are refused unless `options` ignores them.
+    init(json: JSONValue, path: String = "", options: ProtoJSONOptions = .strict) throws {
+        var object = try ProtoJSONObject(json, path: path, options: options)
+        self.init(
+            afterCursor: try object.string("afterCursor", "after_cursor"),
+            states: try object.repeated("states", "states") { value, path, options in try ProtoJSON.enumeration(value, at: path, options: options) },
+            customerID: try object.string("customerId", "customer_id")
+        )
+        try object.finish()
+    }
+
+    /// Writes proto3 JSON: every field, defaults included (as grpc-gateway does), so clients never
+    /// miss one; lowerCamelCase names, enums by name, 64-bit integers as strings.
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("afterCursor") { $0.string(self.afterCursor) }
+            json.field("states") { json in json.array { json in for element in self.states { json.enumeration(element) } } }
+            json.field("customerId") { $0.string(self.customerID) }
+        }
+    }
+}
+
+extension OrderEvent: ProtoJSONMessage {
+    /// Reads `orderhub.v1.OrderEvent` from proto3 JSON: each field by its lowerCamelCase or proto name,
+    /// `null` as the default; unknown fields are refused unless `options` ignores them.
+    init(json: JSONValue, path: String = "", options: ProtoJSONOptions = .strict) throws {
+        var object = try ProtoJSONObject(json, path: path, options: options)
+        self.init(
+            cursor: try object.string("cursor", "cursor"),
+            order: try object.message("order", "order", as: Order.self)
+        )
+        try object.finish()
+    }
+
+    /// Writes proto3 JSON: every field, defaults included (as grpc-gateway does), so clients never
+    /// miss one; lowerCamelCase names, enums by name, 64-bit integers as strings.
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("cursor") { $0.string(self.cursor) }
+            json.field("order") { json in if let value = self.order { value.write(to: &json) } else { json.null() } }
         }
     }
 }

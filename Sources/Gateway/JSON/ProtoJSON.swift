@@ -47,6 +47,12 @@ enum ProtoJSON {
         return bytes
     }
 
+    /// An enum value, also in the query's spellings (a short name) when `options` read a query.
+    static func enumeration<E: ProtoJSONEnum>(_ value: JSONValue, at path: String, options: ProtoJSONOptions) throws -> E {
+        if options.readsQueryValues, case .string(let text) = value { return try E.fromQuery(text, at: path) }
+        return try enumeration(value, at: path)
+    }
+
     /// An enum field: its proto name, or its number.
     static func enumeration<E: ProtoJSONEnum>(_ value: JSONValue, at path: String) throws -> E {
         switch value {

@@ -42,12 +42,23 @@ struct RESTOperation: Sendable {
     var pathParameters: [RESTParameter]
     /// The request fields the query may set (none when the body is the whole message).
     var queryParameters: [RESTParameter]
+
+    /// The query parameters of repeated fields, which the query may give more than once.
+    var repeatedQueryParameters: Set<String> {
+        Set(queryParameters.lazy.filter(\.isRepeated).map(\.name))
+    }
 }
 
 /// A path or query parameter: a request field's JSON name and schema.
 struct RESTParameter: Sendable {
     var name: String
     var schema: OpenAPINode
+
+    /// Whether the field is repeated: its schema is an array.
+    var isRepeated: Bool {
+        guard case .object(let fields) = schema else { return false }
+        return fields.contains { $0.key == "type" && { if case .string("array") = $0 { true } else { false } }($0.value) }
+    }
 }
 
 /// A parsed path template: literal segments, single-segment variables, an optional `:verb`.

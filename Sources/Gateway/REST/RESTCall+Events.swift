@@ -7,15 +7,18 @@ extension RESTCall {
     /// Answers a server-streaming call as Server-Sent Events: one `data:` line with each
     /// message's JSON, a comment line every heartbeat interval; the response ends when the
     /// call does, and the call is cancelled when the client goes away. Open streams are
-    /// capped in total and per client (429 beyond). The first message is awaited before
-    /// answering, so a call that fails at once (NOT_FOUND) is a plain JSON error.
+    /// capped in total and per client (429 beyond). The call's acceptance (its response
+    /// headers) is awaited before answering, so a call that fails at once (NOT_FOUND, a bad
+    /// cursor) is a plain JSON error. A message that names a resume point (`ResumableEvent`)
+    /// carries it as the event's `id:`, which a reconnecting EventSource sends back as
+    /// `Last-Event-ID`.
     func eventStream<Message: ProtoJSONMessage & Sendable>(
         of type: Message.Type, open: @escaping RPCEventStream<Message>.Opener
     ) async throws -> Response {
         // Held by the response body below; freed when the stream ends or the body is dropped.
         let slot = try gateway.eventStreams.acquire(for: await gateway.clientKey(for: request, remoteAddress: remoteAddress))
         let stream = RPCEventStream<Message>(options: callOptions, open: open)
-        let first = try await stream.first()
+        try await stream.accepted()
         let heartbeatInterval = gateway.config.heartbeatInterval
         let headers: HTTPFields = [
             .contentType: "text/event-stream",
@@ -32,7 +35,7 @@ extension RESTCall {
             }
             do {
                 try await request.body.consumeWithCancellationOnInboundClose { _ in
-                    try await Self.writeEvents(first: first, stream: stream, heartbeat: heartbeatInterval, to: &writer)
+                    try await Self.writeEvents(stream: stream, heartbeat: heartbeatInterval, to: &writer)
                 }
             } catch is CancellationError {
                 return  // The client went away; there is nobody to finish the response for.
@@ -42,9 +45,8 @@ extension RESTCall {
     }
 
     private static func writeEvents<Message: ProtoJSONMessage & Sendable>(
-        first: Message, stream: RPCEventStream<Message>, heartbeat: Duration, to writer: inout any ResponseBodyWriter
+        stream: RPCEventStream<Message>, heartbeat: Duration, to writer: inout any ResponseBodyWriter
     ) async throws {
-        try await writer.write(ServerSentEvent.data(first.jsonText))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 while true {
@@ -55,7 +57,8 @@ extension RESTCall {
             for await event in stream.events {
                 switch event {
                 case .message(let message):
-                    try await writer.write(ServerSentEvent.data(message.jsonText))
+                    let id = (message as? any ResumableEvent)?.resumeID
+                    try await writer.write(ServerSentEvent.data(message.jsonText, id: id))
                 case .heartbeat:
                     try await writer.write(ServerSentEvent.heartbeat)
                 case .failed(let error):
@@ -66,4 +69,9 @@ extension RESTCall {
             group.cancelAll()
         }
     }
+}
+
+/// A streamed message that names where a consumer resumes after it (an `OrderEvent`'s cursor).
+protocol ResumableEvent {
+    var resumeID: String { get }
 }

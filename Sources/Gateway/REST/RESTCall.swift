@@ -34,10 +34,10 @@ struct RESTCall: Sendable {
             guard case .object(let object) = body else { throw ProtoJSONError("body: expected an object, got \(body.kindName)") }
             fields = object
         case .none:
-            fields = try Self.queryFields(request)
+            fields = try Self.queryFields(request, operation: binding.operation)
             options.readsQueryValues = true
         case .field(let jsonName, _):
-            fields = try Self.queryFields(request)
+            fields = try Self.queryFields(request, operation: binding.operation)
             options.readsQueryValues = true
             if let body = try await request.jsonBody(limit: gateway.config.maxBodyBytes) { fields[jsonName] = body }
         }
@@ -59,12 +59,16 @@ struct RESTCall: Sendable {
         self.jsonOptions = options
     }
 
-    /// The query as JSON fields: each parameter once, an empty value as no value (as forms and
-    /// URL templates send them).
-    private static func queryFields(_ request: Request) throws -> [String: JSONValue] {
+    /// The query as JSON fields: each parameter once, except a repeated field's, which may
+    /// repeat (an array); an empty value as no value (as forms and URL templates send them).
+    private static func queryFields(_ request: Request, operation: RESTOperation) throws -> [String: JSONValue] {
         var fields: [String: JSONValue] = [:]
-        for (name, value) in request.queryPairs where !value.isEmpty && !reservedQueryParameters.contains(name) {
-            guard fields.updateValue(.string(value), forKey: name) == nil else {
+        for (given, value) in request.queryPairs where !value.isEmpty && !reservedQueryParameters.contains(given) {
+            let name = queryAlias(for: given, operation: operation.id)
+            if operation.repeatedQueryParameters.contains(name) {
+                guard case .array(let values)? = fields[name] else { fields[name] = .array([.string(value)]); continue }
+                fields[name] = .array(values + [.string(value)])
+            } else if fields.updateValue(.string(value), forKey: name) != nil {
                 throw ProtoJSONError("\(name): given more than once")
             }
         }

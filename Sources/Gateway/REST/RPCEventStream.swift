@@ -1,17 +1,19 @@
 import RPC
 
-/// One server-streaming call (e.g. `WatchOrder`) running in its own task, handed over as
+/// One server-streaming call (WatchOrder, WatchOrders) running in its own task, handed over as
 /// Server-Sent Events.
 ///
-/// The handler awaits `first()` before answering, so an unknown order is a plain 404 JSON error
-/// rather than a 200 stream; the rest of the events (later messages, heartbeats, a late failure)
-/// go through `events`, consumed by the response body.
+/// The handler awaits `accepted()` before answering, so a call refused at once (an unknown
+/// order, a bad cursor) is a plain JSON error with its HTTP status rather than a 200 stream;
+/// the messages, heartbeats and a late failure go through `events`, consumed by the response
+/// body. A call is accepted when its response headers arrive: with the first message, or
+/// earlier when the server sends them at once (WatchOrders does, as it may stay quiet).
 struct RPCEventStream<Message: Sendable>: Sendable {
-    /// Starts the call with these options and hands its response to the closure, whose result
-    /// it returns: the generated client method with the request bound.
+    /// Starts the call with these options and hands its response to the closure: the
+    /// generated client method with the request bound.
     typealias Opener = @Sendable (
-        CallOptions, @escaping @Sendable (StreamingClientResponse<Message>) async throws -> Bool
-    ) async throws -> Bool
+        CallOptions, @escaping @Sendable (StreamingClientResponse<Message>) async throws -> Void
+    ) async throws -> Void
 
     /// What the response body writes next.
     enum Event: Sendable {
@@ -21,45 +23,35 @@ struct RPCEventStream<Message: Sendable>: Sendable {
         case failed(any Error)
     }
 
-    private let firstMessage: AsyncThrowingStream<Message, any Error>
+    private let acceptance: AsyncThrowingStream<Void, any Error>
     private let continuation: AsyncStream<Event>.Continuation
     private let task: Task<Void, Never>
-    /// Every event after the first message; ends when the call ends.
+    /// Every message after acceptance; ends when the call ends.
     let events: AsyncStream<Event>
 
     /// Starts the call. `options` carries no deadline: the stream lasts until the server ends
     /// it (e.g. the order is final) or the client leaves.
     init(options: CallOptions, open: @escaping Opener) {
-        let (firstMessage, first) = AsyncThrowingStream<Message, any Error>.makeStream()
+        let (acceptance, accept) = AsyncThrowingStream<Void, any Error>.makeStream()
         let (events, continuation) = AsyncStream<Event>.makeStream()
-        self.firstMessage = firstMessage
+        self.acceptance = acceptance
         self.events = events
         self.continuation = continuation
         self.task = Task {
             do {
-                let sentFirst = try await open(options) { response in
-                    var sent = false
+                try await open(options) { response in
+                    accept.yield()
+                    accept.finish()
                     do {
-                        for try await message in response.messages {
-                            if sent {
-                                continuation.yield(.message(message))
-                            } else {
-                                sent = true
-                                first.yield(message)
-                                first.finish()
-                            }
-                        }
-                    } catch where sent {
+                        for try await message in response.messages { continuation.yield(.message(message)) }
+                    } catch {
                         continuation.yield(.failed(error))
                     }
-                    return sent
                 }
-                if !sentFirst {
-                    first.finish(throwing: RPCError.internal("the stream ended without a message"))
-                }
+                accept.finish(throwing: RPCError.internal("the call ended without a response"))
             } catch {
-                // Only a failure before the first message reaches here (NOT_FOUND, UNAVAILABLE…).
-                first.finish(throwing: error)
+                // Only a failure before the response headers reaches here (NOT_FOUND, UNAVAILABLE…).
+                accept.finish(throwing: error)
             }
             continuation.finish()
         }
@@ -67,10 +59,10 @@ struct RPCEventStream<Message: Sendable>: Sendable {
         continuation.onTermination = { _ in task.cancel() }
     }
 
-    /// The first message (an order's current state), or the call's error (e.g. NOT_FOUND).
-    func first() async throws -> Message {
+    /// Returns once the call is accepted, or throws its error (e.g. NOT_FOUND).
+    func accepted() async throws {
         do {
-            for try await message in firstMessage { return message }
+            for try await _ in acceptance { return }
         } catch {
             task.cancel()
             throw error

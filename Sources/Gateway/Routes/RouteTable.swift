@@ -22,7 +22,7 @@ enum RouteTable {
         guard let first = segments.first else { return nil }
         let rest = segments.dropFirst()
         switch (first, segments.count) {
-        case ("", 1), ("healthz", 1), ("livez", 1), ("readyz", 1), ("openapi.json", 1):
+        case ("", 1), ("healthz", 1), ("livez", 1), ("readyz", 1), ("openapi.json", 1), ("favicon.svg", 1), ("favicon.ico", 1):
             return get
         case ("assets", 2):
             return rest.first == "app.js" || rest.first == "style.css" ? get : nil

@@ -3,7 +3,7 @@ import Synchronization
 /// Lets one background loop sleep until a deadline or until something new is worth looking at
 /// (`signal()`), whichever comes first. A signal sent while nobody waits is kept for the next
 /// wait, so none is lost between a loop's check and its sleep.
-final class WakeSignal: Sendable {
+public final class WakeSignal: Sendable {
     private struct State {
         var signalled = false
         var nextWaitID: UInt64 = 0
@@ -13,8 +13,11 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
+    /// Nobody waiting, nothing signalled.
+    public init() {}
+
     /// Wakes the current wait, or the next one.
-    func signal() {
+    public func signal() {
         let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.signalled = true
@@ -27,7 +30,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns on `signal()`, after `timeout`, or when the task is cancelled.
-    func wait(timeout: Duration) async {
+    public func wait(timeout: Duration) async {
         let id = state.withLock { state in
             state.nextWaitID += 1
             return state.nextWaitID

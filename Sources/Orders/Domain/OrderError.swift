@@ -10,6 +10,10 @@ public enum OrderError: Error, Sendable, Hashable, CustomStringConvertible {
     case failedPrecondition(String)
     /// The caller may not do this (a customer acting for another customer).
     case permissionDenied(String)
+    /// A position outside what is kept (an order feed cursor whose events were pruned).
+    case outOfRange(String)
+    /// The caller used more than its share (an order feed consumer that fell behind).
+    case resourceExhausted(String)
 
     public var description: String {
         switch self {
@@ -19,6 +23,8 @@ public enum OrderError: Error, Sendable, Hashable, CustomStringConvertible {
             "request_id \(requestID) was already used for a different order request"
         case .failedPrecondition(let message): message
         case .permissionDenied(let message): message
+        case .outOfRange(let message): message
+        case .resourceExhausted(let message): message
         }
     }
 }

@@ -49,6 +49,21 @@ extension Contracts.OrderState {
     }
 }
 
+extension [Contracts.OrderState] {
+    /// The feed's state filter: empty for every state; INVALID_ARGUMENT for UNSPECIFIED or a
+    /// value this build does not know.
+    func feedFilter() throws(OrderError) -> Set<OrderLifecycle.State> {
+        var states: Set<OrderLifecycle.State> = []
+        for state in self {
+            guard let known = try state.filter() else {
+                throw .invalidArgument(field: "states", problem: "ORDER_STATE_UNSPECIFIED is not a state to filter by")
+            }
+            states.insert(known)
+        }
+        return states
+    }
+}
+
 extension Contracts.CancelReason {
     public init(_ reason: CancellationReason?) {
         switch reason {

@@ -11,6 +11,8 @@ extension RPCError {
         case .requestIDReused: self = .alreadyExists(error.description)
         case .failedPrecondition: self = .failedPrecondition(error.description)
         case .permissionDenied: self = .init(code: .permissionDenied, message: error.description)
+        case .outOfRange: self = .init(code: .outOfRange, message: error.description)
+        case .resourceExhausted: self = .resourceExhausted(error.description)
         }
     }
 

@@ -65,4 +65,21 @@ public struct OrdersServiceHandler: OrdersService {
             try await system.watch(id: request.id, for: caller) { order in try await responses.write(Contracts.Order(order)) }
         }
     }
+
+    /// WatchOrders: the order feed, from `after_cursor` or from now.
+    public func watchOrders(_ request: WatchOrdersRequest, responses: RPCWriter<OrderEvent>, context: ServerContext) async throws {
+        let logger = CallLogger.make(logger, context: context)
+        try await CallLogger.run(logger, mapError: RPCError.orders) {
+            let caller = try await authentication.caller(of: context.requestMetadata)
+            try await system.watchFeed(
+                afterCursor: request.afterCursor, states: try request.states.feedFilter(),
+                customerID: request.customerID.isEmpty ? nil : request.customerID, for: caller,
+                // Headers at once: a client (the REST gateway) learns the cursor was accepted
+                // even when nothing happens for a while.
+                started: { try await responses.sendInitialMetadata() }
+            ) { event in
+                try await responses.write(OrderEvent(cursor: event.cursor.token, order: Contracts.Order(event.order)))
+            }
+        }
+    }
 }

@@ -29,7 +29,7 @@ enum OrderRows {
         return orders
     }
 
-    private static func order(from row: some StorageRow) throws -> OrderRecord {
+    static func order(from row: some StorageRow) throws -> OrderRecord {
         OrderRecord(
             id: try row.text("id"),
             state: try state(row.text("state"), column: "state"),

@@ -10,6 +10,9 @@
 ///   (a lease), so no two dispatchers or schedulers, in one process or in several replicas,
 ///   work on the same row (PostgreSQL: `FOR UPDATE SKIP LOCKED`). A lease that ends unfinished
 ///   (its holder crashed) makes the row due again.
+/// - Every committed creation and transition appends one entry to the order feed
+///   (`order_feed`), numbered in commit order: an entry with a higher `seq` is never visible
+///   before one with a lower `seq` that will ever commit. `feedPage` reads it.
 /// - `changes(of:)` delivers every committed change of the order after the call returns, made
 ///   by this process or (PostgreSQL) by any replica: every state the order passes through,
 ///   in order, with its fields as they were at that transition.
@@ -57,9 +60,17 @@ public protocol OrderStore: Sendable {
     /// Deletes idempotency keys created before `cutoff`; returns how many.
     func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int
 
-    /// Deletes order change-log entries (`order_events`) written before `cutoff`; returns how
-    /// many.
+    /// Deletes order change-log entries (`order_events`) and order feed entries written before
+    /// `cutoff`; returns how many. The feed loses a prefix (up to the newest old entry), and
+    /// remembers its end as `OrderFeedPage.prunedThrough`.
     func purgeOrderEvents(before cutoff: Int64) async throws -> Int
+
+    /// One page of the order feed with the feed's bounds, read in one snapshot.
+    func feedPage(_ query: OrderFeedQuery) async throws -> OrderFeedPage
+
+    /// Signalled after every commit that may have appended to the feed: this process's, and
+    /// (PostgreSQL) any replica's, through NOTIFY. One waiter: the feed's tail.
+    var feedCommits: WakeSignal { get }
 
     /// Every change of the order committed after this call returns, in version order, each
     /// version once, until the stream is dropped.

@@ -63,7 +63,7 @@ struct JSONCodingEmitter {
     private func readExpression(_ field: FieldMapping) -> String {
         let names = "\"\(Self.jsonName(field.field.name))\", \"\(field.field.name)\""
         if field.field.isRepeated {
-            return "try object.repeated(\(names)) { try \(elementReader(field, value: "$0", path: "$1", options: "$2")) }"
+            return "try object.repeated(\(names)) { value, path, options in try \(elementReader(field, value: "value", path: "path", options: "options")) }"
         }
         switch field.value {
         case .string: return "try object.string(\(names))"
@@ -80,7 +80,7 @@ struct JSONCodingEmitter {
         case .string: "ProtoJSON.string(\(value), at: \(path))"
         case .bool: "ProtoJSON.bool(\(value), at: \(path))"
         case .number: "ProtoJSON.integer(\(value), at: \(path))"
-        case .enumeration: "ProtoJSON.enumeration(\(value), at: \(path))"
+        case .enumeration: "ProtoJSON.enumeration(\(value), at: \(path), options: \(options))"
         case .message(let type): "\(type)(json: \(value), path: \(path), options: \(options))"
         case .bytes: "ProtoJSON.bytes(\(value), at: \(path))"
         }

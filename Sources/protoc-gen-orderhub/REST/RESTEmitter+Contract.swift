@@ -86,9 +86,10 @@ extension RESTEmitter {
         writer.line("        ),")
         if method.serverStreaming {
             writer.line("        handler: { call in")
-            writer.line("            let request = try \(inputType)(json: call.json, options: call.jsonOptions)")
+            writer.line("            var request = try \(inputType)(json: call.json, options: call.jsonOptions)")
+            writer.line("            try call.prepare(&request)")
             writer.line("            let client = \(client)(call.gateway.rpcClient)")
-            writer.line("            return try await call.eventStream(of: \(output.swiftName).self) { options, onResponse in")
+            writer.line("            return try await call.eventStream(of: \(output.swiftName).self) { [request] options, onResponse in")
             writer.line("                try await client.\(call)(request, options: options, onResponse: onResponse)")
             writer.line("            }")
             writer.line("        }")

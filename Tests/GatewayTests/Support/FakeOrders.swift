@@ -105,6 +105,26 @@ final class FakeOrders: OrdersService, Sendable {
         }
     }
 
+    /// The last WatchOrders request, for checking the query and header mapping.
+    let lastWatchOrders = Mutex<WatchOrdersRequest?>(nil)
+
+    /// WatchOrders: a fixed feed of three events with cursors `c1`…`c3`, from after
+    /// `after_cursor`; `garbage` is INVALID_ARGUMENT and `old` OUT_OF_RANGE, as Orders answers.
+    func watchOrders(_ request: WatchOrdersRequest, responses: RPCWriter<OrderEvent>, context: ServerContext) async throws {
+        lastWatchOrders.withLock { $0 = request }
+        lastMetadata.withLock { $0 = context.requestMetadata }
+        switch request.afterCursor {
+        case "garbage": throw RPCError.invalidArgument("after_cursor: is not a cursor from this order feed")
+        case "old": throw RPCError(code: .outOfRange, message: "after_cursor: the events after this cursor are no longer retained")
+        default: break
+        }
+        let after = Int(request.afterCursor.dropFirst()) ?? 0
+        let states: [OrderState] = [.created, .confirmed, .delivered]
+        for index in stride(from: after + 1, through: 3, by: 1) {
+            try await responses.write(OrderEvent(cursor: "c\(index)", order: Order(id: "feed-1", state: states[index - 1], customerID: "alice")))
+        }
+    }
+
     /// Stores an order as is (for states the fake would not reach by itself).
     func put(_ order: Order) {
         orders.withLock { $0[order.id] = order }

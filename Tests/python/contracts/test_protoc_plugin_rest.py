@@ -65,7 +65,7 @@ def test_a_new_annotated_rpc_gets_a_route_a_spec_entry_and_json_coding(tmp_path)
     assert 'PathTemplate("/v1/shelves:watch", [.literal("v1"), .literal("shelves")], verb: "watch"), body: .none' in contract
     assert 'isStreaming: true' in contract
     assert 'queryParameters: [RESTParameter(name: "shelfId", schema: ["type": "string"])]' in contract
-    assert "return try await call.eventStream(of: Book.self) { options, onResponse in" in contract
+    assert "return try await call.eventStream(of: Book.self) { [request] options, onResponse in" in contract
     assert "try await client.watch(request, options: options, onResponse: onResponse)" in contract
     # Query parameters: the request fields neither the path nor the body binds.
     assert 'queryParameters: [RESTParameter(name: "colour", schema: ["$ref": "#/components/schemas/Colour"])]' in contract
@@ -80,7 +80,7 @@ def test_a_new_annotated_rpc_gets_a_route_a_spec_entry_and_json_coding(tmp_path)
     assert "extension Book: ProtoJSONMessage {" in coding
     assert 'shelfID: try object.string("shelfId", "shelf_id")' in coding
     assert 'pageCount: try object.integer("pageCount", "page_count", as: Int64.self)' in coding
-    assert 'tags: try object.repeated("tags", "tags") { try ProtoJSON.string($0, at: $1) }' in coding
+    assert 'tags: try object.repeated("tags", "tags") { value, path, options in try ProtoJSON.string(value, at: path) }' in coding
     assert 'json.field("pageCount") { $0.string(String(self.pageCount)) }' in coding
     assert 'json.field("book") { json in if let value = self.book { value.write(to: &json) } else { json.null() } }' in coding
     assert "extension Internal" not in coding

@@ -5,7 +5,9 @@ serve`), places orders, watches their state change live (Server-Sent Events carr
 no reload), cancels a confirmed order, looks up an unknown id, signs out and in as someone else.
 Saves screenshots under the test output directory.
 """
+import json
 import shutil
+import subprocess
 import time
 
 import pytest
@@ -31,6 +33,8 @@ def browser():
     options.binary_location = chromium
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):
         options.add_argument(argument)
+    # The console, to check the page logs no error.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     yield driver
     driver.quit()
@@ -196,6 +200,44 @@ def test_signing_in_as_someone_else_shows_only_their_orders(page, gateway):
     WebDriverWait(page, 10).until(lambda d: order_id in shown_ids(d))
     # The page is marked as reloaded on purpose above; the fixture's check is for the others.
     page.execute_script("window.__noReload = true")
+
+
+def console_errors(driver) -> list:
+    """Console messages at error level since the last call."""
+    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def test_order_created_elsewhere_appears_and_moves_live_with_no_console_error(page, gateway):
+    # The page follows the order feed: an order placed with curl, not through the page, shows
+    # up and moves to delivered without a reload.
+    console_errors(page)
+    page.refresh()  # a fresh load, to see its console from the start (favicon included)
+    WebDriverWait(page, 10).until(lambda d: d.find_element(By.ID, "create-form").is_displayed())
+    page.execute_script("""
+        window.__noReload = true;
+        window.__states = {};
+        const record = () => {
+          for (const li of document.querySelectorAll('#orders li.order')) {
+            const seen = (window.__states[li.dataset.orderId] ||= []);
+            if (seen[seen.length - 1] !== li.dataset.state) seen.push(li.dataset.state);
+          }
+        };
+        new MutationObserver(record).observe(document.getElementById('orders'), { childList: true, subtree: true, attributes: true });
+        record();
+    """)
+    time.sleep(1)  # not an assertion: lets the page's feed subscribe before the order exists
+    token = gateway.sign_in(CUSTOMER)
+    created = subprocess.run(
+        ["curl", "-s", "-X", "POST", gateway.url + "/v1/orders", "-H", f"Authorization: Bearer {token}",
+         "-H", "Content-Type: application/json",
+         "-d", '{"items":[{"sku":"curl-tea","quantity":1,"unitPriceCents":"300"}],"currency":"EUR","paymentToken":"tok_approve"}'],
+        capture_output=True, text=True, check=True)
+    order_id = json.loads(created.stdout)["id"]
+    seen = states_until(page, order_id, {"delivered", "cancelled"}, timeout=40)
+    assert seen[-1] == "delivered" and seen[0] in ("created", "confirmed"), seen
+    assert page.execute_script("return window.__noReload === true"), "the page reloaded"
+    assert console_errors(page) == []
+    page.save_screenshot(str(OUTPUT / "page-feed.png"))
 
 
 def test_unknown_id_lookup_shows_a_readable_error(page):

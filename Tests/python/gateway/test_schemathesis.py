@@ -22,6 +22,9 @@ def test_schemathesis_finds_no_failure(gateway):
         "--max-examples", os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "40"),
         "--seed", os.environ.get("SCHEMATHESIS_SEED", "20261128"),
         "--request-timeout", "20",
+        # The order feed is an endless event stream: every valid request would hang until the
+        # timeout. Its contract is covered by tests/python/gateway/test_order_feed.py.
+        "--exclude-operation-id", "WatchOrders",
         "--report", "junit", "--report-dir", str(OUTPUT / "schemathesis"),
     ]
     result = subprocess.run(args, capture_output=True, text=True, timeout=900)

@@ -367,6 +367,96 @@ void   orderhub__v1__watch_order_request__free_unpacked
   assert(message->base.descriptor == &orderhub__v1__watch_order_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   orderhub__v1__watch_orders_request__init
+                     (Orderhub__V1__WatchOrdersRequest         *message)
+{
+  static const Orderhub__V1__WatchOrdersRequest init_value = ORDERHUB__V1__WATCH_ORDERS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t orderhub__v1__watch_orders_request__get_packed_size
+                     (const Orderhub__V1__WatchOrdersRequest *message)
+{
+  assert(message->base.descriptor == &orderhub__v1__watch_orders_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t orderhub__v1__watch_orders_request__pack
+                     (const Orderhub__V1__WatchOrdersRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &orderhub__v1__watch_orders_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t orderhub__v1__watch_orders_request__pack_to_buffer
+                     (const Orderhub__V1__WatchOrdersRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &orderhub__v1__watch_orders_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Orderhub__V1__WatchOrdersRequest *
+       orderhub__v1__watch_orders_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Orderhub__V1__WatchOrdersRequest *)
+     protobuf_c_message_unpack (&orderhub__v1__watch_orders_request__descriptor,
+                                allocator, len, data);
+}
+void   orderhub__v1__watch_orders_request__free_unpacked
+                     (Orderhub__V1__WatchOrdersRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &orderhub__v1__watch_orders_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   orderhub__v1__order_event__init
+                     (Orderhub__V1__OrderEvent         *message)
+{
+  static const Orderhub__V1__OrderEvent init_value = ORDERHUB__V1__ORDER_EVENT__INIT;
+  *message = init_value;
+}
+size_t orderhub__v1__order_event__get_packed_size
+                     (const Orderhub__V1__OrderEvent *message)
+{
+  assert(message->base.descriptor == &orderhub__v1__order_event__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t orderhub__v1__order_event__pack
+                     (const Orderhub__V1__OrderEvent *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &orderhub__v1__order_event__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t orderhub__v1__order_event__pack_to_buffer
+                     (const Orderhub__V1__OrderEvent *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &orderhub__v1__order_event__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Orderhub__V1__OrderEvent *
+       orderhub__v1__order_event__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Orderhub__V1__OrderEvent *)
+     protobuf_c_message_unpack (&orderhub__v1__order_event__descriptor,
+                                allocator, len, data);
+}
+void   orderhub__v1__order_event__free_unpacked
+                     (Orderhub__V1__OrderEvent *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &orderhub__v1__order_event__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor orderhub__v1__line_item__field_descriptors[3] =
 {
   {
@@ -944,6 +1034,121 @@ const ProtobufCMessageDescriptor orderhub__v1__watch_order_request__descriptor =
   (ProtobufCMessageInit) orderhub__v1__watch_order_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor orderhub__v1__watch_orders_request__field_descriptors[3] =
+{
+  {
+    "after_cursor",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Orderhub__V1__WatchOrdersRequest, after_cursor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "states",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Orderhub__V1__WatchOrdersRequest, n_states),
+    offsetof(Orderhub__V1__WatchOrdersRequest, states),
+    &orderhub__v1__order_state__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "customer_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Orderhub__V1__WatchOrdersRequest, customer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned orderhub__v1__watch_orders_request__field_indices_by_name[] = {
+  0,   /* field[0] = after_cursor */
+  2,   /* field[2] = customer_id */
+  1,   /* field[1] = states */
+};
+static const ProtobufCIntRange orderhub__v1__watch_orders_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor orderhub__v1__watch_orders_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "orderhub.v1.WatchOrdersRequest",
+  "WatchOrdersRequest",
+  "Orderhub__V1__WatchOrdersRequest",
+  "orderhub.v1",
+  sizeof(Orderhub__V1__WatchOrdersRequest),
+  3,
+  orderhub__v1__watch_orders_request__field_descriptors,
+  orderhub__v1__watch_orders_request__field_indices_by_name,
+  1,  orderhub__v1__watch_orders_request__number_ranges,
+  (ProtobufCMessageInit) orderhub__v1__watch_orders_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor orderhub__v1__order_event__field_descriptors[2] =
+{
+  {
+    "cursor",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Orderhub__V1__OrderEvent, cursor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "order",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Orderhub__V1__OrderEvent, order),
+    &orderhub__v1__order__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned orderhub__v1__order_event__field_indices_by_name[] = {
+  0,   /* field[0] = cursor */
+  1,   /* field[1] = order */
+};
+static const ProtobufCIntRange orderhub__v1__order_event__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor orderhub__v1__order_event__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "orderhub.v1.OrderEvent",
+  "OrderEvent",
+  "Orderhub__V1__OrderEvent",
+  "orderhub.v1",
+  sizeof(Orderhub__V1__OrderEvent),
+  2,
+  orderhub__v1__order_event__field_descriptors,
+  orderhub__v1__order_event__field_indices_by_name,
+  1,  orderhub__v1__order_event__number_ranges,
+  (ProtobufCMessageInit) orderhub__v1__order_event__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue orderhub__v1__order_state__enum_values_by_number[5] =
 {
   { "ORDER_STATE_UNSPECIFIED", "ORDERHUB__V1__ORDER_STATE__ORDER_STATE_UNSPECIFIED", 0 },
@@ -1010,20 +1215,22 @@ const ProtobufCEnumDescriptor orderhub__v1__cancel_reason__descriptor =
   orderhub__v1__cancel_reason__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor orderhub__v1__orders__method_descriptors[5] =
+static const ProtobufCMethodDescriptor orderhub__v1__orders__method_descriptors[6] =
 {
   { "CreateOrder", &orderhub__v1__create_order_request__descriptor, &orderhub__v1__order__descriptor },
   { "GetOrder", &orderhub__v1__get_order_request__descriptor, &orderhub__v1__order__descriptor },
   { "CancelOrder", &orderhub__v1__cancel_order_request__descriptor, &orderhub__v1__order__descriptor },
   { "ListOrders", &orderhub__v1__list_orders_request__descriptor, &orderhub__v1__list_orders_response__descriptor },
   { "WatchOrder", &orderhub__v1__watch_order_request__descriptor, &orderhub__v1__order__descriptor },
+  { "WatchOrders", &orderhub__v1__watch_orders_request__descriptor, &orderhub__v1__order_event__descriptor },
 };
 const unsigned orderhub__v1__orders__method_indices_by_name[] = {
   2,        /* CancelOrder */
   0,        /* CreateOrder */
   1,        /* GetOrder */
   3,        /* ListOrders */
-  4         /* WatchOrder */
+  4,        /* WatchOrder */
+  5         /* WatchOrders */
 };
 const ProtobufCServiceDescriptor orderhub__v1__orders__descriptor =
 {
@@ -1032,7 +1239,7 @@ const ProtobufCServiceDescriptor orderhub__v1__orders__descriptor =
   "Orders",
   "Orderhub__V1__Orders",
   "orderhub.v1",
-  5,
+  6,
   orderhub__v1__orders__method_descriptors,
   orderhub__v1__orders__method_indices_by_name
 };
@@ -1075,6 +1282,14 @@ void orderhub__v1__orders__watch_order(ProtobufCService *service,
 {
   assert(service->descriptor == &orderhub__v1__orders__descriptor);
   service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void orderhub__v1__orders__watch_orders(ProtobufCService *service,
+                                        const Orderhub__V1__WatchOrdersRequest *input,
+                                        Orderhub__V1__OrderEvent_Closure closure,
+                                        void *closure_data)
+{
+  assert(service->descriptor == &orderhub__v1__orders__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void orderhub__v1__orders__init (Orderhub__V1__Orders_Service *service,
                                  Orderhub__V1__Orders_ServiceDestroy destroy)

@@ -85,5 +85,32 @@ extension OrderSchema {
             """,
             "CREATE INDEX order_events_age ON order_events (updated_at)",
         ],
+        // No triggers here: the batch writers append to order_feed as the last statement of
+        // their transaction (`PostgresFeedAppend` explains why).
+        4: [
+            """
+            CREATE TABLE order_feed (
+                seq BIGINT PRIMARY KEY,
+                order_id TEXT COLLATE "C" NOT NULL,
+                customer_id TEXT COLLATE "C" NOT NULL,
+                version BIGINT NOT NULL,
+                state TEXT NOT NULL,
+                cancel_reason TEXT,
+                payment_id TEXT,
+                deliver_at BIGINT,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX order_feed_by_customer ON order_feed (customer_id, seq)",
+            "CREATE INDEX order_feed_age ON order_feed (updated_at)",
+            """
+            CREATE TABLE order_feed_head (
+                id BIGINT PRIMARY KEY CHECK (id = 1),
+                last_seq BIGINT NOT NULL,
+                pruned_through BIGINT NOT NULL
+            )
+            """,
+            "INSERT INTO order_feed_head (id, last_seq, pruned_through) VALUES (1, 0, 0)",
+        ],
     ]
 }

@@ -15,6 +15,15 @@ struct PostgresOrderCreateBatch: PostgresBatchExecutor {
     typealias Request = NewOrder
     typealias Response = CreateResult
 
+    /// The NOTIFY channel of the store (the feed's signal to other replicas).
+    let channel: String
+    /// Wakes this replica's feed tail after a commit.
+    let feedCommits: WakeSignal
+
+    func didCommit(_ responses: [CreateResult]) {
+        if responses.contains(where: \.isNew) { feedCommits.signal() }
+    }
+
     func execute(_ orders: [NewOrder], on connection: PostgresConnection, logger: Logger) async throws -> [Result<CreateResult, any Error>] {
         var results = [Result<CreateResult, any Error>?](repeating: nil, count: orders.count)
         var firstWithKey: [String: Int] = [:]
@@ -62,6 +71,7 @@ struct PostgresOrderCreateBatch: PostgresBatchExecutor {
             }
         }
         try await insert(fresh, on: connection, logger: logger)
+        try await PostgresFeedAppend.append(fresh.map { .init(created: $0.record) }, channel: channel, on: connection, logger: logger)
         if !existingOrderIDs.isEmpty {
             let rows = try await connection.rows("""
                 SELECT \(unescaped: OrderRows.orderColumns) FROM orders o LEFT JOIN order_items i ON i.order_id = o.id

@@ -23,6 +23,6 @@ extension PostgresOrderStore {
             WITH gone AS (DELETE FROM order_events WHERE updated_at < \(cutoff) RETURNING 1)
             SELECT COUNT(*)::BIGINT AS count FROM gone
             """)
-        return Int(try rows.first?.makeRandomAccess().int64("count") ?? 0)
+        return Int(try rows.first?.makeRandomAccess().int64("count") ?? 0) + (try await purgeFeed(before: cutoff))
     }
 }

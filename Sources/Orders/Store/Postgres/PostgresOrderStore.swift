@@ -6,7 +6,8 @@ import StorageSupport
 /// The Orders store on PostgreSQL, for several Orders replicas sharing one database: creates
 /// and transitions through group-commit writers, every transition one conditional UPDATE that
 /// also appends to `order_events` and NOTIFYs the order's id, job and delivery claims with
-/// `FOR UPDATE SKIP LOCKED`, and a LISTEN connection from which `OrderEventFeed` hands every
+/// `FOR UPDATE SKIP LOCKED`, the order feed appended in commit order (`PostgresFeedAppend`),
+/// and a LISTEN connection from which `OrderEventFeed` hands every
 /// change any replica commits to this process's watchers.
 public final class PostgresOrderStore: OrderStore {
     /// Tuning knobs.
@@ -41,6 +42,8 @@ public final class PostgresOrderStore: OrderStore {
     /// hear each other.
     let channel: String
     let broadcaster: OrderChangeBroadcaster
+    /// See `OrderStore`: signalled after this replica's commits and on every NOTIFY.
+    public let feedCommits = WakeSignal()
     private let creates: PostgresBatchWriter<PostgresOrderCreateBatch>
     let writes: PostgresBatchWriter<PostgresOrderWriteBatch>
     private let listener: PostgresNotificationListener
@@ -53,18 +56,25 @@ public final class PostgresOrderStore: OrderStore {
         self.channel = channel
         self.broadcaster = broadcaster
         self.creates = PostgresBatchWriter(
-            storage: storage, executor: PostgresOrderCreateBatch(),
+            storage: storage, executor: PostgresOrderCreateBatch(channel: channel, feedCommits: feedCommits),
             config: .init(maxBatchSize: config.maxCreateBatch, concurrentBatches: config.concurrentCreateBatches), logger: logger
         )
         let feed = OrderEventFeed(storage: storage, broadcaster: broadcaster, logger: logger)
         self.writes = PostgresBatchWriter(
-            storage: storage, executor: PostgresOrderWriteBatch(channel: channel, feed: feed),
+            storage: storage, executor: PostgresOrderWriteBatch(channel: channel, feed: feed, feedCommits: feedCommits),
             config: .init(maxBatchSize: config.maxCreateBatch, concurrentBatches: config.concurrentCreateBatches), logger: logger
         )
         self.listener = PostgresNotificationListener(
             storage: storage, channel: channel, config: config.listener, logger: logger,
-            onListening: { await feed.catchUpWatched() },
-            onNotification: { orderID in await feed.catchUp(orderID) }
+            onListening: { [feedCommits] in
+                feedCommits.signal()
+                await feed.catchUpWatched()
+            },
+            onNotification: { [feedCommits] orderID in
+                // An empty payload is the feed's own notification; an order id is also one.
+                feedCommits.signal()
+                if !orderID.isEmpty { await feed.catchUp(orderID) }
+            }
         )
     }
 

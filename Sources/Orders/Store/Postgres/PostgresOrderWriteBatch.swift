@@ -16,23 +16,39 @@ struct PostgresOrderWriteBatch: PostgresBatchExecutor {
     let channel: String
     /// Where this replica's own changes go to its watchers.
     let feed: OrderEventFeed
+    /// Wakes this replica's order feed tail after a commit.
+    let feedCommits: WakeSignal
 
     func execute(_ writes: [OrderWrite], on connection: PostgresConnection, logger: Logger) async throws -> [Result<OrderWrite.Outcome, any Error>] {
         var results: [Result<OrderWrite.Outcome, any Error>] = []
-        for write in writes { results.append(.success(try await apply(write, on: connection, logger: logger))) }
+        var entries: [PostgresFeedAppend.Entry] = []
+        for write in writes {
+            let (outcome, entry) = try await apply(write, on: connection, logger: logger)
+            results.append(.success(outcome))
+            if let entry { entries.append(entry) }
+        }
+        try await PostgresFeedAppend.append(entries, channel: channel, on: connection, logger: logger)
         return results
     }
 
     func didCommit(_ responses: [OrderWrite.Outcome]) {
-        for case .applied(let change?) in responses { feed.committed(change) }
+        var changed = false
+        for case .applied(let change?) in responses {
+            feed.committed(change)
+            changed = true
+        }
+        if changed { feedCommits.signal() }
     }
 
     /// The conditional UPDATE, the change appended to `order_events` and a NOTIFY carrying the
     /// order id (sent only if the transaction commits; one per order and transaction, as
     /// PostgreSQL folds identical notifications), all in one statement; then the job effects.
     /// A conflict writes nothing.
-    private func apply(_ write: OrderWrite, on connection: PostgresConnection, logger: Logger) async throws -> OrderWrite.Outcome {
+    private func apply(
+        _ write: OrderWrite, on connection: PostgresConnection, logger: Logger
+    ) async throws -> (OrderWrite.Outcome, PostgresFeedAppend.Entry?) {
         var change: OrderChange?
+        var entry: PostgresFeedAppend.Entry?
         if let transition = write.transition {
             let rows = try await connection.rows("""
                 WITH changed AS (
@@ -40,15 +56,16 @@ struct PostgresOrderWriteBatch: PostgresBatchExecutor {
                         payment_id = COALESCE(\(transition.paymentID), payment_id), deliver_at = COALESCE(\(transition.deliverAt), deliver_at),
                         updated_at = \(write.now), version = version + 1
                     WHERE id = \(write.orderID) AND state = \(transition.from.rawValue)
-                    RETURNING id, state, cancel_reason, payment_id, deliver_at, updated_at, version
+                    RETURNING id, customer_id, state, cancel_reason, payment_id, deliver_at, updated_at, version
                 ), logged AS (
                     INSERT INTO order_events (order_id, version, state, cancel_reason, payment_id, deliver_at, updated_at)
                     SELECT id, version, state, cancel_reason, payment_id, deliver_at, updated_at FROM changed
                 )
-                SELECT id, state, cancel_reason, payment_id, deliver_at, updated_at, version, pg_notify(\(channel), id) FROM changed
+                SELECT id, customer_id, state, cancel_reason, payment_id, deliver_at, updated_at, version, pg_notify(\(channel), id) FROM changed
                 """, logger: logger)
-            guard let row = rows.first else { return .conflict }
-            change = try OrderRows.change(from: row.makeRandomAccess())
+            guard let row = rows.first?.makeRandomAccess() else { return (.conflict, nil) }
+            change = try OrderRows.change(from: row)
+            entry = PostgresFeedAppend.Entry(change!, customerID: try row.text("customer_id"))
         }
         if let kind = write.completesJob {
             try await connection.query("DELETE FROM payment_jobs WHERE order_id = \(write.orderID) AND kind = \(kind.rawValue)", logger: logger)
@@ -63,6 +80,6 @@ struct PostgresOrderWriteBatch: PostgresBatchExecutor {
                 ON CONFLICT (order_id, kind) DO NOTHING
                 """, logger: logger)
         }
-        return .applied(change)
+        return (.applied(change), entry)
     }
 }

@@ -88,5 +88,53 @@ enum OrderSchema {
             """,
             "CREATE INDEX order_events_age ON order_events (updated_at)",
         ]),
+        SchemaMigration(version: 4, name: "order feed", statements: [
+            // The order feed (WatchOrders): every committed change of every order, creation
+            // included, numbered by `seq` in commit order. `order_feed_head` holds the last
+            // number handed out and the highest one pruned (a cursor below it has lost events:
+            // OUT_OF_RANGE). Pruning deletes a prefix of `seq`, so what is retained is always
+            // everything after `pruned_through`.
+            """
+            CREATE TABLE order_feed (
+                seq INTEGER PRIMARY KEY,
+                order_id TEXT NOT NULL,
+                customer_id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                cancel_reason TEXT,
+                payment_id TEXT,
+                deliver_at INTEGER,
+                updated_at INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX order_feed_by_customer ON order_feed (customer_id, seq)",
+            "CREATE INDEX order_feed_age ON order_feed (updated_at)",
+            """
+            CREATE TABLE order_feed_head (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                last_seq INTEGER NOT NULL,
+                pruned_through INTEGER NOT NULL
+            )
+            """,
+            "INSERT INTO order_feed_head (id, last_seq, pruned_through) VALUES (1, 0, 0)",
+            // One writer commits everything on SQLite, so numbering inside the transaction is
+            // commit order; triggers catch every insert and every versioned update.
+            """
+            CREATE TRIGGER order_feed_on_create AFTER INSERT ON orders BEGIN
+                UPDATE order_feed_head SET last_seq = last_seq + 1;
+                INSERT INTO order_feed (seq, order_id, customer_id, version, state, cancel_reason, payment_id, deliver_at, updated_at)
+                SELECT last_seq, NEW.id, NEW.customer_id, NEW.version, NEW.state, NEW.cancel_reason, NEW.payment_id,
+                    NEW.deliver_at, NEW.updated_at FROM order_feed_head;
+            END
+            """,
+            """
+            CREATE TRIGGER order_feed_on_change AFTER UPDATE OF version ON orders BEGIN
+                UPDATE order_feed_head SET last_seq = last_seq + 1;
+                INSERT INTO order_feed (seq, order_id, customer_id, version, state, cancel_reason, payment_id, deliver_at, updated_at)
+                SELECT last_seq, NEW.id, NEW.customer_id, NEW.version, NEW.state, NEW.cancel_reason, NEW.payment_id,
+                    NEW.deliver_at, NEW.updated_at FROM order_feed_head;
+            END
+            """,
+        ]),
     ]
 }

@@ -14,6 +14,8 @@ struct OrderWriteExecutor: WriteBatchExecutor {
         case claimDeliveries(now: Int64, leaseUntil: Int64, limit: Int, Reply<[String]>)
         case reschedule(orderID: String, kind: PaymentJob.Kind, attempts: Int, nextAttemptAt: Int64, Reply<Void>)
         case purgeKeys(createdBefore: Int64, Reply<Int>)
+        /// Prunes the order feed's entries older than the cutoff (a prefix of `seq`).
+        case purgeFeed(before: Int64, Reply<Int>)
 
         func fail(_ error: any Error) {
             switch self {
@@ -23,12 +25,15 @@ struct OrderWriteExecutor: WriteBatchExecutor {
             case .claimDeliveries(_, _, _, let reply): reply.fail(error)
             case .reschedule(_, _, _, _, let reply): reply.fail(error)
             case .purgeKeys(_, let reply): reply.fail(error)
+            case .purgeFeed(_, let reply): reply.fail(error)
             }
         }
     }
 
     let broadcaster: OrderChangeBroadcaster
     let cache: OrderRecordCache
+    /// Wakes the order feed's tail after a commit that appended to the feed.
+    let feedCommits: WakeSignal
 
     func execute(_ requests: [Request], on connection: SQLiteConnection) async throws -> BatchOutcome {
         // Before any row changes: no read may keep a state this transaction replaces.
@@ -113,14 +118,27 @@ struct OrderWriteExecutor: WriteBatchExecutor {
                     "DELETE FROM idempotency_keys WHERE created_at < ? RETURNING request_id", [.int64(cutoff)]
                 )
                 deliveries.append(reply.answer(rows.count))
+            case .purgeFeed(let cutoff, let reply):
+                deliveries.append(reply.answer(try await purgeFeed(before: cutoff, on: connection)))
             }
         }
         let published = changes.sorted { $0.index < $1.index }.map(\.change)
-        return BatchOutcome(deliveries: deliveries) { [broadcaster, cache, created, changes = published] in
+        return BatchOutcome(deliveries: deliveries) { [broadcaster, cache, feedCommits, created, changes = published] in
             if !created.isEmpty { cache.created(created) }
             if !changes.isEmpty { cache.committed(changes) }
+            if !created.isEmpty || !changes.isEmpty { feedCommits.signal() }
             for change in changes { broadcaster.publish(change) }
         }
+    }
+
+    /// Deletes the feed's entries up to the newest one older than `cutoff` (so what stays is
+    /// always a suffix of `seq`) and records how far it pruned.
+    private func purgeFeed(before cutoff: Int64, on connection: SQLiteConnection) async throws -> Int {
+        let newest = try await connection.rows("SELECT MAX(seq) AS seq FROM order_feed WHERE updated_at < ?", [.int64(cutoff)])
+        guard let through = try newest.first?.optionalInt64("seq") else { return 0 }
+        let rows = try await connection.rows("DELETE FROM order_feed WHERE seq <= ? RETURNING seq", [.int64(through)])
+        try await connection.execute("UPDATE order_feed_head SET pruned_through = MAX(pruned_through, ?)", [.int64(through)])
+        return rows.count
     }
 
     /// One conditional transition with its job effects; nothing is written on a conflict.

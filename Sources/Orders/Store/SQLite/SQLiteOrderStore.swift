@@ -17,8 +17,10 @@ public final class SQLiteOrderStore: OrderStore {
     private let cache: OrderRecordCache
 
     private init(
-        storage: SQLiteStorage, writer: SQLiteBatchWriter<OrderWriteExecutor>, broadcaster: OrderChangeBroadcaster, cache: OrderRecordCache
+        storage: SQLiteStorage, writer: SQLiteBatchWriter<OrderWriteExecutor>, broadcaster: OrderChangeBroadcaster, cache: OrderRecordCache,
+        feedCommits: WakeSignal
     ) {
+        self.feedCommits = feedCommits
         self.storage = storage
         self.writer = writer
         self.broadcaster = broadcaster
@@ -30,11 +32,12 @@ public final class SQLiteOrderStore: OrderStore {
         let storage = try await SQLiteStorage.open(path: path, migrations: OrderSchema.migrations, config: config.storage, logger: logger)
         let broadcaster = OrderChangeBroadcaster()
         let cache = OrderRecordCache()
+        let feedCommits = WakeSignal()
         let writer = SQLiteBatchWriter(
-            connection: storage.writer, executor: OrderWriteExecutor(broadcaster: broadcaster, cache: cache),
+            connection: storage.writer, executor: OrderWriteExecutor(broadcaster: broadcaster, cache: cache, feedCommits: feedCommits),
             maxBatchSize: config.maxBatchSize, logger: logger
         )
-        return SQLiteOrderStore(storage: storage, writer: writer, broadcaster: broadcaster, cache: cache)
+        return SQLiteOrderStore(storage: storage, writer: writer, broadcaster: broadcaster, cache: cache, feedCommits: feedCommits)
     }
 
     /// See `OrderStore`.
@@ -140,11 +143,37 @@ public final class SQLiteOrderStore: OrderStore {
         try await writer.submit { .purgeKeys(createdBefore: cutoff, $0) }
     }
 
-    /// See `OrderStore`: nothing to purge. SQLite's watchers are in this process and get every
-    /// change in memory, so this store writes no order events.
+    /// See `OrderStore`: only the feed. SQLite's watchers are in this process and get every
+    /// change in memory, so this store writes no `order_events`.
     public func purgeOrderEvents(before cutoff: Int64) async throws -> Int {
-        0
+        try await writer.submit { .purgeFeed(before: cutoff, $0) }
     }
+
+    /// See `OrderStore`: one statement on a reader connection, so one snapshot.
+    public func feedPage(_ query: OrderFeedQuery) async throws -> OrderFeedPage {
+        var conditions = ["seq > ?"]
+        var binds: [SQLiteData] = [.int64(query.after)]
+        if let through = query.through {
+            conditions.append("seq <= ?")
+            binds.append(.int64(through))
+        }
+        if let customerID = query.filter.customerID {
+            conditions.append("customer_id = ?")
+            binds.append(.text(customerID))
+        }
+        if !query.filter.states.isEmpty {
+            conditions.append("state IN (\(SQLPlaceholders.list(query.filter.states.count)))")
+            binds += query.filter.states.map { .text($0.rawValue) }
+        }
+        binds.append(.integer(query.limit))
+        let page = "SELECT * FROM order_feed WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
+        return try OrderFeedRows.page(from: try await storage.reader.rows(
+            "SELECT \(OrderFeedRows.columns) \(OrderFeedRows.from(page: page))", binds
+        ))
+    }
+
+    /// See `OrderStore`: signalled by the writer after each commit that wrote to `orders`.
+    public let feedCommits: WakeSignal
 
     /// See `OrderStore`.
     public func changes(of orderID: String) -> AsyncStream<OrderChange> {

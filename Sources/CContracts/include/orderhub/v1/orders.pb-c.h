@@ -24,6 +24,8 @@ typedef struct Orderhub__V1__CancelOrderRequest Orderhub__V1__CancelOrderRequest
 typedef struct Orderhub__V1__ListOrdersRequest Orderhub__V1__ListOrdersRequest;
 typedef struct Orderhub__V1__ListOrdersResponse Orderhub__V1__ListOrdersResponse;
 typedef struct Orderhub__V1__WatchOrderRequest Orderhub__V1__WatchOrderRequest;
+typedef struct Orderhub__V1__WatchOrdersRequest Orderhub__V1__WatchOrdersRequest;
+typedef struct Orderhub__V1__OrderEvent Orderhub__V1__OrderEvent;
 
 
 /* --- enums --- */
@@ -251,6 +253,48 @@ struct  Orderhub__V1__WatchOrderRequest
     , (char *)protobuf_c_empty_string }
 
 
+struct  Orderhub__V1__WatchOrdersRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Resume after the event with this cursor (an `OrderEvent.cursor`); empty starts from now.
+   * A cursor whose events are no longer retained (24 h) is OUT_OF_RANGE; one this server did
+   * not issue is INVALID_ARGUMENT.
+   */
+  char *after_cursor;
+  /*
+   * Only events whose order is in one of these states; empty means every state.
+   */
+  size_t n_states;
+  Orderhub__V1__OrderState *states;
+  /*
+   * Only this customer's orders: for `orders:admin` callers. A customer sees only their own
+   * orders; naming another customer is PERMISSION_DENIED.
+   */
+  char *customer_id;
+};
+#define ORDERHUB__V1__WATCH_ORDERS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&orderhub__v1__watch_orders_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * One committed change of one order (its creation included), as the order was right after it.
+ */
+struct  Orderhub__V1__OrderEvent
+{
+  ProtobufCMessage base;
+  /*
+   * Opaque; pass it as `after_cursor` to resume right after this event.
+   */
+  char *cursor;
+  Orderhub__V1__Order *order;
+};
+#define ORDERHUB__V1__ORDER_EVENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&orderhub__v1__order_event__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL }
+
+
 /* Orderhub__V1__LineItem methods */
 void   orderhub__v1__line_item__init
                      (Orderhub__V1__LineItem         *message);
@@ -403,6 +447,44 @@ Orderhub__V1__WatchOrderRequest *
 void   orderhub__v1__watch_order_request__free_unpacked
                      (Orderhub__V1__WatchOrderRequest *message,
                       ProtobufCAllocator *allocator);
+/* Orderhub__V1__WatchOrdersRequest methods */
+void   orderhub__v1__watch_orders_request__init
+                     (Orderhub__V1__WatchOrdersRequest         *message);
+size_t orderhub__v1__watch_orders_request__get_packed_size
+                     (const Orderhub__V1__WatchOrdersRequest   *message);
+size_t orderhub__v1__watch_orders_request__pack
+                     (const Orderhub__V1__WatchOrdersRequest   *message,
+                      uint8_t             *out);
+size_t orderhub__v1__watch_orders_request__pack_to_buffer
+                     (const Orderhub__V1__WatchOrdersRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Orderhub__V1__WatchOrdersRequest *
+       orderhub__v1__watch_orders_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   orderhub__v1__watch_orders_request__free_unpacked
+                     (Orderhub__V1__WatchOrdersRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Orderhub__V1__OrderEvent methods */
+void   orderhub__v1__order_event__init
+                     (Orderhub__V1__OrderEvent         *message);
+size_t orderhub__v1__order_event__get_packed_size
+                     (const Orderhub__V1__OrderEvent   *message);
+size_t orderhub__v1__order_event__pack
+                     (const Orderhub__V1__OrderEvent   *message,
+                      uint8_t             *out);
+size_t orderhub__v1__order_event__pack_to_buffer
+                     (const Orderhub__V1__OrderEvent   *message,
+                      ProtobufCBuffer     *buffer);
+Orderhub__V1__OrderEvent *
+       orderhub__v1__order_event__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   orderhub__v1__order_event__free_unpacked
+                     (Orderhub__V1__OrderEvent *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Orderhub__V1__LineItem_Closure)
@@ -428,6 +510,12 @@ typedef void (*Orderhub__V1__ListOrdersResponse_Closure)
                   void *closure_data);
 typedef void (*Orderhub__V1__WatchOrderRequest_Closure)
                  (const Orderhub__V1__WatchOrderRequest *message,
+                  void *closure_data);
+typedef void (*Orderhub__V1__WatchOrdersRequest_Closure)
+                 (const Orderhub__V1__WatchOrdersRequest *message,
+                  void *closure_data);
+typedef void (*Orderhub__V1__OrderEvent_Closure)
+                 (const Orderhub__V1__OrderEvent *message,
                   void *closure_data);
 
 /* --- services --- */
@@ -456,6 +544,10 @@ struct Orderhub__V1__Orders_Service
                       const Orderhub__V1__WatchOrderRequest *input,
                       Orderhub__V1__Order_Closure closure,
                       void *closure_data);
+  void (*watch_orders)(Orderhub__V1__Orders_Service *service,
+                       const Orderhub__V1__WatchOrdersRequest *input,
+                       Orderhub__V1__OrderEvent_Closure closure,
+                       void *closure_data);
 };
 typedef void (*Orderhub__V1__Orders_ServiceDestroy)(Orderhub__V1__Orders_Service *);
 void orderhub__v1__orders__init (Orderhub__V1__Orders_Service *service,
@@ -468,7 +560,8 @@ void orderhub__v1__orders__init (Orderhub__V1__Orders_Service *service,
       function_prefix__ ## get_order,\
       function_prefix__ ## cancel_order,\
       function_prefix__ ## list_orders,\
-      function_prefix__ ## watch_order  }
+      function_prefix__ ## watch_order,\
+      function_prefix__ ## watch_orders  }
 void orderhub__v1__orders__create_order(ProtobufCService *service,
                                         const Orderhub__V1__CreateOrderRequest *input,
                                         Orderhub__V1__Order_Closure closure,
@@ -489,6 +582,10 @@ void orderhub__v1__orders__watch_order(ProtobufCService *service,
                                        const Orderhub__V1__WatchOrderRequest *input,
                                        Orderhub__V1__Order_Closure closure,
                                        void *closure_data);
+void orderhub__v1__orders__watch_orders(ProtobufCService *service,
+                                        const Orderhub__V1__WatchOrdersRequest *input,
+                                        Orderhub__V1__OrderEvent_Closure closure,
+                                        void *closure_data);
 
 /* --- descriptors --- */
 
@@ -502,6 +599,8 @@ extern const ProtobufCMessageDescriptor orderhub__v1__cancel_order_request__desc
 extern const ProtobufCMessageDescriptor orderhub__v1__list_orders_request__descriptor;
 extern const ProtobufCMessageDescriptor orderhub__v1__list_orders_response__descriptor;
 extern const ProtobufCMessageDescriptor orderhub__v1__watch_order_request__descriptor;
+extern const ProtobufCMessageDescriptor orderhub__v1__watch_orders_request__descriptor;
+extern const ProtobufCMessageDescriptor orderhub__v1__order_event__descriptor;
 extern const ProtobufCServiceDescriptor orderhub__v1__orders__descriptor;
 
 PROTOBUF_C__END_DECLS

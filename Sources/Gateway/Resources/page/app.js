@@ -1,5 +1,3 @@
-/// `/assets/app.js`: the page's behaviour, plain JavaScript on `fetch` and `EventSource`.
-let pageScript = #"""
 "use strict";
 
 // Order states as the API writes them, and what the page shows.
@@ -10,6 +8,7 @@ const STATE_LABELS = {
   ORDER_STATE_DELIVERED: "delivered",
   ORDER_STATE_CANCELLED: "cancelled",
 };
+const STATE_RANK = { ORDER_STATE_CREATED: 1, ORDER_STATE_CONFIRMED: 2, ORDER_STATE_DELIVERED: 3, ORDER_STATE_CANCELLED: 3 };
 const FINAL_STATES = new Set(["ORDER_STATE_DELIVERED", "ORDER_STATE_CANCELLED"]);
 const CANCELLABLE_STATES = new Set(["ORDER_STATE_CREATED", "ORDER_STATE_CONFIRMED"]);
 const CANCEL_REASONS = {
@@ -25,16 +24,13 @@ const CODE_TITLES = {
   FAILED_PRECONDITION: "Not possible now", UNAVAILABLE: "The service is unavailable",
   DEADLINE_EXCEEDED: "The service took too long", RESOURCE_EXHAUSTED: "Too much at once",
 };
-// Browsers allow six HTTP/1.1 connections per host: keep some free for the API calls.
-const MAX_STREAMS = 4;
 
 // The signed-in customer ({token, customerId, expiresAt}), kept for this tab only.
 const SESSION_KEY = "orderhub.session";
 let session = null;
 
 const orders = new Map();   // id → order, as the API last described it
-const streams = new Map();  // id → EventSource of an order being watched
-const waiting = [];         // ids waiting for a free stream
+let feed = null;            // the EventSource on the order feed, while signed in
 
 /** A failed API call, with a message a person can act on. */
 class ApiError extends Error {
@@ -113,6 +109,7 @@ async function signIn(event) {
     session = { token: answer.token, customerId: answer.customerId, expiresAt: answer.expiresAt };
     sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
     showSession();
+    follow();
     await loadOrders();
   } catch (error) {
     showError(error.status === 404 ? "This gateway offers no sign-in (it runs without --dev-sign-in)." : error.message);
@@ -125,9 +122,7 @@ async function signIn(event) {
 function signOut() {
   session = null;
   sessionStorage.removeItem(SESSION_KEY);
-  for (const source of streams.values()) source.close();
-  streams.clear();
-  waiting.length = 0;
+  unfollow();
   orders.clear();
   $("#orders").replaceChildren();
   $("#empty").hidden = false;
@@ -187,7 +182,7 @@ function renderOrder(order) {
   badge.className = `badge state ${state}`;
   badge.textContent = state;
   head.append(badge);
-  if (streams.has(order.id)) {
+  if (feed && !FINAL_STATES.has(order.state)) {
     const live = document.createElement("span");
     live.className = "live";
     live.textContent = " ● live";
@@ -239,8 +234,10 @@ function renderOrder(order) {
 /** Adds or replaces an order in the list, newest first, keeping any highlight. */
 function upsert(order) {
   const previous = orders.get(order.id);
-  // Events can overtake a slower fetch: never go back to an older version.
-  if (previous && Number(previous.updatedAt) > Number(order.updatedAt)) return;
+  // Events can overtake a slower fetch: never go back to an older version (a later state wins
+  // a tie within one millisecond).
+  if (previous && (Number(previous.updatedAt) > Number(order.updatedAt) ||
+      (previous.updatedAt === order.updatedAt && STATE_RANK[previous.state] > STATE_RANK[order.state]))) return;
   orders.set(order.id, order);
   const list = $("#orders");
   const existing = list.querySelector(`li[data-order-id="${CSS.escape(order.id)}"]`);
@@ -255,44 +252,44 @@ function upsert(order) {
   $("#empty").hidden = orders.size > 0;
 }
 
-// --- live state over Server-Sent Events -----------------------------------------------------
+// --- live state: the order feed over Server-Sent Events ---------------------------------------
 
-function watch(id) {
+/**
+ * Follows the order feed: every change to every order this customer may see, created here or
+ * anywhere else (curl, a gRPC client), as it commits. One stream for the whole list.
+ *
+ * EventSource cannot send an Authorization header: the gateway takes the token from the query.
+ * When the connection drops, EventSource reconnects by itself and sends the last event's id
+ * (its cursor) as Last-Event-ID, so the feed resumes right after it: nothing missed, nothing
+ * twice. If the gateway refuses the stream (EventSource then gives up), the page starts again
+ * from now and reloads the list.
+ */
+function follow() {
+  unfollow();
   if (!session) return;
-  const order = orders.get(id);
-  if (!order || FINAL_STATES.has(order.state) || streams.has(id) || waiting.includes(id)) return;
-  if (streams.size >= MAX_STREAMS) {
-    waiting.push(id);
-    return;
-  }
-  // EventSource cannot send an Authorization header: the gateway takes the token from the query.
-  const source = new EventSource(`/v1/orders/${encodeURIComponent(id)}/events?access_token=${encodeURIComponent(session.token)}`);
-  streams.set(id, source);
-  source.onmessage = (event) => {
-    const update = JSON.parse(event.data);
-    upsert(update);
-    if (FINAL_STATES.has(update.state)) stopWatching(id);
-  };
+  const source = new EventSource(`/v1/orders:watch?access_token=${encodeURIComponent(session.token)}`);
+  feed = source;
+  source.onmessage = (event) => upsert(JSON.parse(event.data).order);
   source.addEventListener("status", (event) => {
     const body = JSON.parse(event.data);
-    showError(ApiError.from(200, body).message);
-    stopWatching(id);
+    // A consumer that fell behind is cut with RESOURCE_EXHAUSTED: the reconnect resumes it.
+    if (CODE_NAMES[body.code] !== "RESOURCE_EXHAUSTED") showError(ApiError.from(200, body).message);
   });
   source.onerror = () => {
-    // EventSource reconnects by itself while the gateway is reachable; once closed, give up.
-    if (source.readyState === EventSource.CLOSED) stopWatching(id);
+    if (source !== feed || source.readyState !== EventSource.CLOSED) return;
+    // Refused (e.g. the token expired or the cursor is too old): start over after a pause.
+    setTimeout(() => {
+      if (source === feed && session) {
+        follow();
+        loadOrders();
+      }
+    }, 3000);
   };
-  upsert(order);
 }
 
-function stopWatching(id) {
-  const source = streams.get(id);
-  if (source) source.close();
-  streams.delete(id);
-  const order = orders.get(id);
-  if (order) upsert(order);
-  const next = waiting.shift();
-  if (next) watch(next);
+function unfollow() {
+  if (feed) feed.close();
+  feed = null;
 }
 
 // --- actions --------------------------------------------------------------------------------
@@ -349,7 +346,6 @@ async function placeOrder(event) {
   try {
     const order = await api("POST", "/v1/orders", body, { "Idempotency-Key": newKey() });
     upsert(order);
-    watch(order.id);
     showNotice(`Order ${order.id} placed; its payment is on its way.`);
   } catch (error) {
     showError(error.message);
@@ -386,7 +382,6 @@ async function lookUp(event) {
     const item = $(`#orders li[data-order-id="${CSS.escape(order.id)}"]`);
     item.classList.add("highlight");
     item.scrollIntoView({ block: "nearest" });
-    watch(order.id);
   } catch (error) {
     showError(error.code === "NOT_FOUND" ? `No order has the id “${id}”. (NOT_FOUND, HTTP ${error.status})` : error.message);
   }
@@ -396,7 +391,6 @@ async function loadOrders() {
   try {
     const page = await api("GET", "/v1/orders?pageSize=50");
     for (const order of page.orders) upsert(order);
-    for (const order of page.orders) watch(order.id);
   } catch (error) {
     showError(error.message);
   }
@@ -416,6 +410,8 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   session = storedSession();
   showSession();
-  if (session) loadOrders();
+  if (session) {
+    follow();
+    loadOrders();
+  }
 });
-"""#
