@@ -48,6 +48,8 @@ public final class PostgresStorage: Sendable {
     public let schema: String
     /// `Config.leaseTimeout`.
     let leaseTimeout: Duration
+    /// When a statement last succeeded: what tells a busy pool from an unreachable server.
+    let lastSuccess = LastSuccess()
     private let runner: Task<Void, Never>
     private let logger: Logger
 
