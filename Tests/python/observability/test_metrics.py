@@ -13,7 +13,7 @@ import grpc
 
 from observed import prometheus, serve, wait_for
 from orders import harness
-from support import processes, user_tokens
+from support import processes, stubs, user_tokens
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 APPROVED, DECLINED, CANCELLED = 7, 3, 2
@@ -130,7 +130,8 @@ def test_dashboard_queries_only_exported_metrics(tmp_path):
 
 def test_metrics_port_still_serves_grpc_health(tmp_path):
     """The probe port speaks both: HTTP/1.1 GET /metrics and gRPC health over HTTP/2."""
-    from grpc_health.v1 import health_pb2, health_pb2_grpc
+    health_pb2 = stubs.load("grpc.health.v1.health_pb2")
+    health_pb2_grpc = stubs.load("grpc.health.v1.health_pb2_grpc")
     payments_metrics = processes.free_port()
     with harness.system(tmp_path, payments_args=["--metrics-listen", f"127.0.0.1:{payments_metrics}"]) as (_, payments):
         with urllib.request.urlopen(f"http://127.0.0.1:{payments_metrics}/metrics", timeout=10) as response:

@@ -9,11 +9,15 @@ import subprocess
 import tempfile
 
 import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from observed import wait_for
 from orders import harness
-from support import processes, user_tokens
+from support import processes, stubs, user_tokens
+
+# The stubs generated from Protos/: grpcio-health-checking's health_pb2 registers the same proto
+# file, and the two cannot share one process.
+health_pb2 = stubs.load("grpc.health.v1.health_pb2")
+health_pb2_grpc = stubs.load("grpc.health.v1.health_pb2_grpc")
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 
