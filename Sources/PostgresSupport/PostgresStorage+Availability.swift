@@ -3,52 +3,72 @@ import StorageSupport
 import Synchronization
 
 extension PostgresStorage {
-    /// Runs `body` on a pooled connection, but gives up waiting for the pool to hand one out
-    /// once the server looks unreachable. While the server restarts or is away the pool keeps
-    /// requests queued with no limit of their own: without this bound a call would hang until
-    /// its client's deadline, and a background loop (which has no deadline) for good.
+    /// Runs `body` on a pooled connection, giving up with `StorageError.unavailable` in two
+    /// cases where PostgresNIO alone would wait for ever.
     ///
-    /// A wait of `leaseTimeout` alone does not prove the server away: under load, or while
-    /// the first connections are being made, leases take long while statements still succeed.
-    /// So a lease gives up only after waiting at least `leaseTimeout` with no statement of this
-    /// storage succeeding in the last two `leaseTimeout`s, and never before the first success
-    /// (opening waits for the server as before). Giving up throws `StorageError.unavailable`,
-    /// which the services answer with UNAVAILABLE (as they do a lost connection).
+    /// The wait for a connection: while the server restarts or is away the pool keeps requests
+    /// queued with no limit of their own, so a call would hang until its client's deadline, and
+    /// a background loop (which has no deadline) for good. A wait of `leaseTimeout` alone does
+    /// not prove the server away: under load, or while the first connections are being made,
+    /// leases take long while statements still succeed. So a lease gives up only after waiting
+    /// at least `leaseTimeout` with no statement of this storage succeeding in the last two
+    /// `leaseTimeout`s, and never before the first success (opening waits for the server).
+    ///
+    /// A statement on a connection that has closed: PostgresNIO fails the statements in flight
+    /// when a connection closes, but one it writes after the channel has closed (the pool
+    /// handed the connection out just as the server ended the session, as it does when it
+    /// restarts) is never answered. Once the connection is seen closed, `body` gets a quarter
+    /// `leaseTimeout` more to finish; then it is left behind, suspended, and the call fails. A slow
+    /// statement on a live connection is never cut short.
+    ///
+    /// The services answer `StorageError.unavailable` with UNAVAILABLE (as a lost connection).
     func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let started = LeaseFlag()
+        let lease = PostgresLease<T>()
         let client = self.client
-        let leaseTimeout = self.leaseTimeout
         let lastSuccess = self.lastSuccess
-        return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
-            group.addTask {
+        // Unstructured: a statement PostgresNIO never answers must not hold the caller.
+        let work = Task {
+            do {
                 let value = try await client.withConnection { connection in
-                    started.value.store(true, ordering: .sequentiallyConsistent)
+                    // A lease given up already: its caller has its answer, so nothing runs.
+                    guard lease.connected(connection) else { throw CancellationError() }
                     return try await body(connection)
                 }
                 lastSuccess.record()
-                return .finished(value)
+                lease.finish(.success(value))
+            } catch {
+                lease.finish(.failure(error))
             }
-            group.addTask {
-                try await Task.sleep(for: leaseTimeout)
-                // Re-checked every half timeout while statements keep succeeding.
-                while !started.value.load(ordering: .sequentiallyConsistent), !lastSuccess.isStale(window: leaseTimeout * 2) {
-                    try await Task.sleep(for: leaseTimeout / 2)
+        }
+        let watch = Task { [leaseTimeout] in
+            let tick = leaseTimeout / 4
+            var waited = Duration.zero
+            var closedSeen = false
+            while true {
+                try await Task.sleep(for: tick)
+                waited += tick
+                if let connection = lease.connection {
+                    // One tick of grace: a statement in flight when the connection closed has
+                    // been failed already, and its task may just not have run yet.
+                    guard connection.isClosed else { continue }
+                    if closedSeen {
+                        lease.finish(.failure(StorageError.unavailable("the database connection closed and its statement was not answered")))
+                        work.cancel()
+                        return
+                    }
+                    closedSeen = true
+                } else if waited >= leaseTimeout, lastSuccess.isStale(window: leaseTimeout * 2) {
+                    lease.finish(.failure(StorageError.unavailable("no database connection within \(leaseTimeout) and no statement succeeded since")))
+                    work.cancel()
+                    return
                 }
-                return .leaseTimerFired
             }
-            while let outcome = try await group.next() {
-                switch outcome {
-                case .finished(let value):
-                    group.cancelAll()
-                    return value
-                case .leaseTimerFired where !started.value.load(ordering: .sequentiallyConsistent):
-                    group.cancelAll()
-                    throw StorageError.unavailable("no database connection within \(leaseTimeout) and no statement succeeded since")
-                case .leaseTimerFired:
-                    continue
-                }
-            }
-            throw CancellationError()
+        }
+        defer { watch.cancel() }
+        return try await withTaskCancellationHandler {
+            try await lease.outcome()
+        } onCancel: {
+            work.cancel()
         }
     }
 }
@@ -76,15 +96,4 @@ final class LastSuccess: Sendable {
         let elapsed = origin.duration(to: .now).components
         return UInt64(elapsed.seconds) * 1_000_000_000 + UInt64(elapsed.attoseconds / 1_000_000_000) + 1
     }
-}
-
-/// Set once `leased` holds a connection (a class: an `Atomic` cannot be captured itself).
-private final class LeaseFlag: Sendable {
-    let value = Atomic<Bool>(false)
-}
-
-/// What finished first in `leased`: the work, or the lease timer.
-private enum LeaseOutcome<T: Sendable>: Sendable {
-    case finished(T)
-    case leaseTimerFired
 }
