@@ -116,7 +116,7 @@ async def create_orders(pb2, grpc_mod, address, rate, seconds, customers, on_cre
 
 async def feed_part(pb2, grpc_mod, orders, options):
     customers = [f"bench-c{index}" for index in range(max(1, options.consumers - options.admins))]
-    channels = Channels(orders.address)
+    channels = Channels(f"127.0.0.1:{orders.port}")
     latencies, received, errors = [], [0], []
     ready = asyncio.Event()
     opened = [0]
@@ -142,7 +142,7 @@ async def feed_part(pb2, grpc_mod, orders, options):
     await asyncio.wait_for(ready.wait(), timeout=300)
     rss_open = orders.memory()
     cpu_before = cpu_seconds(orders.process.pid)
-    created, failed, elapsed = await create_orders(pb2, grpc_mod, orders.address, options.rate, options.seconds, customers)
+    created, failed, elapsed = await create_orders(pb2, grpc_mod, f"127.0.0.1:{orders.port}", options.rate, options.seconds, customers)
     # Deliveries follow confirmations by --delivery-delay: wait for the events to drain.
     expected = 3 * len(created) * (1 + options.admins)
     deadline = time.monotonic() + 60
@@ -166,7 +166,7 @@ async def feed_part(pb2, grpc_mod, orders, options):
 
 async def watch_order_part(pb2, grpc_mod, orders, options):
     customers = [f"bench-w{index}" for index in range(max(1, options.consumers - options.admins))]
-    channels = Channels(orders.address)
+    channels = Channels(f"127.0.0.1:{orders.port}")
     latencies, received, errors, watches = [], [0], [], set()
 
     async def watch(order):
@@ -186,7 +186,7 @@ async def watch_order_part(pb2, grpc_mod, orders, options):
         task.add_done_callback(watches.discard)
 
     cpu_before = cpu_seconds(orders.process.pid)
-    created, failed, elapsed = await create_orders(pb2, grpc_mod, orders.address, options.rate, options.seconds, customers, started)
+    created, failed, elapsed = await create_orders(pb2, grpc_mod, f"127.0.0.1:{orders.port}", options.rate, options.seconds, customers, started)
     peak_watches = len(watches)
     await asyncio.wait_for(asyncio.gather(*list(watches), return_exceptions=True), timeout=120)
     cpu = cpu_seconds(orders.process.pid) - cpu_before
@@ -202,7 +202,7 @@ async def watch_order_part(pb2, grpc_mod, orders, options):
 
 
 async def idle_part(pb2, grpc_mod, orders, options):
-    channels = Channels(orders.address)
+    channels = Channels(f"127.0.0.1:{orders.port}")
     before = orders.memory()["rss_mib"]
     calls = []
     value = metadata(token("bench-idle"))

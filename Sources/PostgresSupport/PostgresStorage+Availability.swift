@@ -11,8 +11,10 @@ extension PostgresStorage {
     /// a background loop (which has no deadline) for good. A wait of `leaseTimeout` alone does
     /// not prove the server away: under load, or while the first connections are being made,
     /// leases take long while statements still succeed. So a lease gives up only after waiting
-    /// at least `leaseTimeout` with no statement of this storage succeeding in the last two
-    /// `leaseTimeout`s, and never before the first success (opening waits for the server).
+    /// at least `leaseTimeout` with no statement of this storage succeeding within the last
+    /// `leaseTimeout`, and never before the first success (opening waits for the server). A
+    /// call that arrives as the server goes away fails after about one `leaseTimeout`, and one
+    /// queued behind it after about one more: both inside a client deadline of a few seconds.
     ///
     /// A statement on a connection that has closed: PostgresNIO fails the statements in flight
     /// when a connection closes, but one it writes after the channel has closed (the pool
@@ -57,7 +59,7 @@ extension PostgresStorage {
                         return
                     }
                     closedSeen = true
-                } else if waited >= leaseTimeout, lastSuccess.isStale(window: leaseTimeout * 2) {
+                } else if waited >= leaseTimeout, lastSuccess.isStale(window: leaseTimeout) {
                     lease.finish(.failure(StorageError.unavailable("no database connection within \(leaseTimeout) and no statement succeeded since")))
                     work.cancel()
                     return
