@@ -98,9 +98,11 @@ struct OrderFeedTests {
                     guard case .outOfRange = error else { Issue.record("got \(error)"); return }
                     #expect(RPCError.orders(error).code == .outOfRange)
                 }
-                // The newest cursor is still good: nothing after it was pruned.
+                // The newest cursor is still good: nothing after it was pruned. Read before the
+                // create below, so the resume point cannot already include that order.
+                let newest = FeedCursor(seq: try await lastSeq(system)).token
                 let resumed = Task {
-                    try await collect(system, after: FeedCursor(seq: try await lastSeq(system)).token) { $0.count == 1 }
+                    try await collect(system, after: newest) { $0.count == 1 }
                 }
                 let order = try await system.create(.make())
                 #expect(try await resumed.value.map(\.order.id) == [order.id])
