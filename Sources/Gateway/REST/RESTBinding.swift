@@ -56,8 +56,9 @@ struct RESTParameter: Sendable {
 
     /// Whether the field is repeated: its schema is an array.
     var isRepeated: Bool {
-        guard case .object(let fields) = schema else { return false }
-        return fields.contains { $0.key == "type" && { if case .string("array") = $0 { true } else { false } }($0.value) }
+        guard case .object(let fields) = schema, let type = fields.first(where: { $0.key == "type" })?.value,
+              case .string("array") = type else { return false }
+        return true
     }
 }
 
