@@ -48,38 +48,52 @@ public struct RPCServerObserver: Sendable {
         }
     }
 
+    /// The span name and the tracer are resolved here, once per method: the process bootstraps
+    /// its tracer before it mounts the router, and reading the global tracer takes a lock.
     private static func traced(_ handler: ServerMethodHandler, method: MethodDescriptor) -> ServerMethodHandler {
+        let span = SpanTemplate(name: "\(method.service)/\(method.method)", method: method, tracer: InstrumentationSystem.legacyTracer)
         switch handler {
         case .unary(let run):
             return .unary { request, context in
-                try await trace(method: method, context: context) { try await run(request, context) }
+                try await span.trace(context: context) { try await run(request, context) }
             }
         case .streaming(let run):
             return .streaming { requests, responses, context in
-                try await trace(method: method, context: context) { try await run(requests, responses, context) }
+                try await span.trace(context: context) { try await run(requests, responses, context) }
             }
         }
     }
+}
+
+/// What every server span of one method shares.
+private struct SpanTemplate: Sendable {
+    let name: String
+    let method: MethodDescriptor
+    let tracer: any LegacyTracer
 
     /// Runs `body` in a server span named `service/method` (OpenTelemetry's RPC convention),
-    /// child of the caller's `traceparent` when the request carries one.
-    private static func trace<Result>(
-        method: MethodDescriptor, context: ServerContext, _ body: () async throws -> Result
-    ) async throws -> Result {
+    /// child of the caller's `traceparent` when the request carries one. Attributes are set only
+    /// on a span the sampler kept.
+    func trace<Result>(context: ServerContext, _ body: () async throws -> Result) async throws -> Result {
         var parent = ServiceContext.topLevel
-        InstrumentationSystem.instrument.extract(context.requestMetadata, into: &parent, using: MetadataExtractor())
-        return try await withSpan("\(method.service)/\(method.method)", context: parent, ofKind: .server) { span in
-            span.attributes["rpc.system"] = "grpc"
-            span.attributes["rpc.service"] = method.service
-            span.attributes["rpc.method"] = method.method
+        tracer.extract(context.requestMetadata, into: &parent, using: MetadataExtractor())
+        return try await tracer.withAnySpan(name, context: parent, ofKind: .server) { span in
+            let recording = span.isRecording
+            if recording {
+                span.attributes["rpc.system"] = "grpc"
+                span.attributes["rpc.service"] = method.service
+                span.attributes["rpc.method"] = method.method
+            }
             do {
                 let result = try await body()
-                span.attributes["rpc.grpc.status_code"] = 0
+                if recording { span.attributes["rpc.grpc.status_code"] = 0 }
                 return result
             } catch {
-                let code = CallInstruments.code(of: error, deadline: context.deadline)
-                span.attributes["rpc.grpc.status_code"] = code.rawValue
-                span.setStatus(SpanStatus(code: .error, message: code.name))
+                if recording {
+                    let code = CallInstruments.code(of: error, deadline: context.deadline)
+                    span.attributes["rpc.grpc.status_code"] = code.rawValue
+                    span.setStatus(SpanStatus(code: .error, message: code.name))
+                }
                 throw error
             }
         }
