@@ -51,7 +51,7 @@ public struct RPCServerObserver: Sendable {
     /// The span name and the tracer are resolved here, once per method: the process bootstraps
     /// its tracer before it mounts the router, and reading the global tracer takes a lock.
     private static func traced(_ handler: ServerMethodHandler, method: MethodDescriptor) -> ServerMethodHandler {
-        let span = SpanTemplate(name: "\(method.service)/\(method.method)", method: method, tracer: InstrumentationSystem.legacyTracer)
+        let span = SpanTemplate(name: "\(method.service)/\(method.method)", method: method, tracer: InstrumentationSystem.tracer)
         switch handler {
         case .unary(let run):
             return .unary { request, context in
@@ -69,7 +69,7 @@ public struct RPCServerObserver: Sendable {
 private struct SpanTemplate: Sendable {
     let name: String
     let method: MethodDescriptor
-    let tracer: any LegacyTracer
+    let tracer: any Tracer
 
     /// Runs `body` in a server span named `service/method` (OpenTelemetry's RPC convention),
     /// child of the caller's `traceparent` when the request carries one. Attributes are set only
