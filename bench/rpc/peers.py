@@ -32,3 +32,8 @@ def python() -> Server:
 def nghttpd() -> Server:
     return Server("nghttpd", "nghttpd static file (floor)",
                   lambda port: ["nghttpd", "--no-tls", "-d", OUT / "nghttpd-root", port], grpc=False)
+
+
+def baseline(binary: str, label: str) -> Server:
+    """Another build of our health server (`--baseline`), to compare two commits in one run."""
+    return Server("baseline", f"ours, {label}", lambda port: [binary, "--port", port], grpc=True)

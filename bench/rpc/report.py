@@ -112,6 +112,10 @@ def markdown(result: dict) -> str:
                       "`ours-tracing` (a span per call exported over OTLP/HTTP to a local sink) and `ours-tracing-1pct` "
                       "(1 % of the calls sampled) next to `ours`; "
                       "each round's ratio, median and min–max.", "", observability_table(result["observability"])]
+    if result.get("baseline"):
+        parts += ["", f"Before/after: `baseline` is {result['baseline_label']} (`--baseline`), run in the same rounds; "
+                      "each round's ours ÷ baseline ratio, median and min–max (below 1× CPU per call is cheaper now).",
+                  "", observability_table(result["baseline"])]
     if result.get("tls"):
         parts += ["", "TLS next to plaintext (the same binary, `--tls on`, ALPN h2; each h2load connection "
                       "does its handshake once and then carries all its calls): each round's ours-tls ÷ ours, median "

@@ -42,6 +42,10 @@ def parse_args():
     p.add_argument("--soak-only", action="store_true")
     p.add_argument("--soak-server", default="ours")
     p.add_argument("--no-build", action="store_true")
+    p.add_argument("--baseline", metavar="BINARY",
+                   help="another build of bench-health-server (e.g. from an older commit), run as `baseline` "
+                        "in the same rounds; the report compares ours with it")
+    p.add_argument("--baseline-label", default="an older build", help="what --baseline is, for the report")
     return p.parse_args()
 
 
@@ -61,6 +65,8 @@ def main() -> int:
     # started with `--tracing on` reads it). A thread of this process, not on the server's core.
     os.environ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp_sink.start()
     servers = [*ours.prepare(config.ours, build=not args.no_build), peers.cpp(), peers.python(), peers.nghttpd()]
+    if args.baseline:
+        servers.append(peers.baseline(args.baseline, args.baseline_label))
     if args.only:
         keep = set(args.only.split(","))
         servers = [s for s in servers if s.key in keep]
@@ -116,6 +122,9 @@ def main() -> int:
                                                               summary.metrics_target(observability)],
         "tls": tls_costs,
         "observability": observability,
+        "baseline": (summary.variant_cost(runs, list(config.shapes), "baseline", "ours-no-metrics")
+                     + summary.variant_cost(runs, list(config.shapes), "baseline", "ours")) if args.baseline else None,
+        "baseline_label": args.baseline_label,
         "soak": soak_result,
         "runs": runs,
     }
