@@ -9,7 +9,7 @@ APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler 
 	libprotobuf-dev libprotoc-dev libsqlite3-dev zlib1g-dev nghttp2-client nghttp2-server \
 	chromium chromium-driver curl wrk postgresql-15 postgresql-client-15 prometheus iproute2 nftables
 
-.PHONY: all deps build release test test-faults swift-test python-test examples protos check-protos asan fuzz run bench bench-rpc bench-orders bench-gateway bench-scale bench-feed clean
+.PHONY: all deps build release lint format test test-faults swift-test python-test examples protos check-protos asan fuzz run bench bench-rpc bench-orders bench-gateway bench-scale bench-feed clean
 
 all: build
 
@@ -73,6 +73,19 @@ protos:
 check-protos: protos
 	@git diff --exit-code --stat -- Sources Tests || { echo "generated code is stale: run make protos"; exit 1; }
 	@test -z "$$(git status --porcelain -- Sources Tests)" || { git status --porcelain -- Sources Tests; echo "make protos created untracked files"; exit 1; }
+
+## lint: check every hand-written Swift file against .swift-format (swift-format, shipped with
+## the toolchain): layout and the style rules it enables. Generated code (Sources/*/Generated,
+## the protoc-c bindings, Tests/Interop/InteropContracts/Generated) and the C targets are left out.
+## format: rewrite those files in place so `make lint` passes.
+LINT_FILES = $$(find Sources Tests examples -name '*.swift' -not -path '*/Generated/*' -not -path 'Sources/C*' \
+	-not -name '*.pb-c.*' -not -path '*/.build/*' | sort) Package.swift
+SWIFT_FORMAT = $(SWIFT) format
+lint:
+	$(SWIFT_FORMAT) lint --strict --recursive --parallel --configuration .swift-format $(LINT_FILES)
+
+format:
+	$(SWIFT_FORMAT) format --in-place --recursive --parallel --configuration .swift-format $(LINT_FILES)
 
 ## run: build (release by default) and start Payments and Orders with SQLite under ./data/;
 ## Ctrl-C stops them cleanly. ORDERHUB_* variables (e.g. ORDERHUB_DATA_DIR) change the defaults.

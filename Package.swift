@@ -55,8 +55,8 @@ let testAndToolTargets: [Target] = [
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "RPC", metrics, .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "TLSSupportTests", dependencies: ["TLSSupport", "DevCertificates", logging, .product(name: "NIOEmbedded", package: "swift-nio"),
                                                             .product(name: "NIOTLS", package: "swift-nio")] + nio),
-        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "EventLoopExecution", "Contracts", "Health", "TLSSupport", "DevCertificates", logging, ssl] + nio),
-        .testTarget(name: "OrdersTests", dependencies: ["Orders", "Payments", "RPC", "RPCHTTP2", "Contracts", "StorageSupport", "ServiceAuth", "CustomerAuth", "PostgresSupport", "StoreTestSupport", logging]),
+        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "EventLoopExecution", "Contracts", "Health", "TLSSupport", "DevCertificates", "RPCTestSupport", logging, ssl] + nio),
+        .testTarget(name: "OrdersTests", dependencies: ["Orders", "Payments", "RPC", "RPCHTTP2", "Contracts", "StorageSupport", "ServiceAuth", "CustomerAuth", "PostgresSupport", "StoreTestSupport", "RPCTestSupport", logging]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "StorageSupport", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
         .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC", crypto]),
         .testTarget(name: "CustomerAuthTests", dependencies: ["CustomerAuth", "RPC", jwt, crypto,
@@ -66,6 +66,9 @@ let testAndToolTargets: [Target] = [
         .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),
         .testTarget(name: "ReflectionTests", dependencies: ["Reflection", "Contracts", "RPC"]),
         .testTarget(name: "PostgresSupportTests", dependencies: ["PostgresSupport", "StorageSupport", "StoreTestSupport", postgres]),
+
+        // Test-only: helpers the suites that make RPC calls share.
+        .target(name: "RPCTestSupport", dependencies: ["RPC"], path: "Tests/RPCTestSupport"),
 
         // Test-only: the backends the store contract suites run on, a fresh PostgreSQL schema
         // per case (ORDERHUB_TEST_POSTGRES_URL), and table shapes to compare the two schemas.

@@ -1,4 +1,5 @@
 import CoreMetrics
+import Instrumentation
 import RPC
 import ServiceContextModule
 import Synchronization
@@ -92,5 +93,14 @@ private final class InstrumentCache: Sendable {
             cache[method.path] = made
             return made
         }
+    }
+}
+
+/// Writes W3C trace context into a call's request metadata.
+public struct MetadataInjector: Injector {
+    public init() {}
+
+    public func inject(_ value: String, forKey key: String, into carrier: inout Metadata) {
+        carrier.replace(key, value)
     }
 }

@@ -1,4 +1,5 @@
 import CoreMetrics
+import Instrumentation
 import RPC
 import ServiceContextModule
 import Tracing
@@ -97,5 +98,14 @@ private struct SpanTemplate: Sendable {
                 throw error
             }
         }
+    }
+}
+
+/// Reads W3C trace context (`traceparent`, `tracestate`) from a call's request metadata.
+public struct MetadataExtractor: Extractor {
+    public init() {}
+
+    public func extract(key: String, from carrier: Metadata) -> String? {
+        carrier[key]
     }
 }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -122,4 +123,16 @@ public final class PaymentSystem: Sendable {
     }
 
     static func now() -> Int64 { Int64((Date.now.timeIntervalSince1970 * 1000).rounded(.down)) }
+}
+
+/// The Payments domain's metrics: charges decided, by outcome, and refunds made.
+enum PaymentMetrics {
+    static let approved = Counter(label: "orderhub_payments_total", dimensions: [("outcome", "approved")])
+    static let declined = Counter(label: "orderhub_payments_total", dimensions: [("outcome", "declined")])
+    static let refunds = Counter(label: "orderhub_refunds_total")
+
+    /// Registers them all, so /metrics lists them (at 0) from the start.
+    static func register() {
+        _ = (approved, declined, refunds)
+    }
 }

@@ -18,6 +18,7 @@ public final class AdmissionLimiter: Sendable {
         /// Longest wait for a slot; a waiter still queued then is refused.
         public var maxQueueWait: Duration
 
+        /// Limits clamped to sense: at least one running operation, no negative queue.
         public init(maxConcurrent: Int = 256, maxQueued: Int = 512, maxQueueWait: Duration = .seconds(2)) {
             self.maxConcurrent = max(1, maxConcurrent)
             self.maxQueued = max(0, maxQueued)
@@ -32,6 +33,7 @@ public final class AdmissionLimiter: Sendable {
         /// Queued for `maxQueueWait` without a slot coming free.
         case waitedTooLong(Duration)
 
+        /// The refusal as the RESOURCE_EXHAUSTED message (or 503 body) tells it: what was full, and to retry later.
         public var description: String {
             switch self {
             case .queueFull(let running, let queued):
@@ -63,6 +65,8 @@ public final class AdmissionLimiter: Sendable {
     public let config: Config
     private let state = Mutex(State())
 
+    /// A limiter with nothing running. One limiter is shared by every connection of a server (or every
+    /// route of the gateway); it is thread-safe.
     public init(_ config: Config) {
         self.config = config
     }

@@ -32,6 +32,8 @@ public struct MessageDeframer: Sendable {
     /// The flag of the message being read.
     private var compressed = false
 
+    /// A deframer for one stream's body. `encoding` is the sender's `grpc-encoding` header, if it
+    /// sent one: it decides whether a compressed flag is allowed.
     public init(maxMessageSize: Int = 1 << 20, encoding: String? = nil) {
         self.maxMessageSize = maxMessageSize
         self.encoding = encoding

@@ -12,6 +12,7 @@ public struct MessageFramer: Sendable {
     /// The largest message this side sends; a bigger one fails the call with INTERNAL.
     public var maxMessageSize: Int
 
+    /// A framer refusing messages over `maxMessageSize` bytes (4 MiB by default).
     public init(maxMessageSize: Int = 4 << 20) {
         self.maxMessageSize = maxMessageSize
     }

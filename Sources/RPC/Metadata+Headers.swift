@@ -36,3 +36,28 @@ extension Metadata {
         return true
     }
 }
+
+/// How a header field name is treated on the wire: a pseudo-header, a field the protocol
+/// reserves, an HTTP/1 connection header (forbidden in HTTP/2), or custom metadata.
+public enum HeaderName: Sendable, Hashable {
+    /// `:method`, `:path`, `:status` and the rest: HTTP/2's own fields.
+    case pseudo
+    /// `grpc-*`, `content-type`, `te` and the like: the protocol sets them, metadata may not.
+    case reserved
+    /// `connection`, `keep-alive`, `transfer-encoding` and the like: a request carrying one is
+    /// malformed in HTTP/2.
+    case connection
+    /// Anything else: the call's custom metadata.
+    case metadata
+
+    /// Classifies a lower-case header name.
+    public static func classify(_ name: some StringProtocol) -> HeaderName {
+        if name.hasPrefix(":") { return .pseudo }
+        if name.hasPrefix("grpc-") { return .reserved }
+        switch name {
+        case "content-type", "content-length", "te", "host": return .reserved
+        case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade": return .connection
+        default: return .metadata
+        }
+    }
+}

@@ -10,28 +10,38 @@
 public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     /// One metadata value.
     public enum Value: Sendable, Hashable, ExpressibleByStringLiteral {
+        /// Printable ASCII text, under a key without the `-bin` suffix.
         case string(String)
+        /// Raw bytes, under a `-bin` key; base64 on the wire.
         case binary([UInt8])
 
+        /// A text value: `["x-request-id": "abc"]`.
         public init(stringLiteral value: String) {
             self = .string(value)
         }
     }
 
+    /// One key/value pair, in the order it was added or received.
     public struct Entry: Sendable, Hashable {
+        /// Lower-case.
         public var key: String
+        /// Text or bytes, as the key's suffix requires.
         public var value: Value
     }
 
     private var entries: [Entry] = []
 
+    /// No entries.
     public init() {}
 
+    /// The pairs in literal order; keys are lower-cased and repeated keys kept.
     public init(dictionaryLiteral elements: (String, Value)...) {
         for (key, value) in elements { add(key, value) }
     }
 
+    /// Entries, counting every value of a repeated key.
     public var count: Int { entries.count }
+    /// Whether there are no entries.
     public var isEmpty: Bool { entries.isEmpty }
 
     /// Appends a text value; keys are lower-cased.
@@ -55,6 +65,7 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
         add(key, value)
     }
 
+    /// Removes every value of `key` (any case).
     public mutating func removeAll(_ key: String) {
         let key = key.lowercased()
         entries.removeAll { $0.key == key }
@@ -84,6 +95,7 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
         return entries.filter { $0.key == key }.map(\.value)
     }
 
+    /// The entries in order.
     public func makeIterator() -> IndexingIterator<[Entry]> { entries.makeIterator() }
 
     /// Whether a key names binary values (`-bin` suffix).

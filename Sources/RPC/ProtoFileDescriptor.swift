@@ -9,10 +9,12 @@ public struct ProtoFileDescriptor: Sendable, Hashable {
     public struct Extension: Sendable, Hashable {
         /// The fully qualified extended message, e.g. `google.protobuf.MethodOptions`.
         public var extendee: String
+        /// The extension's field number within the extended message.
         public var number: Int32
         /// The fully qualified extension name, e.g. `google.api.http`.
         public var name: String
 
+        /// An extension as generated code lists it.
         public init(extendee: String, number: Int32, name: String) {
             self.extendee = extendee
             self.number = number
@@ -27,10 +29,12 @@ public struct ProtoFileDescriptor: Sendable, Hashable {
     /// Every fully qualified name it defines: messages and enums (nested ones too), services,
     /// methods (`orderhub.v1.Orders.GetOrder`) and extensions.
     public var symbols: [String]
+    /// Its top-level extension fields, so reflection can answer which extensions a message has.
     public var extensions: [Extension]
     /// The serialized `FileDescriptorProto`, without source comments.
     public var serialized: [UInt8]
 
+    /// A descriptor from the file's serialized `FileDescriptorProto` bytes.
     public init(name: String, dependencies: [String], symbols: [String], extensions: [Extension], serialized: [UInt8]) {
         self.name = name
         self.dependencies = dependencies

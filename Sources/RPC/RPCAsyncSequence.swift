@@ -3,6 +3,7 @@
 ///
 /// A sequence that ends because the call failed throws the call's `RPCError`.
 public struct RPCAsyncSequence<Element: Sendable>: AsyncSequence, Sendable {
+    /// A sequence can end with any error, usually the call's `RPCError`.
     public typealias Failure = any Error
 
     /// Pulls the next element; `nil` at the end.
@@ -13,6 +14,7 @@ public struct RPCAsyncSequence<Element: Sendable>: AsyncSequence, Sendable {
             self.nextElement = nextElement
         }
 
+        /// The next element; nil once the sequence has ended. Throws when the call failed.
         public mutating func next() async throws -> Element? {
             try await nextElement()
         }
@@ -34,6 +36,7 @@ public struct RPCAsyncSequence<Element: Sendable>: AsyncSequence, Sendable {
         self.makeIterator = { AsyncIterator(makeNext()) }
     }
 
+    /// A new iterator. A call's request or response stream is single-pass: iterate it once, from one task.
     public func makeAsyncIterator() -> AsyncIterator { makeIterator() }
 
     /// Transforms each element; an error thrown by `transform` ends the iteration with it.

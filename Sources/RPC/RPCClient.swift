@@ -1,12 +1,16 @@
 /// Typed calls over a `ClientTransport`: encodes requests, decodes responses. An undecodable
 /// response fails the call with INTERNAL.
 public struct RPCClient: Sendable {
+    /// Carries the calls; the client owns nothing else, so it is as cheap to copy as the reference.
     public let transport: any ClientTransport
 
+    /// A client on `transport`. Closing the transport is its owner's job, not the client's.
     public init(transport: any ClientTransport) {
         self.transport = transport
     }
 
+    /// Sends one request, returns the one response with its metadata. Throws `RPCError` for any
+    /// non-OK status, INTERNAL when the response does not decode as `Response`.
     public func unary<Request: RPCMessage, Response: RPCMessage>(
         _ method: MethodDescriptor,
         request: Request,
@@ -17,6 +21,9 @@ public struct RPCClient: Sendable {
         return try response.map(decodeResponse)
     }
 
+    /// Sends one request and hands the response stream to `onResponse` once the response headers
+    /// arrive; the call ends (cancelling the stream if still open) when `onResponse` returns, and
+    /// its result is returned. A Trailers-Only error throws without calling `onResponse`.
     public func serverStreaming<Request: RPCMessage, Response: RPCMessage, Result: Sendable>(
         _ method: MethodDescriptor,
         request: Request,
@@ -33,6 +40,8 @@ public struct RPCClient: Sendable {
         )
     }
 
+    /// Sends what `requestProducer` writes (the request stream is half-closed when it returns) and
+    /// returns the single response. INTERNAL when the server answers OK without a message.
     public func clientStreaming<Request: RPCMessage, Response: RPCMessage>(
         _ method: MethodDescriptor,
         responseType: Response.Type = Response.self,
@@ -58,6 +67,8 @@ public struct RPCClient: Sendable {
         )
     }
 
+    /// Requests from `requestProducer` and responses to `onResponse` at the same time; the call
+    /// ends when `onResponse` returns, as in `serverStreaming`.
     public func bidirectional<Request: RPCMessage, Response: RPCMessage, Result: Sendable>(
         _ method: MethodDescriptor,
         responseType: Response.Type = Response.self,

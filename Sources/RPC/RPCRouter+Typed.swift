@@ -1,6 +1,8 @@
 /// Typed registration: decodes requests and encodes responses around a typed handler.
 /// Undecodable requests end the call with INVALID_ARGUMENT.
 extension RPCRouter {
+    /// Mounts a unary method whose handler takes and returns typed messages (no response
+    /// metadata; see `registerUnaryWithMetadata`).
     public mutating func registerUnary<Request: RPCMessage, Response: RPCMessage>(
         _ method: MethodDescriptor,
         handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
@@ -22,6 +24,9 @@ extension RPCRouter {
         })
     }
 
+    /// Mounts a server-streaming method: the handler reads its one request and writes responses
+    /// until it returns, which ends the call with OK. Zero or several request messages end the
+    /// call with UNIMPLEMENTED, as gRPC does.
     public mutating func registerServerStreaming<Request: RPCMessage, Response: RPCMessage>(
         _ method: MethodDescriptor,
         handler: @escaping @Sendable (Request, RPCWriter<Response>, ServerContext) async throws -> Void
@@ -34,6 +39,8 @@ extension RPCRouter {
         })
     }
 
+    /// Mounts a client-streaming method: the handler reads the request stream and returns the one
+    /// response with its metadata.
     public mutating func registerClientStreaming<Request: RPCMessage, Response: RPCMessage>(
         _ method: MethodDescriptor,
         handler: @escaping @Sendable (RPCAsyncSequence<Request>, ServerContext) async throws -> UnaryResponse<Response>
@@ -62,14 +69,17 @@ extension RPCRouter {
 public struct TypedResponseWriter<Message: RPCMessage>: Sendable {
     private let raw: ServerResponseWriter
 
+    /// Encodes each message and writes it to `raw`.
     public init(_ raw: ServerResponseWriter) {
         self.raw = raw
     }
 
+    /// See `ServerResponseWriter.sendInitialMetadata(_:)`.
     public func sendInitialMetadata(_ metadata: Metadata) async throws {
         try await raw.sendInitialMetadata(metadata)
     }
 
+    /// Writes one message, compressed `.automatic`ally; suspends while flow control holds it back.
     public func write(_ message: Message) async throws {
         try await raw.write(message.serializedBytes())
     }

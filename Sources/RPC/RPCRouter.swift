@@ -1,3 +1,9 @@
+/// A service a server can mount: it registers its methods' handlers with a router.
+/// Generated service protocols refine it and implement `registerMethods(with:)`.
+public protocol RPCService: Sendable {
+    func registerMethods(with router: inout RPCRouter)
+}
+
 /// Maps `:path` to the handler of each method a server serves.
 ///
 /// ```swift
@@ -10,6 +16,7 @@ public struct RPCRouter: Sendable {
     private var methods: [String: MethodDescriptor] = [:]
     private var serviceNames: Set<String> = []
 
+    /// A router with nothing mounted.
     public init() {}
 
     /// Mounts every method of a service.
@@ -56,4 +63,37 @@ public struct RPCRouter: Sendable {
 
     /// Every mounted `:path`.
     public var paths: [String] { handlers.keys.sorted() }
+}
+
+extension RPCRouter {
+    /// This router with every unary method behind `limiter`: a call beyond its limits ends at
+    /// once with RESOURCE_EXHAUSTED and the refusal's reason, before its handler runs.
+    ///
+    /// Streaming methods (long-lived watches) are not counted: each would hold a slot for its
+    /// whole life. Neither are the methods of `exempt` services, such as the health service
+    /// a prober must reach however busy the server is.
+    public func admitting(through limiter: AdmissionLimiter, exempt: Set<String> = ["grpc.health.v1.Health"]) -> RPCRouter {
+        var limited = self
+        for path in paths {
+            guard case .unary(let handler) = handler(forPath: path), let service = Self.service(ofPath: path), !exempt.contains(service) else {
+                continue
+            }
+            limited.replaceHandler(forPath: path, with: .unary { request, context in
+                do {
+                    try await limiter.admit()
+                } catch let refusal as AdmissionLimiter.Refusal {
+                    throw RPCError(code: .resourceExhausted, message: refusal.description)
+                }
+                defer { limiter.release() }
+                return try await handler(request, context)
+            })
+        }
+        return limited
+    }
+
+    /// `orderhub.v1.Orders` of `/orderhub.v1.Orders/GetOrder`.
+    private static func service(ofPath path: String) -> String? {
+        let parts = path.split(separator: "/")
+        return parts.count == 2 ? String(parts[0]) : nil
+    }
 }

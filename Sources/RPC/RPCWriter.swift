@@ -22,6 +22,7 @@ public struct RPCWriter<Element: Sendable>: Sendable {
         try await sendHeaders?(metadata)
     }
 
+    /// Writes one element; suspends while flow control holds it back, throws once the call has ended.
     public func write(_ element: Element) async throws {
         try await writeElement(element)
     }

@@ -11,6 +11,7 @@ public struct RequestHead: Sendable, Hashable {
     /// The supported algorithms of the client's `grpc-accept-encoding`: what responses may use.
     public var acceptedEncodings: Set<CompressionAlgorithm>
 
+    /// A request head as the validator builds it (tests build their own).
     public init(path: String, timeout: Duration? = nil, metadata: Metadata = [:], encoding: String? = nil,
                 acceptedEncodings: Set<CompressionAlgorithm> = []) {
         self.path = path

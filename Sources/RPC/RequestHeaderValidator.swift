@@ -17,20 +17,24 @@ public struct RequestHeaderValidator: Sendable {
         /// The largest header list accepted, counted as name + value + 32 per field.
         public var maxHeaderListSize: Int
 
+        /// Limits with the header list capped at `maxHeaderListSize` bytes.
         public init(maxHeaderListSize: Int) {
             self.maxHeaderListSize = maxHeaderListSize
         }
 
+        /// 8 KiB of header list, as the server advertises in SETTINGS_MAX_HEADER_LIST_SIZE.
         public static var defaults: Config { Config(maxHeaderListSize: 8192) }
     }
 
     /// What became of one field.
     public enum FieldResult: Sendable, Hashable {
+        /// Counted (and stored when it matters); keep feeding fields.
         case accepted
         /// The list is over the limit: the caller may stop the stream now.
         case headerListTooLarge
     }
 
+    /// The limits this validator applies.
     public let config: Config
     /// The header list size counted so far.
     public private(set) var headerListSize = 0
@@ -44,6 +48,7 @@ public struct RequestHeaderValidator: Sendable {
     private var malformed: String?
     private var tooLarge = false
 
+    /// A validator for one request's header block; use a new one per stream.
     public init(config: Config = .defaults) {
         self.config = config
     }

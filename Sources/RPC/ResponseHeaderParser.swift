@@ -10,6 +10,7 @@ public struct ResponseHeaderParser: Sendable {
     /// The custom metadata of the block.
     public private(set) var metadata = Metadata()
 
+    /// A parser for one header block; use a new one per block.
     public init() {}
 
     /// Adds one field of the block.

@@ -1,5 +1,22 @@
 import SQLiteNIO
 import StorageSupport
+import Logging
+
+/// The SQL side of an `SQLiteBatchWriter`: runs a batch of write requests inside one open
+/// transaction.
+public protocol WriteBatchExecutor: Sendable {
+    associatedtype Request: BatchRequest
+
+    /// Runs `requests` in the open transaction on `connection` and returns an answer for every
+    /// request (`Reply.answer`), handed over once the transaction commits, and what to do
+    /// right after the commit (publish change notifications), before any caller resumes.
+    ///
+    /// A request refused on its own (a domain rule, e.g. a reused idempotency key) must leave no
+    /// writes behind and is answered with its failure; the others still commit. Throwing aborts
+    /// the whole transaction, after which the writer runs each request again on its own, so one
+    /// bad request cannot fail the rest of its batch.
+    func execute(_ requests: [Request], on connection: SQLiteConnection) async throws -> BatchOutcome
+}
 
 /// A `GroupCommitWriter`'s batch on SQLite: `BEGIN IMMEDIATE`, the executor's SQL, `COMMIT` on
 /// the one writer connection (with `synchronous=FULL`, one fsync for the whole batch). One
@@ -30,5 +47,20 @@ public struct SQLiteBatchTransaction<Executor: WriteBatchExecutor>: BatchTransac
         }
         outcome.afterCommit()
         return outcome.deliveries
+    }
+}
+
+/// The group-commit writer of one SQLite writer connection.
+public typealias SQLiteBatchWriter<Executor: WriteBatchExecutor> = GroupCommitWriter<SQLiteBatchTransaction<Executor>>
+
+extension GroupCommitWriter {
+    /// Writes through `connection`, which nobody else may write to, one transaction at a time.
+    public convenience init<Executor>(
+        connection: SQLiteConnection, executor: Executor, maxBatchSize: Int = Config.defaults.maxBatchSize, logger: Logger
+    ) where Transaction == SQLiteBatchTransaction<Executor> {
+        self.init(
+            transaction: SQLiteBatchTransaction(connection: connection, executor: executor),
+            config: Config(maxBatchSize: maxBatchSize, concurrentBatches: 1), logger: logger
+        )
     }
 }

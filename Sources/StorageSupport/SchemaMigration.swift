@@ -15,3 +15,18 @@ public struct SchemaMigration: Sendable {
         self.statements = statements
     }
 }
+
+extension SchemaMigration {
+    /// The same migration steps in another SQL dialect: each step keeps its version and name
+    /// from `migrations` (one list names the schema's history) and takes its statements from
+    /// `statements[version]`. Traps when a step has no statements there: a schema change
+    /// written for one database only is a programming error, caught at the first start.
+    public static func translating(_ migrations: [SchemaMigration], statements: [Int: [String]]) -> [SchemaMigration] {
+        migrations.map { migration in
+            guard let translated = statements[migration.version] else {
+                preconditionFailure("schema migration \(migration.version) has no statements in this dialect")
+            }
+            return SchemaMigration(version: migration.version, name: migration.name, statements: translated)
+        }
+    }
+}

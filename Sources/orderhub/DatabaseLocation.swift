@@ -5,6 +5,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import ArgumentParser
 
 /// Where a service keeps its data, from `--db`: `sqlite:PATH` (a file; created if missing) or
 /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…&schema=…]` (shared by any
@@ -57,5 +58,15 @@ extension String {
         var end = endIndex
         while end > startIndex, matches(self[index(before: end)]) { end = index(before: end) }
         return self[..<end]
+    }
+}
+
+/// Options of a service with a database, besides `--db` itself.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "Seconds to keep retrying while PostgreSQL does not accept a connection at start-up (ORDERHUB_DB_CONNECT_TIMEOUT; default 30).")
+    var dbConnectTimeout: Double?
+
+    func connectTimeout() throws -> Duration {
+        try Setting.seconds(dbConnectTimeout, env: "ORDERHUB_DB_CONNECT_TIMEOUT", name: "db-connect-timeout", default: 30)
     }
 }

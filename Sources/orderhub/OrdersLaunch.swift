@@ -1,6 +1,5 @@
 import Contracts
 import Health
-import Reflection
 import CoreMetrics
 import Logging
 import Observability
@@ -49,14 +48,10 @@ enum OrdersLaunch {
             store: store, gateway: GRPCPaymentGateway(transport: RPCClientObserver.wrap(transport, settings: telemetry.settings), signer: signer),
             config: config, logger: logger
         )
-        var router = RPCRouter()
-        router.register(OrdersServiceHandler(system: system, authentication: authentication, logger: logger))
-        // grpc.health.v1 for probes and the gateway's /healthz.
-        let health = HealthStatusService(statuses: ["": .serving, "orderhub.v1.Orders": .serving])
-        router.register(health)
-        // Server reflection (no token, like health): grpcurl and friends need no .proto files.
-        router.register(ReflectionService())
-        router = RPCServerObserver(settings: telemetry.settings).observe(router)
+        let (router, health) = ServiceListeners.router(
+            serving: OrdersServiceHandler(system: system, authentication: authentication, logger: logger), name: "orderhub.v1.Orders",
+            telemetry: telemetry
+        )
         // Readiness: NOT_SERVING while the database does not answer, or while Payments refuses
         // our calls (a wrong service secret is a deployment fault to surface, never a reason to
         // decline a customer's payment).
@@ -74,33 +69,20 @@ enum OrdersLaunch {
         // The database check also reads the payment backlog gauges.
         let databaseWatch = readiness.watchDatabase(every: DatabaseLocation.checkInterval, logger: logger) { try await system.refreshBacklog() }
         let server = RPCServer(router: router, config: serverConfig)
-        do {
-            try await server.start()
-        } catch {
-            databaseWatch.cancel()
-            await transport.close()
-            try? await store.close()
-            throw SettingError("Orders cannot listen on \(listen): \(error)")
-        }
+        let probes = try await ServiceListeners.start(
+            server, service: "Orders", listen: listen, metrics: metrics, health: health, telemetry: telemetry,
+            databaseWatch: databaseWatch, logger: logger,
+            close: {
+                await transport.close()
+                try? await store.close()
+            }
+        )
         let connections = Gauge(label: "orderhub_connections", dimensions: [("listener", "orders")])
         let watchStreams = Gauge(label: "orderhub_watch_streams", dimensions: [("service", "orders")])
         telemetry.metrics.refreshBeforeScrape {
             connections.record(server.connectionCount)
             watchStreams.record(system.watchStreamCount)
         }
-        var probeServer: RPCServer?
-        if let metrics {
-            do {
-                probeServer = try await HealthListener.start(health: health, at: metrics, endpoint: telemetry.metrics, logger: logger)
-            } catch {
-                databaseWatch.cancel()
-                await server.shutdown(gracePeriod: .zero)
-                await transport.close()
-                try? await store.close()
-                throw error
-            }
-        }
-        let probes = probeServer
         let bound = Address(host: listen.host, port: server.port ?? listen.port)
         logger.info("orders listening", metadata: ["address": "\(bound)", "db": "\(database)", "payments": "\(payments)"])
         // Stopped in reverse: the server drains, then the probes stop, then the loops (waiting

@@ -1,6 +1,5 @@
 import Contracts
 import Health
-import Reflection
 import CoreMetrics
 import Logging
 import Observability
@@ -24,41 +23,21 @@ enum PaymentsLaunch {
         let store = try await PaymentStoreFactory.open(database.store, connectTimeout: database.connectTimeout, logger: logger)
         let system = PaymentSystem(store: store, config: .init(approvalRate: approvalRate, seed: seed), logger: logger)
         let verifier = ServiceTokenVerifier(secret: secret, issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments)
-        var router = RPCRouter()
-        router.register(PaymentsServiceHandler(system: system, verifier: verifier, logger: logger))
-        // grpc.health.v1 for probes (unauthenticated, like every health check).
-        let health = HealthStatusService(statuses: ["": .serving, "orderhub.v1.Payments": .serving])
-        router.register(health)
-        // Server reflection (no token, like health): grpcurl and friends need no .proto files.
-        router.register(ReflectionService())
-        router = RPCServerObserver(settings: telemetry.settings).observe(router)
+        let (router, health) = ServiceListeners.router(
+            serving: PaymentsServiceHandler(system: system, verifier: verifier, logger: logger), name: "orderhub.v1.Payments", telemetry: telemetry
+        )
         // Readiness: NOT_SERVING while the database does not answer.
         let readiness = Readiness(health: health, service: "orderhub.v1.Payments")
         let databaseWatch = readiness.watchDatabase(every: DatabaseLocation.checkInterval, logger: logger) {
             _ = try await store.payment(id: "")
         }
         let server = RPCServer(router: router, config: serverConfig)
-        do {
-            try await server.start()
-        } catch {
-            databaseWatch.cancel()
-            try? await store.close()
-            throw SettingError("Payments cannot listen on \(listen): \(error)")
-        }
+        let probes = try await ServiceListeners.start(
+            server, service: "Payments", listen: listen, metrics: metrics, health: health, telemetry: telemetry,
+            databaseWatch: databaseWatch, logger: logger, close: { try? await store.close() }
+        )
         let connections = Gauge(label: "orderhub_connections", dimensions: [("listener", "payments")])
         telemetry.metrics.refreshBeforeScrape { connections.record(server.connectionCount) }
-        var probeServer: RPCServer?
-        if let metrics {
-            do {
-                probeServer = try await HealthListener.start(health: health, at: metrics, endpoint: telemetry.metrics, logger: logger)
-            } catch {
-                databaseWatch.cancel()
-                await server.shutdown(gracePeriod: .zero)
-                try? await store.close()
-                throw error
-            }
-        }
-        let probes = probeServer
         let bound = Address(host: listen.host, port: server.port ?? listen.port)
         logger.info("payments listening", metadata: ["address": "\(bound)", "db": "\(database)", "tls": "\(serverConfig.tls != nil)"])
         // Stopped in reverse: the server drains, then the probes stop, then the database closes.

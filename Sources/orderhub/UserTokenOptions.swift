@@ -1,5 +1,12 @@
 import ArgumentParser
 import CustomerAuth
+import Gateway
+import Logging
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The HS256 side of customer tokens, shared by what verifies them (Orders) and what signs
 /// them locally (the gateway's dev sign-in, `orderhub token`): the secret, and the `iss`/`aud`
@@ -38,5 +45,20 @@ struct UserTokenOptions: ParsableArguments {
         let text = try TextFile.read(path).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         guard !text.isEmpty else { throw SettingError("the user-token secret file \(path) is empty") }
         return text
+    }
+}
+
+extension DevSignIn {
+    /// Tokens last a working day: long enough not to interrupt local use.
+    static let lifetime: Duration = .seconds(8 * 3600)
+
+    /// The gateway's local sign-in, signing with `signer`. Logs a warning: whoever reaches
+    /// the gateway can then act as any customer.
+    static func signing(with signer: CustomerTokenSigner, logger: Logger) -> DevSignIn {
+        logger.warning("dev sign-in is ON: POST /v1/dev/sign-in gives anyone who reaches the gateway a token for any customer; local use only")
+        return DevSignIn { customer in
+            let (token, expiresAt) = try await signer.token(customer: customer, lifetime: lifetime)
+            return (token, Int64((expiresAt.timeIntervalSince1970 * 1000).rounded()))
+        }
     }
 }

@@ -62,3 +62,20 @@ enum ResponseWriter {
         }
     }
 }
+
+/// One output file, named relative to the `--orderhub_out` directory.
+struct GeneratedFile: Equatable {
+    var name: String
+    var content: String
+}
+
+/// A reason the plugin refuses its input. protoc prints the message and fails the run.
+struct GeneratorError: Error, Equatable, CustomStringConvertible {
+    var message: String
+
+    init(_ message: String) {
+        self.message = message
+    }
+
+    var description: String { message }
+}

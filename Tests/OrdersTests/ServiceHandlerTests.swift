@@ -4,6 +4,7 @@ import Logging
 import Payments
 import RPC
 import RPCHTTP2
+import RPCTestSupport
 import ServiceAuth
 import StorageSupport
 import Testing
@@ -96,18 +97,6 @@ private func stop(
     for transport in transports { await transport.close() }
     try? await store.close()
     try? await paymentStore.close()
-}
-
-/// The status code of the `RPCError` `body` throws, or nil when it throws none.
-func statusCode(_ body: () async throws -> Void) async -> StatusCode? {
-    do {
-        try await body()
-        return nil
-    } catch let error as RPCError {
-        return error.code
-    } catch {
-        return nil
-    }
 }
 
 @Suite("Service handlers over HTTP/2")

@@ -1,6 +1,7 @@
 import NIOCore
 import RPC
 import RPCHTTP2
+import RPCTestSupport
 import Testing
 
 /// Client-side balancing: a host name with several addresses (loopback 127.0.0.2 and

@@ -1,5 +1,6 @@
 import RPC
 import RPCHTTP2
+import RPCTestSupport
 import Testing
 
 /// Compressed calls end to end between our client and our server.

@@ -73,18 +73,6 @@ func withHeldPort<T>(host: String = "127.0.0.1", _ body: (Int) async throws -> T
     }
 }
 
-/// The status code of the `RPCError` `body` throws, or nil when it does not throw one.
-func statusCode(_ body: () async throws -> Void) async -> StatusCode? {
-    do {
-        try await body()
-        return nil
-    } catch let error as RPCError {
-        return error.code
-    } catch {
-        return nil
-    }
-}
-
 /// Whether a TCP connection to the loopback port succeeds now.
 func canConnect(port: Int) async -> Bool {
     guard let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)

@@ -1,6 +1,7 @@
 import Logging
 import RPC
 import RPCHTTP2
+import RPCTestSupport
 import Testing
 
 /// A handler error that is not an `RPCError` reaches the server's logger, never the client.

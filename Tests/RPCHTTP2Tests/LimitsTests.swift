@@ -1,8 +1,9 @@
 import NIOCore
 import NIOPosix
 import RPC
-@testable import RPCHTTP2
+import RPCTestSupport
 import Testing
+@testable import RPCHTTP2
 
 @Suite struct LimitsTests {
     @Test func requestOverTheReceiveLimitIsResourceExhausted() async throws {

@@ -1,5 +1,6 @@
 import RPC
 import RPCHTTP2
+import RPCTestSupport
 import Testing
 
 @Suite struct StatusAndMetadataTests {

@@ -1,6 +1,7 @@
 import Logging
 import RPC
 import RPCHTTP2
+import RPCTestSupport
 import TLSSupport
 import Testing
 

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import RPC
 import RPCHTTP2
+import RPCTestSupport
 import TLSSupport
 import Testing
 

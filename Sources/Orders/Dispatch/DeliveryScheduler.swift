@@ -32,7 +32,7 @@ public final class DeliveryScheduler: Sendable {
     private let clock: WallClock
     private let logger: Logger
     private let wake = WakeSignal()
-    private let loop = Mutex<Task<Void, Never>?>(nil)
+    private let loop = LoopTask()
     /// When the loop plans to wake next (Unix ms).
     private let plannedWake = Atomic<Int64>(.max)
 
@@ -45,10 +45,7 @@ public final class DeliveryScheduler: Sendable {
 
     /// Starts delivering, beginning with everything already due.
     public func start() {
-        loop.withLock { loop in
-            guard loop == nil else { return }
-            loop = Task { await self.run() }
-        }
+        loop.start { await self.run() }
     }
 
     /// An order was confirmed to be delivered at `deliverAt`: wake up early if that is sooner
@@ -59,9 +56,7 @@ public final class DeliveryScheduler: Sendable {
 
     /// Stops the loop; a delivery being written finishes first.
     public func shutdown() async {
-        let task = loop.withLock { $0 }
-        task?.cancel()
-        await task?.value
+        await loop.stop()
     }
 
     /// Delivers until the task is cancelled; a delivery being written finishes first. What

@@ -10,7 +10,7 @@ public final class RetentionSweeper: Sendable {
     private let interval: Duration
     private let clock: WallClock
     private let logger: Logger
-    private let loop = Mutex<Task<Void, Never>?>(nil)
+    private let loop = LoopTask()
 
     init(store: any OrderStore, keyRetention: Duration, eventRetention: Duration, interval: Duration, clock: WallClock, logger: Logger) {
         self.store = store
@@ -22,16 +22,11 @@ public final class RetentionSweeper: Sendable {
     }
 
     func start() {
-        loop.withLock { loop in
-            guard loop == nil else { return }
-            loop = Task { await self.run() }
-        }
+        loop.start { await self.run() }
     }
 
     func shutdown() async {
-        let task = loop.withLock { $0 }
-        task?.cancel()
-        await task?.value
+        await loop.stop()
     }
 
     /// Sweeps until the task is cancelled.
@@ -51,5 +46,26 @@ public final class RetentionSweeper: Sendable {
             }
             try? await Task.sleep(for: interval)
         }
+    }
+}
+
+/// The task of a loop that runs on its own (`start`) until told to stop, for the types that
+/// can also run theirs in the caller's task (`run()`, as a `Service` does).
+final class LoopTask: Sendable {
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    /// Runs `body` in a new task; does nothing when one was started before.
+    func start(_ body: @escaping @Sendable () async -> Void) {
+        task.withLock { task in
+            guard task == nil else { return }
+            task = Task { await body() }
+        }
+    }
+
+    /// Cancels the task and waits until `body` has returned; nothing when never started.
+    func stop() async {
+        let running = task.withLock { $0 }
+        running?.cancel()
+        await running?.value
     }
 }

@@ -1,5 +1,39 @@
 import Crypto
 
+/// A create-order request as received, before validation.
+public struct OrderRequest: Sendable, Hashable {
+    public var customerID: String
+    public var items: [OrderLine]
+    public var currency: String
+    public var paymentToken: String
+    /// The idempotency key; empty means none.
+    public var requestID: String
+
+    public init(customerID: String, items: [OrderLine], currency: String, paymentToken: String, requestID: String = "") {
+        self.customerID = customerID
+        self.items = items
+        self.currency = currency
+        self.paymentToken = paymentToken
+        self.requestID = requestID
+    }
+}
+
+/// One line of an order: a stock keeping unit, a quantity and a unit price.
+public struct OrderLine: Sendable, Hashable {
+    /// 1–64 bytes.
+    public var sku: String
+    /// At least 1.
+    public var quantity: Int32
+    /// In the smallest currency unit, at least 0.
+    public var unitPriceCents: Int64
+
+    public init(sku: String, quantity: Int32, unitPriceCents: Int64) {
+        self.sku = sku
+        self.quantity = quantity
+        self.unitPriceCents = unitPriceCents
+    }
+}
+
 /// A create-order request that passed validation, with its total and the fingerprint of its
 /// payload (what an idempotent retry must match).
 public struct OrderDraft: Sendable, Hashable {

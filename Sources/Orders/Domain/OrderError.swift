@@ -1,4 +1,4 @@
-/// Why an order operation was refused. `OrderError+RPC.swift` maps each case to a status code.
+/// Why an order operation was refused. `RPCError.init(_: OrderError)` (OrdersServiceHandler.swift) maps each case to a status code.
 public enum OrderError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Bad input; the message names the field.
     case invalidArgument(field: String, problem: String)
@@ -26,5 +26,52 @@ public enum OrderError: Error, Sendable, Hashable, CustomStringConvertible {
         case .outOfRange(let message): message
         case .resourceExhausted(let message): message
         }
+    }
+}
+
+/// Limits shared by the validation rules.
+enum OrderValidation {
+    /// Ids, SKUs, tokens and keys are at most this many UTF-8 bytes.
+    static let maxIDBytes = 64
+    static let maxItems = 100
+
+    /// A required id: 1–64 bytes, no control characters.
+    static func checkID(_ value: String, field: String) throws(OrderError) {
+        guard !value.isEmpty else { throw .invalidArgument(field: field, problem: "is required") }
+        let count = value.utf8.count
+        guard count <= maxIDBytes else {
+            throw .invalidArgument(field: field, problem: "must be at most \(maxIDBytes) bytes, got \(count)")
+        }
+        // A NUL would be cut off on the way through C strings, and control characters in ids
+        // and SKUs are never meant: refuse them rather than store something else.
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .invalidArgument(field: field, problem: "must not contain control characters (U+0000–U+001F, U+007F–U+009F)")
+        }
+    }
+}
+
+/// ISO-4217 codes of circulating currencies (funds, precious metals and test codes left out:
+/// nobody pays for an order in XAU).
+public enum CurrencyCode {
+    /// Every code accepted on an order.
+    public static let known: Set<String> = [
+        "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD",
+        "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY",
+        "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP",
+        "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR",
+        "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT",
+        "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR",
+        "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK",
+        "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD",
+        "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY",
+        "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VES", "VND", "VUV", "WST", "XAF", "XCD", "XCG",
+        "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
+    ]
+
+    /// Three upper-case ASCII letters that name a known currency.
+    public static func isKnown(_ code: String) -> Bool {
+        let utf8 = code.utf8
+        guard utf8.count == 3, utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else { return false }
+        return known.contains(code)
     }
 }

@@ -55,3 +55,57 @@ public struct OrderRecord: Sendable, Hashable {
         return order
     }
 }
+
+/// A committed transition of one order: the fields a transition can change. Items, totals and
+/// the customer never change after creation, so a watcher applies these to the order it read.
+public struct OrderChange: Sendable, Hashable {
+    public var orderID: String
+    public var state: OrderLifecycle.State
+    public var cancelReason: CancellationReason?
+    public var paymentID: String?
+    public var deliverAt: Int64?
+    public var updatedAt: Int64
+    /// The order's version after this change.
+    public var version: Int64
+
+    public init(
+        orderID: String, state: OrderLifecycle.State, cancelReason: CancellationReason?, paymentID: String?,
+        deliverAt: Int64?, updatedAt: Int64, version: Int64
+    ) {
+        self.orderID = orderID
+        self.state = state
+        self.cancelReason = cancelReason
+        self.paymentID = paymentID
+        self.deliverAt = deliverAt
+        self.updatedAt = updatedAt
+        self.version = version
+    }
+}
+
+/// Order ids: UUID version 7 (RFC 9562), lower-case. The millisecond prefix keeps new ids at
+/// the end of the primary-key index, so inserts stay cheap as the table grows.
+public enum OrderIdentifier {
+    public static func make(now: Int64) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return make(now: now, using: &generator)
+    }
+
+    public static func make(now: Int64, using generator: inout some RandomNumberGenerator) -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        let millis = UInt64(max(0, now))
+        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (40 - 8 * index)) }
+        let random = (generator.next() as UInt64, generator.next() as UInt64)
+        for index in 6..<16 {
+            let word = index < 11 ? random.0 : random.1
+            bytes[index] = UInt8(truncatingIfNeeded: word >> (8 * (index % 8)))
+        }
+        bytes[6] = (bytes[6] & 0x0F) | 0x70
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = bytes.map { byte -> String in
+            let digits = String(byte, radix: 16)
+            return byte < 16 ? "0" + digits : digits
+        }.joined()
+        let characters = Array(hex)
+        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+    }
+}

@@ -1,3 +1,7 @@
+import Logging
+import PostgresSupport
+import StorageSupport
+
 /// Durable storage of orders, their payment jobs and idempotency keys. One implementation per
 /// database (`SQLiteOrderStore`, `PostgresOrderStore`); nothing here names a dialect.
 ///
@@ -78,4 +82,33 @@ public protocol OrderStore: Sendable {
 
     /// Finishes queued writes and closes the database.
     func close() async throws
+}
+
+/// What `OrderStore.create` returns.
+public struct CreateResult: Sendable, Hashable {
+    /// The order: new, or the one first created with the same idempotency key.
+    public var order: OrderRecord
+    /// False when an earlier request with the same key and payload created it.
+    public var isNew: Bool
+
+    public init(order: OrderRecord, isNew: Bool) {
+        self.order = order
+        self.isNew = isNew
+    }
+}
+
+/// Opens the Orders store a `--db` value names.
+public enum OrderStoreFactory {
+    /// SQLite for `sqlite:PATH` (one process owns the file), PostgreSQL for `postgres://…`
+    /// (any number of replicas share the database). The schema is migrated on open; a
+    /// PostgreSQL server is waited for up to `connectTimeout` (`PostgresUnreachableError`).
+    public static func open(_ location: StoreLocation, connectTimeout: Duration = .seconds(30), logger: Logger) async throws -> any OrderStore {
+        switch location {
+        case .sqlite(let path): return try await SQLiteOrderStore.open(path: path, logger: logger)
+        case .postgres(let url):
+            var config = PostgresOrderStore.Config.defaults
+            config.storage.connectTimeout = connectTimeout
+            return try await PostgresOrderStore.open(url: url, config: config, logger: logger)
+        }
+    }
 }

@@ -1,4 +1,4 @@
-/// Why a payment operation was refused. `PaymentError+RPC.swift` maps each case to a status.
+/// Why a payment operation was refused. `RPCError.init(_: PaymentError)` (PaymentsServiceHandler.swift) maps each case to a status.
 public enum PaymentError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Bad input; the message names the field.
     case invalidArgument(field: String, problem: String)
@@ -16,6 +16,26 @@ public enum PaymentError: Error, Sendable, Hashable, CustomStringConvertible {
         case .failedPrecondition(let message): message
         case .mismatchedRepeat(let orderID):
             "order \(orderID) was already charged with a different amount or currency"
+        }
+    }
+}
+
+/// Shared input limits: ids are at most 64 bytes with no control characters.
+enum PaymentValidation {
+    static let maxIDBytes = 64
+
+    static func checkID(_ value: String, field: String, required: Bool) throws(PaymentError) {
+        if value.isEmpty {
+            guard !required else { throw .invalidArgument(field: field, problem: "is required") }
+            return
+        }
+        let count = value.utf8.count
+        guard count <= maxIDBytes else {
+            throw .invalidArgument(field: field, problem: "must be at most \(maxIDBytes) bytes, got \(count)")
+        }
+        // As in Orders: a NUL would be cut off in C strings; no id needs a control character.
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .invalidArgument(field: field, problem: "must not contain control characters (U+0000–U+001F, U+007F–U+009F)")
         }
     }
 }

@@ -34,3 +34,13 @@ public struct PaymentRecord: Sendable, Hashable {
         self.refundedAt = refundedAt
     }
 }
+
+/// Where a payment is.
+public enum PaymentStatus: String, Sendable, Hashable, CaseIterable {
+    /// The money was taken.
+    case approved
+    /// The processor said no; nothing was taken.
+    case declined
+    /// Taken, then given back.
+    case refunded
+}

@@ -47,3 +47,45 @@ public struct PaymentsServiceHandler: PaymentsService {
         }
     }
 }
+
+/// The one place where Payments' failures become gRPC statuses.
+extension RPCError {
+    /// The status for a refused payment operation.
+    public init(_ error: PaymentError) {
+        switch error {
+        case .invalidArgument: self = .invalidArgument(error.description)
+        case .notFound: self = .notFound(error.description)
+        case .failedPrecondition: self = .failedPrecondition(error.description)
+        case .mismatchedRepeat: self = .alreadyExists(error.description)
+        }
+    }
+
+    /// The status for any failure of a Payments operation: the domain's own refusals here,
+    /// storage failures and the rest as every service maps them (`serviceFailure(_:)`).
+    public static func payments(_ error: any Error) -> RPCError {
+        if let error = error as? PaymentError { return RPCError(error) }
+        return .serviceFailure(error)
+    }
+}
+
+/// Proto ↔ domain conversions for the Payments service.
+extension Contracts.Payment {
+    /// The wire form of a stored payment.
+    public init(_ payment: PaymentRecord) {
+        self.init(
+            id: payment.id, orderID: payment.orderID, status: Contracts.PaymentStatus(payment.status),
+            amountCents: payment.amountCents, currency: payment.currency, declineReason: payment.declineReason ?? "",
+            createdAt: payment.createdAt, updatedAt: payment.updatedAt, refundedAt: payment.refundedAt ?? 0
+        )
+    }
+}
+
+extension Contracts.PaymentStatus {
+    public init(_ status: PaymentStatus) {
+        switch status {
+        case .approved: self = .approved
+        case .declined: self = .declined
+        case .refunded: self = .refunded
+        }
+    }
+}

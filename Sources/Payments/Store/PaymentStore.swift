@@ -1,3 +1,7 @@
+import Logging
+import PostgresSupport
+import StorageSupport
+
 /// Durable storage of payments: one per order, the order id a unique key. One implementation
 /// per database (`SQLitePaymentStore`, `PostgresPaymentStore`); nothing here names a dialect.
 public protocol PaymentStore: Sendable {
@@ -24,4 +28,20 @@ public protocol PaymentStore: Sendable {
 public enum PaymentKey: Sendable, Hashable {
     case id(String)
     case orderID(String)
+}
+
+/// Opens the Payments store a `--db` value names.
+public enum PaymentStoreFactory {
+    /// SQLite for `sqlite:PATH` (one process owns the file), PostgreSQL for `postgres://…`
+    /// (any number of replicas share the database). The schema is migrated on open; a
+    /// PostgreSQL server is waited for up to `connectTimeout` (`PostgresUnreachableError`).
+    public static func open(_ location: StoreLocation, connectTimeout: Duration = .seconds(30), logger: Logger) async throws -> any PaymentStore {
+        switch location {
+        case .sqlite(let path): return try await SQLitePaymentStore.open(path: path, logger: logger)
+        case .postgres(let url):
+            var config = PostgresPaymentStore.Config.defaults
+            config.storage.connectTimeout = connectTimeout
+            return try await PostgresPaymentStore.open(url: url, config: config, logger: logger)
+        }
+    }
 }

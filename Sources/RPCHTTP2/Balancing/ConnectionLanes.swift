@@ -43,12 +43,14 @@ public final class ConnectionLanes: ClientTransport, Sendable {
     /// Connections opened so far (lanes are kept once opened; idle ones reconnect lazily).
     public var connectionCount: Int { lanes.withLock { $0.count } }
 
+    /// See `ClientTransport`; the call counts against the lane it was given until it ends.
     public func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> UnaryResponse<[UInt8]> {
         let lane = claim()
         defer { lane.inFlight.subtract(1, ordering: .relaxed) }
         return try await lane.transport.unary(method: method, request: request, options: options)
     }
 
+    /// See `ClientTransport`; the call counts against its lane until `onResponse` returns.
     public func streaming<Output: Sendable>(
         method: MethodDescriptor,
         options: CallOptions,

@@ -11,9 +11,12 @@ import NIOCore
 /// let transport = HTTP2ClientTransport(config: .defaults(host: target.host, port: target.port))
 /// ```
 public struct ClientTarget: Sendable, Hashable {
+    /// A host name, or an IP address (IPv6 without brackets).
     public var host: String
+    /// The TCP port.
     public var port: Int
 
+    /// A target given as its parts, unchecked.
     public init(host: String, port: Int) {
         self.host = host
         self.port = port
@@ -21,8 +24,11 @@ public struct ClientTarget: Sendable, Hashable {
 
     /// A target that could not be parsed, with the reason.
     public struct InvalidTarget: Error, CustomStringConvertible {
+        /// The text as given.
         public var target: String
+        /// What is wrong with it.
         public var reason: String
+        /// The target and the reason, for the user.
         public var description: String { "invalid target \"\(target)\": \(reason)" }
     }
 

@@ -4,10 +4,14 @@ import TLSSupport
 
 /// Client settings.
 extension HTTP2ClientTransport {
+    /// Everything a client transport can be told: the server, timeouts, reconnect backoff,
+    /// message and window sizes, compression, name resolution and TLS. Only host and port are
+    /// required (`Config.defaults(host:port:)`).
     public struct Config: Sendable {
         /// A literal IP address (one connection) or a host name (resolved, and calls balanced
         /// round-robin over one connection per address).
         public var host: String
+        /// The server's TCP port.
         public var port: Int
         /// `:authority`; `host:port` by default.
         public var authority: String?
@@ -15,8 +19,11 @@ extension HTTP2ClientTransport {
         public var connectTimeout: Duration
         /// Delay before reconnecting after a failed attempt: initial, growth factor, cap, jitter.
         public var backoffInitial: Duration
+        /// Each failed attempt multiplies the delay by this.
         public var backoffMultiplier: Double
+        /// The delay never grows past this.
         public var backoffMaximum: Duration
+        /// The random spread of each delay (0.2: ±20%), so clients do not reconnect in step.
         public var backoffJitter: Double
         /// Largest response message (RESOURCE_EXHAUSTED beyond).
         public var maxReceiveMessageSize: Int
@@ -46,6 +53,8 @@ extension HTTP2ClientTransport {
         /// addresses instead.
         public var tlsServerName: String?
 
+        /// Settings for `host:port` with gRPC's usual defaults for the rest (1 s initial backoff up to
+        /// 120 s, 4 MiB messages, 5 s connect timeout).
         public init(
             host: String,
             port: Int,

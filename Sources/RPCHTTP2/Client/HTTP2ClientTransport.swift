@@ -26,6 +26,7 @@ import Synchronization
 /// await transport.close()
 /// ```
 public final class HTTP2ClientTransport: ClientTransport, Sendable {
+    /// The settings the transport was made with.
     public let config: Config
     let group: any EventLoopGroup
     let connections: Connections
@@ -42,6 +43,8 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
         self.init(config: .defaults(host: target.host, port: target.port), group: group)
     }
 
+    /// A client with `config`; it connects on the first call, not here. Connections run on `group`
+    /// (NIO's singleton group by default), which must outlive the transport. Call `close()` when done.
     public init(config: Config, group: (any EventLoopGroup)? = nil) {
         self.config = config
         self.group = group ?? MultiThreadedEventLoopGroup.singleton
@@ -55,6 +58,8 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
 
     // MARK: ClientTransport
 
+    /// See `ClientTransport`. The request is sent once a connection is ready; a call that no server
+    /// processed (refused stream, GOAWAY before it started) is retried on another connection.
     public func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> UnaryResponse<[UInt8]> {
         guard request.count <= config.maxSendMessageSize else {
             throw RPCError(code: .internal, message: "sent message larger than max (\(request.count) vs. \(config.maxSendMessageSize))")
@@ -101,6 +106,7 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
         }
     }
 
+    /// See `ClientTransport`. Cancelling the calling task resets the stream with CANCEL.
     public func streaming<Output: Sendable>(
         method: MethodDescriptor,
         options: CallOptions,

@@ -60,10 +60,12 @@ public final class LoopLocalClientTransport: ClientTransport, Sendable {
         return transports[Int(turn % UInt(transports.count))]
     }
 
+    /// See `ClientTransport`: on the current loop's unary connections.
     public func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> UnaryResponse<[UInt8]> {
         try await local.unary.unary(method: method, request: request, options: options)
     }
 
+    /// See `ClientTransport`: on the current loop's streaming connections.
     public func streaming<Output: Sendable>(
         method: MethodDescriptor,
         options: CallOptions,

@@ -10,10 +10,14 @@
 public struct HTTP1Responder: Sendable {
     /// What goes back.
     public struct Response: Sendable {
+        /// The HTTP status code, e.g. 200 or 404.
         public var status: Int
+        /// Sent as `Content-Type`.
         public var contentType: String
+        /// Sent whole, with its `Content-Length`.
         public var body: [UInt8]
 
+        /// A complete response.
         public init(status: Int, contentType: String, body: [UInt8]) {
             self.status = status
             self.contentType = contentType
@@ -24,6 +28,7 @@ public struct HTTP1Responder: Sendable {
     /// Makes the response to a request line's method and target.
     public let respond: @Sendable (_ method: String, _ target: String) async -> Response
 
+    /// A responder calling `respond` once per request, in a task of its own (it may suspend).
     public init(respond: @escaping @Sendable (_ method: String, _ target: String) async -> Response) {
         self.respond = respond
     }

@@ -13,6 +13,8 @@ extension RPCServer {
         case globalExecutor
     }
 
+    /// Everything a server can be told: where to listen, limits, timers, TLS, admission.
+    /// Every field has a default (`Config.defaults`) suited to one orderhub service.
     public struct Config: Sendable {
         /// Address to bind, e.g. `0.0.0.0` or `127.0.0.1`.
         public var host: String
@@ -31,6 +33,7 @@ extension RPCServer {
         public var maxInFlightHandlersPerConnection: Int
         /// RST_STREAM rate limit (token bucket): burst and refill per second; beyond it, GOAWAY.
         public var streamResetBurst: Int
+        /// Tokens added back per second to the RST_STREAM bucket (`streamResetBurst` holds them).
         public var streamResetRatePerSecond: Int
         /// CONTINUATION frames allowed per header block.
         public var maxContinuations: Int
@@ -55,9 +58,12 @@ extension RPCServer {
         /// When set, a connection is drained (GOAWAY) after about this long, ±`maxConnectionAgeJitter`
         /// of it, so clients rebalance over replicas. Off by default.
         public var maxConnectionAge: Duration?
+        /// The random spread of `maxConnectionAge` (0.1: ±10%), so connections opened together do
+        /// not all drain at once.
         public var maxConnectionAgeJitter: Double
         /// How long draining connections get to finish their calls before they are closed.
         public var maxConnectionAgeGrace: Duration
+        /// Where method handlers run (`.eventLoop` by default).
         public var handlerExecution: HandlerExecution
         /// Where a handler error that is not an `RPCError` is logged (at error level, with the
         /// method and the error) before the client gets a bare INTERNAL. Discards by default.
@@ -73,6 +79,7 @@ extension RPCServer {
         /// default; the orderhub services turn it on.
         public var admission: AdmissionLimiter.Config?
 
+        /// Settings with every limit at its default unless given.
         public init(
             host: String = "0.0.0.0",
             port: Int = 0,
@@ -119,6 +126,7 @@ extension RPCServer {
             self.tls = tls
         }
 
+        /// Every setting at its default: all interfaces, a free port, cleartext.
         public static var defaults: Config { Config() }
     }
 }

@@ -17,6 +17,7 @@ import TLSSupport
 /// await server.shutdown(gracePeriod: .seconds(30))
 /// ```
 public final class RPCServer: Sendable {
+    /// The settings the server was made with.
     public let config: Config
     private let router: RPCRouter
     private let group: any EventLoopGroup
