@@ -45,6 +45,8 @@ extension HTTP2ClientTransport {
         /// when it is a name. A literal IP address is checked against the certificate's IP
         /// addresses instead.
         public var tlsServerName: String?
+        /// HTTP/2 PINGs that find a dead connection (by default after 10 s of quiet, 5 s to answer).
+        public var keepalive = Keepalive.defaults
 
         public init(
             host: String,
