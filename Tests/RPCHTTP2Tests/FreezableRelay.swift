@@ -23,7 +23,6 @@ final class FreezableRelay: Sendable {
     static func with<T>(targetPort: Int, _ body: (FreezableRelay) async throws -> T) async throws -> T {
         let box = Mutex<FreezableRelay?>(nil)
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { inbound in
                 guard let relay = box.withLock({ $0 }) else { return inbound.close() }
                 return relay.join(inbound, targetPort: targetPort)
@@ -58,9 +57,8 @@ final class FreezableRelay: Sendable {
             }
             .connect(host: "127.0.0.1", port: targetPort)
             .flatMapThrowing { outbound in
+                // The accepted channel registers (and reads) only once this initializer is done.
                 try inbound.pipeline.syncOperations.addHandler(Forward(to: outbound, frozen: frozen))
-                inbound.read()
-                _ = inbound.setOption(.autoRead, value: true)
             }
     }
 

@@ -7,7 +7,7 @@ import Testing
 @Suite struct KeepaliveTests {
     /// Short keepalive settings so a test sees a dead connection within about a second.
     static func quick(_ config: inout HTTP2ClientTransport.Config) {
-        config.keepalive = .init(time: .milliseconds(300), timeout: .milliseconds(500))
+        config.keepalive = .init(time: .milliseconds(300), timeout: .milliseconds(1500))
     }
 
     @Test func callOnAFrozenConnectionFailsUnavailableAndTheNextCallReconnects() async throws {
@@ -37,10 +37,10 @@ import Testing
         try await withServer { _, port in
             try await FreezableRelay.with(targetPort: port) { relay in
                 try await withClient(port: relay.port, config: Self.quick) { client, _ in
-                    // 2.5 s of silence: several PINGs, each answered in time.
-                    let reply = try await client.unary(EchoMethods.sleep, request: TestMessage("2500"), responseType: TestMessage.self,
+                    // 4 s of silence: several PINGs, each answered in time.
+                    let reply = try await client.unary(EchoMethods.sleep, request: TestMessage("4000"), responseType: TestMessage.self,
                                                        options: .init(timeout: .seconds(30)))
-                    #expect(reply.message.text == "2500")
+                    #expect(reply.message.text == "4000")
                     #expect(relay.connections == 1, "the live connection was kept")
                 }
             }
