@@ -1,14 +1,18 @@
 import PostgresNIO
+import StorageSupport
 import Synchronization
 
 /// One `PostgresStorage.leased` call: the connection it holds, once it holds one, and its
-/// outcome, decided once by whichever ends it first (the statement, or the watch that gives up
-/// on a connection that never comes or a statement a closed connection never answers).
-final class PostgresLease<T: Sendable>: Sendable {
+/// outcome, decided once by whichever ends it first (the statement, or the storage's watchdog
+/// that gives up on a connection that never comes or a statement a closed connection never
+/// answers).
+final class PostgresLease<T: Sendable>: WatchedLease {
     private struct State {
         var connection: PostgresConnection?
         var result: Result<T, any Error>?
         var waiter: CheckedContinuation<T, any Error>?
+        /// The task running the statement; cancelled when the lease is given up.
+        var work: Task<Void, Never>?
     }
 
     private let state = Mutex(State())
@@ -26,6 +30,21 @@ final class PostgresLease<T: Sendable>: Sendable {
             state.connection = connection
             return true
         }
+    }
+
+    /// Records the task running the statement (cancelled at once if the lease was given up).
+    func started(_ work: Task<Void, Never>) {
+        let givenUp = state.withLock { state -> Bool in
+            state.work = work
+            return state.result != nil
+        }
+        if givenUp { work.cancel() }
+    }
+
+    /// Fails the call with `error` and cancels the statement's task.
+    func giveUp(_ error: StorageError) {
+        finish(.failure(error))
+        state.withLock { $0.work }?.cancel()
     }
 
     /// Decides the outcome, unless it is decided already (a later one is dropped).

@@ -24,12 +24,16 @@ extension PostgresStorage {
     /// statement on a live connection is never cut short.
     ///
     /// The services answer `StorageError.unavailable` with UNAVAILABLE (as a lost connection).
+    ///
+    /// One watchdog per storage (`PostgresLeaseWatchdog`) looks at every open lease each quarter
+    /// `leaseTimeout`; each call runs its statement in a task of its own, since a statement
+    /// PostgresNIO never answers must not hold the caller.
     func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let lease = PostgresLease<T>()
-        let client = self.client
         let lastSuccess = self.lastSuccess
-        // Unstructured: a statement PostgresNIO never answers must not hold the caller.
-        let work = Task {
+        let id = watchdog.watch(lease)
+        defer { watchdog.release(id) }
+        let work = Task { [client] in
             do {
                 let value = try await client.withConnection { connection in
                     // A lease given up already: its caller has its answer, so nothing runs.
@@ -42,31 +46,7 @@ extension PostgresStorage {
                 lease.finish(.failure(error))
             }
         }
-        let watch = Task { [leaseTimeout] in
-            let tick = leaseTimeout / 4
-            var waited = Duration.zero
-            var closedSeen = false
-            while true {
-                try await Task.sleep(for: tick)
-                waited += tick
-                if let connection = lease.connection {
-                    // One tick of grace: a statement in flight when the connection closed has
-                    // been failed already, and its task may just not have run yet.
-                    guard connection.isClosed else { continue }
-                    if closedSeen {
-                        lease.finish(.failure(StorageError.unavailable("the database connection closed and its statement was not answered")))
-                        work.cancel()
-                        return
-                    }
-                    closedSeen = true
-                } else if waited >= leaseTimeout, lastSuccess.isStale(window: leaseTimeout) {
-                    lease.finish(.failure(StorageError.unavailable("no database connection within \(leaseTimeout) and no statement succeeded since")))
-                    work.cancel()
-                    return
-                }
-            }
-        }
-        defer { watch.cancel() }
+        lease.started(work)
         return try await withTaskCancellationHandler {
             try await lease.outcome()
         } onCancel: {

@@ -49,14 +49,18 @@ public final class PostgresStorage: Sendable {
     /// `Config.leaseTimeout`.
     let leaseTimeout: Duration
     /// When a statement last succeeded: what tells a busy pool from an unreachable server.
-    let lastSuccess = LastSuccess()
+    let lastSuccess: LastSuccess
+    /// Gives up on leases that wait too long (see `leased`).
+    let watchdog: PostgresLeaseWatchdog
     private let runner: Task<Void, Never>
     private let logger: Logger
 
-    private init(client: PostgresClient, schema: String, leaseTimeout: Duration, runner: Task<Void, Never>, logger: Logger) {
+    private init(client: PostgresClient, schema: String, watchdog: PostgresLeaseWatchdog, runner: Task<Void, Never>, logger: Logger) {
         self.client = client
         self.schema = schema
-        self.leaseTimeout = leaseTimeout
+        self.leaseTimeout = watchdog.leaseTimeout
+        self.lastSuccess = watchdog.lastSuccess
+        self.watchdog = watchdog
         self.runner = runner
         self.logger = logger
     }
@@ -78,8 +82,15 @@ public final class PostgresStorage: Sendable {
             ("application_name", config.applicationName),
         ] + (schema.map { [("search_path", $0)] } ?? [])
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let runner = Task { await client.run() }
-        let storage = PostgresStorage(client: client, schema: schema ?? "public", leaseTimeout: config.leaseTimeout, runner: runner, logger: logger)
+        let watchdog = PostgresLeaseWatchdog(leaseTimeout: config.leaseTimeout, lastSuccess: LastSuccess())
+        // The pool and the watchdog run until `close` cancels them.
+        let runner = Task {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await client.run() }
+                group.addTask { await watchdog.run() }
+            }
+        }
+        let storage = PostgresStorage(client: client, schema: schema ?? "public", watchdog: watchdog, runner: runner, logger: logger)
         do {
             try await PostgresMigrator(storage: storage, logger: logger).migrate(to: migrations, creatingSchema: schema)
         } catch {

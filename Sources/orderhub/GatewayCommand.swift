@@ -20,6 +20,7 @@ struct GatewayCommand: AsyncParsableCommand {
 
     @OptionGroup var tls: ListenerTLSOptions
     @OptionGroup var ordersTLS: ClientTLSOptions
+    @OptionGroup var keepalive: KeepaliveOptions
 
     @Flag(help: "Offer POST /v1/dev/sign-in, signing with the user-token secret (ORDERHUB_DEV_SIGN_IN=1). Local use only.")
     var devSignIn = false
@@ -78,7 +79,8 @@ struct GatewayCommand: AsyncParsableCommand {
             probes: try HealthListener.address(metricsListen, default: "127.0.0.1:9000"),
             orders: Peer(
                 address: try Address(parsing: Setting.string(orders, env: "ORDERHUB_ORDERS_ADDRESS", default: "127.0.0.1:50051"), option: "--orders"),
-                tls: try ordersTLS.context(peer: "ORDERS", reloadInterval: try tls.reloadInterval(), logger: logger)
+                tls: try ordersTLS.context(peer: "ORDERS", reloadInterval: try tls.reloadInterval(), logger: logger),
+                keepalive: try keepalive.config()
             ),
             config: try gateway.config(), devSignIn: signIn, verifiedSubject: verifiedSubject, drain: try common.drain(), telemetry: telemetry, logger: logger
         )

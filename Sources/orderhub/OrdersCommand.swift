@@ -19,6 +19,7 @@ struct OrdersCommand: AsyncParsableCommand {
 
     @OptionGroup var tls: ListenerTLSOptions
     @OptionGroup var paymentsTLS: ClientTLSOptions
+    @OptionGroup var keepalive: KeepaliveOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var common: CommonOptions
     @OptionGroup var limits: ServerLimitOptions
@@ -46,7 +47,8 @@ struct OrdersCommand: AsyncParsableCommand {
             secret: secret,
             payments: Peer(
                 address: try Address(parsing: Setting.string(paymentsAddress, env: "ORDERHUB_PAYMENTS_ADDRESS", default: "127.0.0.1:50052"), option: "--payments-address"),
-                tls: try paymentsTLS.context(peer: "PAYMENTS", reloadInterval: try tls.reloadInterval(), logger: logger)
+                tls: try paymentsTLS.context(peer: "PAYMENTS", reloadInterval: try tls.reloadInterval(), logger: logger),
+                keepalive: try keepalive.config()
             ),
             behaviour: try orders.config(), authentication: authentication, drain: try common.drain(), telemetry: telemetry, logger: logger
         )

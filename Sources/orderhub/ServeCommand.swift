@@ -29,6 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var tls: ListenerTLSOptions
     @OptionGroup var clientTLS: ClientTLSOptions
+    @OptionGroup var keepalive: KeepaliveOptions
     @OptionGroup var common: CommonOptions
     @OptionGroup var limits: ServerLimitOptions
     @OptionGroup var orders: OrdersOptions
@@ -79,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
             if reachPayments.host == "0.0.0.0" || reachPayments.host == "::" { reachPayments.host = "127.0.0.1" }
             ordersService = try await OrdersLaunch.start(
                 listen: ordersAddress, server: ordersServer, metrics: nil, database: .sqlite(path: dataDir + "/orders.db"), secret: secret,
-                payments: Peer(address: reachPayments, tls: hops.client), behaviour: try orders.config(), authentication: authentication,
+                payments: Peer(address: reachPayments, tls: hops.client, keepalive: try keepalive.config()), behaviour: try orders.config(), authentication: authentication,
                 drain: drain, telemetry: telemetry, logger: logger
             )
         } catch {
@@ -94,7 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
             gatewayService = GatewayLaunch.start(
                 listen: try GatewayOptions.address(Setting.string(gatewayListen, env: "ORDERHUB_GATEWAY_LISTEN", default: ":8000"), option: "--gateway-listen"),
                 tls: hops.gateway, probes: try HealthListener.address(metricsListen, default: "127.0.0.1:9000"),
-                orders: Peer(address: reachOrders, tls: hops.client), config: try gateway.config(), devSignIn: signIn,
+                orders: Peer(address: reachOrders, tls: hops.client, keepalive: try keepalive.config()), config: try gateway.config(), devSignIn: signIn,
                 verifiedSubject: { await authentication.verifiedSubject(ofToken: $0) }, drain: drain, telemetry: telemetry, logger: logger
             )
         } catch {

@@ -71,6 +71,10 @@ extension ClientConnectionHandler: Nghttp2SessionDelegate {
         markUnusable(graceful: peerSettingsReceived && errorCode == HTTP2ErrorCode.noError.rawValue)
     }
 
+    func pingAcknowledged() {
+        keepalivePingAcknowledged()
+    }
+
     func readData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> DataSourceResult {
         guard let stream = streams[streamID] else { return .unknownStream }
         let count = stream.outbound.read(into: buffer)

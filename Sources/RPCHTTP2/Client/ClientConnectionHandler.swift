@@ -24,6 +24,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl, 
     /// zlib streams shared by every call on the connection, made on first use.
     let compressors = MessageCompressors()
     let framer: MessageFramer
+    /// Keepalive PINGs: when the next is due (nil when `config.keepalive` sends none) and the timer.
+    var keepalive: ClientKeepalive?
+    var keepaliveTimer: Scheduled<Void>?
 
     init(config: HTTP2ClientTransport.Config, onUnusable: @escaping @Sendable (_ graceful: Bool) -> Void) {
         self.config = config
@@ -40,26 +43,33 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl, 
             (.initialWindowSize, UInt32(config.initialWindowSize)),
         ])
         session.setConnectionWindowSize(config.connectionWindowSize)
-        if context.channel.isActive { writeOutput(flush: true) }
+        if context.channel.isActive {
+            writeOutput(flush: true)
+            startKeepalive(context: context)
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        stopKeepalive()
         failAll(RPCError(code: .unavailable, message: "connection closed"))
         self.context = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
         writeOutput(flush: true)
+        startKeepalive(context: context)
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        stopKeepalive()
         failAll(RPCError(code: .unavailable, message: "connection closed"))
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
+        keepaliveReceived()
         output.reading = true
         let ok = buffer.withUnsafeReadableBytes { session.receive($0) }
         output.reading = false
@@ -100,6 +110,12 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl, 
         closed = true
         markUnusable()
         context.close(promise: nil)
+    }
+
+    /// Fails every open call with `error` and closes: the connection is dead.
+    func abandon(_ error: RPCError) {
+        failAll(error)
+        close()
     }
 
     /// Takes no new calls and closes once the open ones have ended.

@@ -52,6 +52,8 @@ extension HTTP2ClientTransport {
         /// when it is a name. A literal IP address is checked against the certificate's IP
         /// addresses instead.
         public var tlsServerName: String?
+        /// HTTP/2 PINGs that find a dead connection (by default after 10 s of quiet, 5 s to answer).
+        public var keepalive = Keepalive.defaults
 
         /// Settings for `host:port` with gRPC's usual defaults for the rest (1 s initial backoff up to
         /// 120 s, 4 MiB messages, 5 s connect timeout).

@@ -13,6 +13,7 @@ extension Nghttp2Session {
     private static let dataType = UInt8(NGHTTP2_DATA.rawValue)
     private static let settingsType = UInt8(NGHTTP2_SETTINGS.rawValue)
     private static let goawayType = UInt8(NGHTTP2_GOAWAY.rawValue)
+    private static let pingType = UInt8(NGHTTP2_PING.rawValue)
     private static let deferred = Int(NGHTTP2_ERR_DEFERRED.rawValue)
     private static let temporalFailure = Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
     private static let eofFlags = NGHTTP2_DATA_FLAG_EOF.rawValue
@@ -65,6 +66,8 @@ extension Nghttp2Session {
                 delegate.settingsReceived()
             case Nghttp2Session.goawayType:
                 delegate.goawayReceived(lastStreamID: frame.pointee.goaway.last_stream_id, errorCode: frame.pointee.goaway.error_code)
+            case Nghttp2Session.pingType where header.flags & Nghttp2Session.ackFlag != 0:
+                delegate.pingAcknowledged()
             default:
                 break
             }

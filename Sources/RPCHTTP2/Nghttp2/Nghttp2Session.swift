@@ -18,12 +18,19 @@ protocol Nghttp2SessionDelegate: AnyObject {
     func settingsReceived()
     /// The peer sent GOAWAY.
     func goawayReceived(lastStreamID: Int32, errorCode: UInt32)
+    /// The ACK of a PING this side sent arrived.
+    func pingAcknowledged()
     /// nghttp2 asks for up to `buffer.count` bytes of DATA for a stream with a data provider.
     func readData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> DataSourceResult
     /// A HEADERS or DATA frame was written to the output.
     func frameSent(streamID: Int32, isHeaders: Bool, endStream: Bool)
     /// The stream is closed; a non-zero code is the RST_STREAM or GOAWAY error code.
     func streamClosed(streamID: Int32, errorCode: UInt32)
+}
+
+extension Nghttp2SessionDelegate {
+    /// Only clients send PINGs of their own.
+    func pingAcknowledged() {}
 }
 
 /// Owns one `nghttp2_session`.
@@ -151,6 +158,12 @@ final class Nghttp2Session {
     func submitTrailers(streamID: Int32, headers: HeaderBlock) {
         // Fails only for a stream that is already gone; nothing to do then.
         _ = headers.withNVArray { nghttp2_submit_trailer(session, streamID, $0, $1) }
+    }
+
+    /// Submits a PING (nghttp2 answers the peer's PINGs itself).
+    func submitPing() {
+        // Only NOMEM can come back; the keepalive deadline then closes the connection.
+        _ = nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
     }
 
     func submitReset(streamID: Int32, error: HTTP2ErrorCode) {

@@ -39,9 +39,6 @@ def _assert_fail_fast(result):
     assert during["failed_max_seconds"] < DEADLINE, during
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "open, intermittent (about 1 run in 4): while PostgreSQL stops, one call can get DEADLINE_EXCEEDED "
-    "instead of a fast UNAVAILABLE; see docs/failure-modes.md, 'Open'"))
 def test_postgres_restart_then_backends_killed(net, tmp_path, postgres):
     with _system(net, tmp_path, postgres) as system:
         restart_history = History()
