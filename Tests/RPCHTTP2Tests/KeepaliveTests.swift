@@ -1,6 +1,7 @@
 import NIOCore
 import RPC
 import RPCHTTP2
+import RPCTestSupport
 import Testing
 
 /// Keepalive PINGs find a connection a silent partition left open, and leave live ones alone.
