@@ -20,6 +20,19 @@ MANGLED = re.compile(r"^\$s(\d+)([A-Za-z_][A-Za-z0-9_]*)")
 C_LIBRARIES = {"libnghttp2": "nghttp2", "libprotobuf-c": "protobuf-c", "libssl": "openssl", "libcrypto": "openssl"}
 RUNTIME = ("libswiftCore", "libc.so", "ld-linux", "libFoundation", "libswiftDispatch", "libdispatch", "libstdc++", "[unknown]")
 OURS = {"Gateway", "RPC", "RPCHTTP2", "Contracts", "Observability", "EventLoopExecution", "TLSSupport"}
+# The layers of one gateway request, by module. NIO's core serves both connections (HTTP/1.1 in,
+# HTTP/2 out to Orders), so it is its own layer.
+LAYERS = {
+    "HTTP server (Hummingbird, HTTP types, NIO's HTTP/1.1 codec)": {
+        "Hummingbird", "HummingbirdCore", "HTTPTypes", "NIOHTTP1", "NIOHTTPTypes", "NIOHTTPTypesHTTP1", "NIO (C parts: llhttp, …)",
+        "DequeModule"},
+    "NIO channels and event loops (both connections)": {"NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "_NIODataStructures", "Atomics"},
+    "Swift concurrency runtime (tasks, executors)": {"swift-concurrency", "EventLoopExecution"},
+    "kernel (sockets, scheduling)": {"kernel"},
+    "gRPC client hop to Orders (RPC, RPCHTTP2, nghttp2, protobuf)": {"RPC", "RPCHTTP2", "nghttp2", "protobuf-c", "Contracts"},
+    "gateway's own code (routing, JSON, middleware)": {"Gateway"},
+    "metrics and logging": {"Observability", "Prometheus", "CoreMetrics", "Logging", "Metrics"},
+}
 
 
 def module_of(symbol: str, dso: str):
@@ -32,6 +45,10 @@ def module_of(symbol: str, dso: str):
         return None
     if symbol.startswith("c_nio_"):
         return "NIO (C parts: llhttp, …)"
+    # An extension the Gateway declares on another module's type (`Order.write(to:)`, the
+    # generated JSON coding) is the gateway's code.
+    if "7GatewayE" in symbol[:80]:
+        return "Gateway"
     match = MANGLED.match(symbol)
     if match:
         length, rest = int(match.group(1)), match.group(2)
@@ -79,7 +96,14 @@ def main():
                     owners[(owner, symbol)] += 1
                 break
         modules[owner or "runtime, no owner found"] += 1
-    print(f"{total} samples")
+    print(f"{total} samples\n\nBy layer:")
+    layered = collections.Counter()
+    for name, count in modules.items():
+        layer = next((layer for layer, members in LAYERS.items() if name in members), "other (runtime without an owner, …)")
+        layered[layer] += count
+    for name, count in layered.most_common():
+        print(f"{100 * count / total:6.1f}%  {name}")
+    print("\nBy module:")
     for name, count in modules.most_common():
         print(f"{100 * count / total:6.1f}%  {name}")
     if args.symbols:
