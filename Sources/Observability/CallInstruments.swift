@@ -36,6 +36,21 @@ final class CallInstruments: Sendable {
         return .now
     }
 
+    /// Runs one call's `body`, counting it started and handled (with the status it ended with)
+    /// and recording how long it took.
+    @inline(__always)
+    func measure<Result>(deadline: ContinuousClock.Instant?, _ body: () async throws -> Result) async throws -> Result {
+        let start = start()
+        do {
+            let result = try await body()
+            finished(.ok, since: start)
+            return result
+        } catch {
+            finished(Self.code(of: error, deadline: deadline), since: start)
+            throw error
+        }
+    }
+
     /// A call ended with `code`.
     func finished(_ code: StatusCode, since start: ContinuousClock.Instant) {
         let elapsed = start.duration(to: .now)

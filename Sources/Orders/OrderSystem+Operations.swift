@@ -12,9 +12,11 @@ extension OrderSystem {
         request.customerID = try caller.owner(ofNewOrderFor: request.customerID)
         let draft = try OrderDraft(validating: request)
         let now = clock.now()
+        // The charge job keeps this call's trace context, so every attempt joins its trace.
         let order = NewOrder(
             id: OrderIdentifier.make(now: now), draft: draft, createdAt: now,
-            paymentDeadline: now + config.paymentTimeout.millis, firstAttemptLease: dispatcher.firstAttemptLease(now: now)
+            paymentDeadline: now + config.paymentTimeout.millis, firstAttemptLease: dispatcher.firstAttemptLease(now: now),
+            traceContext: .current()
         )
         // The durable write (a group commit shared with other creates) as its own span.
         let result = try await withSpan("storage commit", ofKind: .internal) { span in
@@ -61,15 +63,14 @@ extension OrderSystem {
                 if change.refund {
                     write.addsRefund = OrderWrite.Refund(
                         paymentID: order.paymentID, reason: CancellationReason.userRequested.rawValue,
-                        firstAttemptLease: dispatcher.firstAttemptLease(now: now)
+                        firstAttemptLease: dispatcher.firstAttemptLease(now: now), traceContext: .current()
                     )
                 }
                 guard case .applied(let applied?) = try await store.write(write) else { continue }
                 logger.info("order cancelled by the customer", metadata: ["from": "\(order.state.rawValue)"])
                 OrderMetrics.transition(from: order.state, to: change.to, reason: OrderMetrics.reason(change.cancelReason, event: .userCancel))
                 if let refund = write.addsRefund {
-                    dispatcher.kick(PaymentJob(orderID: id, kind: .refund, attempts: 0, nextAttemptAt: refund.firstAttemptLease,
-                                               paymentID: refund.paymentID, reason: refund.reason), logger: logger)
+                    dispatcher.kick(refund.job(for: id), logger: logger)
                 }
                 return order.applying(applied)
             }

@@ -1,7 +1,7 @@
 // bench-health-server: only grpc.health.v1.Health ("" SERVING) on RPCServer, for `make bench-rpc`.
 //
 //   bench-health-server --port N [--threads N] [--executor eventLoop|global|nioGlobal] [--tls on]
-//                       [--metrics on|off] [--tracing on|off]
+//                       [--metrics on|off] [--tracing on|off] [--trace-ratio R]
 //
 // --threads     event-loop threads (default 1: the benchmark pins the process to one core)
 // --executor    where handlers run:
@@ -14,6 +14,8 @@
 // --metrics     on (default, as the services run): every call recorded in a Prometheus registry
 //               (grpc_server_*); off: the router is not wrapped at all
 // --tracing on  a server span per call, exported over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT
+// --trace-ratio with tracing on, sample this fraction of root calls (parent-based trace-id ratio,
+//               as OTEL_TRACES_SAMPLER=parentbased_traceidratio does for the services); default 1
 //
 // On start it prints `listening on 127.0.0.1:PORT`. SIGTERM or SIGINT drains (1 s grace) and exits 0.
 #if canImport(Glibc)
@@ -52,6 +54,7 @@ var executor = "eventLoop"
 var tls = false
 var metrics = true
 var tracing = false
+var traceRatio = 1.0
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let flag = arguments.next() {
     guard let value = arguments.next() else { fail("missing value for \(flag)") }
@@ -62,6 +65,9 @@ while let flag = arguments.next() {
     case "--tls": tls = value == "on"
     case "--metrics": metrics = value != "off"
     case "--tracing": tracing = value == "on"
+    case "--trace-ratio":
+        guard let ratio = Double(value), (0...1).contains(ratio) else { fail("--trace-ratio takes a number from 0 to 1") }
+        traceRatio = ratio
     default: fail("unknown flag \(flag)")
     }
 }
@@ -106,6 +112,7 @@ if tracing {
     otel.serviceName = "bench-health-server"
     otel.logs.enabled = false
     otel.metrics.enabled = false
+    otel.traces.sampler = .parentBasedTraceIDRatio(ratio: traceRatio)!
     do {
         let backend = try OTel.makeTracingBackend(configuration: otel)
         InstrumentationSystem.bootstrap(backend.factory)
@@ -127,7 +134,7 @@ do {
     fail("cannot listen on 127.0.0.1:\(port): \(error)")
 }
 output("listening on 127.0.0.1:\(server.port ?? port) (executor \(executor), \(threads) thread(s)\(tls ? ", TLS" : "")"
-       + ", metrics \(metrics ? "on" : "off")\(tracing ? ", tracing" : ""))\n", to: 1)
+       + ", metrics \(metrics ? "on" : "off")\(tracing ? ", tracing \(traceRatio)" : ""))\n", to: 1)
 
 signal(SIGTERM, SIG_IGN)
 signal(SIGINT, SIG_IGN)

@@ -51,9 +51,10 @@ def _variants(text: str) -> tuple:
 # hop); the variants answer the question of which executor wins. `ours-tls` is the
 # default server over TLS (a throwaway certificate made at start-up), next to plaintext.
 # `ours` records metrics (the default, as the services do); `ours-no-metrics` is the same server
-# without them, `ours-tracing` exports a span per call over OTLP/HTTP to a local sink (run.py).
+# without them, `ours-tracing` exports a span per call over OTLP/HTTP to a local sink (run.py),
+# `ours-tracing-1pct` samples 1 % of the calls, as a production deployment would.
 DEFAULT_VARIANTS = ("ours-global=--executor global;ours-nio-global=--executor nioGlobal;ours-tls=--tls on;"
-                    "ours-no-metrics=--metrics off;ours-tracing=--tracing on")
+                    "ours-no-metrics=--metrics off;ours-tracing=--tracing on;ours-tracing-1pct=--tracing on --trace-ratio 0.01")
 
 
 @dataclasses.dataclass(frozen=True)

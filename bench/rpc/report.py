@@ -109,7 +109,8 @@ def markdown(result: dict) -> str:
     ]
     if result.get("observability"):
         parts += ["", "Observability: `ours` (metrics on, the default) next to `ours-no-metrics` (`--metrics off`), "
-                      "and `ours-tracing` (a span per call exported over OTLP/HTTP to a local sink) next to `ours`; "
+                      "`ours-tracing` (a span per call exported over OTLP/HTTP to a local sink) and `ours-tracing-1pct` "
+                      "(1 % of the calls sampled) next to `ours`; "
                       "each round's ratio, median and min–max.", "", observability_table(result["observability"])]
     if result.get("tls"):
         parts += ["", "TLS next to plaintext (the same binary, `--tls on`, ALPN h2; each h2load connection "

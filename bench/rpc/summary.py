@@ -149,8 +149,9 @@ def variant_cost(runs: list, shapes: list, base: str, variant: str) -> list:
 
 def observability_cost(runs: list, shapes: list) -> list:
     """What metrics cost (ours over ours-no-metrics) and what exporting traces costs on top
-    (ours-tracing over ours)."""
-    return variant_cost(runs, shapes, "ours-no-metrics", "ours") + variant_cost(runs, shapes, "ours", "ours-tracing")
+    (ours-tracing over ours; ours-tracing-1pct, one call in a hundred sampled, over ours)."""
+    return (variant_cost(runs, shapes, "ours-no-metrics", "ours") + variant_cost(runs, shapes, "ours", "ours-tracing")
+            + variant_cost(runs, shapes, "ours", "ours-tracing-1pct"))
 
 
 def metrics_target(costs: list) -> dict:

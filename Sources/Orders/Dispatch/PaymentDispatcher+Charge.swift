@@ -91,7 +91,8 @@ extension PaymentDispatcher {
             if refund {
                 write.addsRefund = OrderWrite.Refund(
                     paymentID: paymentID ?? storedPaymentID, reason: "order \(state.rawValue) before the payment was settled",
-                    firstAttemptLease: firstAttemptLease(now: now)
+                    // This charge attempt's span: the refund stays in the order's trace.
+                    firstAttemptLease: firstAttemptLease(now: now), traceContext: .current()
                 )
             }
             switch try await store.write(write) {
@@ -105,8 +106,7 @@ extension PaymentDispatcher {
                 }
                 if let added = write.addsRefund {
                     logger.info("payment approved for a cancelled order; refunding")
-                    kick(PaymentJob(orderID: orderID, kind: .refund, attempts: 0, nextAttemptAt: added.firstAttemptLease,
-                                    paymentID: added.paymentID, reason: added.reason), logger: logger)
+                    kick(added.job(for: orderID), logger: logger)
                 }
                 return
             }

@@ -91,8 +91,9 @@ public final class PaymentDispatcher: Sendable {
     /// Runs a job now, in this process, if there is room; otherwise it waits in the table
     /// until its lease ends and the loop claims it.
     /// `logger` is the creating call's, so the attempt's lines carry its request id.
+    /// The attempt runs in the caller's trace context (the one stored with the job, in memory).
     public func kick(_ job: PaymentJob, logger: Logger? = nil) {
-        _ = launch(job, logger: logger)
+        _ = launch(job, logger: logger, traceContext: ServiceContext.current)
     }
 
     /// Stops claiming, and waits for the attempts in flight (each ends within its deadline).
@@ -153,14 +154,15 @@ public final class PaymentDispatcher: Sendable {
         }
     }
 
-    /// Starts an attempt unless the job is already running or there is no room.
-    private func launch(_ job: PaymentJob, logger: Logger? = nil) -> Bool {
+    /// Starts an attempt unless the job is already running or there is no room. The attempt's
+    /// span is a child of `traceContext`, or else of the context stored with the job.
+    private func launch(_ job: PaymentJob, logger: Logger? = nil, traceContext: ServiceContext? = nil) -> Bool {
         let key = "\(job.kind.rawValue):\(job.orderID)"
         return state.withLock { state in
             guard !state.stopped, !state.inFlight.contains(key), state.inFlight.count < config.maxInFlight else { return false }
             state.inFlight.insert(key)
             state.tasks[key] = Task {
-                await self.attempt(job, logger: logger ?? self.logger)
+                await self.attempt(job, logger: logger ?? self.logger, traceContext: traceContext)
                 self.finished(key)
             }
             return true
@@ -176,14 +178,16 @@ public final class PaymentDispatcher: Sendable {
         wake.signal()
     }
 
-    private func attempt(_ job: PaymentJob, logger: Logger) async {
+    private func attempt(_ job: PaymentJob, logger: Logger, traceContext: ServiceContext?) async {
         var logger = logger
         logger[metadataKey: "order-id"] = "\(job.orderID)"
         logger[metadataKey: "job"] = "\(job.kind.rawValue)"
         do {
-            // A kicked job runs in the creating call's trace context (the task inherits it), so
+            // A kicked job runs in the creating call's context; a claimed one (a retry, a job
+            // left by a restart or another replica) in the context stored with it. Either way
             // the attempt and its Payments call join the order's trace.
-            try await withSpan("payment attempt", ofKind: .internal) { span in
+            let parent = traceContext ?? job.traceContext?.serviceContext ?? .topLevel
+            try await withSpan("payment attempt", context: parent, ofKind: .internal) { span in
                 span.attributes["orderhub.job"] = job.kind.rawValue
                 span.attributes["orderhub.attempt"] = job.attempts + 1
                 switch job.kind {

@@ -11,13 +11,19 @@ public struct NewOrder: Sendable, Hashable {
     /// The charge job's first `next_attempt_at`. The creating process makes the first attempt
     /// itself right after the commit, so this is a lease: another claim waits until then.
     public var firstAttemptLease: Int64
+    /// The creating call's trace context, stored with the charge job.
+    public var traceContext: JobTraceContext?
 
-    public init(id: String, draft: OrderDraft, createdAt: Int64, paymentDeadline: Int64, firstAttemptLease: Int64) {
+    public init(
+        id: String, draft: OrderDraft, createdAt: Int64, paymentDeadline: Int64, firstAttemptLease: Int64,
+        traceContext: JobTraceContext? = nil
+    ) {
         self.id = id
         self.draft = draft
         self.createdAt = createdAt
         self.paymentDeadline = paymentDeadline
         self.firstAttemptLease = firstAttemptLease
+        self.traceContext = traceContext
     }
 
     /// The order row as created.
@@ -33,7 +39,7 @@ public struct NewOrder: Sendable, Hashable {
         PaymentJob(
             orderID: id, kind: .charge, attempts: 0, nextAttemptAt: firstAttemptLease, deadlineAt: paymentDeadline,
             amountCents: draft.totalCents, currency: draft.currency, customerID: draft.customerID,
-            paymentToken: draft.paymentToken
+            paymentToken: draft.paymentToken, traceContext: traceContext
         )
     }
 }

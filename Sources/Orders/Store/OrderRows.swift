@@ -63,8 +63,11 @@ enum OrderRows {
     /// The columns of a `payment_jobs` row, in the order `binds(of:createdAt:)` gives values.
     static let jobColumns = """
         order_id, kind, attempts, next_attempt_at, deadline_at, amount_cents, currency, customer_id, payment_token,
-        payment_id, reason, created_at
+        payment_id, reason, created_at, trace_parent, trace_state
         """
+
+    /// How many columns `jobColumns` names.
+    static let jobColumnCount = 14
 
     /// A job from a `payment_jobs` row.
     static func job(from row: some StorageRow) throws -> PaymentJob {
@@ -80,7 +83,10 @@ enum OrderRows {
             customerID: try row.text("customer_id"),
             paymentToken: try row.text("payment_token"),
             paymentID: try row.optionalText("payment_id"),
-            reason: try row.optionalText("reason")
+            reason: try row.optionalText("reason"),
+            traceContext: try row.optionalText("trace_parent").map {
+                JobTraceContext(traceParent: $0, traceState: try row.optionalText("trace_state"))
+            }
         )
     }
 

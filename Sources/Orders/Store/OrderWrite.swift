@@ -32,11 +32,20 @@ public struct OrderWrite: Sendable, Hashable {
         public var reason: String
         /// The first `next_attempt_at` (a lease for the in-process first attempt).
         public var firstAttemptLease: Int64
+        /// The trace context of the call that decided the refund, stored with the job.
+        public var traceContext: JobTraceContext?
 
-        public init(paymentID: String?, reason: String, firstAttemptLease: Int64) {
+        public init(paymentID: String?, reason: String, firstAttemptLease: Int64, traceContext: JobTraceContext? = nil) {
             self.paymentID = paymentID
             self.reason = reason
             self.firstAttemptLease = firstAttemptLease
+            self.traceContext = traceContext
+        }
+
+        /// The refund job this adds to the order `orderID`.
+        public func job(for orderID: String) -> PaymentJob {
+            PaymentJob(orderID: orderID, kind: .refund, attempts: 0, nextAttemptAt: firstAttemptLease,
+                       paymentID: paymentID, reason: reason, traceContext: traceContext)
         }
     }
 

@@ -31,11 +31,14 @@ public struct PaymentJob: Sendable, Hashable {
     public var paymentID: String?
     /// Refund: why, for Payments' records.
     public var reason: String?
+    /// The trace context of the call that created the job; an attempt's span is its child.
+    /// Nil when tracing was off (or no span was active) at creation.
+    public var traceContext: JobTraceContext?
 
     public init(
         orderID: String, kind: Kind, attempts: Int, nextAttemptAt: Int64, deadlineAt: Int64? = nil,
         amountCents: Int64 = 0, currency: String = "", customerID: String = "", paymentToken: String = "",
-        paymentID: String? = nil, reason: String? = nil
+        paymentID: String? = nil, reason: String? = nil, traceContext: JobTraceContext? = nil
     ) {
         self.orderID = orderID
         self.kind = kind
@@ -48,5 +51,6 @@ public struct PaymentJob: Sendable, Hashable {
         self.paymentToken = paymentToken
         self.paymentID = paymentID
         self.reason = reason
+        self.traceContext = traceContext
     }
 }

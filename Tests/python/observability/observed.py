@@ -83,10 +83,12 @@ def prometheus(tmp_path: pathlib.Path, targets):
 
 
 class SpanSink:
-    """An OTLP/HTTP (protobuf) trace receiver: every span it was sent, decoded."""
+    """An OTLP/HTTP (protobuf) trace receiver: every span it was sent, decoded, and the
+    `service.name` of the process that sent each (by span id)."""
 
     def __init__(self):
         self.spans = []
+        self.services = {}
         self.lock = threading.Lock()
 
     def add(self, body: bytes):
@@ -95,12 +97,19 @@ class SpanSink:
         request.ParseFromString(body)
         with self.lock:
             for resource in request.resource_spans:
+                service = next((a.value.string_value for a in resource.resource.attributes if a.key == "service.name"), None)
                 for scope in resource.scope_spans:
                     self.spans.extend(scope.spans)
+                    self.services.update((span.span_id, service) for span in scope.spans)
 
     def snapshot(self):
         with self.lock:
             return list(self.spans)
+
+    def service(self, span) -> str:
+        """The `service.name` of the process that exported `span`."""
+        with self.lock:
+            return self.services.get(span.span_id)
 
 
 @contextlib.contextmanager

@@ -112,5 +112,9 @@ extension OrderSchema {
             """,
             "INSERT INTO order_feed_head (id, last_seq, pruned_through) VALUES (1, 0, 0)",
         ],
+        5: [
+            "ALTER TABLE payment_jobs ADD COLUMN trace_parent TEXT",
+            "ALTER TABLE payment_jobs ADD COLUMN trace_state TEXT",
+        ],
     ]
 }

@@ -130,15 +130,19 @@ struct PostgresOrderCreateBatch: PostgresBatchExecutor {
             SELECT * FROM UNNEST(\(items.map(\.order)), \(items.map(\.position)), \(items.map(\.line.sku)),
                                  \(items.map { Int64($0.line.quantity) }), \(items.map(\.line.unitPriceCents)))
             """, logger: logger)
-        // The charge job as `NewOrder.chargeJob` describes it.
+        // The charge job as `NewOrder.chargeJob` describes it. A missing trace context travels
+        // as '' and is stored as NULL, as `request_id` does above.
         try await connection.query("""
             INSERT INTO payment_jobs (order_id, kind, attempts, next_attempt_at, deadline_at, amount_cents, currency,
-                customer_id, payment_token, created_at)
-            SELECT order_id, 'charge', 0, next_attempt_at, deadline_at, amount_cents, currency, customer_id, payment_token, created_at
+                customer_id, payment_token, created_at, trace_parent, trace_state)
+            SELECT order_id, 'charge', 0, next_attempt_at, deadline_at, amount_cents, currency, customer_id, payment_token, created_at,
+                NULLIF(trace_parent, ''), NULLIF(trace_state, '')
             FROM UNNEST(\(orders.map(\.id)), \(orders.map(\.firstAttemptLease)), \(orders.map(\.paymentDeadline)),
                         \(orders.map(\.draft.totalCents)), \(orders.map(\.draft.currency)), \(orders.map(\.draft.customerID)),
-                        \(orders.map(\.draft.paymentToken)), \(orders.map(\.createdAt)))
-                AS new (order_id, next_attempt_at, deadline_at, amount_cents, currency, customer_id, payment_token, created_at)
+                        \(orders.map(\.draft.paymentToken)), \(orders.map(\.createdAt)),
+                        \(orders.map { $0.traceContext?.traceParent ?? "" }), \(orders.map { $0.traceContext?.traceState ?? "" }))
+                AS new (order_id, next_attempt_at, deadline_at, amount_cents, currency, customer_id, payment_token, created_at,
+                        trace_parent, trace_state)
             """, logger: logger)
     }
 }

@@ -13,7 +13,7 @@ extension PostgresOrderStore {
             ) AS due
             WHERE j.order_id = due.order_id AND j.kind = due.kind
             RETURNING j.order_id, j.kind, j.attempts, j.next_attempt_at, j.deadline_at, j.amount_cents, j.currency,
-                j.customer_id, j.payment_token, j.payment_id, j.reason
+                j.customer_id, j.payment_token, j.payment_id, j.reason, j.trace_parent, j.trace_state
             """).map { try OrderRows.job(from: $0.makeRandomAccess()) }
     }
 

@@ -74,9 +74,10 @@ struct PostgresOrderWriteBatch: PostgresBatchExecutor {
             // An order is refunded at most once: a second refund job is a no-op.
             try await connection.query("""
                 INSERT INTO payment_jobs (order_id, kind, attempts, next_attempt_at, amount_cents, currency, customer_id,
-                    payment_token, payment_id, reason, created_at)
+                    payment_token, payment_id, reason, created_at, trace_parent, trace_state)
                 VALUES (\(write.orderID), \(PaymentJob.Kind.refund.rawValue), 0, \(refund.firstAttemptLease), 0, '', '', '',
-                    \(refund.paymentID), \(refund.reason), \(write.now))
+                    \(refund.paymentID), \(refund.reason), \(write.now), \(refund.traceContext?.traceParent),
+                    \(refund.traceContext?.traceState))
                 ON CONFLICT (order_id, kind) DO NOTHING
                 """, logger: logger)
         }

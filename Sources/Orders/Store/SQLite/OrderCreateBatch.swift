@@ -84,7 +84,7 @@ struct OrderCreateBatch {
                     ]
                 })
             try await connection.execute(
-                "INSERT INTO payment_jobs (\(OrderRows.jobColumns)) VALUES \(SQLPlaceholders.rows(chunk.count, columns: 12))",
+                "INSERT INTO payment_jobs (\(OrderRows.jobColumns)) VALUES \(SQLPlaceholders.rows(chunk.count, columns: OrderRows.jobColumnCount))",
                 chunk.flatMap { OrderRows.binds(of: $0.chargeJob, createdAt: $0.createdAt) }
             )
             let keyed = chunk.filter { $0.draft.idempotencyKey != nil }

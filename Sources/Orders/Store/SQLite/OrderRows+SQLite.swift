@@ -8,6 +8,7 @@ extension OrderRows {
             .text(job.orderID), .text(job.kind.rawValue), .integer(job.attempts), .int64(job.nextAttemptAt),
             .optionalInt64(job.deadlineAt), .int64(job.amountCents), .text(job.currency), .text(job.customerID),
             .text(job.paymentToken), .optionalText(job.paymentID), .optionalText(job.reason), .int64(createdAt),
+            .optionalText(job.traceContext?.traceParent), .optionalText(job.traceContext?.traceState),
         ]
     }
 }

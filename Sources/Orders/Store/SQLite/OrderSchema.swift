@@ -136,5 +136,12 @@ enum OrderSchema {
             END
             """,
         ]),
+        SchemaMigration(version: 5, name: "payment job trace context", statements: [
+            // The W3C trace context of the call that created the job (`JobTraceContext`), so
+            // an attempt claimed later joins the order's trace. NULL without tracing, and for
+            // the jobs of earlier versions.
+            "ALTER TABLE payment_jobs ADD COLUMN trace_parent TEXT",
+            "ALTER TABLE payment_jobs ADD COLUMN trace_state TEXT",
+        ]),
     ]
 }

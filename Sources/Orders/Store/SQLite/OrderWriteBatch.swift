@@ -52,15 +52,12 @@ struct OrderWriteBatch {
             )
         }
         let refunds = applied.compactMap { write in
-            write.addsRefund.map { refund in
-                PaymentJob(orderID: write.orderID, kind: .refund, attempts: 0, nextAttemptAt: refund.firstAttemptLease,
-                           paymentID: refund.paymentID, reason: refund.reason)
-            }.map { ($0, write.now) }
+            write.addsRefund.map { ($0.job(for: write.orderID), write.now) }
         }
         for chunk in refunds.chunked(Self.rowsPerStatement) {
             // An order is refunded at most once: a second refund job is a no-op.
             try await connection.execute(
-                "INSERT INTO payment_jobs (\(OrderRows.jobColumns)) VALUES \(SQLPlaceholders.rows(chunk.count, columns: 12)) ON CONFLICT (order_id, kind) DO NOTHING",
+                "INSERT INTO payment_jobs (\(OrderRows.jobColumns)) VALUES \(SQLPlaceholders.rows(chunk.count, columns: OrderRows.jobColumnCount)) ON CONFLICT (order_id, kind) DO NOTHING",
                 chunk.flatMap { OrderRows.binds(of: $0.0, createdAt: $0.1) }
             )
         }

@@ -164,13 +164,10 @@ struct OrderWriteExecutor: WriteBatchExecutor {
             )
         }
         if let refund = write.addsRefund {
-            let job = PaymentJob(
-                orderID: write.orderID, kind: .refund, attempts: 0, nextAttemptAt: refund.firstAttemptLease,
-                paymentID: refund.paymentID, reason: refund.reason
-            )
+            let job = refund.job(for: write.orderID)
             // An order is refunded at most once: a second refund job is a no-op.
             try await connection.execute(
-                "INSERT INTO payment_jobs (\(OrderRows.jobColumns)) VALUES \(SQLPlaceholders.rows(1, columns: 12)) ON CONFLICT (order_id, kind) DO NOTHING",
+                "INSERT INTO payment_jobs (\(OrderRows.jobColumns)) VALUES \(SQLPlaceholders.rows(1, columns: OrderRows.jobColumnCount)) ON CONFLICT (order_id, kind) DO NOTHING",
                 OrderRows.binds(of: job, createdAt: write.now)
             )
         }
