@@ -9,6 +9,16 @@ APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler 
 	libprotobuf-dev libprotoc-dev libsqlite3-dev zlib1g-dev nghttp2-client nghttp2-server \
 	chromium chromium-driver curl wrk postgresql-15 postgresql-client-15 prometheus iproute2 nftables
 
+# Only the benchmarks need these (the floor rows of bench-gateway); the tests do not.
+BENCH_GATEWAY_APT_PACKAGES := nginx
+
+# Installs the Debian packages of $(1) that are missing.
+apt_install_missing = missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "apt-get install -y $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
 .PHONY: all deps build release lint format test test-faults swift-test python-test examples protos check-protos asan fuzz run bench bench-rpc bench-orders bench-gateway bench-scale bench-feed clean
 
 all: build
@@ -135,8 +145,10 @@ clean:
 	rm -rf .build .build-asan .build-fuzz
 
 ## bench-gateway: wrk through the REST gateway next to h2load straight to Orders, same run;
-## the gateway's req/s as a ratio to direct RPC, GetOrder over HTTPS next to cleartext, and its
-## p99 at half its maximum rate.
-## Options: BENCH_GATEWAY_ARGS="--seconds 10 --rounds 3 --inflight 32 --no-build". Results: bench/results/.
+## the gateway's req/s as a ratio to direct RPC, its CPU per GET next to a plain SwiftNIO handler
+## and nginx serving the same body, GetOrder over HTTPS next to cleartext, and its p99 at half its
+## maximum rate. Options: BENCH_GATEWAY_ARGS="--seconds 10 --rounds 3 --inflight 32 --no-build
+## --only floor --perf bench/results/gateway.perf". Results: bench/results/.
 bench-gateway:
+	@$(call apt_install_missing,$(BENCH_GATEWAY_APT_PACKAGES))
 	$(PYTHON) bench/gateway/run.py $(BENCH_GATEWAY_ARGS)

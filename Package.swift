@@ -47,6 +47,11 @@ let testAndToolTargets: [Target] = [
                                                                    .product(name: "OTel", package: "swift-otel"),
                                                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")] + nio + tracing,
                           path: "bench/HealthServer"),
+        // Benchmark-only: the floor under the REST gateway (a fixed JSON body on plain SwiftNIO
+        // HTTP/1.1, or on one Hummingbird route), for `make bench-gateway`.
+        .executableTarget(name: "bench-rest-floor", dependencies: [.product(name: "NIOHTTP1", package: "swift-nio"), logging,
+                                                                .product(name: "Hummingbird", package: "hummingbird")] + nio,
+                          path: "bench/RESTFloor"),
 
         // libFuzzer target for the deframer and request-header validation (`make fuzz`).
         .executableTarget(name: "FuzzDeframer", dependencies: ["RPC"], path: "Fuzz/Deframer"),

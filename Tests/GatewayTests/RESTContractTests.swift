@@ -70,6 +70,26 @@ struct RESTContractTests {
         #expect(RESTContract.allowedMethods(forPath: "/v1/orders/abc:cancel") == [.post])
     }
 
+    @Test("one match per request: the path's methods in a fixed order, and the request method's binding when it is one of them")
+    func matchOncePerRequest() throws {
+        let orders = try #require(RESTContract.match(method: .post, path: "/v1/orders"))
+        #expect(orders.allowed == [.get, .post])
+        #expect(orders.binding?.operation.id == "CreateOrder")
+        let refused = try #require(RESTContract.match(method: .delete, path: "/v1/orders/abc"))
+        #expect(refused.allowed == [.get])
+        #expect(refused.binding == nil && refused.captures.isEmpty)
+        let order = try #require(RESTContract.match(method: .get, path: "/v1/orders/a%2Fb"))
+        #expect(order.binding?.operation.id == "GetOrder")
+        #expect(order.captures.map(\.value) == ["a/b"])
+        // Not contract paths: what comes before the first '/' is no segment.
+        #expect(RESTContract.match(method: .get, path: "*") == nil)
+        #expect(RESTContract.match(method: .get, path: "/healthz") == nil)
+        #expect(RequestPath("v1/orders/abc").segments == ["orders", "abc"])
+        #expect(RequestPath("/v1/orders/abc:cancel").segments == ["v1", "orders", "abc"])
+        #expect(RequestPath("/v1/orders/abc:cancel").verb == "cancel")
+        #expect(RequestPath("/").segments == [""])
+    }
+
     @Test("a path field in the body must agree with the path")
     func pathWinsOverBody() async throws {
         try await GatewayFixture().withRouter { client in

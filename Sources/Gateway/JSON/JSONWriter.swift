@@ -92,10 +92,15 @@ mutating func raw(_ json: String) {
 
     private mutating func appendQuoted(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
-        // Most strings (ids, names, codes) need no escaping: append them whole. 0xE2 leads
+        // Most strings (ids, names, codes) need no escaping: append them whole, scanning and
+        // copying the contiguous UTF-8 in place (every native string has it). 0xE2 leads
         // U+2028 and U+2029, so a string with it takes the careful path.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
-            append(value)
+        let plain = value.utf8.withContiguousStorageIfAvailable { utf8 in
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) else { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if plain == true {
             bytes.append(UInt8(ascii: "\""))
             return
         }

@@ -23,8 +23,9 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    /// The route template: Hummingbird's matched route, else the contract binding's template
-    /// (the RPC routes are matched by `ContractRoutes`, not by the router).
+    /// The route template: Hummingbird's matched route or the contract binding's template
+    /// (which `ContractRoutes` sets as the endpoint path); else the contract's template for the
+    /// path, for a request refused before it was served (a 405).
     static func route(_ request: Request, _ context: Context) -> String? {
         context.endpointPath ?? RESTContract.binding(for: request.method, path: request.uri.path)?.binding.template.text
     }

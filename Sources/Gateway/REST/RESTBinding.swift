@@ -4,7 +4,11 @@ import Hummingbird
 /// One `google.api.http` binding of an RPC: generated into `RESTContract.bindings` by
 /// protoc-gen-orderhub from the `.proto` annotations, routed by `ContractRoutes`, described in
 /// `/openapi.json` by `OpenAPIDocument`.
-struct RESTBinding: Sendable {
+///
+/// A class, like `RESTOperation`: every request that matches hands its binding along (the
+/// match, the call), and a shared reference costs one retain where a copy of the fields costs
+/// one for each string and array in them.
+final class RESTBinding: Sendable {
     /// Where the request body goes.
     enum Body: Sendable {
         /// No body: fields come from the path and the query.
@@ -15,37 +19,61 @@ struct RESTBinding: Sendable {
         case field(String, String)
     }
 
-    var method: HTTPRequest.Method
-    var template: PathTemplate
-    var body: Body
-    var operation: RESTOperation
+    let method: HTTPRequest.Method
+    let template: PathTemplate
+    let body: Body
+    let operation: RESTOperation
     /// Decodes the request from `call.json`, makes the RPC and writes the answer.
-    var handler: @Sendable (RESTCall) async throws -> Response
+    let handler: @Sendable (RESTCall) async throws -> Response
+
+    init(
+        method: HTTPRequest.Method, template: PathTemplate, body: Body, operation: RESTOperation,
+        handler: @escaping @Sendable (RESTCall) async throws -> Response
+    ) {
+        self.method = method
+        self.template = template
+        self.body = body
+        self.operation = operation
+        self.handler = handler
+    }
 }
 
-/// What `/openapi.json` says about a binding.
-struct RESTOperation: Sendable {
+/// What `/openapi.json` says about a binding (shared, like `RESTBinding`).
+final class RESTOperation: Sendable {
     /// The OpenAPI operation id: the method name (numbered for additional bindings).
-    var id: String
+    let id: String
     /// `package.Service/Method`.
-    var rpc: String
+    let rpc: String
     /// The OpenAPI tag: the service name in lower case.
-    var tag: String
+    let tag: String
     /// The method's comment in the `.proto` file.
-    var summary: String
+    let summary: String
     /// A server-streaming method: answered as Server-Sent Events.
-    var isStreaming: Bool
+    let isStreaming: Bool
     /// The body: a schema name (`body: "*"`), a `{schema}` node (a field), or nil.
-    var body: OpenAPINode?
+    let body: OpenAPINode?
     /// The response message's schema name.
-    var response: String
-    var pathParameters: [RESTParameter]
+    let response: String
+    let pathParameters: [RESTParameter]
     /// The request fields the query may set (none when the body is the whole message).
-    var queryParameters: [RESTParameter]
-
+    let queryParameters: [RESTParameter]
     /// The query parameters of repeated fields, which the query may give more than once.
-    var repeatedQueryParameters: Set<String> {
-        Set(queryParameters.lazy.filter(\.isRepeated).map(\.name))
+    let repeatedQueryParameters: Set<String>
+
+    init(
+        id: String, rpc: String, tag: String, summary: String, isStreaming: Bool, body: OpenAPINode?, response: String,
+        pathParameters: [RESTParameter], queryParameters: [RESTParameter]
+    ) {
+        self.id = id
+        self.rpc = rpc
+        self.tag = tag
+        self.summary = summary
+        self.isStreaming = isStreaming
+        self.body = body
+        self.response = response
+        self.pathParameters = pathParameters
+        self.queryParameters = queryParameters
+        self.repeatedQueryParameters = Set(queryParameters.lazy.filter(\.isRepeated).map(\.name))
     }
 }
 
@@ -107,11 +135,25 @@ struct RequestPath {
 
     init(_ path: String) {
         // Split on the UTF-8 view: '/' is ASCII, and a `Character` split walks grapheme clusters.
-        segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-            .dropFirst().map { String(Substring($0)).removingPercentEncodingLeniently }
+        // One pass, straight into the array: this runs once for every request.
+        // What comes before the first '/' is no segment (the path's start, or all of `*`).
+        var segments: [String] = []
+        var utf8 = Substring(path).utf8
+        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")) else {
+            self.segments = []
+            return
+        }
+        utf8 = utf8[utf8.index(after: slash)...]
+        while true {
+            let end = utf8.firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex
+            segments.append(String(Substring(utf8[..<end])).removingPercentEncodingLeniently)
+            guard end != utf8.endIndex else { break }
+            utf8 = utf8[utf8.index(after: end)...]
+        }
         if let last = segments.last, let colon = last.utf8.lastIndex(of: UInt8(ascii: ":")) {
             verb = String(last[last.utf8.index(after: colon)...])
             segments[segments.count - 1] = String(last[..<colon])
         }
+        self.segments = segments
     }
 }

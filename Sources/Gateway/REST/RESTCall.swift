@@ -63,6 +63,8 @@ struct RESTCall: Sendable {
     /// repeat (an array); an empty value as no value (as forms and URL templates send them).
     private static func queryFields(_ request: Request, operation: RESTOperation) throws -> [String: JSONValue] {
         var fields: [String: JSONValue] = [:]
+        // Most requests have no query: skip parsing one.
+        guard request.uri.query?.isEmpty == false else { return fields }
         for (given, value) in request.queryPairs where !value.isEmpty && !reservedQueryParameters.contains(given) {
             let name = queryAlias(for: given, operation: operation.id)
             if operation.repeatedQueryParameters.contains(name) {
@@ -93,15 +95,17 @@ struct RESTCall: Sendable {
     }
 }
 
-/// Routes the contract's bindings (`RESTContract`): a request whose method and path match one
-/// becomes its RPC; any other goes on to the router.
-struct ContractRoutes<Context: RemoteAddressRequestContext>: RouterMiddleware {
+/// Serves the contract's bindings (`RESTContract`): `MethodMiddleware` resolves the request's
+/// path once and hands a matching binding here.
+struct ContractRoutes: Sendable {
     let gateway: OrdersGateway
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let (binding, captures) = RESTContract.binding(for: request.method, path: request.uri.path) else {
-            return try await next(request, context)
-        }
+    /// Makes the binding's RPC for `request`. The route's template becomes the context's
+    /// endpoint path, which the metrics and the tracing span outside read as `route`.
+    func serve<Context: RemoteAddressRequestContext>(
+        _ binding: RESTBinding, captures: [(field: String, value: String)], request: Request, context: Context
+    ) async throws -> Response {
+        context.coreContext.endpointPath.value = binding.template.text
         let call = try await RESTCall(
             binding: binding, captures: captures, request: request, gateway: gateway, remoteAddress: context.remoteAddress
         )

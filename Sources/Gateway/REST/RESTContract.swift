@@ -4,27 +4,55 @@ import HTTPTypes
 /// from the `google.api.http` annotations (`Generated/RESTContract+Bindings.swift`), and the lookups
 /// the router and `RouteTable` make in them.
 enum RESTContract {
+    /// What the contract says about one request path: the methods its bindings serve there, in
+    /// a fixed order, and the binding for the request's own method with its captured fields
+    /// (nil when that method is not among them: a 405).
+    struct Match {
+        var allowed: [HTTPRequest.Method]
+        var binding: RESTBinding?
+        var captures: [(field: String, value: String)]
+    }
+
+    /// The contract's answer for `method` on `path`, splitting and decoding the path once; nil
+    /// when no template matches `path` (not a contract route). Runs for every request.
+    static func match(method: HTTPRequest.Method, path: String) -> Match? {
+        let path = RequestPath(path)
+        var match = Match(allowed: [], binding: nil, captures: [])
+        for binding in bindings {
+            guard let captures = binding.template.match(path) else { continue }
+            if !match.allowed.contains(binding.method) { match.allowed.append(binding.method) }
+            if match.binding == nil && binding.method == method {
+                match.binding = binding
+                match.captures = captures
+            }
+        }
+        guard !match.allowed.isEmpty else { return nil }
+        if match.allowed.count > 1 { match.allowed.sort { order($0) < order($1) } }
+        return match
+    }
+
     /// The binding for `method` on `path`, with its captured fields; nil when none matches.
     static func binding(
         for method: HTTPRequest.Method, path: String
     ) -> (binding: RESTBinding, captures: [(field: String, value: String)])? {
-        let path = RequestPath(path)
-        for binding in bindings where binding.method == method {
-            if let captures = binding.template.match(path) { return (binding, captures) }
-        }
-        return nil
+        guard let match = match(method: method, path: path), let binding = match.binding else { return nil }
+        return (binding, match.captures)
     }
 
     /// The methods some binding serves on `path`, in a fixed order; nil when no template matches.
     static func allowedMethods(forPath path: String) -> [HTTPRequest.Method]? {
-        let path = RequestPath(path)
-        let methods = Set(bindings.filter { $0.template.match(path) != nil }.map(\.method))
-        guard !methods.isEmpty else { return nil }
-        return methods.sorted { order($0) < order($1) }
+        match(method: .get, path: path)?.allowed
     }
 
     private static func order(_ method: HTTPRequest.Method) -> Int {
-        [HTTPRequest.Method.get, .post, .put, .patch, .delete].firstIndex(of: method) ?? 5
+        switch method {
+        case .get: 0
+        case .post: 1
+        case .put: 2
+        case .patch: 3
+        case .delete: 4
+        default: 5
+        }
     }
 }
 

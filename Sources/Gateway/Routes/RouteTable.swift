@@ -15,7 +15,11 @@ enum RouteTable {
 
     /// The methods `path` serves, or nil when no route has that path (a 404).
     static func allowedMethods(forPath path: String) -> [HTTPRequest.Method]? {
-        if let methods = RESTContract.allowedMethods(forPath: path) { return methods }
+        RESTContract.allowedMethods(forPath: path) ?? routeMethods(forPath: path)
+    }
+
+    /// The methods the controllers' routes serve on `path` (no contract binding), or nil.
+    static func routeMethods(forPath path: String) -> [HTTPRequest.Method]? {
         // Split on the UTF-8 view: '/' is ASCII, and a `Character` split walks grapheme clusters.
         let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
             .dropFirst().map { Substring($0) }[...]

@@ -49,9 +49,9 @@ public func buildRouter(_ gateway: OrdersGateway) -> Router<GatewayRequestContex
     if let admission = gateway.config.admission {
         router.add(middleware: AdmissionMiddleware(limiter: AdmissionLimiter(admission)))
     }
-    router.add(middleware: MethodMiddleware())
-    // The contract's routes (`google.api.http`), ahead of the router's own.
-    router.add(middleware: ContractRoutes(gateway: gateway))
+    // The contract's routes (`google.api.http`), ahead of the router's own, and the methods
+    // of every path.
+    router.add(middleware: MethodMiddleware(contract: ContractRoutes(gateway: gateway)))
     router.addRoutes(LegacyOrdersController(gateway: gateway).endpoints, atPath: "/api/v1/order")
     if let signIn = gateway.devSignIn {
         router.addRoutes(DevSignInController(gateway: gateway, signIn: signIn).endpoints, atPath: "/v1/dev")
