@@ -30,67 +30,98 @@ let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 /// Test-only targets, test suites and fuzz targets; a separate array because one expression
 /// holding every target is too much for the type checker.
 let testAndToolTargets: [Target] = [
-        // Test-only: grpc.testing.TestService for the interop suite (on Contracts' protobuf-c runtime).
-        .target(name: "CInteropContracts", dependencies: ["CProtobufC"], path: "Tests/Interop/CInteropContracts"),
-        .target(name: "InteropContracts", dependencies: ["RPC", "Contracts", "CInteropContracts", "CProtobufC"],
-                path: "Tests/Interop/InteropContracts"),
-        .executableTarget(name: "interop-server", dependencies: ["RPC", "RPCHTTP2", "InteropContracts", "Health"] + nio,
-                          path: "Tests/Interop/InteropServer"),
-        .executableTarget(name: "interop-client", dependencies: ["RPC", "RPCHTTP2", "InteropContracts"] + nio,
-                          path: "Tests/Interop/InteropClient"),
+    // Test-only: grpc.testing.TestService for the interop suite (on Contracts' protobuf-c runtime).
+    .target(name: "CInteropContracts", dependencies: ["CProtobufC"], path: "Tests/Interop/CInteropContracts"),
+    .target(
+        name: "InteropContracts", dependencies: ["RPC", "Contracts", "CInteropContracts", "CProtobufC"],
+        path: "Tests/Interop/InteropContracts"),
+    .executableTarget(
+        name: "interop-server", dependencies: ["RPC", "RPCHTTP2", "InteropContracts", "Health"] + nio,
+        path: "Tests/Interop/InteropServer"),
+    .executableTarget(
+        name: "interop-client", dependencies: ["RPC", "RPCHTTP2", "InteropContracts"] + nio,
+        path: "Tests/Interop/InteropClient"),
 
-        // Test-only: a raw-bytes echo server the Python abuse tests and benchmarks drive.
-        .executableTarget(name: "rpc-test-server", dependencies: ["RPC", "RPCHTTP2"] + nio, path: "Tests/RPCTestServer"),
-        // Benchmark-only: the health service alone on RPCServer, for `make bench-rpc`.
-        .executableTarget(name: "bench-health-server", dependencies: ["RPC", "RPCHTTP2", "Health", "TLSSupport", "DevCertificates", logging,
-                                                                   "Observability", metrics, .product(name: "Prometheus", package: "swift-prometheus"),
-                                                                   .product(name: "OTel", package: "swift-otel"),
-                                                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")] + nio + tracing,
-                          path: "bench/HealthServer"),
-        // Benchmark-only: the floor under the REST gateway (a fixed JSON body on plain SwiftNIO
-        // HTTP/1.1, or on one Hummingbird route), for `make bench-gateway`.
-        .executableTarget(name: "bench-rest-floor", dependencies: [.product(name: "NIOHTTP1", package: "swift-nio"), logging,
-                                                                .product(name: "Hummingbird", package: "hummingbird")] + nio,
-                          path: "bench/RESTFloor"),
+    // Test-only: a raw-bytes echo server the Python abuse tests and benchmarks drive.
+    .executableTarget(name: "rpc-test-server", dependencies: ["RPC", "RPCHTTP2"] + nio, path: "Tests/RPCTestServer"),
+    // Benchmark-only: the health service alone on RPCServer, for `make bench-rpc`.
+    .executableTarget(
+        name: "bench-health-server",
+        dependencies: [
+            "RPC", "RPCHTTP2", "Health", "TLSSupport", "DevCertificates", logging,
+            "Observability", metrics, .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "OTel", package: "swift-otel"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ] + nio + tracing,
+        path: "bench/HealthServer"),
+    // Benchmark-only: the floor under the REST gateway (a fixed JSON body on plain SwiftNIO
+    // HTTP/1.1, or on one Hummingbird route), for `make bench-gateway`.
+    .executableTarget(
+        name: "bench-rest-floor",
+        dependencies: [
+            .product(name: "NIOHTTP1", package: "swift-nio"), logging,
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ] + nio,
+        path: "bench/RESTFloor"),
 
-        // libFuzzer target for the deframer and request-header validation (`make fuzz`).
-        .executableTarget(name: "FuzzDeframer", dependencies: ["RPC"], path: "Fuzz/Deframer"),
+    // libFuzzer target for the deframer and request-header validation (`make fuzz`).
+    .executableTarget(name: "FuzzDeframer", dependencies: ["RPC"], path: "Fuzz/Deframer"),
 
-        .testTarget(name: "RPCTests", dependencies: ["RPC"]),
-        .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "RPC", metrics, .product(name: "Prometheus", package: "swift-prometheus")]),
-        .testTarget(name: "TLSSupportTests", dependencies: ["TLSSupport", "DevCertificates", logging, .product(name: "NIOEmbedded", package: "swift-nio"),
-                                                            .product(name: "NIOTLS", package: "swift-nio")] + nio),
-        .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPC", "RPCHTTP2", "EventLoopExecution", "Contracts", "Health", "TLSSupport", "DevCertificates", "RPCTestSupport", logging, ssl] + nio),
-        .testTarget(name: "OrdersTests", dependencies: ["Orders", "Payments", "RPC", "RPCHTTP2", "Contracts", "StorageSupport", "ServiceAuth", "CustomerAuth", "PostgresSupport", "StoreTestSupport", "RPCTestSupport", logging]),
-        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "StorageSupport", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
-        .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC", crypto]),
-        .testTarget(name: "CustomerAuthTests", dependencies: ["CustomerAuth", "RPC", jwt, crypto,
-                                                        .product(name: "_CryptoExtras", package: "swift-crypto")]),
-        .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", "StorageSupport", sqlite]),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
-        .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),
-        .testTarget(name: "ReflectionTests", dependencies: ["Reflection", "Contracts", "RPC"]),
-        .testTarget(name: "PostgresSupportTests", dependencies: ["PostgresSupport", "StorageSupport", "StoreTestSupport", postgres]),
+    .testTarget(name: "RPCTests", dependencies: ["RPC"]),
+    .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "RPC", metrics, .product(name: "Prometheus", package: "swift-prometheus")]),
+    .testTarget(
+        name: "TLSSupportTests",
+        dependencies: [
+            "TLSSupport", "DevCertificates", logging, .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOTLS", package: "swift-nio"),
+        ] + nio),
+    .testTarget(
+        name: "RPCHTTP2Tests",
+        dependencies: ["RPC", "RPCHTTP2", "EventLoopExecution", "Contracts", "Health", "TLSSupport", "DevCertificates", "RPCTestSupport", logging, ssl] + nio),
+    .testTarget(
+        name: "OrdersTests",
+        dependencies: [
+            "Orders", "Payments", "RPC", "RPCHTTP2", "Contracts", "StorageSupport", "ServiceAuth", "CustomerAuth", "PostgresSupport", "StoreTestSupport",
+            "RPCTestSupport", logging,
+        ]),
+    .testTarget(name: "PaymentsTests", dependencies: ["Payments", "RPC", "StorageSupport", "ServiceAuth", "PostgresSupport", "StoreTestSupport", logging]),
+    .testTarget(name: "ServiceAuthTests", dependencies: ["ServiceAuth", "RPC", crypto]),
+    .testTarget(
+        name: "CustomerAuthTests",
+        dependencies: [
+            "CustomerAuth", "RPC", jwt, crypto,
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+    .testTarget(name: "SQLiteSupportTests", dependencies: ["SQLiteSupport", "StorageSupport", sqlite]),
+    .testTarget(name: "ContractsTests", dependencies: ["Contracts", "InteropContracts", "RPC"]),
+    .testTarget(name: "HealthTests", dependencies: ["Health", "Contracts", "RPC", "RPCHTTP2"]),
+    .testTarget(name: "ReflectionTests", dependencies: ["Reflection", "Contracts", "RPC"]),
+    .testTarget(name: "PostgresSupportTests", dependencies: ["PostgresSupport", "StorageSupport", "StoreTestSupport", postgres]),
 
-        // Test-only: helpers the suites that make RPC calls share.
-        .target(name: "RPCTestSupport", dependencies: ["RPC"], path: "Tests/RPCTestSupport"),
+    // Test-only: helpers the suites that make RPC calls share.
+    .target(name: "RPCTestSupport", dependencies: ["RPC"], path: "Tests/RPCTestSupport"),
 
-        // Test-only: the backends the store contract suites run on, a fresh PostgreSQL schema
-        // per case (ORDERHUB_TEST_POSTGRES_URL), and table shapes to compare the two schemas.
-        .target(name: "StoreTestSupport", dependencies: ["PostgresSupport", "SQLiteSupport", "StorageSupport", postgres, sqlite, logging],
-                path: "Tests/StoreTestSupport"),
+    // Test-only: the backends the store contract suites run on, a fresh PostgreSQL schema
+    // per case (ORDERHUB_TEST_POSTGRES_URL), and table shapes to compare the two schemas.
+    .target(
+        name: "StoreTestSupport", dependencies: ["PostgresSupport", "SQLiteSupport", "StorageSupport", postgres, sqlite, logging],
+        path: "Tests/StoreTestSupport"),
 
-        // Test-only: encodes and decodes sample messages for the cross-language tests
-        // (Tests/python/contracts), and a decode loop over hostile input for `make asan`.
-        .executableTarget(name: "contracts-probe", dependencies: ["Contracts", "InteropContracts", "RPC"],
-                          path: "Tests/ContractsProbe"),
-        .executableTarget(name: "contracts-decode-loop", dependencies: ["Contracts", "InteropContracts", "RPC"],
-                          path: "Tests/ContractsDecodeLoop"),
+    // Test-only: encodes and decodes sample messages for the cross-language tests
+    // (Tests/python/contracts), and a decode loop over hostile input for `make asan`.
+    .executableTarget(
+        name: "contracts-probe", dependencies: ["Contracts", "InteropContracts", "RPC"],
+        path: "Tests/ContractsProbe"),
+    .executableTarget(
+        name: "contracts-decode-loop", dependencies: ["Contracts", "InteropContracts", "RPC"],
+        path: "Tests/ContractsDecodeLoop"),
 
-        // Fuzz targets (`make fuzz`): `Fuzz<Name>` at Fuzz/<Name>/main.swift, seed corpus in
-        // Fuzz/Corpus/<Name>/. A plain build replays the files given as arguments.
-        .executableTarget(name: "FuzzDecode", dependencies: ["Contracts", "InteropContracts", "RPC"], path: "Fuzz/Decode"),
-        .testTarget(name: "GatewayTests", dependencies: [
+    // Fuzz targets (`make fuzz`): `Fuzz<Name>` at Fuzz/<Name>/main.swift, seed corpus in
+    // Fuzz/Corpus/<Name>/. A plain build replays the files given as arguments.
+    .executableTarget(name: "FuzzDecode", dependencies: ["Contracts", "InteropContracts", "RPC"], path: "Fuzz/Decode"),
+    .testTarget(
+        name: "GatewayTests",
+        dependencies: [
             "Gateway", "Contracts", "RPC", "RPCHTTP2", "TLSSupport", "DevCertificates", ssl,
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -200,10 +231,18 @@ let package = Package(
         .target(name: "PostgresSupport", dependencies: ["StorageSupport", postgres, logging]),
 
         // The domain: order lifecycle and payments, each on its own database (SQLite or PostgreSQL).
-        .target(name: "Orders", dependencies: ["RPC", "Contracts", "ServiceAuth", "CustomerAuth", "RequestLogging", "StorageSupport", "SQLiteSupport",
-                                               "PostgresSupport", "Observability", sqlite, postgres, logging, crypto, metrics] + tracing),
-        .target(name: "Payments", dependencies: ["RPC", "Contracts", "ServiceAuth", "RequestLogging", "StorageSupport", "SQLiteSupport",
-                                                 "PostgresSupport", sqlite, postgres, logging, metrics] + tracing),
+        .target(
+            name: "Orders",
+            dependencies: [
+                "RPC", "Contracts", "ServiceAuth", "CustomerAuth", "RequestLogging", "StorageSupport", "SQLiteSupport",
+                "PostgresSupport", "Observability", sqlite, postgres, logging, crypto, metrics,
+            ] + tracing),
+        .target(
+            name: "Payments",
+            dependencies: [
+                "RPC", "Contracts", "ServiceAuth", "RequestLogging", "StorageSupport", "SQLiteSupport",
+                "PostgresSupport", sqlite, postgres, logging, metrics,
+            ] + tracing),
 
         // REST ↔ RPC gateway with the web page; handed an OrdersClient, so it never sees a transport.
         .target(
@@ -225,16 +264,20 @@ let package = Package(
             resources: [.copy("Resources/page")]
         ),
 
-        .executableTarget(name: "orderhub", dependencies: [
-            "RPC", "RPCHTTP2", "Contracts", "Health", "Reflection", "Orders", "Payments", "ServiceAuth", "CustomerAuth", "Gateway", "PostgresSupport", "StorageSupport", "TLSSupport", "DevCertificates", logging,
-            "Observability", metrics, .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "OTel", package: "swift-otel"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ] + nio),
+        .executableTarget(
+            name: "orderhub",
+            dependencies: [
+                "RPC", "RPCHTTP2", "Contracts", "Health", "Reflection", "Orders", "Payments", "ServiceAuth", "CustomerAuth", "Gateway", "PostgresSupport",
+                "StorageSupport", "TLSSupport", "DevCertificates", logging,
+                "Observability", metrics, .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "OTel", package: "swift-otel"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ] + nio),
 
         // Benchmark helper: the disk's one-row durable insert rate next to the Orders store's.
-        .executableTarget(name: "orders-bench", dependencies: ["Orders", "StorageSupport", "SQLiteSupport", "Contracts", "RPC", "RPCHTTP2", sqlite, logging],
-                         path: "bench/OrdersBench"),
+        .executableTarget(
+            name: "orders-bench", dependencies: ["Orders", "StorageSupport", "SQLiteSupport", "Contracts", "RPC", "RPCHTTP2", sqlite, logging],
+            path: "bench/OrdersBench"),
 
         // Benchmark helper (`make bench-scale`): creates straight into either Orders store.
         .executableTarget(name: "scale-bench", dependencies: ["Orders", "PostgresSupport", "StorageSupport", logging], path: "bench/ScaleBench"),

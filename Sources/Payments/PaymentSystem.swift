@@ -89,10 +89,11 @@ public final class PaymentSystem: Sendable {
     /// GetPayment. `paymentID` wins when both are given.
     public func payment(paymentID: String, orderID: String) async throws -> PaymentRecord {
         let key = try Self.key(paymentID: paymentID, orderID: orderID)
-        let found: PaymentRecord? = switch key {
-        case .id(let id): try await store.payment(id: id)
-        case .orderID(let orderID): try await store.payment(orderID: orderID)
-        }
+        let found: PaymentRecord? =
+            switch key {
+            case .id(let id): try await store.payment(id: id)
+            case .orderID(let orderID): try await store.payment(orderID: orderID)
+            }
         guard let found else { throw PaymentError.notFound(Self.describe(key)) }
         return found
     }

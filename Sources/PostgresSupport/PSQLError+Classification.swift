@@ -27,7 +27,7 @@ extension StorageError {
     public init?(translating error: PSQLError) {
         switch error.code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
-             .sslUnsupported, .failedToAddSSLHandler:
+            .sslUnsupported, .failedToAddSSLHandler:
             self = .unavailable(error.detail)
         case .server:
             guard let state = error.sqlState else { return nil }

@@ -23,7 +23,8 @@ struct PostgresMigrator {
                 // Checked by PostgresIdentifier: safe to put into the statement.
                 try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
             }
-            try await connection.query("""
+            try await connection.query(
+                """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version BIGINT PRIMARY KEY,
                     name TEXT NOT NULL,
@@ -38,7 +39,8 @@ struct PostgresMigrator {
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO schema_migrations (version, name, applied_at)
                     VALUES (\(Int64(migration.version)), \(migration.name), (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT)
                     """, logger: logger)

@@ -41,9 +41,11 @@ enum PostgresServerWait {
                 throw PostgresUnreachableError(server: url.server, timeout: timeout, attempts: attempts, lastError: reason)
             }
             let wait = min(delay, remaining)
-            logger.warning("PostgreSQL is unreachable; retrying", metadata: [
-                "server": "\(url.server)", "attempt": "\(attempts)", "retry-in-ms": "\(Self.milliseconds(wait))", "error": "\(reason)",
-            ])
+            logger.warning(
+                "PostgreSQL is unreachable; retrying",
+                metadata: [
+                    "server": "\(url.server)", "attempt": "\(attempts)", "retry-in-ms": "\(Self.milliseconds(wait))", "error": "\(reason)",
+                ])
             try await Task.sleep(for: wait)
             delay = min(delay * 2, maxDelay)
         }

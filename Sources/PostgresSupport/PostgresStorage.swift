@@ -77,10 +77,11 @@ public final class PostgresStorage: Sendable {
         try await PostgresServerWait.untilReachable(url, timeout: config.connectTimeout, logger: logger)
         var configuration = url.clientConfiguration
         configuration.options.maximumConnections = max(2, config.maxConnections)
-        configuration.options.additionalStartupParameters = [
-            ("synchronous_commit", "on"),
-            ("application_name", config.applicationName),
-        ] + (schema.map { [("search_path", $0)] } ?? [])
+        configuration.options.additionalStartupParameters =
+            [
+                ("synchronous_commit", "on"),
+                ("application_name", config.applicationName),
+            ] + (schema.map { [("search_path", $0)] } ?? [])
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let watchdog = PostgresLeaseWatchdog(leaseTimeout: config.leaseTimeout, lastSuccess: LastSuccess())
         // The pool and the watchdog run until `close` cancels them.

@@ -86,8 +86,10 @@ public struct UnaryResponse<Message: Sendable>: Sendable {
     public var compression: MessageCompression
 
     /// A response with no metadata and `.automatic` compression unless told otherwise.
-    public init(message: Message, initialMetadata: Metadata = [:], trailingMetadata: Metadata = [:],
-                compression: MessageCompression = .automatic) {
+    public init(
+        message: Message, initialMetadata: Metadata = [:], trailingMetadata: Metadata = [:],
+        compression: MessageCompression = .automatic
+    ) {
         self.message = message
         self.initialMetadata = initialMetadata
         self.trailingMetadata = trailingMetadata
@@ -96,7 +98,8 @@ public struct UnaryResponse<Message: Sendable>: Sendable {
 
     /// The same metadata around a converted message.
     public func map<T: Sendable>(_ transform: (Message) throws -> T) rethrows -> UnaryResponse<T> {
-        UnaryResponse<T>(message: try transform(message), initialMetadata: initialMetadata, trailingMetadata: trailingMetadata,
-                         compression: compression)
+        UnaryResponse<T>(
+            message: try transform(message), initialMetadata: initialMetadata, trailingMetadata: trailingMetadata,
+            compression: compression)
     }
 }

@@ -102,16 +102,20 @@ public struct MessageDeframer: Sendable {
         case 1:
             guard compression != nil else {
                 let named = encoding.map { "'\($0)'" } ?? "absent"
-                try fail(RPCError(code: .unimplemented,
-                                  message: "compressed message received, grpc-encoding is \(named); supported: gzip, deflate"))
+                try fail(
+                    RPCError(
+                        code: .unimplemented,
+                        message: "compressed message received, grpc-encoding is \(named); supported: gzip, deflate"))
             }
             compressed = true
         default:
             try fail(RPCError(code: .internal, message: "invalid message flag \(flag)"))
         }
         guard length <= maxMessageSize else {
-            try fail(RPCError(code: .resourceExhausted,
-                              message: "received message larger than max (\(length) vs. \(maxMessageSize))"))
+            try fail(
+                RPCError(
+                    code: .resourceExhausted,
+                    message: "received message larger than max (\(length) vs. \(maxMessageSize))"))
         }
         expected = length
     }

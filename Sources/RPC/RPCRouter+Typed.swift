@@ -7,10 +7,12 @@ extension RPCRouter {
         _ method: MethodDescriptor,
         handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
-        register(method, handler: .unary { bytes, context in
-            let request: Request = try decodeRequest(bytes)
-            return UnaryResponse(message: try await handler(request, context).serializedBytes())
-        })
+        register(
+            method,
+            handler: .unary { bytes, context in
+                let request: Request = try decodeRequest(bytes)
+                return UnaryResponse(message: try await handler(request, context).serializedBytes())
+            })
     }
 
     /// A unary handler that also sets response metadata.
@@ -18,10 +20,12 @@ extension RPCRouter {
         _ method: MethodDescriptor,
         handler: @escaping @Sendable (Request, ServerContext) async throws -> UnaryResponse<Response>
     ) {
-        register(method, handler: .unary { bytes, context in
-            let request: Request = try decodeRequest(bytes)
-            return try await handler(request, context).map { $0.serializedBytes() }
-        })
+        register(
+            method,
+            handler: .unary { bytes, context in
+                let request: Request = try decodeRequest(bytes)
+                return try await handler(request, context).map { $0.serializedBytes() }
+            })
     }
 
     /// Mounts a server-streaming method: the handler reads its one request and writes responses
@@ -31,12 +35,14 @@ extension RPCRouter {
         _ method: MethodDescriptor,
         handler: @escaping @Sendable (Request, RPCWriter<Response>, ServerContext) async throws -> Void
     ) {
-        register(method, handler: .streaming { requests, responses, context in
-            let request: Request = try await singleRequest(requests)
-            let writer = RPCWriter<[UInt8]>({ try await responses.write($0) }, sendInitialMetadata: { try await responses.sendInitialMetadata($0) })
-            try await handler(request, writer.map { $0.serializedBytes() }, context)
-            return [:]
-        })
+        register(
+            method,
+            handler: .streaming { requests, responses, context in
+                let request: Request = try await singleRequest(requests)
+                let writer = RPCWriter<[UInt8]>({ try await responses.write($0) }, sendInitialMetadata: { try await responses.sendInitialMetadata($0) })
+                try await handler(request, writer.map { $0.serializedBytes() }, context)
+                return [:]
+            })
     }
 
     /// Mounts a client-streaming method: the handler reads the request stream and returns the one
@@ -45,12 +51,14 @@ extension RPCRouter {
         _ method: MethodDescriptor,
         handler: @escaping @Sendable (RPCAsyncSequence<Request>, ServerContext) async throws -> UnaryResponse<Response>
     ) {
-        register(method, handler: .streaming { requests, responses, context in
-            let response = try await handler(requests.map(decodeRequest), context)
-            try await responses.sendInitialMetadata(response.initialMetadata)
-            try await responses.write(response.message.serializedBytes(), compression: response.compression)
-            return response.trailingMetadata
-        })
+        register(
+            method,
+            handler: .streaming { requests, responses, context in
+                let response = try await handler(requests.map(decodeRequest), context)
+                try await responses.sendInitialMetadata(response.initialMetadata)
+                try await responses.write(response.message.serializedBytes(), compression: response.compression)
+                return response.trailingMetadata
+            })
     }
 
     /// Bidirectional streaming; the handler may send initial metadata through `responses`
@@ -59,9 +67,11 @@ extension RPCRouter {
         _ method: MethodDescriptor,
         handler: @escaping @Sendable (RPCAsyncSequence<Request>, TypedResponseWriter<Response>, ServerContext) async throws -> Metadata
     ) {
-        register(method, handler: .streaming { requests, responses, context in
-            try await handler(requests.map(decodeRequest), TypedResponseWriter(responses), context)
-        })
+        register(
+            method,
+            handler: .streaming { requests, responses, context in
+                try await handler(requests.map(decodeRequest), TypedResponseWriter(responses), context)
+            })
     }
 }
 

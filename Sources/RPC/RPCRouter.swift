@@ -78,15 +78,17 @@ extension RPCRouter {
             guard case .unary(let handler) = handler(forPath: path), let service = Self.service(ofPath: path), !exempt.contains(service) else {
                 continue
             }
-            limited.replaceHandler(forPath: path, with: .unary { request, context in
-                do {
-                    try await limiter.admit()
-                } catch let refusal as AdmissionLimiter.Refusal {
-                    throw RPCError(code: .resourceExhausted, message: refusal.description)
-                }
-                defer { limiter.release() }
-                return try await handler(request, context)
-            })
+            limited.replaceHandler(
+                forPath: path,
+                with: .unary { request, context in
+                    do {
+                        try await limiter.admit()
+                    } catch let refusal as AdmissionLimiter.Refusal {
+                        throw RPCError(code: .resourceExhausted, message: refusal.description)
+                    }
+                    defer { limiter.release() }
+                    return try await handler(request, context)
+                })
         }
         return limited
     }

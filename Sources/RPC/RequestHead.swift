@@ -12,8 +12,10 @@ public struct RequestHead: Sendable, Hashable {
     public var acceptedEncodings: Set<CompressionAlgorithm>
 
     /// A request head as the validator builds it (tests build their own).
-    public init(path: String, timeout: Duration? = nil, metadata: Metadata = [:], encoding: String? = nil,
-                acceptedEncodings: Set<CompressionAlgorithm> = []) {
+    public init(
+        path: String, timeout: Duration? = nil, metadata: Metadata = [:], encoding: String? = nil,
+        acceptedEncodings: Set<CompressionAlgorithm> = []
+    ) {
         self.path = path
         self.timeout = timeout
         self.metadata = metadata

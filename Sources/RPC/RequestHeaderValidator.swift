@@ -96,8 +96,10 @@ public struct RequestHeaderValidator: Sendable {
     /// Classifies the request once its header block is complete.
     public func classify() -> RequestClassification {
         if tooLarge {
-            return .rpcError(RPCError(code: .resourceExhausted,
-                                      message: "header list size \(headerListSize) exceeds the limit of \(config.maxHeaderListSize)"))
+            return .rpcError(
+                RPCError(
+                    code: .resourceExhausted,
+                    message: "header list size \(headerListSize) exceeds the limit of \(config.maxHeaderListSize)"))
         }
         if malformed != nil { return .httpError(status: 400) }
         guard let path, path.hasPrefix("/") else { return .httpError(status: 400) }
@@ -113,8 +115,10 @@ public struct RequestHeaderValidator: Sendable {
             duration = parsed
         }
         if let encoding, encoding != "identity", CompressionAlgorithm(name: encoding) == nil {
-            return .rpcError(RPCError(code: .unimplemented,
-                                      message: "grpc-encoding '\(encoding)' is not supported; this server accepts \(CompressionAlgorithm.acceptEncodingHeader)"))
+            return .rpcError(
+                RPCError(
+                    code: .unimplemented,
+                    message: "grpc-encoding '\(encoding)' is not supported; this server accepts \(CompressionAlgorithm.acceptEncodingHeader)"))
         }
         let accepted = acceptEncoding.map { CompressionAlgorithm.accepted(in: $0) } ?? []
         return .call(RequestHead(path: path, timeout: duration, metadata: metadata, encoding: encoding, acceptedEncodings: accepted))

@@ -41,8 +41,9 @@ public struct ResponseHeaderParser: Sendable {
     public func responseHeadError() -> RPCError? {
         guard let httpStatus else { return RPCError(code: .internal, message: "response without :status") }
         guard httpStatus == 200 else {
-            return RPCError(code: ResponseHeaderParser.code(forHTTPStatus: httpStatus),
-                            message: "HTTP status \(httpStatus) from the server")
+            return RPCError(
+                code: ResponseHeaderParser.code(forHTTPStatus: httpStatus),
+                message: "HTTP status \(httpStatus) from the server")
         }
         guard let contentType, RequestHeaderValidator.isGRPCContentType(contentType) else {
             return RPCError(code: .unknown, message: "response content-type is \(contentType.map { "'\($0)'" } ?? "absent")")

@@ -17,8 +17,10 @@ public struct ServerResponseWriter: Sendable {
     public let messages: RPCWriter<[UInt8]>
 
     /// A writer whose transport compresses each message as `write(_:compression:)` asks.
-    public init(sendInitialMetadata: @escaping @Sendable (Metadata) async throws -> Void,
-                write: @escaping @Sendable (_ message: [UInt8], _ compression: MessageCompression) async throws -> Void) {
+    public init(
+        sendInitialMetadata: @escaping @Sendable (Metadata) async throws -> Void,
+        write: @escaping @Sendable (_ message: [UInt8], _ compression: MessageCompression) async throws -> Void
+    ) {
         self.sendHeaders = sendInitialMetadata
         self.writeMessage = write
         self.messages = RPCWriter { try await write($0, .automatic) }
@@ -69,8 +71,10 @@ public struct ServerContext: Sendable {
     public let acceptedEncodings: Set<CompressionAlgorithm>
 
     /// A context as the transport builds it for each call (tests build their own).
-    public init(path: String, requestMetadata: Metadata = [:], deadline: ContinuousClock.Instant? = nil, peer: String = "",
-                requestEncoding: CompressionAlgorithm? = nil, acceptedEncodings: Set<CompressionAlgorithm> = []) {
+    public init(
+        path: String, requestMetadata: Metadata = [:], deadline: ContinuousClock.Instant? = nil, peer: String = "",
+        requestEncoding: CompressionAlgorithm? = nil, acceptedEncodings: Set<CompressionAlgorithm> = []
+    ) {
         self.path = path
         self.requestMetadata = requestMetadata
         self.deadline = deadline

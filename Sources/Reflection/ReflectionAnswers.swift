@@ -31,8 +31,10 @@ struct ReflectionAnswers: Sendable {
             guard let numbers = index.extensionNumbers(of: type) else { return notFound("type \(type) not found") }
             return .allExtensionNumbersResponse(ExtensionNumberResponse(baseTypeName: type, extensionNumber: numbers))
         case nil:
-            return .errorResponse(ErrorResponse(errorCode: Int32(StatusCode.invalidArgument.rawValue),
-                                                errorMessage: "the request names no message_request"))
+            return .errorResponse(
+                ErrorResponse(
+                    errorCode: Int32(StatusCode.invalidArgument.rawValue),
+                    errorMessage: "the request names no message_request"))
         }
     }
 

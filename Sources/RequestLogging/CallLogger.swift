@@ -27,7 +27,8 @@ public enum CallLogger {
     /// The caller's request id when it is short printable ASCII, else a new one.
     public static func requestID(from metadata: Metadata) -> String {
         if let given = metadata[requestIDKey], (1...64).contains(given.utf8.count),
-           given.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) {
+            given.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+        {
             return given
         }
         return prefix + "-" + String(counter.wrappingAdd(1, ordering: .relaxed).newValue, radix: 36)

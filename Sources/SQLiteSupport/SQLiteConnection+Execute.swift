@@ -40,20 +40,20 @@ extension StorageError {
         case .full:
             self = .diskFull(detail)
         case .corrupt, .corruptIndex, .corruptSequenceSchema, .corruptVirtualTable, .notADatabase,
-             .ioErrorBadDataChecksum, .ioErrorCorruptedFilesystem:
+            .ioErrorBadDataChecksum, .ioErrorCorruptedFilesystem:
             self = .corrupt(detail)
         case .constraint, .constraintCheckFailed, .constraintCommitHookFailed, .constraintForeignKeyFailed,
-             .constraintUserFunctionFailed, .constraintNotNullFailed, .constraintPrimaryKeyFailed,
-             .constraintTriggerFailed, .constraintUniqueFailed, .constraintVirtualTableFailed,
-             .constraintUniqueRowIDFailed, .constraintUpdateTriggerDeletedRow, .constraintStrictDataTypeFailed:
+            .constraintUserFunctionFailed, .constraintNotNullFailed, .constraintPrimaryKeyFailed,
+            .constraintTriggerFailed, .constraintUniqueFailed, .constraintVirtualTableFailed,
+            .constraintUniqueRowIDFailed, .constraintUpdateTriggerDeletedRow, .constraintStrictDataTypeFailed:
             self = .constraint(detail)
         // The file cannot be opened, read or written (a vanished directory, a failing disk).
         case .cantOpen, .cantOpenDirectory, .cantOpenInvalidPath, .cantOpenUnfollowedSymlink, .ioError,
-             .ioErrorFailedRead, .ioErrorIncompleteRead, .ioErrorFailedWrite, .ioErrorFailedSync, .ioErrorFailedDirSync,
-             .ioErrorFailedTruncate, .ioErrorFailedStat, .ioErrorFailedUnlock, .ioErrorFailedReadLock,
-             .ioErrorFailedDelete, .ioErrorFailedAccess, .ioErrorFailedLockCheck, .ioErrorFailedAdvisoryLock,
-             .ioErrorFailedClose, .ioErrorFailedSharedMemOpen, .ioErrorFailedSharedMemSize, .ioErrorFailedSharedMemMap,
-             .ioErrorFailedDeleteNonexistent, .ioErrorFailedMemoryMap, .ioErrorCantFindTempdir:
+            .ioErrorFailedRead, .ioErrorIncompleteRead, .ioErrorFailedWrite, .ioErrorFailedSync, .ioErrorFailedDirSync,
+            .ioErrorFailedTruncate, .ioErrorFailedStat, .ioErrorFailedUnlock, .ioErrorFailedReadLock,
+            .ioErrorFailedDelete, .ioErrorFailedAccess, .ioErrorFailedLockCheck, .ioErrorFailedAdvisoryLock,
+            .ioErrorFailedClose, .ioErrorFailedSharedMemOpen, .ioErrorFailedSharedMemSize, .ioErrorFailedSharedMemMap,
+            .ioErrorFailedDeleteNonexistent, .ioErrorFailedMemoryMap, .ioErrorCantFindTempdir:
             self = .unavailable(detail)
         default:
             return nil

@@ -9,7 +9,8 @@ struct SchemaMigrator {
     let logger: Logger
 
     func migrate(to migrations: [SchemaMigration]) async throws {
-        try await connection.execute("""
+        try await connection.execute(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version INTEGER PRIMARY KEY,
                 name TEXT NOT NULL,

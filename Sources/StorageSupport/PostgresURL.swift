@@ -28,7 +28,8 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
     /// Parses a URL; throws `PostgresSettingError` naming what is wrong.
     public init(parsing text: String) throws(PostgresSettingError) {
         guard let schemeEnd = text.firstRange(of: "://"),
-              ["postgres", "postgresql"].contains(text[..<schemeEnd.lowerBound]) else {
+            ["postgres", "postgresql"].contains(text[..<schemeEnd.lowerBound])
+        else {
             throw PostgresSettingError.url("must start with postgres:// or postgresql://")
         }
         var rest = Substring(text[schemeEnd.upperBound...])
@@ -57,7 +58,11 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
             // [IPv6]:port
             let after = hostPort[hostPort.index(after: close)...]
             host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
-            if after.hasPrefix(":") { port = try Self.parsePort(after.dropFirst()) } else if !after.isEmpty { throw PostgresSettingError.url("has a malformed host") }
+            if after.hasPrefix(":") {
+                port = try Self.parsePort(after.dropFirst())
+            } else if !after.isEmpty {
+                throw PostgresSettingError.url("has a malformed host")
+            }
         } else if let colon = hostPort.lastIndex(of: ":") {
             port = try Self.parsePort(hostPort[hostPort.index(after: colon)...])
             hostPort = hostPort[..<colon]

@@ -10,13 +10,22 @@ import TLSSupport
 /// `ORDERHUB_PAYMENTS_TLS_CA_FILE` before `ORDERHUB_TLS_CA_FILE`; in `gateway` and the CLI,
 /// `ORDERHUB_ORDERS_TLS_CA_FILE` before it.
 struct ClientTLSOptions: ParsableArguments {
-    @Option(help: "PEM CA certificate(s) the server's certificate must chain to; calls then use TLS (ORDERHUB_ORDERS_TLS_CA_FILE in the gateway and the CLI, ORDERHUB_PAYMENTS_TLS_CA_FILE in orders; else ORDERHUB_TLS_CA_FILE).")
+    @Option(
+        help:
+            "PEM CA certificate(s) the server's certificate must chain to; calls then use TLS (ORDERHUB_ORDERS_TLS_CA_FILE in the gateway and the CLI, ORDERHUB_PAYMENTS_TLS_CA_FILE in orders; else ORDERHUB_TLS_CA_FILE)."
+    )
     var tlsCaFile: String?
 
-    @Option(help: "PEM client certificate presented when the server asks (mutual TLS) (ORDERHUB_ORDERS_TLS_CLIENT_CERT_FILE in the gateway and the CLI, ORDERHUB_PAYMENTS_TLS_CLIENT_CERT_FILE in orders; else ORDERHUB_TLS_CLIENT_CERT_FILE).")
+    @Option(
+        help:
+            "PEM client certificate presented when the server asks (mutual TLS) (ORDERHUB_ORDERS_TLS_CLIENT_CERT_FILE in the gateway and the CLI, ORDERHUB_PAYMENTS_TLS_CLIENT_CERT_FILE in orders; else ORDERHUB_TLS_CLIENT_CERT_FILE)."
+    )
     var tlsClientCertFile: String?
 
-    @Option(help: "PEM private key of --tls-client-cert-file (ORDERHUB_ORDERS_TLS_CLIENT_KEY_FILE in the gateway and the CLI, ORDERHUB_PAYMENTS_TLS_CLIENT_KEY_FILE in orders; else ORDERHUB_TLS_CLIENT_KEY_FILE).")
+    @Option(
+        help:
+            "PEM private key of --tls-client-cert-file (ORDERHUB_ORDERS_TLS_CLIENT_KEY_FILE in the gateway and the CLI, ORDERHUB_PAYMENTS_TLS_CLIENT_KEY_FILE in orders; else ORDERHUB_TLS_CLIENT_KEY_FILE)."
+    )
     var tlsClientKeyFile: String?
 
     /// The client settings for calls to `peer` (`PAYMENTS`, `ORDERS`, or nil for no prefixed

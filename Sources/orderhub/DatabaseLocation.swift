@@ -24,7 +24,8 @@ struct DatabaseLocation: CustomStringConvertible {
         do {
             var store = try StoreLocation(parsing: text)
             if case .postgres(let url) = store, url.password == nil,
-               let file = ProcessInfo.processInfo.environment["ORDERHUB_DB_PASSWORD_FILE"], !file.isEmpty {
+                let file = ProcessInfo.processInfo.environment["ORDERHUB_DB_PASSWORD_FILE"], !file.isEmpty
+            {
                 let password = try TextFile.read(file)
                 store = store.withPassword(String(password.trimmingSuffix(while: { $0 == "\n" || $0 == "\r" })))
             }

@@ -15,7 +15,10 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Orders' address (ORDERHUB_ORDERS_ADDRESS; default 127.0.0.1:50051).")
     var orders: String?
 
-    @Option(help: "Cleartext address for GET /livez, /readyz (Kubernetes probes) and /metrics and GET /metrics, local to the pod (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9000).")
+    @Option(
+        help:
+            "Cleartext address for GET /livez, /readyz (Kubernetes probes) and /metrics and GET /metrics, local to the pod (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9000)."
+    )
     var metricsListen: String?
 
     @OptionGroup var tls: ListenerTLSOptions
@@ -29,7 +32,10 @@ struct GatewayCommand: AsyncParsableCommand {
     @OptionGroup var gateway: GatewayOptions
     @OptionGroup var userToken: UserTokenOptions
 
-    @Option(help: "JWKS file with the RS256/ES256 public keys of customer tokens (ORDERHUB_USER_JWKS_FILE); with it, or the HS256 secret, the rate limit and stream caps count clients by verified token subject.")
+    @Option(
+        help:
+            "JWKS file with the RS256/ES256 public keys of customer tokens (ORDERHUB_USER_JWKS_FILE); with it, or the HS256 secret, the rate limit and stream caps count clients by verified token subject."
+    )
     var userJwksFile: String?
 
     /// A flag only, as on `orders`: starting without the customer-token keys takes a visible word.
@@ -58,7 +64,8 @@ struct GatewayCommand: AsyncParsableCommand {
         let jwks = try Setting.optionalString(userJwksFile, env: "ORDERHUB_USER_JWKS_FILE").map(TextFile.read)
         if secret == nil && jwks == nil {
             guard insecureNoUserAuth else {
-                throw SettingError("""
+                throw SettingError(
+                    """
                     the customer-token keys are required: --user-jwt-secret-file (HS256), --user-jwks-file (RS256/ES256), \
                     or ORDERHUB_USER_JWT_SECRET; --insecure-no-user-auth starts without them
                     """)

@@ -30,23 +30,30 @@ enum GatewayLaunch {
         if let verifiedSubject { gateway.verifiedSubject = verifiedSubject }
         let gatewayConfig = gateway
         let main = ListeningApplication(name: "the gateway", at: listen, grace: drain) { onRunning in
-            buildApplication(gatewayConfig, tls: tls, logger: logger, onServerRunning: { port in
-                logger.info("gateway listening", metadata: [
-                    "address": "\(Address(host: listen.host, port: port))", "orders": "\(orders)", "tls": "\(tls != nil)",
-                    "probes": "\(probes.map { "\($0)" } ?? "off")",
-                ])
-                await onRunning(port)
-            })
+            buildApplication(
+                gatewayConfig, tls: tls, logger: logger,
+                onServerRunning: { port in
+                    logger.info(
+                        "gateway listening",
+                        metadata: [
+                            "address": "\(Address(host: listen.host, port: port))", "orders": "\(orders)", "tls": "\(tls != nil)",
+                            "probes": "\(probes.map { "\($0)" } ?? "off")",
+                        ])
+                    await onRunning(port)
+                })
         }
         // Stopped after the servers: the transport outlives the requests in flight.
-        var services: [any Service] = [ShutdownStep {
-            await transport.close()
-            logger.info("gateway stopped")
-        }]
+        var services: [any Service] = [
+            ShutdownStep {
+                await transport.close()
+                logger.info("gateway stopped")
+            }
+        ]
         if let probes {
-            services.append(ListeningApplication(name: "the gateway's probe port (--metrics-listen)", at: probes, grace: drain) { onRunning in
-                buildProbeApplication(gatewayConfig, host: probes.host, port: probes.port, logger: logger, onServerRunning: onRunning)
-            })
+            services.append(
+                ListeningApplication(name: "the gateway's probe port (--metrics-listen)", at: probes, grace: drain) { onRunning in
+                    buildProbeApplication(gatewayConfig, host: probes.host, port: probes.port, logger: logger, onServerRunning: onRunning)
+                })
         }
         services.append(main)
         return Launched(

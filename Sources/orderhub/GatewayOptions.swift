@@ -11,7 +11,10 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Origins allowed by CORS, comma-separated, * for any (ORDERHUB_CORS_ORIGINS; default *).")
     var corsOrigins: String?
 
-    @Option(help: "Requests per second each client may send on average; 0 for no limit (ORDERHUB_RATE_LIMIT; default 0). A client is its verified token's subject, else its IP address; beyond the limit: 429 with Retry-After.")
+    @Option(
+        help:
+            "Requests per second each client may send on average; 0 for no limit (ORDERHUB_RATE_LIMIT; default 0). A client is its verified token's subject, else its IP address; beyond the limit: 429 with Retry-After."
+    )
     var rateLimit: Double?
 
     @Option(help: "Requests a quiet client may send at once under --rate-limit (ORDERHUB_RATE_BURST; default twice the rate, at least 1).")

@@ -5,10 +5,16 @@ import RPCHTTP2
 /// the gateway → Orders), so a connection a network partition or a frozen peer left silent is
 /// closed and replaced within seconds instead of after minutes of TCP retransmissions.
 struct KeepaliveOptions: ParsableArguments {
-    @Option(help: "Seconds without anything received on a connection to a called service with calls open before it is sent an HTTP/2 PING; 0 sends none (ORDERHUB_KEEPALIVE_TIME; default 10).")
+    @Option(
+        help:
+            "Seconds without anything received on a connection to a called service with calls open before it is sent an HTTP/2 PING; 0 sends none (ORDERHUB_KEEPALIVE_TIME; default 10)."
+    )
     var keepaliveTime: Double?
 
-    @Option(help: "Seconds a keepalive PING may wait for its answer before the connection is closed, its calls failed with UNAVAILABLE and a new one made (ORDERHUB_KEEPALIVE_TIMEOUT; default 5).")
+    @Option(
+        help:
+            "Seconds a keepalive PING may wait for its answer before the connection is closed, its calls failed with UNAVAILABLE and a new one made (ORDERHUB_KEEPALIVE_TIMEOUT; default 5)."
+    )
     var keepaliveTimeout: Double?
 
     func config() throws -> HTTP2ClientTransport.Keepalive {

@@ -69,8 +69,9 @@ struct LogfmtLogHandler: LogHandler {
 /// Installs logfmt logging once per process.
 enum LogSetup {
     static func bootstrap(level: Logger.Level) -> Logger {
-        LoggingSystem.bootstrap({ _, provider in LogfmtLogHandler(level: level, metadataProvider: provider) },
-                                metadataProvider: OTel.makeLoggingMetadataProvider())
+        LoggingSystem.bootstrap(
+            { _, provider in LogfmtLogHandler(level: level, metadataProvider: provider) },
+            metadataProvider: OTel.makeLoggingMetadataProvider())
         return Logger(label: "orderhub")
     }
 }

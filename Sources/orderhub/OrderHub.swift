@@ -11,8 +11,10 @@ struct OrderHub: AsyncParsableCommand {
             Secrets are read from files (--service-secret-file) or ORDERHUB_SERVICE_SECRET.
             Orders needs a customer-token key (--user-jwt-secret-file or --user-jwks-file); `serve` makes one under its data directory.
             """,
-        subcommands: [ServeCommand.self, OrdersCommand.self, PaymentsCommand.self, GatewayCommand.self, OrderCommand.self, TokenCommand.self,
-                      DevCertsCommand.self],
+        subcommands: [
+            ServeCommand.self, OrdersCommand.self, PaymentsCommand.self, GatewayCommand.self, OrderCommand.self, TokenCommand.self,
+            DevCertsCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -8,13 +8,19 @@ struct OrdersCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (ORDERHUB_LISTEN; default 127.0.0.1:50051).")
     var listen: String?
 
-    @Option(help: "Database: sqlite:PATH or postgres://USER@HOST[:PORT]/DB[?schema=NAME] (ORDERHUB_DB; default sqlite:./data/orders.db; password from ORDERHUB_DB_PASSWORD_FILE).")
+    @Option(
+        help:
+            "Database: sqlite:PATH or postgres://USER@HOST[:PORT]/DB[?schema=NAME] (ORDERHUB_DB; default sqlite:./data/orders.db; password from ORDERHUB_DB_PASSWORD_FILE)."
+    )
     var db: String?
 
     @Option(help: "Payments' address (ORDERHUB_PAYMENTS_ADDRESS; default 127.0.0.1:50052).")
     var paymentsAddress: String?
 
-    @Option(help: "Cleartext address for the health service (Kubernetes probes) and GET /metrics, local to the pod (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9051).")
+    @Option(
+        help:
+            "Cleartext address for the health service (Kubernetes probes) and GET /metrics, local to the pod (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9051)."
+    )
     var metricsListen: String?
 
     @OptionGroup var tls: ListenerTLSOptions
@@ -46,7 +52,8 @@ struct OrdersCommand: AsyncParsableCommand {
             ),
             secret: secret,
             payments: Peer(
-                address: try Address(parsing: Setting.string(paymentsAddress, env: "ORDERHUB_PAYMENTS_ADDRESS", default: "127.0.0.1:50052"), option: "--payments-address"),
+                address: try Address(
+                    parsing: Setting.string(paymentsAddress, env: "ORDERHUB_PAYMENTS_ADDRESS", default: "127.0.0.1:50052"), option: "--payments-address"),
                 tls: try paymentsTLS.context(peer: "PAYMENTS", reloadInterval: try tls.reloadInterval(), logger: logger),
                 keepalive: try keepalive.config()
             ),

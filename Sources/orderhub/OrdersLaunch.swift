@@ -61,8 +61,9 @@ enum OrdersLaunch {
             case .healthy:
                 readiness.set("calls to Payments", failure: nil, logger: logger)
             case .refused(let reason):
-                logger.error("Payments refuses Orders' calls: orderhub.v1.Orders is NOT_SERVING until a call succeeds",
-                             metadata: ["error": "\(reason)"])
+                logger.error(
+                    "Payments refuses Orders' calls: orderhub.v1.Orders is NOT_SERVING until a call succeeds",
+                    metadata: ["error": "\(reason)"])
                 readiness.set("calls to Payments", failure: reason, logger: logger)
             }
         }

@@ -8,10 +8,16 @@ struct PaymentsCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (ORDERHUB_LISTEN; default 127.0.0.1:50052).")
     var listen: String?
 
-    @Option(help: "Database: sqlite:PATH or postgres://USER@HOST[:PORT]/DB[?schema=NAME] (ORDERHUB_DB; default sqlite:./data/payments.db; password from ORDERHUB_DB_PASSWORD_FILE).")
+    @Option(
+        help:
+            "Database: sqlite:PATH or postgres://USER@HOST[:PORT]/DB[?schema=NAME] (ORDERHUB_DB; default sqlite:./data/payments.db; password from ORDERHUB_DB_PASSWORD_FILE)."
+    )
     var db: String?
 
-    @Option(help: "Cleartext address for the health service (Kubernetes probes) and GET /metrics, local to the pod (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9052).")
+    @Option(
+        help:
+            "Cleartext address for the health service (Kubernetes probes) and GET /metrics, local to the pod (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9052)."
+    )
     var metricsListen: String?
 
     @OptionGroup var tls: ListenerTLSOptions

@@ -54,12 +54,13 @@ enum ProcessLifecycle {
     static func run(_ parts: [Launched], logger: Logger) async throws {
         let services = parts.flatMap(\.services) + [Announcer(parts: parts, logger: logger)]
         // A part that ends or fails on its own stops the rest the same graceful way.
-        let group = ServiceGroup(configuration: .init(
-            services: services.map {
-                .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
-            },
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
-        ))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map {
+                    .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
+                },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            ))
         try await group.run()
         logger.info("stopped")
     }
@@ -75,7 +76,9 @@ enum ProcessLifecycle {
             // process was stopped before every listener was up.
             if let lines = try? await cancelWhenGracefulShutdown({
                 var lines: [Banner.Line] = []
-                for part in parts.reversed() { lines.append(Banner.Line(name: part.name, scheme: part.scheme, address: try await part.address(), database: part.database)) }
+                for part in parts.reversed() {
+                    lines.append(Banner.Line(name: part.name, scheme: part.scheme, address: try await part.address(), database: part.database))
+                }
                 return lines
             }), !Task.isCancelled {
                 Banner.print(lines, metrics: parts.compactMap(\.metrics).first)

@@ -52,9 +52,11 @@ final class Readiness: Sendable {
         Task {
             var hung: Task<String?, Never>?
             while !Task.isCancelled {
-                let attempt = hung ?? Task {
-                    do { try await check(); return nil } catch { return "\(error)" }
-                }
+                let attempt =
+                    hung
+                    ?? Task {
+                        do { try await check(); return nil } catch { return "\(error)" }
+                    }
                 let answer = await Self.answer(of: attempt, within: interval + .seconds(2))
                 if Task.isCancelled { return }
                 hung = answer == nil ? attempt : nil

@@ -24,7 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The REST gateway's address, host:port or :port (ORDERHUB_GATEWAY_LISTEN; default :8000).")
     var gatewayListen: String?
 
-    @Option(help: "Cleartext address for GET /metrics (every service's metrics, one registry), /livez and /readyz (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9000).")
+    @Option(
+        help:
+            "Cleartext address for GET /metrics (every service's metrics, one registry), /livez and /readyz (ORDERHUB_METRICS_LISTEN; default 127.0.0.1:9000).")
     var metricsListen: String?
 
     @OptionGroup var tls: ListenerTLSOptions
@@ -42,8 +44,10 @@ struct ServeCommand: AsyncParsableCommand {
         OpenFileLimit.raiseToHardLimit(logger: logger)
         let telemetry = try common.telemetry(serviceName: "orderhub", logger: logger)
         let dataDir = Setting.string(dataDir, env: "ORDERHUB_DATA_DIR", default: "./data")
-        let ordersAddress = try Address(parsing: Setting.string(ordersListen, env: "ORDERHUB_ORDERS_LISTEN", default: "127.0.0.1:50051"), option: "--orders-listen")
-        let paymentsAddress = try Address(parsing: Setting.string(paymentsListen, env: "ORDERHUB_PAYMENTS_LISTEN", default: "127.0.0.1:50052"), option: "--payments-listen")
+        let ordersAddress = try Address(
+            parsing: Setting.string(ordersListen, env: "ORDERHUB_ORDERS_LISTEN", default: "127.0.0.1:50051"), option: "--orders-listen")
+        let paymentsAddress = try Address(
+            parsing: Setting.string(paymentsListen, env: "ORDERHUB_PAYMENTS_LISTEN", default: "127.0.0.1:50052"), option: "--payments-listen")
         // Both services live here, so a fresh random secret is as good as a shared one.
         let secret = try common.secret() ?? ServiceSecret.random()
         let processor = try payments.config()
@@ -80,7 +84,8 @@ struct ServeCommand: AsyncParsableCommand {
             if reachPayments.host == "0.0.0.0" || reachPayments.host == "::" { reachPayments.host = "127.0.0.1" }
             ordersService = try await OrdersLaunch.start(
                 listen: ordersAddress, server: ordersServer, metrics: nil, database: .sqlite(path: dataDir + "/orders.db"), secret: secret,
-                payments: Peer(address: reachPayments, tls: hops.client, keepalive: try keepalive.config()), behaviour: try orders.config(), authentication: authentication,
+                payments: Peer(address: reachPayments, tls: hops.client, keepalive: try keepalive.config()), behaviour: try orders.config(),
+                authentication: authentication,
                 drain: drain, telemetry: telemetry, logger: logger
             )
         } catch {

@@ -23,7 +23,8 @@ struct ServerLimitOptions: ParsableArguments {
     @Option(help: "Seconds a connection may go without calls before GOAWAY (ORDERHUB_IDLE_TIMEOUT; default 300).")
     var idleTimeout: Double?
 
-    @Option(help: "Seconds (±10 %) after which a connection is drained with GOAWAY, so clients rebalance over replicas (ORDERHUB_MAX_CONNECTION_AGE; default off).")
+    @Option(
+        help: "Seconds (±10 %) after which a connection is drained with GOAWAY, so clients rebalance over replicas (ORDERHUB_MAX_CONNECTION_AGE; default off).")
     var maxConnectionAge: Double?
 
     @Option(help: "Unary calls the server runs at once, over all connections; more wait in a queue (ORDERHUB_MAX_CONCURRENT_CALLS; default 256).")
@@ -57,7 +58,8 @@ struct ServerLimitOptions: ParsableArguments {
         }
         let admission = AdmissionLimiter.Config()
         config.admission = AdmissionLimiter.Config(
-            maxConcurrent: try Setting.positiveInt(maxConcurrentCalls, env: "ORDERHUB_MAX_CONCURRENT_CALLS", name: "max-concurrent-calls", default: admission.maxConcurrent),
+            maxConcurrent: try Setting.positiveInt(
+                maxConcurrentCalls, env: "ORDERHUB_MAX_CONCURRENT_CALLS", name: "max-concurrent-calls", default: admission.maxConcurrent),
             maxQueued: try Setting.positiveInt(maxQueuedCalls, env: "ORDERHUB_MAX_QUEUED_CALLS", name: "max-queued-calls", default: admission.maxQueued),
             maxQueueWait: try Setting.seconds(maxQueueWait, env: "ORDERHUB_MAX_QUEUE_WAIT", name: "max-queue-wait", default: 2)
         )

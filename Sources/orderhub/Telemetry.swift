@@ -18,7 +18,7 @@ struct Telemetry: Sendable {
     static func start(metrics enabled: Bool, serviceName: String, logger: Logger) throws -> Telemetry {
         let metrics = MetricsEndpoint.bootstrap(enabled: enabled)
         guard let endpoint = Setting.environment("OTEL_EXPORTER_OTLP_ENDPOINT") ?? Setting.environment("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
-              !endpoint.isEmpty
+            !endpoint.isEmpty
         else {
             return Telemetry(metrics: metrics, settings: .init(metrics: enabled, tracing: false), exporter: nil, exporterTask: nil)
         }

@@ -26,7 +26,8 @@ struct TokenCommand: AsyncParsableCommand {
     func run() async throws {
         guard !customer.isEmpty, customer.utf8.count <= 64 else { throw ValidationError("--customer must be 1 to 64 bytes") }
         let lifetime = try Setting.seconds(ttl, env: "ORDERHUB_TOKEN_TTL", name: "ttl", default: 3600)
-        let secret = try userToken.secret()
+        let secret =
+            try userToken.secret()
             ?? UserTokenOptions.readSecret(UserTokenKeyFile.path(dataDir: Setting.string(dataDir, env: "ORDERHUB_DATA_DIR", default: "./data")))
         let signer = try await userToken.signer(secret: secret)
         let (token, _) = try await signer.token(customer: customer, admin: admin, lifetime: lifetime)

@@ -37,7 +37,8 @@ struct UserAuthOptions: ParsableArguments {
             return .insecureEveryoneIsAdmin
         }
         guard let keys = try keys(secret: try secret() ?? fallbackSecret) else {
-            throw SettingError("""
+            throw SettingError(
+                """
                 a customer-token key is required: --user-jwt-secret-file (HS256), --user-jwks-file (RS256/ES256), \
                 or ORDERHUB_USER_JWT_SECRET; --insecure-no-user-auth turns authentication off
                 """)

@@ -44,7 +44,7 @@ struct FieldMapping {
         case .enum:
             let entry = try registry.generatedEntry(field.typeName, usedBy: owner)
             guard case .enumeration(let enumeration) = entry.declaration,
-                  let zero = enumeration.values.first(where: { $0.number == 0 })
+                let zero = enumeration.values.first(where: { $0.number == 0 })
             else {
                 throw GeneratorError("\(owner): \(field.typeName) is not a proto3 enum with a zero value")
             }
@@ -118,8 +118,9 @@ struct FieldMapping {
         case .string: "arena.string(\(swift), field: \(field.number), of: &c.base)"
         case .bytes: "arena.bytes(\(swift))"
         case .enumeration(_, let cType, _): "\(cType)(rawValue: .init(truncatingIfNeeded: \(swift).rawValue))"
-        case .message: field.oneofIndex == nil
-            ? "arena.message(\(swift)?.cMessage(in: arena))" : "arena.message(\(swift).cMessage(in: arena))"
+        case .message:
+            field.oneofIndex == nil
+                ? "arena.message(\(swift)?.cMessage(in: arena))" : "arena.message(\(swift).cMessage(in: arena))"
         }
     }
 
@@ -150,9 +151,10 @@ struct FieldMapping {
         case .string: "try unpacker.string(\(member))"
         case .bytes: "unpacker.bytes(\(member))"
         case .enumeration(let swiftType, _, _): "\(swiftType)(rawValue: Int32(truncatingIfNeeded: \(member).rawValue))"
-        case .message(let swiftType): field.oneofIndex == nil
-            ? "try unpacker.message(\(member)) { try \(swiftType)($0, from: unpacker) }"
-            : "try unpacker.requiredMessage(\(member)) { try \(swiftType)($0, from: unpacker) }"
+        case .message(let swiftType):
+            field.oneofIndex == nil
+                ? "try unpacker.message(\(member)) { try \(swiftType)($0, from: unpacker) }"
+                : "try unpacker.requiredMessage(\(member)) { try \(swiftType)($0, from: unpacker) }"
         }
     }
 }

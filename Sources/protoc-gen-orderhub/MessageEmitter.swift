@@ -27,12 +27,14 @@ struct MessageEmitter {
     }
 
     private func emitInitializer(_ layout: MessageLayout, into writer: inout CodeWriter) {
-        let parameters = layout.fields.map { "\($0.swiftName): \($0.swiftType) = \($0.defaultValue)" }
+        let parameters =
+            layout.fields.map { "\($0.swiftName): \($0.swiftType) = \($0.defaultValue)" }
             + layout.oneofs.map { "\($0.propertyName): \($0.typeName)? = nil" }
         writer.doc(nil, fallback: "Every field defaults to its proto3 default.")
         let names = layout.fields.map(\.swiftName) + layout.oneofs.map(\.propertyName)
         let header = parameters.joined(separator: ", ")
-        let signature = header.count > 80
+        let signature =
+            header.count > 80
             ? "public init(\n" + parameters.map { "        " + $0 }.joined(separator: ",\n") + "\n    )"
             : "public init(\(header))"
         guard !names.isEmpty else { return writer.line(signature + " {}") }

@@ -29,8 +29,9 @@ struct Options: Equatable {
             case ("DescriptorsOnly", 2): descriptorsOnly = Set(parts[1].split(separator: ":").map(String.init))
             case ("REST", 2) where !parts[1].isEmpty: restContractsModule = parts[1]
             default:
-                throw GeneratorError("unknown option `\(pair)`; the plugin takes CModule=<name>, RuntimeModule=<name>, "
-                                     + "Descriptors=<name>, DescriptorsOnly=<path>:<path> and REST=<contracts module>")
+                throw GeneratorError(
+                    "unknown option `\(pair)`; the plugin takes CModule=<name>, RuntimeModule=<name>, "
+                        + "Descriptors=<name>, DescriptorsOnly=<path>:<path> and REST=<contracts module>")
             }
         }
         if restContractsModule != nil, cModule == nil {

@@ -19,8 +19,9 @@ struct ProtoMessage {
 struct ProtoField {
     /// The wire types protoc knows, numbered as in `FieldDescriptorProto.Type`.
     enum Kind: Int32 {
-        case double = 1, float, int64, uint64, int32, fixed64, fixed32, bool, string, group, message, bytes,
-             uint32, `enum`, sfixed32, sfixed64, sint32, sint64
+        case double = 1
+        case float, int64, uint64, int32, fixed64, fixed32, bool, string, group, message, bytes,
+            uint32, `enum`, sfixed32, sfixed64, sint32, sint64
     }
 
     /// The name as declared, e.g. `unit_price_cents`.

@@ -37,7 +37,7 @@ struct RecursionCheck {
     private func cycle(from fullName: String, path: [String], singularOnly: Bool = false) -> [String]? {
         if let index = path.firstIndex(of: fullName) { return Array(path[index...]) + [fullName] }
         guard let entry = registry.entry(fullName), !entry.file.hasPrefix("google/api/"),
-              case .message(let message) = entry.declaration
+            case .message(let message) = entry.declaration
         else { return nil }
         for field in message.fields where field.kind == .message && !(singularOnly && field.isRepeated) {
             let next = String(field.typeName.drop(while: { $0 == "." }))

@@ -65,8 +65,9 @@ enum RequestReader {
             },
             dependencies: list(c.dependency, c.n_dependency).map { text($0) },
             extensions: elements(c.extension, c.n_extension).map { field in
-                ProtoExtension(extendee: String(text(field.extendee).drop(while: { $0 == "." })),
-                               number: field.number, fullName: prefix + text(field.name))
+                ProtoExtension(
+                    extendee: String(text(field.extendee).drop(while: { $0 == "." })),
+                    number: field.number, fullName: prefix + text(field.name))
             },
             serializedDescriptor: serialized(c)
         )

@@ -43,7 +43,8 @@ enum ResponseWriter {
     ) -> [UInt8] {
         var files = files
         return files.withUnsafeMutableBufferPointer { entries in
-            var pointers = (0..<entries.count).map { entries.baseAddress! + $0 } as [UnsafeMutablePointer<Google__Protobuf__Compiler__CodeGeneratorResponse__File>?]
+            var pointers =
+                (0..<entries.count).map { entries.baseAddress! + $0 } as [UnsafeMutablePointer<Google__Protobuf__Compiler__CodeGeneratorResponse__File>?]
             return pointers.withUnsafeMutableBufferPointer { pointers in
                 var response = Google__Protobuf__Compiler__CodeGeneratorResponse()
                 google__protobuf__compiler__code_generator_response__init(&response)

@@ -21,12 +21,13 @@ struct ServiceEmitter {
     func emit(_ service: ProtoService, into writer: inout CodeWriter) throws {
         let methods = try service.methods.map { method in
             let user = "rpc \(service.fullName).\(method.name)"
-            let kind = switch (method.clientStreaming, method.serverStreaming) {
-            case (false, false): "unary"
-            case (false, true): "serverStreaming"
-            case (true, false): "clientStreaming"
-            case (true, true): "bidirectionalStreaming"
-            }
+            let kind =
+                switch (method.clientStreaming, method.serverStreaming) {
+                case (false, false): "unary"
+                case (false, true): "serverStreaming"
+                case (true, false): "clientStreaming"
+                case (true, true): "bidirectionalStreaming"
+                }
             return Method(
                 method: method,
                 swiftName: SwiftNames.identifier(SwiftNames.method(method.name)),
@@ -48,8 +49,9 @@ struct ServiceEmitter {
         writer.block("public enum \(service.name)Method") { writer in
             for method in methods {
                 writer.doc(method.method.comment, fallback: "`\(signature(method))`.")
-                writer.line("public static let \(method.swiftName) = MethodDescriptor(service: \"\(service.fullName)\", "
-                    + "method: \"\(method.method.name)\", kind: .\(method.kind))")
+                writer.line(
+                    "public static let \(method.swiftName) = MethodDescriptor(service: \"\(service.fullName)\", "
+                        + "method: \"\(method.method.name)\", kind: .\(method.kind))")
             }
             writer.line()
             writer.doc(nil, fallback: "Every method, in declaration order.")
@@ -94,19 +96,29 @@ struct ServiceEmitter {
                     let name = method.swiftName
                     let (register, parameters, body): (String, String, [String]) =
                         switch (method.method.clientStreaming, method.method.serverStreaming) {
-                        case (false, false): (
-                            "registerUnary", "request, context",
-                            ["try await self.\(name)(request, context: context)"])
-                        case (false, true): (
-                            "registerServerStreaming", "request, responses, context",
-                            ["try await self.\(name)(request, responses: responses, context: context)"])
-                        case (true, false): (
-                            "registerClientStreaming", "requests, context",
-                            ["UnaryResponse(message: try await self.\(name)(requests, context: context))"])
-                        case (true, true): (
-                            "registerBidirectional", "requests, responses, context",
-                            ["try await self.\(name)(requests, responses: RPCWriter { try await responses.write($0) }, context: context)",
-                             "return [:]"])
+                        case (false, false):
+                            (
+                                "registerUnary", "request, context",
+                                ["try await self.\(name)(request, context: context)"]
+                            )
+                        case (false, true):
+                            (
+                                "registerServerStreaming", "request, responses, context",
+                                ["try await self.\(name)(request, responses: responses, context: context)"]
+                            )
+                        case (true, false):
+                            (
+                                "registerClientStreaming", "requests, context",
+                                ["UnaryResponse(message: try await self.\(name)(requests, context: context))"]
+                            )
+                        case (true, true):
+                            (
+                                "registerBidirectional", "requests, responses, context",
+                                [
+                                    "try await self.\(name)(requests, responses: RPCWriter { try await responses.write($0) }, context: context)",
+                                    "return [:]",
+                                ]
+                            )
                         }
                     writer.line("router.\(register)(\(descriptor)) { \(parameters) in")
                     for statement in body { writer.line("    " + statement) }

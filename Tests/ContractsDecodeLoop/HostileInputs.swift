@@ -25,8 +25,10 @@ enum HostileInputs {
 
     /// Valid encodings to corrupt.
     static let valid: [[UInt8]] = [
-        Order(id: "o-1", state: .confirmed, customerID: "c", items: [LineItem(sku: "s", quantity: 2, unitPriceCents: 5)],
-              totalCents: 10, currency: "EUR", requestID: "r").serializedBytes(),
+        Order(
+            id: "o-1", state: .confirmed, customerID: "c", items: [LineItem(sku: "s", quantity: 2, unitPriceCents: 5)],
+            totalCents: 10, currency: "EUR", requestID: "r"
+        ).serializedBytes(),
         ListOrdersResponse(orders: [Order(id: "a\u{0}b"), Order(id: "😀")], nextPageToken: "t").serializedBytes(),
         SimpleRequest(payload: Payload(body: [1, 2, 3]), responseStatus: EchoStatus(code: 1, message: "m")).serializedBytes(),
         StreamingOutputCallRequest(responseParameters: [ResponseParameters(size: 9), ResponseParameters(size: -1)])

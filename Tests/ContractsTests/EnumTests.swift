@@ -30,8 +30,9 @@ struct EnumTests {
         #expect(decoded.state == .unrecognized(value))
         #expect(decoded.state.rawValue == value)
         #expect(decoded.cancelReason == .unrecognized(value))
-        #expect(try HealthCheckResponse(serializedBytes: HealthCheckResponse(status: .unrecognized(value)).serializedBytes()).status
-            == .unrecognized(value))
+        #expect(
+            try HealthCheckResponse(serializedBytes: HealthCheckResponse(status: .unrecognized(value)).serializedBytes()).status
+                == .unrecognized(value))
     }
 
     @Test("wire values, proto names and case names agree")

@@ -13,10 +13,12 @@ struct RoundTripTests {
     @Test("every string field keeps its value", arguments: texts)
     func strings(_ text: String) throws {
         try expectRoundTrip(LineItem(sku: text))
-        try expectRoundTrip(Order(
-            id: text, customerID: text, items: [LineItem(sku: text)], currency: text, paymentID: text, requestID: text))
-        try expectRoundTrip(CreateOrderRequest(
-            customerID: text, items: [LineItem(sku: text)], currency: text, paymentToken: text, requestID: text))
+        try expectRoundTrip(
+            Order(
+                id: text, customerID: text, items: [LineItem(sku: text)], currency: text, paymentID: text, requestID: text))
+        try expectRoundTrip(
+            CreateOrderRequest(
+                customerID: text, items: [LineItem(sku: text)], currency: text, paymentToken: text, requestID: text))
         try expectRoundTrip(GetOrderRequest(id: text))
         try expectRoundTrip(CancelOrderRequest(id: text))
         try expectRoundTrip(ListOrdersRequest(pageToken: text, customerID: text))
@@ -79,14 +81,16 @@ struct RoundTripTests {
     @Test("filled messages of every type")
     func filled() throws {
         try expectRoundTrip(Order.make())
-        try expectRoundTrip(CreateOrderRequest(
-            customerID: "c", items: [.make()], currency: "USD", paymentToken: "tok_approve", requestID: "r"))
+        try expectRoundTrip(
+            CreateOrderRequest(
+                customerID: "c", items: [.make()], currency: "USD", paymentToken: "tok_approve", requestID: "r"))
         try expectRoundTrip(ListOrdersRequest(pageSize: 20, pageToken: "next", state: .created, customerID: "c"))
         try expectRoundTrip(ListOrdersResponse(orders: [.make(), .make(state: .cancelled)], nextPageToken: "t"))
         try expectRoundTrip(Payment.make())
-        try expectRoundTrip(StreamingOutputCallRequest(
-            responseType: .compressable, responseParameters: [ResponseParameters(size: 31415, intervalUs: 10)],
-            payload: Payload(body: [0, 1, 2]), responseStatus: EchoStatus(code: 2, message: "boom")))
+        try expectRoundTrip(
+            StreamingOutputCallRequest(
+                responseType: .compressable, responseParameters: [ResponseParameters(size: 31415, intervalUs: 10)],
+                payload: Payload(body: [0, 1, 2]), responseStatus: EchoStatus(code: 2, message: "boom")))
         try expectRoundTrip(StreamingOutputCallResponse(payload: Payload(body: Array(repeating: 7, count: 314_159))))
         try expectRoundTrip(Payload(body: [UInt8](repeating: 0xab, count: 1 << 20)))
     }
@@ -113,11 +117,12 @@ struct RoundTripTests {
         #expect(decodedEmpty.payload == Payload())
         #expect(decodedEmpty.responseStatus == EchoStatus())
         #expect(decodedEmpty.responseCompressed == nil)
-        try expectRoundTrip(SimpleRequest(
-            responseType: .compressable, responseSize: 314_159, payload: Payload(body: [0xff, 0x00, 0x80]),
-            fillUsername: true, fillOauthScope: true, responseCompressed: BoolValue(value: true),
-            responseStatus: EchoStatus(code: 13, message: "\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n"),
-            expectCompressed: BoolValue(value: false), fillServerID: true, fillGrpclbRouteType: true))
+        try expectRoundTrip(
+            SimpleRequest(
+                responseType: .compressable, responseSize: 314_159, payload: Payload(body: [0xff, 0x00, 0x80]),
+                fillUsername: true, fillOauthScope: true, responseCompressed: BoolValue(value: true),
+                responseStatus: EchoStatus(code: 13, message: "\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n"),
+                expectCompressed: BoolValue(value: false), fillServerID: true, fillGrpclbRouteType: true))
         try expectRoundTrip(SimpleResponse(payload: Payload(body: []), grpclbRouteType: .backend))
     }
 

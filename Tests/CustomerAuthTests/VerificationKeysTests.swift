@@ -11,8 +11,10 @@ struct VerificationKeysTests {
         #expect(both.collection(algorithm: "RS256", kid: "rsa-1") != nil)
         #expect(both.collection(algorithm: "ES256", kid: "ec-1") != nil)
         #expect(both.collection(algorithm: "ES256", kid: nil) != nil, "the one ES256 key")
-        for (alg, kid) in [("none", nil), ("none", "rsa-1"), ("RS256", "ec-1"), ("ES256", "rsa-1"), ("RS256", "rsa-2"),
-                           ("RS384", "rsa-1"), ("PS256", "rsa-1"), ("ES384", "ec-1"), ("EdDSA", nil), ("HS512", nil)] as [(String, String?)] {
+        for (alg, kid) in [
+            ("none", nil), ("none", "rsa-1"), ("RS256", "ec-1"), ("ES256", "rsa-1"), ("RS256", "rsa-2"),
+            ("RS384", "rsa-1"), ("PS256", "rsa-1"), ("ES384", "ec-1"), ("EdDSA", nil), ("HS512", nil),
+        ] as [(String, String?)] {
             #expect(both.collection(algorithm: alg, kid: kid) == nil, "\(alg) \(kid ?? "-")")
         }
         let jwksOnly = try await VerificationKeys(CustomerTokenKeys(secret: nil, jwksJSON: try factory.jwks()))
@@ -24,8 +26,9 @@ struct VerificationKeysTests {
 
     @Test func withoutKidAnAmbiguousAlgorithmFindsNoKey() async throws {
         let first = try TokenFactory.make(), second = try TokenFactory.make()
-        let one = try first.jwks(), other = try second.jwks().replacingOccurrences(of: "rsa-1", with: "rsa-2")
-            .replacingOccurrences(of: "ec-1", with: "ec-2")
+        let one = try first.jwks(),
+            other = try second.jwks().replacingOccurrences(of: "rsa-1", with: "rsa-2")
+                .replacingOccurrences(of: "ec-1", with: "ec-2")
         let merged = one.replacingOccurrences(of: "]}", with: ",") + other.replacingOccurrences(of: #"{"keys":["#, with: "")
         let keys = try await VerificationKeys(CustomerTokenKeys(secret: nil, jwksJSON: merged))
         #expect(keys.collection(algorithm: "RS256", kid: nil) == nil, "two RS256 keys: the token must name one")

@@ -8,11 +8,13 @@ struct CORSTests {
     @Test("a preflight is answered 204 and allows Authorization, Idempotency-Key and Content-Type")
     func preflight() async throws {
         try await GatewayFixture().withRouter { client in
-            let response = try await client.send(.options, "/v1/orders", headers: [
-                .origin: "http://localhost:3000",
-                .accessControlRequestMethod: "POST",
-                .accessControlRequestHeaders: "authorization, content-type, idempotency-key",
-            ])
+            let response = try await client.send(
+                .options, "/v1/orders",
+                headers: [
+                    .origin: "http://localhost:3000",
+                    .accessControlRequestMethod: "POST",
+                    .accessControlRequestHeaders: "authorization, content-type, idempotency-key",
+                ])
             #expect(response.status == .noContent)
             #expect(response.headers[.accessControlAllowOrigin] == "*")
             let allowed = try #require(response.headers[.accessControlAllowHeaders]).lowercased()

@@ -79,8 +79,10 @@ struct CustomerAuthRoutesTests {
             #expect(answer["token"]?.stringValue == "token-for-alice")
             #expect(answer["customerId"]?.stringValue == "alice")
             #expect(answer["expiresAt"]?.stringValue == "2027-01-15T08:00:00.000Z")
-            for body in [#"{}"#, #"{"customerId":""}"#, #"{"customerId":"\#(String(repeating: "a", count: 65))"}"#,
-                         #"{"customerId":"alice","admin":true}"#, #"{"customerId":"a\u0001"}"#] {
+            for body in [
+                #"{}"#, #"{"customerId":""}"#, #"{"customerId":"\#(String(repeating: "a", count: 65))"}"#,
+                #"{"customerId":"alice","admin":true}"#, #"{"customerId":"a\u0001"}"#,
+            ] {
                 #expect(try await client.send(.post, "/v1/dev/sign-in", json: body).status == .badRequest, "\(body)")
             }
             #expect(try await client.send(.post, "/v1/dev/sign-in").status == .badRequest)

@@ -53,7 +53,8 @@ struct HTTP1RulesTests {
     @Test("a malformed chunk size is 400 INVALID_ARGUMENT, not 500", arguments: ["zz", String(repeating: "f", count: 18)])
     func malformedChunkSize(size: String) async throws {
         try await GatewayFixture().withLiveServer { client in
-            let request = "POST /v1/orders HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n\(size)\r\nabc\r\n0\r\n\r\n"
+            let request =
+                "POST /v1/orders HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n\(size)\r\nabc\r\n0\r\n\r\n"
             let (text, _) = try await exchange(request, port: try #require(client.port))
             #expect(text.hasPrefix("HTTP/1.1 400"), "\(text)")
             #expect(text.contains(#""code":3"#))
@@ -63,7 +64,8 @@ struct HTTP1RulesTests {
     @Test("a transfer coding other than chunked is 501", arguments: ["gzip, chunked", "deflate, chunked", "x-custom, chunked"])
     func unsupportedTransferCoding(coding: String) async throws {
         try await GatewayFixture().withLiveServer { client in
-            let request = "POST /v1/orders HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: \(coding)\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+            let request =
+                "POST /v1/orders HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: \(coding)\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
             let (text, _) = try await exchange(request, port: try #require(client.port))
             #expect(text.hasPrefix("HTTP/1.1 501"), "\(text)")
             #expect(text.contains(#""code":12"#))

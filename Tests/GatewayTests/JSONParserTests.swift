@@ -6,16 +6,20 @@ struct JSONParserTests {
     @Test("parses every kind of value; numbers keep their text")
     func values() throws {
         let value = try JSONValue(parsing: Array(#" {"a":[1,-2.5e3,true,false,null,"x\"\u00e9\ud83d\ude00"],"b":{}} "#.utf8))
-        #expect(value == .object([
-            "a": .array([.number("1"), .number("-2.5e3"), .bool(true), .bool(false), .null, .string("x\"é😀")]),
-            "b": .object([:]),
-        ]))
+        #expect(
+            value
+                == .object([
+                    "a": .array([.number("1"), .number("-2.5e3"), .bool(true), .bool(false), .null, .string("x\"é😀")]),
+                    "b": .object([:]),
+                ]))
     }
 
-    @Test("refuses malformed text, naming the byte", arguments: [
-        ("", 0), ("{", 1), (#"{"a" 1}"#, 5), ("[1,]", 3), ("01", 1), (#""\x""#, 2), ("[1] [2]", 4),
-        ("\"a\u{01}\"", 2), ("nul", 0), ("-", 1), ("1.", 2), (#""\ud800""#, 7),
-    ])
+    @Test(
+        "refuses malformed text, naming the byte",
+        arguments: [
+            ("", 0), ("{", 1), (#"{"a" 1}"#, 5), ("[1,]", 3), ("01", 1), (#""\x""#, 2), ("[1] [2]", 4),
+            ("\"a\u{01}\"", 2), ("nul", 0), ("-", 1), ("1.", 2), (#""\ud800""#, 7),
+        ])
     func malformed(text: String, offset: Int) {
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: Array(text.utf8)) }
         do {
@@ -43,11 +47,17 @@ struct JSONParserTests {
         json.object { json in
             json.field("s") { $0.string(tricky) }
             json.field("n") { $0.integer(Int64.min) }
-            json.field("a") { json in json.array { json in json.bool(true); json.null(); json.integer(1) } }
+            json.field("a") { json in
+                json.array { json in
+                    json.bool(true); json.null(); json.integer(1)
+                }
+            }
         }
         #expect(!json.text.contains("\n"))
-        #expect(try JSONValue(parsing: Array(json.text.utf8)) == .object([
-            "s": .string(tricky), "n": .number("-9223372036854775808"), "a": .array([.bool(true), .null, .number("1")]),
-        ]))
+        #expect(
+            try JSONValue(parsing: Array(json.text.utf8))
+                == .object([
+                    "s": .string(tricky), "n": .number("-9223372036854775808"), "a": .array([.bool(true), .null, .number("1")]),
+                ]))
     }
 }

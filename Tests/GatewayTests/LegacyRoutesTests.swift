@@ -70,10 +70,12 @@ struct LegacyRoutesTests {
         try await fixture.withRouter { client in
             let missing = try await client.send(.get, "/api/v1/order/nope")
             #expect(missing.status == .notFound)
-            #expect(try missing.json() == .object([
-                "status": .string("fail"), "message": .string("No order found with that ID!"),
-                "code": .number("5"), "details": .array([]),
-            ]))
+            #expect(
+                try missing.json()
+                    == .object([
+                        "status": .string("fail"), "message": .string("No order found with that ID!"),
+                        "code": .number("5"), "details": .array([]),
+                    ]))
             #expect(try await client.send(.put, "/api/v1/order/nope").status == .notFound)
 
             let delivered = try await client.send(.put, "/api/v1/order/done")

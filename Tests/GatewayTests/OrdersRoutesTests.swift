@@ -31,7 +31,8 @@ struct OrdersRoutesTests {
     @Test("POST /v1/orders reads snake_case names, int64 from numbers, enums by number elsewhere")
     func createSnakeCase() async throws {
         let fixture = GatewayFixture()
-        let body = #"{"customer_id":"c-2","items":[{"sku":"pear","quantity":"3","unit_price_cents":9007199254740993}],"currency":"EUR","payment_token":"tok_approve","request_id":"r-9"}"#
+        let body =
+            #"{"customer_id":"c-2","items":[{"sku":"pear","quantity":"3","unit_price_cents":9007199254740993}],"currency":"EUR","payment_token":"tok_approve","request_id":"r-9"}"#
         try await fixture.withRouter { client in
             let response = try await client.send(.post, "/v1/orders", json: body)
             #expect(response.status == .created)
@@ -68,16 +69,18 @@ struct OrdersRoutesTests {
         }
     }
 
-    @Test("malformed and mistyped bodies are INVALID_ARGUMENT with a message", arguments: [
-        (#"{"items": [}"#, "invalid JSON at byte"),
-        (#"[1,2]"#, "expected an object"),
-        (#"{"items":[{"sku":"a","quantity":"many"}]}"#, "items[0].quantity"),
-        (#"{"items":[{"sku":"a","quantity":1.5}]}"#, "items[0].quantity"),
-        (#"{"items":[{"sku":"a","quantity":4294967296}]}"#, "out of range"),
-        (#"{"currency":7}"#, "currency: expected a string"),
-        (#"{"customerId":"a","customer_id":"b"}"#, "given twice"),
-        (#"{"a":1,"a":2}"#, "duplicate field"),
-    ])
+    @Test(
+        "malformed and mistyped bodies are INVALID_ARGUMENT with a message",
+        arguments: [
+            (#"{"items": [}"#, "invalid JSON at byte"),
+            (#"[1,2]"#, "expected an object"),
+            (#"{"items":[{"sku":"a","quantity":"many"}]}"#, "items[0].quantity"),
+            (#"{"items":[{"sku":"a","quantity":1.5}]}"#, "items[0].quantity"),
+            (#"{"items":[{"sku":"a","quantity":4294967296}]}"#, "out of range"),
+            (#"{"currency":7}"#, "currency: expected a string"),
+            (#"{"customerId":"a","customer_id":"b"}"#, "given twice"),
+            (#"{"a":1,"a":2}"#, "duplicate field"),
+        ])
     func badBodies(body: String, expected: String) async throws {
         try await GatewayFixture().withRouter { client in
             let response = try await client.send(.post, "/v1/orders", json: body)
@@ -224,8 +227,9 @@ struct OrdersRoutesTests {
         }
     }
 
-    @Test("an Idempotency-Key that is not 1–64 visible ASCII characters is INVALID_ARGUMENT",
-          arguments: ["", "has space", String(repeating: "k", count: 65)])
+    @Test(
+        "an Idempotency-Key that is not 1–64 visible ASCII characters is INVALID_ARGUMENT",
+        arguments: ["", "has space", String(repeating: "k", count: 65)])
     func badIdempotencyKey(key: String) async throws {
         try await GatewayFixture().withRouter { client in
             for uri in ["/v1/orders", "/api/v1/order"] {

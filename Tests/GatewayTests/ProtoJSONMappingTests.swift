@@ -14,17 +14,19 @@ struct ProtoJSONMappingTests {
     @Test("Order → JSON: lowerCamelCase, enums by name, int64 as strings, defaults written")
     func orderOut() throws {
         let json = try JSONValue(parsing: Array(Self.order.jsonText.utf8))
-        #expect(json == .object([
-            "id": .string("3f2a"), "state": .string("ORDER_STATE_CANCELLED"), "customerId": .string("c-1"),
-            "items": .array([
-                .object(["sku": .string("a"), "quantity": .number("2"), "unitPriceCents": .string("9007199254740993")]),
-                .object(["sku": .string("b"), "quantity": .number("1"), "unitPriceCents": .string("0")]),
-            ]),
-            "totalCents": .string("9223372036854775807"), "currency": .string("EUR"),
-            "cancelReason": .string("CANCEL_REASON_PAYMENT_DECLINED"), "paymentId": .string("pay-1"),
-            "createdAt": .string("1700000000000"), "updatedAt": .string("1700000000500"),
-            "deliverAt": .string("0"), "requestId": .string("key"),
-        ]))
+        #expect(
+            json
+                == .object([
+                    "id": .string("3f2a"), "state": .string("ORDER_STATE_CANCELLED"), "customerId": .string("c-1"),
+                    "items": .array([
+                        .object(["sku": .string("a"), "quantity": .number("2"), "unitPriceCents": .string("9007199254740993")]),
+                        .object(["sku": .string("b"), "quantity": .number("1"), "unitPriceCents": .string("0")]),
+                    ]),
+                    "totalCents": .string("9223372036854775807"), "currency": .string("EUR"),
+                    "cancelReason": .string("CANCEL_REASON_PAYMENT_DECLINED"), "paymentId": .string("pay-1"),
+                    "createdAt": .string("1700000000000"), "updatedAt": .string("1700000000500"),
+                    "deliverAt": .string("0"), "requestId": .string("key"),
+                ]))
     }
 
     @Test("Order → JSON → Order is the identity")
@@ -69,10 +71,12 @@ struct ProtoJSONMappingTests {
         #expect(try ListOrdersResponse(json: JSONValue(parsing: Array(json.text.utf8))) == response)
     }
 
-    @Test("integers: strings, exponents and integral fractions are read; others refused", arguments: [
-        ("\"42\"", Int64?(42)), ("4.2e1", 42), ("42.0", 42), ("-0", 0), ("1e2", 100),
-        ("4.5", nil), ("\"x\"", nil), ("true", nil), ("9223372036854775808", nil), ("\"1 \"", nil),
-    ])
+    @Test(
+        "integers: strings, exponents and integral fractions are read; others refused",
+        arguments: [
+            ("\"42\"", Int64?(42)), ("4.2e1", 42), ("42.0", 42), ("-0", 0), ("1e2", 100),
+            ("4.5", nil), ("\"x\"", nil), ("true", nil), ("9223372036854775808", nil), ("\"1 \"", nil),
+        ])
     func integers(text: String, expected: Int64?) throws {
         let value = try JSONValue(parsing: Array(text.utf8))
         if let expected {
@@ -86,17 +90,21 @@ struct ProtoJSONMappingTests {
     func legacy() throws {
         var json = JSONWriter()
         Self.order.writeLegacy(to: &json)
-        #expect(try JSONValue(parsing: Array(json.text.utf8)) == .object([
-            "_id": .string("3f2a"), "id": .string("3f2a"), "state": .string("cancelled"),
-            "orderItems": .array([.string("a"), .string("b")]),
-            "orderCreatedAt": .string("2023-11-14T22:13:20.000Z"), "__v": .number("0"),
-        ]))
+        #expect(
+            try JSONValue(parsing: Array(json.text.utf8))
+                == .object([
+                    "_id": .string("3f2a"), "id": .string("3f2a"), "state": .string("cancelled"),
+                    "orderItems": .array([.string("a"), .string("b")]),
+                    "orderCreatedAt": .string("2023-11-14T22:13:20.000Z"), "__v": .number("0"),
+                ]))
     }
 
-    @Test("ISO-8601 dates from Unix milliseconds", arguments: [
-        (Int64(0), "1970-01-01T00:00:00.000Z"), (951_782_400_001, "2000-02-29T00:00:00.001Z"),
-        (-1, "1969-12-31T23:59:59.999Z"), (4_102_444_799_999, "2099-12-31T23:59:59.999Z"),
-    ])
+    @Test(
+        "ISO-8601 dates from Unix milliseconds",
+        arguments: [
+            (Int64(0), "1970-01-01T00:00:00.000Z"), (951_782_400_001, "2000-02-29T00:00:00.001Z"),
+            (-1, "1969-12-31T23:59:59.999Z"), (4_102_444_799_999, "2099-12-31T23:59:59.999Z"),
+        ])
     func isoDates(millis: Int64, expected: String) {
         #expect(ISO8601Millis.string(fromUnixMillis: millis) == expected)
     }

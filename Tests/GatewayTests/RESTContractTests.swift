@@ -53,10 +53,12 @@ struct RESTContractTests {
         }
     }
 
-    @Test("templates: segments are percent-decoded; a variable is one non-empty segment without a colon", arguments: [
-        ("/v1/orders/a%2Fb", "a/b"), ("/v1/orders/%61bc", "abc"), ("/v1/orders/", nil), ("/v1/orders/a:b", nil),
-        ("/v1/orders/a/b", nil), ("/v1/orders/%3Acancel", nil),
-    ] as [(String, String?)])
+    @Test(
+        "templates: segments are percent-decoded; a variable is one non-empty segment without a colon",
+        arguments: [
+            ("/v1/orders/a%2Fb", "a/b"), ("/v1/orders/%61bc", "abc"), ("/v1/orders/", nil), ("/v1/orders/a:b", nil),
+            ("/v1/orders/a/b", nil), ("/v1/orders/%3Acancel", nil),
+        ] as [(String, String?)])
     func templateMatching(path: String, id: String?) {
         let match = RESTContract.binding(for: .get, path: path)
         #expect(match?.captures.first?.value == id, "\(path)")

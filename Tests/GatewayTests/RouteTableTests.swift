@@ -19,7 +19,8 @@ struct RouteTableTests {
             for path in Self.samples {
                 let allowed = try #require(RouteTable.allowedMethods(forPath: path), "\(path)")
                 for method in allowed {
-                    let body: String? = method == .post || method == .put
+                    let body: String? =
+                        method == .post || method == .put
                         ? (path.hasPrefix("/api") ? #"{"orderItems":["a"]}"# : (path == "/v1/orders" ? createBody : nil)) : nil
                     let response = try await client.send(method, path, json: body)
                     #expect(response.status != .methodNotAllowed, "\(method) \(path)")
@@ -31,7 +32,11 @@ struct RouteTableTests {
         }
     }
 
-    @Test("paths outside the table are unknown", arguments: ["/v1", "/v1/dev", "/v1/dev/sign-out", "/v1/orders/a/b", "/v1/orders/a:refund", "/v1/orders/a:cancel/events", "/assets/x.js", "/api/v1/order/"])
+    @Test(
+        "paths outside the table are unknown",
+        arguments: [
+            "/v1", "/v1/dev", "/v1/dev/sign-out", "/v1/orders/a/b", "/v1/orders/a:refund", "/v1/orders/a:cancel/events", "/assets/x.js", "/api/v1/order/",
+        ])
     func unknownPaths(path: String) {
         #expect(RouteTable.allowedMethods(forPath: path) == nil)
     }

@@ -55,7 +55,7 @@ struct HealthEndToEndTests {
                     switch seen.count {
                     case 1: health.setStatus(.serving, forService: "orderhub.v1.Orders")
                     case 2: health.setStatus(.notServing, forService: "orderhub.v1.Orders")
-                    default: return seen   // ends the call, cancelling the stream
+                    default: return seen  // ends the call, cancelling the stream
                     }
                 }
                 return seen

@@ -14,8 +14,9 @@ struct Watch {
         let context = ServerContext(path: HealthMethod.watch.path)
         task = Task {
             defer { sink.finish() }
-            try await health.watch(HealthCheckRequest(service: service),
-                                   responses: RPCWriter { sink.yield($0.status) }, context: context)
+            try await health.watch(
+                HealthCheckRequest(service: service),
+                responses: RPCWriter { sink.yield($0.status) }, context: context)
         }
         iterator = sent.makeAsyncIterator()
     }
@@ -34,7 +35,7 @@ struct HealthWatchTests {
         var watch = Watch(health, service: "")
         #expect(await watch.next() == .serving)
         #expect(health.board.withLock { $0.watcherCount(of: "") } == 1)  // registered before the first status was sent
-        health.setStatus(.serving, forService: "")          // unchanged: not sent
+        health.setStatus(.serving, forService: "")  // unchanged: not sent
         health.setStatus(.notServing, forService: "")
         #expect(await watch.next() == .notServing)
         health.setStatus(.serving, forService: "")

@@ -23,8 +23,9 @@ import Testing
 
     @Test func countsCallsByCode() async throws {
         let registry = PrometheusCollectorRegistry()
-        let transport = RPCClientObserver.wrap(FakeTransport(), settings: .init(metrics: true, tracing: false),
-                                               factory: PrometheusMetricsFactory(registry: registry))
+        let transport = RPCClientObserver.wrap(
+            FakeTransport(), settings: .init(metrics: true, tracing: false),
+            factory: PrometheusMetricsFactory(registry: registry))
         let ok = MethodDescriptor(service: "test.v1.Pay", method: "Ok")
         let down = MethodDescriptor(service: "test.v1.Pay", method: "Down")
         _ = try await transport.unary(method: ok, request: [1], options: .defaults)

@@ -21,9 +21,10 @@ struct OrderDraftTests {
     }
 
     @Test func validRequestHasItsTotal() throws {
-        let draft = try OrderDraft(validating: Self.request(items: [
-            OrderLine(sku: "a", quantity: 2, unitPriceCents: 250), OrderLine(sku: "b", quantity: 1, unitPriceCents: 0),
-        ]))
+        let draft = try OrderDraft(
+            validating: Self.request(items: [
+                OrderLine(sku: "a", quantity: 2, unitPriceCents: 250), OrderLine(sku: "b", quantity: 1, unitPriceCents: 0),
+            ]))
         #expect(draft.totalCents == 500)
         #expect(draft.requestID == nil)
     }
@@ -37,8 +38,9 @@ struct OrderDraftTests {
 
     @Test func quantityAtLeastOne() {
         #expect(field(of: Self.request(items: [OrderLine(sku: "s", quantity: 0, unitPriceCents: 1)])) == "items[0].quantity")
-        #expect(field(of: Self.request(items: [.init(sku: "s", quantity: 1, unitPriceCents: 1), .init(sku: "t", quantity: -3, unitPriceCents: 1)]))
-            == "items[1].quantity")
+        #expect(
+            field(of: Self.request(items: [.init(sku: "s", quantity: 1, unitPriceCents: 1), .init(sku: "t", quantity: -3, unitPriceCents: 1)]))
+                == "items[1].quantity")
     }
 
     @Test func pricesNotNegative() {
@@ -48,9 +50,11 @@ struct OrderDraftTests {
 
     @Test func totalOverflowIsRefused() {
         #expect(field(of: Self.request(items: [OrderLine(sku: "s", quantity: 2, unitPriceCents: .max / 2 + 1)])) == "items")
-        #expect(field(of: Self.request(items: [
-            OrderLine(sku: "s", quantity: 1, unitPriceCents: .max), OrderLine(sku: "t", quantity: 1, unitPriceCents: 1),
-        ])) == "items")
+        #expect(
+            field(
+                of: Self.request(items: [
+                    OrderLine(sku: "s", quantity: 1, unitPriceCents: .max), OrderLine(sku: "t", quantity: 1, unitPriceCents: 1),
+                ])) == "items")
         #expect(field(of: Self.request(items: [OrderLine(sku: "s", quantity: 1, unitPriceCents: .max)])) == nil)
     }
 
@@ -103,8 +107,9 @@ struct OrderDraftTests {
         #expect(try OrderDraft(validating: Self.request(customerID: "cust-2", requestID: "k1")).payloadHash != base.payloadHash)
         #expect(try OrderDraft(validating: Self.request(currency: "USD")).payloadHash != base.payloadHash)
         #expect(try OrderDraft(validating: Self.request(paymentToken: "tok_decline")).payloadHash != base.payloadHash)
-        #expect(try OrderDraft(validating: Self.request(items: [OrderLine(sku: "sku-1", quantity: 3, unitPriceCents: 250)])).payloadHash
-            != base.payloadHash)
+        #expect(
+            try OrderDraft(validating: Self.request(items: [OrderLine(sku: "sku-1", quantity: 3, unitPriceCents: 250)])).payloadHash
+                != base.payloadHash)
         // Field boundaries matter: "ab"+"c" differs from "a"+"bc".
         let left = try OrderDraft(validating: Self.request(customerID: "ab", currency: "EUR", paymentToken: "c"))
         let right = try OrderDraft(validating: Self.request(customerID: "a", currency: "EUR", paymentToken: "bc"))

@@ -25,7 +25,9 @@ struct OrderFeedTests {
         let got = Mutex<[OrderFeedEvent]>([])
         do {
             try await system.watchFeed(afterCursor: cursor, states: states, customerID: customerID, for: caller) { event in
-                let all = got.withLock { $0.append(event); return $0 }
+                let all = got.withLock {
+                    $0.append(event); return $0
+                }
                 if stop(all) { throw Enough() }
             }
         } catch is Enough {}
@@ -58,7 +60,9 @@ struct OrderFeedTests {
                         let batch = Mutex<[OrderFeedEvent]>([])
                         do {
                             try await system.watchFeed(afterCursor: cursor, states: [], customerID: nil, for: OrderSystem.testAdmin) { event in
-                                let count = batch.withLock { $0.append(event); return $0.count }
+                                let count = batch.withLock {
+                                    $0.append(event); return $0.count
+                                }
                                 if count >= dropAfter { throw Disconnect() }
                             }
                         } catch is Disconnect {

@@ -39,7 +39,8 @@ struct OrderListTests {
                     let order = try SQLiteOrderStoreTests.newOrder(.make(customerID: index < 4 ? "alice" : "bob"), now: 1_000 + Int64(index))
                     _ = try await store.create(order)
                     if index % 2 == 0 {
-                        _ = try await store.write(OrderWrite(orderID: order.id, transition: .init(from: .created, to: .cancelled, cancelReason: .userRequested), now: 2_000))
+                        _ = try await store.write(
+                            OrderWrite(orderID: order.id, transition: .init(from: .created, to: .cancelled, cancelReason: .userRequested), now: 2_000))
                         cancelled.append(order.id)
                     }
                 }

@@ -101,7 +101,8 @@ struct OrderOwnershipTests {
             #expect(bobs.id != first.id && bobs.customerID == "bob")
             #expect(bobs.requestID == "key-1", "the client sees the key it sent, not the scoped one")
             // Within one customer the key still guards against a changed payload.
-            #expect(await failure { _ = try await system.create(.make(requestID: "key-1", customerID: "", quantity: 9), by: alice) }
+            #expect(
+                await failure { _ = try await system.create(.make(requestID: "key-1", customerID: "", quantity: 9), by: alice) }
                     == .requestIDReused(requestID: "key-1"))
         }
     }

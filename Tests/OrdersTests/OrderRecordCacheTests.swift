@@ -4,8 +4,9 @@ import Testing
 @Suite("the SQLite store's order cache")
 struct OrderRecordCacheTests {
     private func record(_ id: String, state: OrderLifecycle.State = .created, version: Int64 = 1) -> OrderRecord {
-        OrderRecord(id: id, state: state, customerID: "c", items: [], totalCents: 0, currency: "EUR",
-                    createdAt: 1, updatedAt: 1, version: version)
+        OrderRecord(
+            id: id, state: state, customerID: "c", items: [], totalCents: 0, currency: "EUR",
+            createdAt: 1, updatedAt: 1, version: version)
     }
 
     private func confirmed(_ id: String, version: Int64 = 2) -> OrderChange {
@@ -50,8 +51,12 @@ struct OrderRecordCacheTests {
     @Test func changesApplyInOrderAndNeverGoBack() {
         let cache = OrderRecordCache()
         cache.created([record("a")])
-        cache.committed([confirmed("a"), OrderChange(orderID: "a", state: .delivered, cancelReason: nil, paymentID: "pay-a",
-                                                     deliverAt: 9, updatedAt: 6, version: 3)])
+        cache.committed([
+            confirmed("a"),
+            OrderChange(
+                orderID: "a", state: .delivered, cancelReason: nil, paymentID: "pay-a",
+                deliverAt: 9, updatedAt: 6, version: 3),
+        ])
         cache.committed([confirmed("a")])  // an older version again: ignored
         #expect(cache.lookup("a")?.state == .delivered)
         #expect(cache.lookup("a")?.version == 3)

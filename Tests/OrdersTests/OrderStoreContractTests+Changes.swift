@@ -21,15 +21,19 @@ extension OrderStoreContractTests {
                 _ = try await writer.create(order)
                 let changes = ChangeCollector(watcher.changes(of: order.id))
                 _ = try await writer.write(.confirm(order.id, now: 2_000))
-                #expect(try await changes.change(version: 2) == OrderChange(
-                    orderID: order.id, state: .confirmed, cancelReason: nil, paymentID: "pay-\(order.id)", deliverAt: 7_000,
-                    updatedAt: 2_000, version: 2
-                ))
+                #expect(
+                    try await changes.change(version: 2)
+                        == OrderChange(
+                            orderID: order.id, state: .confirmed, cancelReason: nil, paymentID: "pay-\(order.id)", deliverAt: 7_000,
+                            updatedAt: 2_000, version: 2
+                        ))
                 _ = try await writer.write(OrderWrite(orderID: order.id, transition: .init(from: .confirmed, to: .delivered), now: 3_000))
-                #expect(try await changes.change(version: 3) == OrderChange(
-                    orderID: order.id, state: .delivered, cancelReason: nil, paymentID: "pay-\(order.id)", deliverAt: 7_000,
-                    updatedAt: 3_000, version: 3
-                ))
+                #expect(
+                    try await changes.change(version: 3)
+                        == OrderChange(
+                            orderID: order.id, state: .delivered, cancelReason: nil, paymentID: "pay-\(order.id)", deliverAt: 7_000,
+                            updatedAt: 3_000, version: 3
+                        ))
                 #expect(changes.all.map(\.version) == [2, 3])
             }
         }
@@ -57,12 +61,15 @@ extension OrderStoreContractTests {
                 }
                 for (order, changes) in watched {
                     _ = try await changes.change(version: 3)
-                    #expect(changes.all == [
-                        OrderChange(orderID: order.id, state: .confirmed, cancelReason: nil, paymentID: "pay-\(order.id)",
-                                    deliverAt: 7_000, updatedAt: 2_000, version: 2),
-                        OrderChange(orderID: order.id, state: .cancelled, cancelReason: .userRequested, paymentID: "pay-\(order.id)",
-                                    deliverAt: 7_000, updatedAt: 2_001, version: 3),
-                    ])
+                    #expect(
+                        changes.all == [
+                            OrderChange(
+                                orderID: order.id, state: .confirmed, cancelReason: nil, paymentID: "pay-\(order.id)",
+                                deliverAt: 7_000, updatedAt: 2_000, version: 2),
+                            OrderChange(
+                                orderID: order.id, state: .cancelled, cancelReason: .userRequested, paymentID: "pay-\(order.id)",
+                                deliverAt: 7_000, updatedAt: 2_001, version: 3),
+                        ])
                 }
             }
         }
@@ -101,7 +108,8 @@ extension OrderStoreContractTests {
                     try await eventually("the watcher listens") { watcher.listenerConnectCount == 1 }
                     try await PostgresTestDatabase.withAdmin { admin in
                         // Waits (up to 5 s) until the backend is gone: the next NOTIFY finds nobody.
-                        let rows = try await admin.rows("""
+                        let rows = try await admin.rows(
+                            """
                             SELECT pg_terminate_backend(pid, 5000) AS gone FROM pg_stat_activity
                             WHERE application_name = \(name) AND query LIKE 'LISTEN%'
                             """)
@@ -129,14 +137,17 @@ extension OrderStoreContractTests {
                 }
                 let sqliteShapes = try await TableShape.sqlite(path: path)
                 let postgresShapes = try await PostgresTestDatabase.withAdmin { try await TableShape.postgres(schema: schema, on: $0) }
-                #expect(Set(sqliteShapes.keys) == [
-                    "orders", "order_items", "payment_jobs", "idempotency_keys", "order_events", "order_feed", "order_feed_head", "schema_migrations",
-                ])
+                #expect(
+                    Set(sqliteShapes.keys) == [
+                        "orders", "order_items", "payment_jobs", "idempotency_keys", "order_events", "order_feed", "order_feed_head", "schema_migrations",
+                    ])
                 for (table, shape) in sqliteShapes { #expect(postgresShapes[table] == shape, "table \(table)") }
                 #expect(Set(postgresShapes.keys) == Set(sqliteShapes.keys))
                 let versions = try await PostgresTestDatabase.withAdmin { admin in
                     try await admin.rows(PostgresQuery(unsafeSQL: "SELECT version, name FROM \(schema).schema_migrations ORDER BY version"))
-                        .map { row in let row = row.makeRandomAccess(); return "\(try row.int64("version")) \(try row.text("name"))" }
+                        .map { row in
+                            let row = row.makeRandomAccess(); return "\(try row.int64("version")) \(try row.text("name"))"
+                        }
                 }
                 #expect(versions == OrderSchema.migrations.map { "\($0.version) \($0.name)" })
             }

@@ -69,7 +69,8 @@ extension OrderStoreContractTests {
                 _ = try await stores[0].write(.confirm(late.id, now: 1_500, deliverAt: 6_000))
                 _ = try await stores[0].write(.confirm(early.id, now: 1_500, deliverAt: 5_000))
                 _ = try await stores[0].write(.confirm(cancelled.id, now: 1_500, deliverAt: 4_000))
-                _ = try await stores[0].write(OrderWrite(orderID: cancelled.id, transition: .init(from: .confirmed, to: .cancelled, cancelReason: .userRequested), now: 1_600))
+                _ = try await stores[0].write(
+                    OrderWrite(orderID: cancelled.id, transition: .init(from: .confirmed, to: .cancelled, cancelReason: .userRequested), now: 1_600))
                 #expect(try await stores[1].earliestDelivery() == 5_000)
                 #expect(try await stores[1].claimDueDeliveries(now: 4_999, leaseUntil: 50_000, limit: 10) == [])
                 #expect(try await stores[1].claimDueDeliveries(now: 6_000, leaseUntil: 50_000, limit: 10) == [early.id, late.id])

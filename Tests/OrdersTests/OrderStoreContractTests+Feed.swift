@@ -17,7 +17,8 @@ extension OrderStoreContractTests {
                 _ = try await store.create(first)
                 _ = try await store.create(second)
                 _ = try await store.write(.confirm(first.id, now: 2_000))
-                _ = try await store.write(OrderWrite(orderID: second.id, transition: .init(from: .created, to: .cancelled, cancelReason: .userRequested), now: 2_500))
+                _ = try await store.write(
+                    OrderWrite(orderID: second.id, transition: .init(from: .created, to: .cancelled, cancelReason: .userRequested), now: 2_500))
                 let page = try await store.feedPage(OrderFeedQuery(after: start.lastSeq, limit: 100))
                 #expect(page.events.map(\.order.id) == [first.id, second.id, first.id, second.id])
                 #expect(page.events.map(\.order.state) == [.created, .created, .confirmed, .cancelled])
@@ -25,9 +26,13 @@ extension OrderStoreContractTests {
                 #expect(page.events.map(\.seq) == page.events.map(\.seq).sorted())
                 #expect(Set(page.events.map(\.seq)).count == 4)
                 #expect(page.lastSeq == page.events.last?.seq)
-                #expect(page.events[2].order == first.record.applying(OrderChange(
-                    orderID: first.id, state: .confirmed, cancelReason: nil, paymentID: "pay-\(first.id)", deliverAt: 7_000, updatedAt: 2_000, version: 2
-                )))
+                #expect(
+                    page.events[2].order
+                        == first.record.applying(
+                            OrderChange(
+                                orderID: first.id, state: .confirmed, cancelReason: nil, paymentID: "pay-\(first.id)", deliverAt: 7_000, updatedAt: 2_000,
+                                version: 2
+                            )))
                 #expect(page.events[3].order.cancelReason == .userRequested)
                 #expect(page.events[0].order.items == first.draft.items)
 

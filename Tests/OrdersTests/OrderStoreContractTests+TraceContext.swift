@@ -52,13 +52,15 @@ extension OrderStoreContractTests {
                     guard case .applied = try await store.write(.confirm(order.id, now: 1_500)) else { throw TransitionSetupFailed() }
                 }
                 let refunds = [
-                    traced.id: OrderWrite.Refund(paymentID: "pay-\(traced.id)", reason: "USER_REQUESTED", firstAttemptLease: 2_500,
-                                                 traceContext: cancelContext),
+                    traced.id: OrderWrite.Refund(
+                        paymentID: "pay-\(traced.id)", reason: "USER_REQUESTED", firstAttemptLease: 2_500,
+                        traceContext: cancelContext),
                     untraced.id: OrderWrite.Refund(paymentID: "pay-\(untraced.id)", reason: "USER_REQUESTED", firstAttemptLease: 2_500),
                 ]
                 for (orderID, refund) in refunds {
-                    let write = OrderWrite(orderID: orderID, transition: .init(from: .confirmed, to: .cancelled, cancelReason: .userRequested),
-                                           addsRefund: refund, now: 2_000)
+                    let write = OrderWrite(
+                        orderID: orderID, transition: .init(from: .confirmed, to: .cancelled, cancelReason: .userRequested),
+                        addsRefund: refund, now: 2_000)
                     guard case .applied = try await store.write(write) else { throw TransitionSetupFailed() }
                 }
                 let jobs = try await store.claimDueJobs(now: 2_500, leaseUntil: 9_000, limit: 10)

@@ -13,24 +13,36 @@ struct TransitionCase: Sendable, CustomStringConvertible {
     var jobsAfter: [PaymentJob.Kind]
 
     static let all: [TransitionCase] = [
-        TransitionCase(description: "created → confirmed (payment approved)", setup: { _ in [] },
-                       write: { .confirm($0, now: 2_000) }, jobsAfter: []),
-        TransitionCase(description: "created → cancelled (payment declined)", setup: { _ in [] }, write: {
-            OrderWrite(orderID: $0, transition: .init(from: .created, to: .cancelled, cancelReason: .paymentDeclined), completesJob: .charge, now: 2_000)
-        }, jobsAfter: []),
-        TransitionCase(description: "created → cancelled (payment timeout, job kept to reconcile)", setup: { _ in [] }, write: {
-            OrderWrite(orderID: $0, transition: .init(from: .created, to: .cancelled, cancelReason: .paymentTimeout), now: 2_000)
-        }, jobsAfter: [.charge]),
-        TransitionCase(description: "created → cancelled (customer)", setup: { _ in [] }, write: {
-            OrderWrite(orderID: $0, transition: .init(from: .created, to: .cancelled, cancelReason: .userRequested), now: 2_000)
-        }, jobsAfter: [.charge]),
-        TransitionCase(description: "confirmed → cancelled (customer, refunded)", setup: { [.confirm($0, now: 1_500)] }, write: {
-            OrderWrite(orderID: $0, transition: .init(from: .confirmed, to: .cancelled, cancelReason: .userRequested),
-                       addsRefund: .init(paymentID: "pay-\($0)", reason: "USER_REQUESTED", firstAttemptLease: 2_500), now: 2_000)
-        }, jobsAfter: [.refund]),
-        TransitionCase(description: "confirmed → delivered", setup: { [.confirm($0, now: 1_500)] }, write: {
-            OrderWrite(orderID: $0, transition: .init(from: .confirmed, to: .delivered), now: 2_000)
-        }, jobsAfter: []),
+        TransitionCase(
+            description: "created → confirmed (payment approved)", setup: { _ in [] },
+            write: { .confirm($0, now: 2_000) }, jobsAfter: []),
+        TransitionCase(
+            description: "created → cancelled (payment declined)", setup: { _ in [] },
+            write: {
+                OrderWrite(orderID: $0, transition: .init(from: .created, to: .cancelled, cancelReason: .paymentDeclined), completesJob: .charge, now: 2_000)
+            }, jobsAfter: []),
+        TransitionCase(
+            description: "created → cancelled (payment timeout, job kept to reconcile)", setup: { _ in [] },
+            write: {
+                OrderWrite(orderID: $0, transition: .init(from: .created, to: .cancelled, cancelReason: .paymentTimeout), now: 2_000)
+            }, jobsAfter: [.charge]),
+        TransitionCase(
+            description: "created → cancelled (customer)", setup: { _ in [] },
+            write: {
+                OrderWrite(orderID: $0, transition: .init(from: .created, to: .cancelled, cancelReason: .userRequested), now: 2_000)
+            }, jobsAfter: [.charge]),
+        TransitionCase(
+            description: "confirmed → cancelled (customer, refunded)", setup: { [.confirm($0, now: 1_500)] },
+            write: {
+                OrderWrite(
+                    orderID: $0, transition: .init(from: .confirmed, to: .cancelled, cancelReason: .userRequested),
+                    addsRefund: .init(paymentID: "pay-\($0)", reason: "USER_REQUESTED", firstAttemptLease: 2_500), now: 2_000)
+            }, jobsAfter: [.refund]),
+        TransitionCase(
+            description: "confirmed → delivered", setup: { [.confirm($0, now: 1_500)] },
+            write: {
+                OrderWrite(orderID: $0, transition: .init(from: .confirmed, to: .delivered), now: 2_000)
+            }, jobsAfter: []),
     ]
 }
 
@@ -65,8 +77,9 @@ extension OrderStoreContractTests {
                 // Lost: the order is no longer in `from`. Nothing changes, no job effect.
                 #expect(try await store.write(write) == .conflict)
                 // No transition ends in `created`: the order has left it.
-                let stale = OrderWrite(orderID: order.id, transition: .init(from: .created, to: .cancelled, cancelReason: .userRequested),
-                                       completesJob: .refund, addsRefund: .init(paymentID: nil, reason: "stale", firstAttemptLease: 1), now: 3_000)
+                let stale = OrderWrite(
+                    orderID: order.id, transition: .init(from: .created, to: .cancelled, cancelReason: .userRequested),
+                    completesJob: .refund, addsRefund: .init(paymentID: nil, reason: "stale", firstAttemptLease: 1), now: 3_000)
                 #expect(try await store.write(stale) == .conflict)
                 #expect(try await store.write(OrderWrite(orderID: "no-such-order", transition: target, now: 3_000)) == .conflict)
                 #expect(try await store.order(id: order.id) == before.applying(expected))
@@ -111,8 +124,9 @@ extension OrderStoreContractTests {
             try await database.withStore { store in
                 let order = try NewOrder.make()
                 _ = try await store.create(order)
-                let refund = OrderWrite(orderID: order.id, transition: nil, completesJob: .charge,
-                                        addsRefund: .init(paymentID: "pay-1", reason: "r", firstAttemptLease: 10), now: 5)
+                let refund = OrderWrite(
+                    orderID: order.id, transition: nil, completesJob: .charge,
+                    addsRefund: .init(paymentID: "pay-1", reason: "r", firstAttemptLease: 10), now: 5)
                 #expect(try await store.write(refund) == .applied(nil))
                 #expect(try await store.write(refund) == .applied(nil))
                 let jobs = try await store.claimDueJobs(now: 10, leaseUntil: 100, limit: 10)

@@ -29,9 +29,13 @@ struct OrderStoreContractTests {
                 #expect(try await store.earliestJobDue() == order.firstAttemptLease)
                 #expect(try await store.claimDueJobs(now: order.firstAttemptLease - 1, leaseUntil: 9_999, limit: 10).isEmpty)
                 let jobs = try await store.claimDueJobs(now: order.firstAttemptLease, leaseUntil: 9_999, limit: 10)
-                #expect(jobs == [PaymentJob(orderID: order.id, kind: .charge, attempts: 0, nextAttemptAt: 9_999,
-                                            deadlineAt: order.paymentDeadline, amountCents: 599, currency: "EUR",
-                                            customerID: "cust-1", paymentToken: "tok_approve")])
+                #expect(
+                    jobs == [
+                        PaymentJob(
+                            orderID: order.id, kind: .charge, attempts: 0, nextAttemptAt: 9_999,
+                            deadlineAt: order.paymentDeadline, amountCents: 599, currency: "EUR",
+                            customerID: "cust-1", paymentToken: "tok_approve")
+                    ])
             }
         }
     }
@@ -76,11 +80,14 @@ struct OrderStoreContractTests {
                 let newestFirst = orders.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
                 #expect(try await Self.allPages(of: OrderListQuery(pageSize: 7), in: store) == newestFirst)
                 #expect(try await Self.allPages(of: OrderListQuery(pageSize: 100), in: store) == newestFirst)
-                #expect(try await Self.allPages(of: OrderListQuery(pageSize: 4, state: .confirmed), in: store)
+                #expect(
+                    try await Self.allPages(of: OrderListQuery(pageSize: 4, state: .confirmed), in: store)
                         == newestFirst.filter { $0.state == .confirmed })
-                #expect(try await Self.allPages(of: OrderListQuery(pageSize: 5, customerID: "cust-b"), in: store)
+                #expect(
+                    try await Self.allPages(of: OrderListQuery(pageSize: 5, customerID: "cust-b"), in: store)
                         == newestFirst.filter { $0.customerID == "cust-b" })
-                #expect(try await Self.allPages(of: OrderListQuery(pageSize: 3, state: .created, customerID: "cust-a"), in: store)
+                #expect(
+                    try await Self.allPages(of: OrderListQuery(pageSize: 3, state: .created, customerID: "cust-a"), in: store)
                         == newestFirst.filter { $0.state == .created && $0.customerID == "cust-a" })
                 #expect(try await store.list(OrderListQuery(pageSize: 10, state: .delivered)) == OrderPage(orders: [], next: nil))
 
@@ -120,8 +127,9 @@ struct OrderStoreContractTests {
                         // 20 identical retries, 20 with another payload under the same key.
                         let request = OrderRequest.make(requestID: "shared", quantity: index % 2 == 0 ? 1 : 5)
                         group.addTask {
-                            do { return .success(try await stores[index / 2 % 2].create(try NewOrder.make(request))) }
-                            catch let error as OrderError { return .failure(error) }
+                            do { return .success(try await stores[index / 2 % 2].create(try NewOrder.make(request))) } catch let error as OrderError {
+                                return .failure(error)
+                            }
                         }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
@@ -169,7 +177,8 @@ struct OrderStoreContractTests {
 extension OrderWrite {
     /// Payment approved: created → confirmed, the charge job done.
     static func confirm(_ orderID: String, now: Int64, deliverAt: Int64 = 7_000) -> OrderWrite {
-        OrderWrite(orderID: orderID, transition: .init(from: .created, to: .confirmed, paymentID: "pay-\(orderID)", deliverAt: deliverAt),
-                   completesJob: .charge, now: now)
+        OrderWrite(
+            orderID: orderID, transition: .init(from: .created, to: .confirmed, paymentID: "pay-\(orderID)", deliverAt: deliverAt),
+            completesJob: .charge, now: now)
     }
 }

@@ -77,7 +77,8 @@ extension PostgresOrderStore.Config {
 extension NewOrder {
     /// A valid new order created at `now`, due for its first payment attempt at `now` + 3 s.
     static func make(_ request: OrderRequest = .make(), now: Int64 = 1_000, traceContext: JobTraceContext? = nil) throws -> NewOrder {
-        NewOrder(id: OrderIdentifier.make(now: now), draft: try OrderDraft(validating: request), createdAt: now,
-                 paymentDeadline: now + 60_000, firstAttemptLease: now + 3_000, traceContext: traceContext)
+        NewOrder(
+            id: OrderIdentifier.make(now: now), draft: try OrderDraft(validating: request), createdAt: now,
+            paymentDeadline: now + 60_000, firstAttemptLease: now + 3_000, traceContext: traceContext)
     }
 }

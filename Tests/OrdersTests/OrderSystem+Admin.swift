@@ -18,7 +18,9 @@ extension OrderSystem {
         try await cancel(id: id, by: Self.testAdmin, logger: logger)
     }
 
-    func list(pageSize: Int, pageToken: String, state: OrderLifecycle.State?, customerID: String?) async throws -> (orders: [OrderRecord], nextPageToken: String) {
+    func list(pageSize: Int, pageToken: String, state: OrderLifecycle.State?, customerID: String?) async throws -> (
+        orders: [OrderRecord], nextPageToken: String
+    ) {
         try await list(pageSize: pageSize, pageToken: pageToken, state: state, customerID: customerID, for: Self.testAdmin)
     }
 

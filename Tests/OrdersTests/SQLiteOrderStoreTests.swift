@@ -4,8 +4,9 @@ import Testing
 @Suite("SQLite order store")
 struct SQLiteOrderStoreTests {
     static func newOrder(_ request: OrderRequest = .make(), now: Int64 = 1_000) throws -> NewOrder {
-        NewOrder(id: OrderIdentifier.make(now: now), draft: try OrderDraft(validating: request), createdAt: now,
-                 paymentDeadline: now + 60_000, firstAttemptLease: now + 3_000)
+        NewOrder(
+            id: OrderIdentifier.make(now: now), draft: try OrderDraft(validating: request), createdAt: now,
+            paymentDeadline: now + 60_000, firstAttemptLease: now + 3_000)
     }
 
     @Test func createThenReadBackAfterReopen() async throws {
@@ -29,9 +30,13 @@ struct SQLiteOrderStoreTests {
                 #expect(try await store.earliestJobDue() == order.firstAttemptLease)
                 #expect(try await store.claimDueJobs(now: order.firstAttemptLease - 1, leaseUntil: 9_999, limit: 10).isEmpty)
                 let jobs = try await store.claimDueJobs(now: order.firstAttemptLease, leaseUntil: 9_999, limit: 10)
-                #expect(jobs == [PaymentJob(orderID: order.id, kind: .charge, attempts: 0, nextAttemptAt: 9_999,
-                                            deadlineAt: order.paymentDeadline, amountCents: 599, currency: "EUR",
-                                            customerID: "cust-1", paymentToken: "tok_approve")])
+                #expect(
+                    jobs == [
+                        PaymentJob(
+                            orderID: order.id, kind: .charge, attempts: 0, nextAttemptAt: 9_999,
+                            deadlineAt: order.paymentDeadline, amountCents: 599, currency: "EUR",
+                            customerID: "cust-1", paymentToken: "tok_approve")
+                    ])
                 // Leased: not handed out again before the lease ends.
                 #expect(try await store.claimDueJobs(now: 9_998, leaseUntil: 20_000, limit: 10).isEmpty)
                 try await store.rescheduleJob(orderID: order.id, kind: .charge, attempts: 1, nextAttemptAt: 5_000)
@@ -63,8 +68,7 @@ struct SQLiteOrderStoreTests {
                         // 20 identical retries, 20 with a different payload under the same key.
                         let request = OrderRequest.make(requestID: "shared", quantity: index % 2 == 0 ? 1 : 5)
                         group.addTask {
-                            do { return .success(try await store.create(try Self.newOrder(request))) }
-                            catch let error as OrderError { return .failure(error) }
+                            do { return .success(try await store.create(try Self.newOrder(request))) } catch let error as OrderError { return .failure(error) }
                         }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
@@ -101,19 +105,24 @@ struct SQLiteOrderStoreTests {
             try await withOrderStore(in: directory) { store in
                 let order = try Self.newOrder()
                 _ = try await store.create(order)
-                let confirm = OrderWrite(orderID: order.id, transition: .init(from: .created, to: .confirmed, paymentID: "pay-1", deliverAt: 7_000),
-                                         completesJob: .charge, now: 2_000)
+                let confirm = OrderWrite(
+                    orderID: order.id, transition: .init(from: .created, to: .confirmed, paymentID: "pay-1", deliverAt: 7_000),
+                    completesJob: .charge, now: 2_000)
                 guard case .applied(let change?) = try await store.write(confirm) else {
                     Issue.record("confirm did not apply")
                     return
                 }
-                #expect(change == OrderChange(orderID: order.id, state: .confirmed, cancelReason: nil, paymentID: "pay-1",
-                                              deliverAt: 7_000, updatedAt: 2_000, version: 2))
+                #expect(
+                    change
+                        == OrderChange(
+                            orderID: order.id, state: .confirmed, cancelReason: nil, paymentID: "pay-1",
+                            deliverAt: 7_000, updatedAt: 2_000, version: 2))
                 #expect(try await store.earliestJobDue() == nil)
                 // The same transition again finds the order no longer created.
                 #expect(try await store.write(confirm) == .conflict)
-                let cancel = OrderWrite(orderID: order.id, transition: .init(from: .created, to: .cancelled, cancelReason: .userRequested),
-                                        addsRefund: .init(paymentID: nil, reason: "x", firstAttemptLease: 1), now: 3_000)
+                let cancel = OrderWrite(
+                    orderID: order.id, transition: .init(from: .created, to: .cancelled, cancelReason: .userRequested),
+                    addsRefund: .init(paymentID: nil, reason: "x", firstAttemptLease: 1), now: 3_000)
                 #expect(try await store.write(cancel) == .conflict)
                 // A conflict writes nothing: no refund job appeared.
                 #expect(try await store.earliestJobDue() == nil)
@@ -127,8 +136,9 @@ struct SQLiteOrderStoreTests {
             try await withOrderStore(in: directory) { store in
                 let order = try Self.newOrder()
                 _ = try await store.create(order)
-                let refund = OrderWrite(orderID: order.id, transition: nil, completesJob: .charge,
-                                        addsRefund: .init(paymentID: "pay-1", reason: "r", firstAttemptLease: 10), now: 5)
+                let refund = OrderWrite(
+                    orderID: order.id, transition: nil, completesJob: .charge,
+                    addsRefund: .init(paymentID: "pay-1", reason: "r", firstAttemptLease: 10), now: 5)
                 _ = try await store.write(refund)
                 _ = try await store.write(refund)
                 let jobs = try await store.claimDueJobs(now: 10, leaseUntil: 100, limit: 10)
@@ -146,7 +156,8 @@ struct SQLiteOrderStoreTests {
                 let open = try Self.newOrder()
                 for order in [early, late, open] { _ = try await store.create(order) }
                 for (order, at) in [(early, Int64(5_000)), (late, 9_000)] {
-                    _ = try await store.write(OrderWrite(orderID: order.id, transition: .init(from: .created, to: .confirmed, paymentID: "p", deliverAt: at), now: 1_500))
+                    _ = try await store.write(
+                        OrderWrite(orderID: order.id, transition: .init(from: .created, to: .confirmed, paymentID: "p", deliverAt: at), now: 1_500))
                 }
                 #expect(try await store.earliestDelivery() == 5_000)
                 #expect(try await store.dueDeliveries(now: 4_999, limit: 10) == [])
@@ -161,7 +172,8 @@ struct SQLiteOrderStoreTests {
                 let order = try Self.newOrder()
                 _ = try await store.create(order)
                 let changes = store.changes(of: order.id)
-                _ = try await store.write(OrderWrite(orderID: order.id, transition: .init(from: .created, to: .cancelled, cancelReason: .userRequested), now: 2))
+                _ = try await store.write(
+                    OrderWrite(orderID: order.id, transition: .init(from: .created, to: .cancelled, cancelReason: .userRequested), now: 2))
                 var iterator = changes.makeAsyncIterator()
                 let change = await iterator.next()
                 #expect(change?.state == .cancelled)
@@ -194,13 +206,15 @@ struct SQLiteOrderStoreTests {
                 let outcomes = try await withThrowingTaskGroup(of: (String, String, OrderWrite.Outcome).self) { group in
                     for order in orders {
                         group.addTask {
-                            let confirm = OrderWrite(orderID: order.id, transition: .init(from: .created, to: .confirmed, paymentID: "p", deliverAt: 9),
-                                                     completesJob: .charge, now: 2)
+                            let confirm = OrderWrite(
+                                orderID: order.id, transition: .init(from: .created, to: .confirmed, paymentID: "p", deliverAt: 9),
+                                completesJob: .charge, now: 2)
                             return (order.id, "confirm", try await store.write(confirm))
                         }
                         group.addTask {
-                            let cancel = OrderWrite(orderID: order.id, transition: .init(from: .created, to: .cancelled, cancelReason: .userRequested),
-                                                    completesJob: .charge, addsRefund: .init(paymentID: nil, reason: "r", firstAttemptLease: 1), now: 2)
+                            let cancel = OrderWrite(
+                                orderID: order.id, transition: .init(from: .created, to: .cancelled, cancelReason: .userRequested),
+                                completesJob: .charge, addsRefund: .init(paymentID: nil, reason: "r", firstAttemptLease: 1), now: 2)
                             return (order.id, "cancel", try await store.write(cancel))
                         }
                     }

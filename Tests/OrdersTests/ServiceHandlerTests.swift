@@ -45,11 +45,12 @@ func withServicePair<T>(in directory: String, _ body: (ServicePair) async throws
     let logger = Logger.test
     let paymentStore = try await SQLitePaymentStore.open(path: directory + "/payments.db", logger: logger)
     var paymentsRouter = RPCRouter()
-    paymentsRouter.register(PaymentsServiceHandler(
-        system: PaymentSystem(store: paymentStore, config: .init(approvalRate: 1, seed: 1), logger: logger),
-        verifier: ServiceTokenVerifier(secret: ServicePair.secret, issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments),
-        logger: logger
-    ))
+    paymentsRouter.register(
+        PaymentsServiceHandler(
+            system: PaymentSystem(store: paymentStore, config: .init(approvalRate: 1, seed: 1), logger: logger),
+            verifier: ServiceTokenVerifier(secret: ServicePair.secret, issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments),
+            logger: logger
+        ))
     let paymentsServer = RPCServer(router: paymentsRouter, config: .init(host: "127.0.0.1"))
     let store = RecordingOrderStore(base: try await SQLiteOrderStore.open(path: directory + "/orders.db", logger: logger))
     var ordersServer: RPCServer?
@@ -174,7 +175,11 @@ struct ServiceHandlerTests {
             try await withServicePair(in: directory) { pair in
                 let charge = ProcessPaymentRequest(orderID: "o-1", amountCents: 599, currency: "EUR", paymentToken: "tok_approve", customerID: "c")
                 #expect(await statusCode { _ = try await pair.payments.processPayment(charge) } == .unauthenticated)
-                #expect(await statusCode { _ = try await pair.payments.processPayment(charge, options: try await ServicePair.asOrders(secret: "a-wrong-service-secret-of-enough-bytes")) } == .unauthenticated)
+                #expect(
+                    await statusCode {
+                        _ = try await pair.payments.processPayment(
+                            charge, options: try await ServicePair.asOrders(secret: "a-wrong-service-secret-of-enough-bytes"))
+                    } == .unauthenticated)
                 let orders = try await ServicePair.asOrders()
                 let first = try await pair.payments.processPayment(charge, options: orders)
                 #expect(first.status == .approved)
@@ -199,7 +204,9 @@ struct ServiceHandlerTests {
                 let signer = ServiceTokenSigner(secret: ServicePair.secret, issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments)
                 let gateway = GRPCPaymentGateway(transport: transport, signer: signer)
                 let wrongSecret = GRPCPaymentGateway(
-                    transport: transport, signer: ServiceTokenSigner(secret: "a-wrong-service-secret-of-enough-bytes", issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments)
+                    transport: transport,
+                    signer: ServiceTokenSigner(
+                        secret: "a-wrong-service-secret-of-enough-bytes", issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments)
                 )
                 func kind(_ call: () async throws -> PaymentDecision) async -> PaymentGatewayError.Kind? {
                     do {
@@ -225,7 +232,9 @@ struct ServiceHandlerTests {
                 #expect(await kind { try await gateway.refundPayment(nothing, timeout: .seconds(10)) } == .nothingToRefund)
                 let refund = RefundRequest(orderID: "o-3", paymentID: nil, reason: "test")
                 #expect(await kind { try await gateway.refundPayment(refund, timeout: .seconds(10)) } == .nothingToRefund)
-                #expect(try await gateway.refundPayment(RefundRequest(orderID: "o-2", paymentID: approved.paymentID, reason: "test"), timeout: .seconds(10)).status == .refunded)
+                #expect(
+                    try await gateway.refundPayment(RefundRequest(orderID: "o-2", paymentID: approved.paymentID, reason: "test"), timeout: .seconds(10)).status
+                        == .refunded)
                 await transport.close()
             }
         }

@@ -77,9 +77,10 @@ extension OrderSystem.Config {
     static var fast: OrderSystem.Config {
         OrderSystem.Config(
             paymentTimeout: .seconds(30), deliveryDelay: .milliseconds(200),
-            dispatcher: .init(callTimeout: .seconds(2), backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(50)),
-                              reconcileBackoff: Backoff(base: .milliseconds(5), cap: .milliseconds(50)),
-                              leaseMargin: .milliseconds(500), pollInterval: .milliseconds(50)),
+            dispatcher: .init(
+                callTimeout: .seconds(2), backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(50)),
+                reconcileBackoff: Backoff(base: .milliseconds(5), cap: .milliseconds(50)),
+                leaseMargin: .milliseconds(500), pollInterval: .milliseconds(50)),
             delivery: .init(pollInterval: .milliseconds(100))
         )
     }
@@ -88,7 +89,8 @@ extension OrderSystem.Config {
 extension OrderRequest {
     static func make(token: String = "tok_approve", requestID: String = "", customerID: String = "cust-1", quantity: Int32 = 2) -> OrderRequest {
         OrderRequest(
-            customerID: customerID, items: [OrderLine(sku: "sku-1", quantity: quantity, unitPriceCents: 250), OrderLine(sku: "sku-2", quantity: 1, unitPriceCents: 99)],
+            customerID: customerID,
+            items: [OrderLine(sku: "sku-1", quantity: quantity, unitPriceCents: 250), OrderLine(sku: "sku-2", quantity: 1, unitPriceCents: 99)],
             currency: "EUR", paymentToken: token, requestID: requestID
         )
     }

@@ -25,10 +25,11 @@ struct PaymentStoreDatabase: Sendable {
                 stores = Array(repeating: store, count: count)
             case .postgres(let url):
                 for _ in 0..<count {
-                    stores.append(try await PostgresPaymentStore.open(
-                        url: url, config: .init(storage: .init(maxConnections: 4, applicationName: "orderhub-tests")),
-                        logger: PostgresTestDatabase.logger
-                    ))
+                    stores.append(
+                        try await PostgresPaymentStore.open(
+                            url: url, config: .init(storage: .init(maxConnections: 4, applicationName: "orderhub-tests")),
+                            logger: PostgresTestDatabase.logger
+                        ))
                 }
             }
             let result = try await body(stores)
@@ -67,7 +68,8 @@ func withPaymentDatabase<T>(_ backend: StoreBackend, _ body: (PaymentStoreDataba
 
 extension PaymentRecord {
     static func make(orderID: String = UUID().uuidString, status: PaymentStatus = .approved, amount: Int64 = 599, now: Int64 = 1_000) -> PaymentRecord {
-        PaymentRecord(id: UUID().uuidString.lowercased(), orderID: orderID, status: status, amountCents: amount, currency: "EUR",
-                      customerID: "cust-1", declineReason: status == .declined ? "card declined" : nil, createdAt: now, updatedAt: now)
+        PaymentRecord(
+            id: UUID().uuidString.lowercased(), orderID: orderID, status: status, amountCents: amount, currency: "EUR",
+            customerID: "cust-1", declineReason: status == .declined ? "card declined" : nil, createdAt: now, updatedAt: now)
     }
 }

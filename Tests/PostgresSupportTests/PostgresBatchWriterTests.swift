@@ -33,8 +33,9 @@ struct PostgresBatchWriterTests {
         _ body: (PostgresBatchWriter<InsertExecutor>, InsertExecutor, PostgresStorage) async throws -> Void
     ) async throws {
         try await PostgresTestDatabase.withFreshSchema { url in
-            let storage = try await PostgresStorage.open(url: url, migrations: Self.migrations, config: .init(maxConnections: 4),
-                                                         logger: PostgresTestDatabase.logger)
+            let storage = try await PostgresStorage.open(
+                url: url, migrations: Self.migrations, config: .init(maxConnections: 4),
+                logger: PostgresTestDatabase.logger)
             let executor = InsertExecutor()
             let writer = PostgresBatchWriter(storage: storage, executor: executor, config: config, logger: PostgresTestDatabase.logger)
             do {

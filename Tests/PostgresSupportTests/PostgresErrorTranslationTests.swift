@@ -39,10 +39,12 @@ struct PostgresErrorTranslationTests {
             try await PostgresTestDatabase.withAdmin { admin in
                 // Bounded poll: the query reaches the server soon after the task starts.
                 for _ in 0..<400 where !terminated {
-                    terminated = try await !admin.rows("""
+                    terminated = try await !admin.rows(
+                        """
                         SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                         WHERE application_name = \(name) AND query LIKE 'SELECT pg_sleep%'
-                        """).isEmpty
+                        """
+                    ).isEmpty
                     if !terminated { try await Task.sleep(for: .milliseconds(25)) }
                 }
             }

@@ -38,7 +38,9 @@ struct PostgresStorageTests {
                 for _ in 0..<4 { group.addTask { try await PostgresStorage.open(url: url, migrations: migrations, logger: PostgresTestDatabase.logger) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            let versions = try await storages[0].rows("SELECT version FROM schema_migrations ORDER BY version").map { try $0.makeRandomAccess().int64("version") }
+            let versions = try await storages[0].rows("SELECT version FROM schema_migrations ORDER BY version").map {
+                try $0.makeRandomAccess().int64("version")
+            }
             #expect(versions == [1, 2])
             for storage in storages { await storage.close() }
             // A newer database than this build knows is refused, not downgraded.

@@ -59,7 +59,8 @@ import Testing
         // 2000 messages of 1 KiB: more than every window and buffer, read slowly at first.
         try await withServer { _, port in
             try await withClient(port: port) { client, _ in
-                let count = try await client.serverStreaming(EchoMethods.serverStream, request: TestMessage("2000"), responseType: TestMessage.self) { response in
+                let count = try await client.serverStreaming(EchoMethods.serverStream, request: TestMessage("2000"), responseType: TestMessage.self) {
+                    response in
                     var count = 0
                     for try await _ in response.messages {
                         count += 1
@@ -146,7 +147,8 @@ import Testing
             try await withClient(port: port) { client, _ in
                 let reply2 = try await client.unary(EchoMethods.unary, request: TestMessage("u"), responseType: TestMessage.self)
                 #expect(reply2.message.text == "u")
-                let streamed = try await client.serverStreaming(EchoMethods.serverStream, request: TestMessage("3"), responseType: TestMessage.self) { response in
+                let streamed = try await client.serverStreaming(EchoMethods.serverStream, request: TestMessage("3"), responseType: TestMessage.self) {
+                    response in
                     var count = 0
                     for try await _ in response.messages { count += 1 }
                     return count

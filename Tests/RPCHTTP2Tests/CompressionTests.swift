@@ -15,8 +15,9 @@ import Testing
     func compressedUnaryCallRoundTrips(algorithm: CompressionAlgorithm) async throws {
         try await withServer { _, port in
             try await withClient(port: port, config: { $0.compression = algorithm }) { client, _ in
-                let response = try await client.unary(EchoMethods.encoding, request: Self.request(replySize: 5000),
-                                                      responseType: TestMessage.self)
+                let response = try await client.unary(
+                    EchoMethods.encoding, request: Self.request(replySize: 5000),
+                    responseType: TestMessage.self)
                 #expect(response.message.text.hasPrefix("\(algorithm.name) accepts deflate,gzip "))
                 #expect(response.message.bytes.count == 5000)
             }
@@ -28,8 +29,9 @@ import Testing
             try await withClient(port: port) { client, _ in
                 let plain = try await client.unary(EchoMethods.encoding, request: Self.request(replySize: 0), responseType: TestMessage.self)
                 #expect(plain.message.text == "identity accepts deflate,gzip")
-                let deflated = try await client.unary(EchoMethods.encoding, request: Self.request(replySize: 0),
-                                                      responseType: TestMessage.self, options: CallOptions(compression: .deflate))
+                let deflated = try await client.unary(
+                    EchoMethods.encoding, request: Self.request(replySize: 0),
+                    responseType: TestMessage.self, options: CallOptions(compression: .deflate))
                 #expect(deflated.message.text == "deflate accepts deflate,gzip")
             }
         }
@@ -58,8 +60,9 @@ import Testing
         try await withServer(config: .init(host: "127.0.0.1", maxReceiveMessageSize: 2000)) { _, port in
             try await withClient(port: port, config: { $0.compression = .gzip }) { client, _ in
                 let code = await statusCode {
-                    _ = try await client.unary(EchoMethods.unary, request: TestMessage(String(repeating: " ", count: 100_000)),
-                                               responseType: TestMessage.self)
+                    _ = try await client.unary(
+                        EchoMethods.unary, request: TestMessage(String(repeating: " ", count: 100_000)),
+                        responseType: TestMessage.self)
                 }
                 #expect(code == .resourceExhausted)
                 // The connection still serves.
@@ -71,7 +74,12 @@ import Testing
 
     @Test func clientLimitAppliesAfterInflating() async throws {
         try await withServer { _, port in
-            try await withClient(port: port, config: { $0.compression = .gzip; $0.maxReceiveMessageSize = 4000 }) { client, _ in
+            try await withClient(
+                port: port,
+                config: {
+                    $0.compression = .gzip; $0.maxReceiveMessageSize = 4000
+                }
+            ) { client, _ in
                 let code = await statusCode {
                     _ = try await client.unary(EchoMethods.encoding, request: Self.request(replySize: 50_000), responseType: TestMessage.self)
                 }

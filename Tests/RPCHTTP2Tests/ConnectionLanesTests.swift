@@ -29,8 +29,9 @@ struct ConnectionLanesTests {
             #expect(server.connectionCount == 3)
             // One slot left on the third connection: a unary call is answered at once.
             let client = RPCClient(transport: lanes)
-            let reply = try await client.unary(EchoMethods.unary, request: TestMessage("x"), responseType: TestMessage.self,
-                                               options: CallOptions(timeout: .seconds(5)))
+            let reply = try await client.unary(
+                EchoMethods.unary, request: TestMessage("x"), responseType: TestMessage.self,
+                options: CallOptions(timeout: .seconds(5)))
             #expect(reply.message.text == "x")
             for task in held { task.cancel() }
             await lanes.close()
@@ -50,8 +51,9 @@ struct ConnectionLanesTests {
             #expect(await probe.eventually { probe.started == 3 })
             let client = RPCClient(transport: transport)
             for index in 0..<5 {
-                let reply = try await client.unary(EchoMethods.unary, request: TestMessage("\(index)"), responseType: TestMessage.self,
-                                                   options: CallOptions(timeout: .seconds(5)))
+                let reply = try await client.unary(
+                    EchoMethods.unary, request: TestMessage("\(index)"), responseType: TestMessage.self,
+                    options: CallOptions(timeout: .seconds(5)))
                 #expect(reply.message.text == "\(index)")
             }
             for task in held { task.cancel() }

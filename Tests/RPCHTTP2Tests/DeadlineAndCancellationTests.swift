@@ -9,8 +9,9 @@ import Testing
         try await withServer(probe: probe) { _, port in
             try await withClient(port: port) { client, _ in
                 let code = await statusCode {
-                    _ = try await client.unary(EchoMethods.sleep, request: TestMessage("10000"), responseType: TestMessage.self,
-                                               options: CallOptions(timeout: .milliseconds(200)))
+                    _ = try await client.unary(
+                        EchoMethods.sleep, request: TestMessage("10000"), responseType: TestMessage.self,
+                        options: CallOptions(timeout: .milliseconds(200)))
                 }
                 #expect(code == .deadlineExceeded)
                 #expect(await probe.eventually { probe.cancelled == 1 }, "the server handler saw the cancellation")
@@ -79,7 +80,8 @@ import Testing
         try await withServer { _, port in
             try await withClient(port: port) { client, _ in
                 let code = await statusCode {
-                    _ = try await client.unary(EchoMethods.unary, request: TestMessage("x"), responseType: TestMessage.self, options: CallOptions(timeout: .zero))
+                    _ = try await client.unary(
+                        EchoMethods.unary, request: TestMessage("x"), responseType: TestMessage.self, options: CallOptions(timeout: .zero))
                 }
                 #expect(code == .deadlineExceeded)
             }

@@ -75,8 +75,10 @@ func withHeldPort<T>(host: String = "127.0.0.1", _ body: (Int) async throws -> T
 
 /// Whether a TCP connection to the loopback port succeeds now.
 func canConnect(port: Int) async -> Bool {
-    guard let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .connect(host: "127.0.0.1", port: port).get() else { return false }
+    guard
+        let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port).get()
+    else { return false }
     try? await channel.close().get()
     return true
 }

@@ -32,8 +32,10 @@ import Testing
     /// its HEADERS frame does not end the stream: the DATA frame does.
     @Test func nonGRPCContentTypeIs415WithATextBody() async throws {
         try await withServer { _, port in
-            let output = try await nghttp(["-d", Self.body.path, "-H", "content-type: text/plain",
-                                           "http://127.0.0.1:\(port)/test.Echo/Unary"])
+            let output = try await nghttp([
+                "-d", Self.body.path, "-H", "content-type: text/plain",
+                "http://127.0.0.1:\(port)/test.Echo/Unary",
+            ])
             #expect(output.contains(":status: 415"))
             #expect(output.contains("content-type: text/plain; charset=utf-8"))
             #expect(output.contains("recv HEADERS frame <length=") && output.contains("; END_HEADERS\n"), "HEADERS without END_STREAM")
@@ -58,8 +60,10 @@ import Testing
         let probe = CancellationProbe()
         try await withServer(probe: probe) { _, port in
             // nghttp does not time out on its own: only the server's deadline can end this call.
-            let output = try await nghttp(["-d", Self.body.path, "-H", "content-type: application/grpc", "-H", "te: trailers",
-                                           "-H", "grpc-timeout: 200m", "http://127.0.0.1:\(port)/test.Echo/Sleep"])
+            let output = try await nghttp([
+                "-d", Self.body.path, "-H", "content-type: application/grpc", "-H", "te: trailers",
+                "-H", "grpc-timeout: 200m", "http://127.0.0.1:\(port)/test.Echo/Sleep",
+            ])
             #expect(output.contains("grpc-status: 4"))
             #expect(await probe.eventually { probe.cancelled == 1 }, "the handler saw the cancellation")
         }
@@ -67,8 +71,10 @@ import Testing
 
     @Test func grpcResponseShape() async throws {
         try await withServer { _, port in
-            let output = try await nghttp(["-d", Self.body.path, "-H", "content-type: application/grpc", "-H", "te: trailers",
-                                           "http://127.0.0.1:\(port)/test.Echo/Unary"])
+            let output = try await nghttp([
+                "-d", Self.body.path, "-H", "content-type: application/grpc", "-H", "te: trailers",
+                "http://127.0.0.1:\(port)/test.Echo/Unary",
+            ])
             #expect(output.contains(":status: 200"))
             #expect(output.contains("content-type: application/grpc"))
             #expect(output.contains("recv DATA frame <length=5"))

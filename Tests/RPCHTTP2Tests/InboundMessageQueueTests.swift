@@ -17,7 +17,7 @@ private final class Recorder: InboundFlowControl {
         let queue = InboundMessageQueue(maxMessageSize: 100, encoding: nil)
         let recorder = Recorder()
         queue.flowControl = recorder
-        try feed(queue, [0, 0, 0, 0, 3, 1])   // a partial message
+        try feed(queue, [0, 0, 0, 0, 3, 1])  // a partial message
         #expect(recorder.released == [6])
     }
 

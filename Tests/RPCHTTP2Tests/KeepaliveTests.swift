@@ -21,12 +21,14 @@ import Testing
                     // Without keepalive this call would wait out its whole deadline: nothing
                     // answers and TCP sees no error. The deadline bounds the test only.
                     let code = await statusCode {
-                        _ = try await client.unary(EchoMethods.unary, request: TestMessage("2"), responseType: TestMessage.self,
-                                                   options: .init(timeout: .seconds(30)))
+                        _ = try await client.unary(
+                            EchoMethods.unary, request: TestMessage("2"), responseType: TestMessage.self,
+                            options: .init(timeout: .seconds(30)))
                     }
                     #expect(code == .unavailable)
-                    let third = try await client.unary(EchoMethods.unary, request: TestMessage("3"), responseType: TestMessage.self,
-                                                       options: .init(timeout: .seconds(30)))
+                    let third = try await client.unary(
+                        EchoMethods.unary, request: TestMessage("3"), responseType: TestMessage.self,
+                        options: .init(timeout: .seconds(30)))
                     #expect(third.message.text == "3")
                     #expect(relay.connections == 2, "the dead connection was replaced by one new connection")
                 }
@@ -39,8 +41,9 @@ import Testing
             try await FreezableRelay.with(targetPort: port) { relay in
                 try await withClient(port: relay.port, config: Self.quick) { client, _ in
                     // 4 s of silence: several PINGs, each answered in time.
-                    let reply = try await client.unary(EchoMethods.sleep, request: TestMessage("4000"), responseType: TestMessage.self,
-                                                       options: .init(timeout: .seconds(30)))
+                    let reply = try await client.unary(
+                        EchoMethods.sleep, request: TestMessage("4000"), responseType: TestMessage.self,
+                        options: .init(timeout: .seconds(30)))
                     #expect(reply.message.text == "4000")
                     #expect(relay.connections == 1, "the live connection was kept")
                 }

@@ -23,7 +23,8 @@ import Testing
         try await withServer { _, port in
             try await withClient(port: port) { client, _ in
                 let code = await statusCode {
-                    _ = try await client.unary(EchoMethods.unary, request: TestMessage([UInt8](repeating: 1, count: (1 << 20) + 1)), responseType: TestMessage.self)
+                    _ = try await client.unary(
+                        EchoMethods.unary, request: TestMessage([UInt8](repeating: 1, count: (1 << 20) + 1)), responseType: TestMessage.self)
                 }
                 #expect(code == .resourceExhausted)
                 let reply4 = try await client.unary(EchoMethods.unary, request: TestMessage("still serving"), responseType: TestMessage.self)
@@ -77,8 +78,9 @@ import Testing
             try await withClient(port: port) { client, _ in
                 // The first call times out on the client (RST_STREAM); its handler keeps running.
                 let first = await statusCode {
-                    _ = try await client.unary(EchoMethods.gated, request: TestMessage("1"), responseType: TestMessage.self,
-                                               options: CallOptions(timeout: .milliseconds(100)))
+                    _ = try await client.unary(
+                        EchoMethods.gated, request: TestMessage("1"), responseType: TestMessage.self,
+                        options: CallOptions(timeout: .milliseconds(100)))
                 }
                 #expect(first == .deadlineExceeded)
                 #expect(probe.started == 1)
@@ -152,8 +154,9 @@ import Testing
             // A client that greets properly (preface, SETTINGS, ACKs, PING) but makes no call.
             try await RawHTTP2Connection.with(port: port) { connection in
                 try await connection.handshake()
-                #expect(await connection.waitFor(15) { frames in frames.contains { $0.type == RawFrame.goaway } },
-                        "GOAWAY for the unused connection")
+                #expect(
+                    await connection.waitFor(15) { frames in frames.contains { $0.type == RawFrame.goaway } },
+                    "GOAWAY for the unused connection")
                 let probe = CancellationProbe()
                 #expect(await probe.eventually(10) { connection.isClosed }, "the unused connection was closed")
                 #expect(await probe.eventually { server.connectionCount == 0 })

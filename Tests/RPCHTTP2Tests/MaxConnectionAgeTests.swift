@@ -54,8 +54,9 @@ import Testing
         let probeB = CancellationProbe()
         let b = RPCServer(router: EchoMethods.router(probe: probeB), config: config)
         let resolver = ScriptedResolver([try await a.start()[0], try await b.start()[0]])
-        let transport = HTTP2ClientTransport(config: .init(
-            host: "echo.test", port: 50051, backoffInitial: .milliseconds(50), resolver: resolver))
+        let transport = HTTP2ClientTransport(
+            config: .init(
+                host: "echo.test", port: 50051, backoffInitial: .milliseconds(50), resolver: resolver))
         // Two connections per replica at least: four distinct peers.
         let (peers, failures) = try await callAcrossAges(RPCClient(transport: transport), connections: 4)
         await transport.close()
@@ -74,8 +75,9 @@ import Testing
         config.host = "127.0.0.2"
         let server = RPCServer(router: EchoMethods.router(probe: CancellationProbe()), config: config)
         let resolver = ScriptedResolver([try await server.start()[0]])
-        let transport = HTTP2ClientTransport(config: .init(
-            host: "echo.test", port: 50051, backoffInitial: .seconds(1), resolver: resolver))
+        let transport = HTTP2ClientTransport(
+            config: .init(
+                host: "echo.test", port: 50051, backoffInitial: .seconds(1), resolver: resolver))
         let (peers, failures) = try await callAcrossAges(RPCClient(transport: transport), connections: 4)
         await transport.close()
         #expect(peers.count >= 4)
@@ -94,8 +96,10 @@ import Testing
             let output = try await Task.detached {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/nghttp")
-                process.arguments = ["-nv", "-t", "10", "-d", body.path, "-H", "content-type: application/grpc", "-H", "te: trailers",
-                                     "http://127.0.0.1:\(port)/test.Echo/Sleep"]
+                process.arguments = [
+                    "-nv", "-t", "10", "-d", body.path, "-H", "content-type: application/grpc", "-H", "te: trailers",
+                    "http://127.0.0.1:\(port)/test.Echo/Sleep",
+                ]
                 let pipe = Pipe()
                 process.standardOutput = pipe
                 process.standardError = pipe

@@ -30,8 +30,10 @@ import Testing
 
     /// Streams from Python's gzip and zlib modules (`gzip.compress(..., mtime=0)`, `zlib.compress`).
     @Test func inflatesWhatOtherImplementationsMake() throws {
-        let gzip: [UInt8] = [31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 203, 72, 205, 201, 201, 215, 81, 200, 47, 74, 73, 45, 202,
-                             40, 77, 2, 0, 196, 147, 58, 57, 15, 0, 0, 0]
+        let gzip: [UInt8] = [
+            31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 203, 72, 205, 201, 201, 215, 81, 200, 47, 74, 73, 45, 202,
+            40, 77, 2, 0, 196, 147, 58, 57, 15, 0, 0, 0,
+        ]
         let zlib: [UInt8] = [120, 156, 203, 72, 205, 201, 201, 215, 81, 200, 47, 74, 73, 45, 202, 40, 77, 2, 0, 45, 9, 5, 188]
         let compressors = MessageCompressors()
         #expect(try compressors.decompress(gzip, with: .gzip, limit: 100) == Array("hello, orderhub".utf8))
@@ -61,8 +63,10 @@ import Testing
         let bomb = compressors.compress([UInt8](repeating: 0, count: 64 * Self.megabyte), with: .gzip)
         #expect(bomb.count < 128 * 1024)
         #expect { try compressors.decompress(bomb, with: .gzip, limit: Self.megabyte) } throws: {
-            ($0 as? RPCError) == RPCError(code: .resourceExhausted,
-                                          message: "received message after decompression larger than max (1048576)")
+            ($0 as? RPCError)
+                == RPCError(
+                    code: .resourceExhausted,
+                    message: "received message after decompression larger than max (1048576)")
         }
         let next = compressors.compress(Self.sample(count: 500), with: .gzip)
         #expect(try compressors.decompress(next, with: .gzip, limit: Self.megabyte) == Self.sample(count: 500))
@@ -74,12 +78,12 @@ import Testing
         var flipped = good
         flipped[good.count / 2] ^= 0xFF
         let cases: [[UInt8]] = [
-            [],                                      // nothing at all
-            Array("not compressed".utf8),            // no gzip header
-            Array(good.dropLast(10)),                // truncated
-            good + [0],                              // bytes after the end of the stream
-            flipped,                                 // damaged in the middle (CRC or data error)
-            compressors.compress([1, 2, 3], with: .deflate),   // the other framing
+            [],  // nothing at all
+            Array("not compressed".utf8),  // no gzip header
+            Array(good.dropLast(10)),  // truncated
+            good + [0],  // bytes after the end of the stream
+            flipped,  // damaged in the middle (CRC or data error)
+            compressors.compress([1, 2, 3], with: .deflate),  // the other framing
         ]
         for input in cases {
             #expect { try compressors.decompress(input, with: .gzip, limit: Self.megabyte) } throws: {

@@ -58,8 +58,11 @@ struct RawFrame: Sendable {
     }
 
     static func grpcRequest(path: String, extra: [(String, String)] = []) -> [UInt8] {
-        headerBlock([(":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "localhost"),
-                     ("content-type", "application/grpc"), ("te", "trailers")] + extra)
+        headerBlock(
+            [
+                (":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "localhost"),
+                ("content-type", "application/grpc"), ("te", "trailers"),
+            ] + extra)
     }
 
     private static func integer(_ value: Int, prefixBits: Int) -> [UInt8] {
@@ -191,8 +194,10 @@ final class RawHTTP2Connection: Sendable {
                     let length = Int(bytes[0]) << 16 | Int(bytes[1]) << 8 | Int(bytes[2])
                     guard bytes.count >= 9 + length else { break }
                     let stream = bytes[5..<9].reduce(UInt32(0)) { $0 << 8 | UInt32($1) } & 0x7FFF_FFFF
-                    state.frames.append(RawFrame(type: bytes[3], flags: bytes[4], streamID: stream,
-                                                 payload: Array(bytes[9..<9 + length])))
+                    state.frames.append(
+                        RawFrame(
+                            type: bytes[3], flags: bytes[4], streamID: stream,
+                            payload: Array(bytes[9..<9 + length])))
                     state.pending.removeFirst(9 + length)
                 }
             }

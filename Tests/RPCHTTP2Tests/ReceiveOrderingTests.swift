@@ -13,15 +13,20 @@ import Testing
 
     private static let nonGRPC = RawFrame(
         type: RawFrame.headers, flags: RawFrame.endHeaders, streamID: 1,
-        payload: RawFrame.headerBlock([(":method", "POST"), (":scheme", "http"), (":path", EchoMethods.unary.path),
-                                       (":authority", "localhost"), ("content-type", "text/plain")]))
+        payload: RawFrame.headerBlock([
+            (":method", "POST"), (":scheme", "http"), (":path", EchoMethods.unary.path),
+            (":authority", "localhost"), ("content-type", "text/plain"),
+        ]))
     private static let filler = RawFrame(type: 0xFA, payload: [UInt8](repeating: 0, count: 4096))
 
     @Test(arguments: [
         (RawFrame(type: RawFrame.windowUpdate, streamID: 1, payload: RawFrame.bigEndian(0)), protocolError),
         (RawFrame(type: RawFrame.windowUpdate, streamID: 1, payload: RawFrame.bigEndian(0x7FFF_FFFF)), flowControlError),
-        (RawFrame(type: RawFrame.headers, flags: RawFrame.endHeaders, streamID: 1,
-                  payload: RawFrame.headerBlock([("x-trailer", "1")])), protocolError),
+        (
+            RawFrame(
+                type: RawFrame.headers, flags: RawFrame.endHeaders, streamID: 1,
+                payload: RawFrame.headerBlock([("x-trailer", "1")])), protocolError
+        ),
     ])
     func protocolErrorInALaterReadWinsOverAReadyAnswer(frame: RawFrame, code: UInt32) async throws {
         try await withServer { _, port in

@@ -4,11 +4,14 @@ import Testing
 /// The text of the answers to requests that are not gRPC.
 @Suite struct ServerResponseHeadersTests {
     @Test func bodiesSayWhatWasWrong() {
-        #expect(ServerResponseHeaders.httpBody(status: 405, method: "GET", contentType: nil)
+        #expect(
+            ServerResponseHeaders.httpBody(status: 405, method: "GET", contentType: nil)
                 == "method GET is not allowed; gRPC uses POST\n")
-        #expect(ServerResponseHeaders.httpBody(status: 415, method: "POST", contentType: "text/plain")
+        #expect(
+            ServerResponseHeaders.httpBody(status: 415, method: "POST", contentType: "text/plain")
                 == "unsupported content type: text/plain; gRPC uses application/grpc\n")
-        #expect(ServerResponseHeaders.httpBody(status: 415, method: "POST", contentType: nil)
+        #expect(
+            ServerResponseHeaders.httpBody(status: 415, method: "POST", contentType: nil)
                 == "unsupported content type: (none); gRPC uses application/grpc\n")
         #expect(!ServerResponseHeaders.httpBody(status: 400, method: "POST", contentType: "application/grpc").isEmpty)
     }

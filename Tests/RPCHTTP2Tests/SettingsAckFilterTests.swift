@@ -7,8 +7,10 @@ private enum Wire {
 
     static func frame(type: UInt8, flags: UInt8 = 0, stream: UInt32 = 0, payload: [UInt8] = []) -> [UInt8] {
         let length = payload.count
-        return [UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF), type, flags,
-                UInt8(stream >> 24 & 0xFF), UInt8(stream >> 16 & 0xFF), UInt8(stream >> 8 & 0xFF), UInt8(stream & 0xFF)] + payload
+        return [
+            UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF), type, flags,
+            UInt8(stream >> 24 & 0xFF), UInt8(stream >> 16 & 0xFF), UInt8(stream >> 8 & 0xFF), UInt8(stream & 0xFF),
+        ] + payload
     }
 
     static let settings = frame(type: 0x4, payload: [0, 3, 0, 0, 0, 100])
@@ -70,8 +72,11 @@ private enum Wire {
         ("an ACK with a payload", Wire.preface + Wire.settings + Wire.frame(type: 0x4, flags: 0x1, payload: [0, 3, 0, 0, 0, 1])),
         ("an ACK on a stream", Wire.preface + Wire.settings + Wire.frame(type: 0x4, flags: 0x1, stream: 1)),
         ("SETTINGS without ACK", Wire.preface + Wire.settings + Wire.settings),
-        ("inside a header block", Wire.preface + Wire.settings + Wire.frame(type: 0x1, stream: 1, payload: [0x82]) + Wire.ack
-            + Wire.frame(type: 0x9, flags: 0x4, stream: 1, payload: [0x86])),
+        (
+            "inside a header block",
+            Wire.preface + Wire.settings + Wire.frame(type: 0x1, stream: 1, payload: [0x82]) + Wire.ack
+                + Wire.frame(type: 0x9, flags: 0x4, stream: 1, payload: [0x86])
+        ),
     ])
     func passesAFrameThatIsNotADroppableAck(_ name: String, _ stream: [UInt8]) {
         for chunks in Self.splits(stream) {

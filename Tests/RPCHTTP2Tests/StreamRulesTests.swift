@@ -15,8 +15,9 @@ import Testing
                 let advertised = connection.frames.first { $0.type == RawFrame.settings && !$0.has(RawFrame.ack) }
                 #expect(advertised?.settings[0x3] == 100, "SETTINGS_MAX_CONCURRENT_STREAMS")
                 let opens = (0..<101).map { index in
-                    RawFrame(type: RawFrame.headers, flags: RawFrame.endHeaders, streamID: UInt32(1 + 2 * index),
-                             payload: RawFrame.grpcRequest(path: EchoMethods.bidi.path))
+                    RawFrame(
+                        type: RawFrame.headers, flags: RawFrame.endHeaders, streamID: UInt32(1 + 2 * index),
+                        payload: RawFrame.grpcRequest(path: EchoMethods.bidi.path))
                 }
                 try await connection.send(opens)
                 try await connection.settle()
@@ -26,8 +27,11 @@ import Testing
                 #expect(!connection.frames.contains { $0.type == RawFrame.goaway })
 
                 // The connection still serves: finish stream 1 and read its echo.
-                try await connection.send([RawFrame(type: RawFrame.data, flags: RawFrame.endStream, streamID: 1,
-                                                    payload: RawFrame.grpcMessage(Array("after".utf8)))])
+                try await connection.send([
+                    RawFrame(
+                        type: RawFrame.data, flags: RawFrame.endStream, streamID: 1,
+                        payload: RawFrame.grpcMessage(Array("after".utf8)))
+                ])
                 let answered = await connection.waitFor { frames in
                     frames.contains { $0.streamID == 1 && $0.type == RawFrame.headers && $0.has(RawFrame.endStream) }
                 }
@@ -46,8 +50,9 @@ import Testing
             try await RawHTTP2Connection.with(port: port) { connection in
                 try await connection.handshake()
                 try await connection.send([
-                    RawFrame(type: RawFrame.headers, flags: RawFrame.endHeaders, streamID: 1,
-                             payload: RawFrame.grpcRequest(path: EchoMethods.unary.path)),
+                    RawFrame(
+                        type: RawFrame.headers, flags: RawFrame.endHeaders, streamID: 1,
+                        payload: RawFrame.grpcRequest(path: EchoMethods.unary.path)),
                     RawFrame(type: RawFrame.data, flags: RawFrame.endStream, streamID: 1, payload: RawFrame.grpcMessage([1, 2, 3])),
                 ])
                 let answered = await connection.waitFor { frames in
@@ -73,8 +78,11 @@ import Testing
                 try await connection.handshake()
                 let advertised = connection.frames.first { $0.type == RawFrame.settings && !$0.has(RawFrame.ack) }
                 #expect(advertised?.settings[0x4] == nil, "no SETTINGS_INITIAL_WINDOW_SIZE")
-                try await connection.send([RawFrame(type: RawFrame.headers, flags: RawFrame.endHeaders, streamID: 1,
-                                                    payload: RawFrame.grpcRequest(path: EchoMethods.sink.path))])
+                try await connection.send([
+                    RawFrame(
+                        type: RawFrame.headers, flags: RawFrame.endHeaders, streamID: 1,
+                        payload: RawFrame.grpcRequest(path: EchoMethods.sink.path))
+                ])
                 try await connection.settle()
                 let update = connection.frames.first { $0.type == RawFrame.windowUpdate && $0.streamID == 1 }
                 #expect(update?.code == UInt32(window - 65_535))
@@ -83,8 +91,9 @@ import Testing
                 let message = RawFrame.grpcMessage([UInt8](repeating: 9, count: 10 * 1024))
                 try await connection.send((0..<20).map { _ in RawFrame(type: RawFrame.data, streamID: 1, payload: message) })
                 try await connection.settle()
-                #expect(!connection.frames.contains { $0.type == RawFrame.rstStream || $0.type == RawFrame.goaway },
-                        "no FLOW_CONTROL_ERROR")
+                #expect(
+                    !connection.frames.contains { $0.type == RawFrame.rstStream || $0.type == RawFrame.goaway },
+                    "no FLOW_CONTROL_ERROR")
                 probe.open()
                 try await connection.send([RawFrame(type: RawFrame.data, flags: RawFrame.endStream, streamID: 1)])
                 let answered = await connection.waitFor { frames in

@@ -30,7 +30,8 @@ import Testing
             try await withClient(port: port, config: try clientTLS(pki.clientConfig())) { client, _ in
                 let unary = try await client.unary(EchoMethods.unary, request: TestMessage("hello"), responseType: TestMessage.self)
                 #expect(unary.message.text == "hello")
-                let streamed = try await client.serverStreaming(EchoMethods.serverStream, request: TestMessage("20"), responseType: TestMessage.self) { response in
+                let streamed = try await client.serverStreaming(EchoMethods.serverStream, request: TestMessage("20"), responseType: TestMessage.self) {
+                    response in
                     var texts: [String] = []
                     for try await message in response.messages { texts.append(message.text) }
                     return texts
@@ -75,7 +76,8 @@ import Testing
         try await withServer(config: try serverConfig(pki.serverConfig())) { _, port in
             let code = await statusCode {
                 try await withClient(port: port) { client, _ in
-                    _ = try await client.unary(EchoMethods.unary, request: TestMessage("x"), responseType: TestMessage.self, options: .init(timeout: .seconds(5)))
+                    _ = try await client.unary(
+                        EchoMethods.unary, request: TestMessage("x"), responseType: TestMessage.self, options: .init(timeout: .seconds(5)))
                 }
             }
             #expect(code == .unavailable)

@@ -35,8 +35,9 @@ import Testing
     }
 
     @Test func refusalsSayTheServerIsOverloaded() {
-        #expect(AdmissionLimiter.Refusal.queueFull(running: 4, queued: 8).description
-            == "server overloaded: 4 calls running and 8 waiting; retry later")
+        #expect(
+            AdmissionLimiter.Refusal.queueFull(running: 4, queued: 8).description
+                == "server overloaded: 4 calls running and 8 waiting; retry later")
     }
 
     private func waitUntil(_ condition: () -> Bool) async throws {

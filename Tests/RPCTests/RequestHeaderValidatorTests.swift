@@ -14,7 +14,8 @@ import Testing
     }
 
     @Test func acceptsAGRPCRequestWithMetadataAndTimeout() {
-        let fields = Self.grpcHeaders + [("grpc-timeout", "5S"), ("x-user", "ann"), ("trace-bin", "AQI"), ("grpc-accept-encoding", "gzip"), ("content-length", "5")]
+        let fields =
+            Self.grpcHeaders + [("grpc-timeout", "5S"), ("x-user", "ann"), ("trace-bin", "AQI"), ("grpc-accept-encoding", "gzip"), ("content-length", "5")]
         guard case .call(let head) = classify(fields) else { Issue.record("not a call"); return }
         #expect(head.path == "/pkg.Svc/Do")
         #expect(head.timeout == .seconds(5))
@@ -23,16 +24,20 @@ import Testing
         #expect(head.metadata.count == 2, "pseudo, reserved and grpc-* headers are not metadata")
     }
 
-    @Test(arguments: ["application/grpc", "application/grpc+proto", "application/grpc;charset=utf-8",
-                      "application/grpc+proto;charset=utf-8"])
+    @Test(arguments: [
+        "application/grpc", "application/grpc+proto", "application/grpc;charset=utf-8",
+        "application/grpc+proto;charset=utf-8",
+    ])
     func grpcContentTypes(value: String) {
         var fields = Self.grpcHeaders
         fields[4] = ("content-type", value)
         guard case .call = classify(fields) else { Issue.record("rejected \(value)"); return }
     }
 
-    @Test(arguments: ["application/json", "text/plain", "application/grpc-web", "application/grpcx",
-                      "application/grpc+json", "application/grpc+protobuf", "application/grpc+proto-x"])
+    @Test(arguments: [
+        "application/json", "text/plain", "application/grpc-web", "application/grpcx",
+        "application/grpc+json", "application/grpc+protobuf", "application/grpc+proto-x",
+    ])
     func otherContentTypesAre415(value: String) {
         var fields = Self.grpcHeaders
         fields[4] = ("content-type", value)
@@ -78,8 +83,13 @@ import Testing
     }
 
     @Test func acceptEncodingListsTheSupportedAlgorithms() {
-        guard case .call(let head) = classify(Self.grpcHeaders + [("grpc-accept-encoding", "identity, deflate,br"),
-                                                                   ("grpc-accept-encoding", " gzip ")]) else {
+        guard
+            case .call(let head) = classify(
+                Self.grpcHeaders + [
+                    ("grpc-accept-encoding", "identity, deflate,br"),
+                    ("grpc-accept-encoding", " gzip "),
+                ])
+        else {
             Issue.record("rejected"); return
         }
         #expect(head.acceptedEncodings == [.deflate, .gzip])

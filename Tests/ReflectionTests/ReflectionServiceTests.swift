@@ -5,8 +5,9 @@ import Testing
 @testable import Reflection
 
 @Suite struct ReflectionServiceTests {
-    private let answers = ReflectionAnswers(index: DescriptorIndex(ContractsDescriptors.files),
-                                            services: ["orderhub.v1.Orders"])
+    private let answers = ReflectionAnswers(
+        index: DescriptorIndex(ContractsDescriptors.files),
+        services: ["orderhub.v1.Orders"])
 
     private func ask(_ request: ServerReflectionRequest.MessageRequest) -> ServerReflectionResponse.MessageResponse? {
         answers.answer(ServerReflectionRequest(host: "h", messageRequest: request)).messageResponse
@@ -27,25 +28,34 @@ import Testing
         return error.errorCode
     }
 
-    @Test(arguments: ["/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
-                      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"])
+    @Test(arguments: [
+        "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+        "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+    ])
     func registersV1AndV1alphaAndListsEveryServiceBeforeIt(path: String) async throws {
         var router = RPCRouter()
-        router.register(MethodDescriptor(service: "orderhub.v1.Orders", method: "GetOrder", kind: .unary),
-                        handler: .unary { _, _ in UnaryResponse(message: []) })
+        router.register(
+            MethodDescriptor(service: "orderhub.v1.Orders", method: "GetOrder", kind: .unary),
+            handler: .unary { _, _ in UnaryResponse(message: []) })
         router.register(ReflectionService())
         guard case .streaming(let handler)? = router.handler(forPath: path) else { Issue.record("\(path) not mounted"); return }
         let written = Mutex<[[UInt8]]>([])
-        let requests = [ServerReflectionRequest(messageRequest: .listServices("")),
-                        ServerReflectionRequest(messageRequest: .fileByFilename("nope.proto"))]
-        _ = try await handler(.of(requests.map { $0.serializedBytes() }),
-                              ServerResponseWriter(sendInitialMetadata: { _ in }, messages: RPCWriter { bytes in written.withLock { $0.append(bytes) } }),
-                              ServerContext(path: path))
+        let requests = [
+            ServerReflectionRequest(messageRequest: .listServices("")),
+            ServerReflectionRequest(messageRequest: .fileByFilename("nope.proto")),
+        ]
+        _ = try await handler(
+            .of(requests.map { $0.serializedBytes() }),
+            ServerResponseWriter(sendInitialMetadata: { _ in }, messages: RPCWriter { bytes in written.withLock { $0.append(bytes) } }),
+            ServerContext(path: path))
         let answers = try written.withLock { $0 }.map { try ServerReflectionResponse(serializedBytes: $0) }
         #expect(answers.count == 2)
         guard case .listServicesResponse(let list)? = answers.first?.messageResponse else { Issue.record("no list"); return }
-        #expect(list.service.map(\.name) == ["grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
-                                            "orderhub.v1.Orders"])
+        #expect(
+            list.service.map(\.name) == [
+                "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
+                "orderhub.v1.Orders",
+            ])
         #expect(errorCode(answers.last?.messageResponse) == Int32(StatusCode.notFound.rawValue))
     }
 
@@ -78,7 +88,8 @@ import Testing
     }
 
     @Test func fileByFilenameIncludesTransitiveDependencies() {
-        #expect(fileNames(ask(.fileByFilename("google/api/annotations.proto")))
+        #expect(
+            fileNames(ask(.fileByFilename("google/api/annotations.proto")))
                 == ["google/api/annotations.proto", "google/api/http.proto", "google/protobuf/descriptor.proto"])
         #expect(fileNames(ask(.fileByFilename("google/protobuf/descriptor.proto"))) == ["google/protobuf/descriptor.proto"])
     }

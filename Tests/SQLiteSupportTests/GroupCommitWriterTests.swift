@@ -44,7 +44,7 @@ final class NumberExecutor: WriteBatchExecutor {
 }
 
 let migrations = [
-    SchemaMigration(version: 1, name: "numbers", statements: ["CREATE TABLE numbers (n INTEGER NOT NULL CHECK (n > 0))"]),
+    SchemaMigration(version: 1, name: "numbers", statements: ["CREATE TABLE numbers (n INTEGER NOT NULL CHECK (n > 0))"])
 ]
 
 func withStorage<T>(_ body: (SQLiteStorage, String) async throws -> T) async throws -> T {

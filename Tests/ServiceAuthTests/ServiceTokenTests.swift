@@ -13,8 +13,10 @@ struct ServiceTokenTests {
     static let secret = "test-secret-0123456789abcdef0123456789abcdef"
     let verifier = ServiceTokenVerifier(secret: secret, issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments)
 
-    func signer(secret: String = secret, issuer: String = ServiceIdentity.orders, audience: String = ServiceIdentity.payments,
-                lifetime: Duration = .seconds(60)) -> ServiceTokenSigner {
+    func signer(
+        secret: String = secret, issuer: String = ServiceIdentity.orders, audience: String = ServiceIdentity.payments,
+        lifetime: Duration = .seconds(60)
+    ) -> ServiceTokenSigner {
         ServiceTokenSigner(secret: secret, issuer: issuer, audience: audience, lifetime: lifetime)
     }
 
@@ -81,8 +83,9 @@ struct ServiceTokenTests {
 
     @Test func cachedTokenStillExpires() async throws {
         let clock = Mutex(Date.now)
-        let verifier = ServiceTokenVerifier(secret: Self.secret, issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments,
-                                            now: { clock.withLock { $0 } })
+        let verifier = ServiceTokenVerifier(
+            secret: Self.secret, issuer: ServiceIdentity.orders, audience: ServiceIdentity.payments,
+            now: { clock.withLock { $0 } })
         let token = try await signer(lifetime: .seconds(60)).token(now: clock.withLock { $0 })
         try await verifier.verify(token: token)
         // The same token again, after its expiry: answered from the cache, and still refused.

@@ -33,7 +33,8 @@ public enum PostgresTestDatabase {
     }
 
     /// Why the PostgreSQL cases are left out of a local run.
-    public static let skipReason = "ORDERHUB_TEST_POSTGRES_URL is unset: the PostgreSQL store cases are skipped "
+    public static let skipReason =
+        "ORDERHUB_TEST_POSTGRES_URL is unset: the PostgreSQL store cases are skipped "
         + "(make test starts a server with scripts/test-postgres.sh; CI always runs them)"
 
     /// Quiet logs for tests.
@@ -63,7 +64,8 @@ public enum PostgresTestDatabase {
     /// server itself: terminating a backend, reading `pg_stat_activity`.
     public static func withAdmin<T>(_ body: (PostgresStorage) async throws -> T) async throws -> T {
         guard let url = try requiredURL() else { throw Unavailable() }
-        let storage = try await PostgresStorage.open(url: url, migrations: [], config: .init(maxConnections: 2, applicationName: "orderhub-tests-admin"), logger: logger)
+        let storage = try await PostgresStorage.open(
+            url: url, migrations: [], config: .init(maxConnections: 2, applicationName: "orderhub-tests-admin"), logger: logger)
         do {
             let result = try await body(storage)
             await storage.close()

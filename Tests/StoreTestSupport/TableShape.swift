@@ -51,10 +51,11 @@ public struct TableShape: Sendable, Hashable, CustomStringConvertible {
             // eyes; the key columns count as NOT NULL, as PostgreSQL makes them.
             for row in try await connection.rows("SELECT name, type, \"notnull\" AS nn, pk FROM pragma_table_info('\(name)')") {
                 let type = try row.text("type").uppercased()
-                columns.insert(Column(
-                    name: try row.text("name"), kind: type.hasPrefix("INT") ? "integer" : "text",
-                    nullable: try row.int64("nn") == 0 && row.int64("pk") == 0
-                ))
+                columns.insert(
+                    Column(
+                        name: try row.text("name"), kind: type.hasPrefix("INT") ? "integer" : "text",
+                        nullable: try row.int64("nn") == 0 && row.int64("pk") == 0
+                    ))
             }
             let indexes = try await connection.rows(
                 "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '\(name)' AND sql IS NOT NULL"
@@ -68,7 +69,8 @@ public struct TableShape: Sendable, Hashable, CustomStringConvertible {
     /// has none by name).
     public static func postgres(schema: String, on storage: PostgresStorage) async throws -> [String: TableShape] {
         var shapes: [String: TableShape] = [:]
-        let columns = try await storage.rows("""
+        let columns = try await storage.rows(
+            """
             SELECT table_name::TEXT AS table_name, column_name::TEXT AS column_name, data_type::TEXT AS data_type,
                 is_nullable::TEXT AS is_nullable
             FROM information_schema.columns WHERE table_schema = \(schema)
@@ -82,7 +84,8 @@ public struct TableShape: Sendable, Hashable, CustomStringConvertible {
             )
             shapes[try row.text("table_name"), default: TableShape(columns: [], indexes: [])].columns.insert(column)
         }
-        let indexes = try await storage.rows("""
+        let indexes = try await storage.rows(
+            """
             SELECT tablename::TEXT AS table_name, indexname::TEXT AS index_name FROM pg_indexes
             WHERE schemaname = \(schema) AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'
             """)

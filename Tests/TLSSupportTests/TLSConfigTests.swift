@@ -10,8 +10,10 @@ import Testing
     @Test func aServerCertificateWithItsKeyMakesAContext() throws {
         let issued = try Self.ca.issue(commonName: "localhost", dnsNames: ["localhost"])
         _ = try ServerTLSConfig(certificateChain: pem(issued.certificatePEM), privateKey: pem(issued.privateKeyPEM)).makeContext()
-        _ = try ServerTLSConfig(certificateChain: pem(issued.certificatePEM), privateKey: pem(issued.privateKeyPEM),
-                                clientCertificateTrustRoots: pem(Self.ca.certificatePEM)).makeContext()
+        _ = try ServerTLSConfig(
+            certificateChain: pem(issued.certificatePEM), privateKey: pem(issued.privateKeyPEM),
+            clientCertificateTrustRoots: pem(Self.ca.certificatePEM)
+        ).makeContext()
     }
 
     @Test func aCertificateWithAnotherKeyIsRefused() throws {
@@ -27,8 +29,10 @@ import Testing
         #expect(throws: TLSFileError.self) {
             try ClientTLSConfig(trustRoots: pem(Self.ca.certificatePEM), certificateChain: pem(issued.certificatePEM)).makeContext()
         }
-        _ = try ClientTLSConfig(trustRoots: pem(Self.ca.certificatePEM), certificateChain: pem(issued.certificatePEM),
-                                privateKey: pem(issued.privateKeyPEM)).makeContext()
+        _ = try ClientTLSConfig(
+            trustRoots: pem(Self.ca.certificatePEM), certificateChain: pem(issued.certificatePEM),
+            privateKey: pem(issued.privateKeyPEM)
+        ).makeContext()
     }
 
     @Test func aFileWithoutCertificatesOrAMissingFileIsAnError() throws {

@@ -8,8 +8,9 @@ import Testing
 @Suite struct TLSHandshakeGuardTests {
     func channel(requiring protocols: Set<String>?) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(TLSHandshakeGuard(
-            requiredProtocols: protocols, timeout: .seconds(10), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+        try channel.pipeline.syncOperations.addHandler(
+            TLSHandshakeGuard(
+                requiredProtocols: protocols, timeout: .seconds(10), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         return channel
     }

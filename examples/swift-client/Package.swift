@@ -7,14 +7,14 @@ let package = Package(
     name: "orderhub-swift-client",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "orderhub", path: "../.."),
+        .package(name: "orderhub", path: "../..")
     ],
     targets: [
         .executableTarget(
             name: "orderhub-swift-client",
             dependencies: [.product(name: "OrderhubClient", package: "orderhub")],
             path: "Sources"
-        ),
+        )
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,7 +12,7 @@ enum JSONValue: Sendable, Hashable {
     case object([String: JSONValue])
 
     /// Parses a complete JSON text (RFC 8259). Throws `JSONParseError` naming the byte offset.
-init(parsing bytes: some Collection<UInt8>) throws {
+    init(parsing bytes: some Collection<UInt8>) throws {
         var parser = JSONParser(Array(bytes))
         self = try parser.parseDocument()
     }

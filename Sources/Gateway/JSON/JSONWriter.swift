@@ -16,7 +16,7 @@ struct JSONWriter: Sendable {
     /// The JSON written so far.
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
-init() {}
+    init() {}
 
     /// A writer with room for `capacity` bytes, so a document of about that size is not
     /// copied as it grows.
@@ -24,7 +24,7 @@ init() {}
         bytes.reserveCapacity(capacity)
     }
 
-mutating func object(_ body: (inout JSONWriter) -> Void) {
+    mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "{"))
         needsComma = false
@@ -33,7 +33,7 @@ mutating func object(_ body: (inout JSONWriter) -> Void) {
         needsComma = true
     }
 
-mutating func array(_ body: (inout JSONWriter) -> Void) {
+    mutating func array(_ body: (inout JSONWriter) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "["))
         needsComma = false
@@ -43,7 +43,7 @@ mutating func array(_ body: (inout JSONWriter) -> Void) {
     }
 
     /// Writes `"key":` then the value that `value` writes.
-mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
+    mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
         separate()
         appendQuoted(key)
         bytes.append(UInt8(ascii: ":"))
@@ -51,32 +51,32 @@ mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
         value(&self)
     }
 
-mutating func string(_ value: String) {
+    mutating func string(_ value: String) {
         separate()
         appendQuoted(value)
         needsComma = true
     }
 
-mutating func integer(_ value: some BinaryInteger) {
+    mutating func integer(_ value: some BinaryInteger) {
         separate()
         append(String(value))
         needsComma = true
     }
 
-mutating func bool(_ value: Bool) {
+    mutating func bool(_ value: Bool) {
         separate()
         append(value ? "true" : "false")
         needsComma = true
     }
 
-mutating func null() {
+    mutating func null() {
         separate()
         append("null")
         needsComma = true
     }
 
     /// Inserts already-encoded JSON as one value.
-mutating func raw(_ json: String) {
+    mutating func raw(_ json: String) {
         separate()
         append(json)
         needsComma = true

@@ -4,7 +4,7 @@ import RPC
 extension StatusCode {
     /// grpc-gateway's gRPC → HTTP status map (`runtime/errors.go` `HTTPStatusFromCode`).
     /// FAILED_PRECONDITION is 400, not 412, on purpose.
-var httpStatus: HTTPResponse.Status {
+    var httpStatus: HTTPResponse.Status {
         switch self {
         case .ok: .ok
         case .cancelled: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request")

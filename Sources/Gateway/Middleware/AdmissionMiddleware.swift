@@ -19,8 +19,9 @@ struct AdmissionMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             try await limiter.admit()
         } catch let refusal as AdmissionLimiter.Refusal {
-            throw GatewayError(status: .serviceUnavailable, code: .resourceExhausted, message: refusal.description,
-                               headers: [.retryAfter: "1"])
+            throw GatewayError(
+                status: .serviceUnavailable, code: .resourceExhausted, message: refusal.description,
+                headers: [.retryAfter: "1"])
         }
         defer { limiter.release() }
         return try await next(request, context)

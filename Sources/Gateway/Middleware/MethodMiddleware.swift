@@ -12,7 +12,8 @@ struct MethodMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware 
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let codings = request.headers[.transferEncoding],
-           codings.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() != "chunked" }) {
+            codings.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() != "chunked" })
+        {
             throw GatewayError.unsupportedTransferCoding(codings)
         }
         if let match = RESTContract.match(method: request.method, path: request.uri.path) {

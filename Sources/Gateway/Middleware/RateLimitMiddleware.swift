@@ -26,7 +26,8 @@ struct RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddlewa
     }
 
     private static func describe(_ limit: OrdersGateway.RateLimit) -> String {
-        let rate = limit.requestsPerSecond.rounded() == limit.requestsPerSecond
+        let rate =
+            limit.requestsPerSecond.rounded() == limit.requestsPerSecond
             ? String(Int(limit.requestsPerSecond)) : String(limit.requestsPerSecond)
         return "\(rate) requests/s (burst \(limit.burst)) per client"
     }

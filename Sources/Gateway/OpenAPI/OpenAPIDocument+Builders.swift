@@ -90,9 +90,11 @@ extension OpenAPIDocument {
 
     /// The original exercise's success envelope: `{"status": "success", "data": {…}}`.
     static func legacyEnvelope(_ data: KeyValuePairs<String, OpenAPINode>) -> OpenAPINode {
-        object(closed: false, required: ["status", "data"], [
-            "status": oneOf(["success"]),
-            "data": object(closed: false, required: data.map(\.key), data),
-        ])
+        object(
+            closed: false, required: ["status", "data"],
+            [
+                "status": oneOf(["success"]),
+                "data": object(closed: false, required: data.map(\.key), data),
+            ])
     }
 }

@@ -9,7 +9,8 @@ extension OpenAPIDocument {
         for binding in RESTContract.bindings {
             let method = (key: binding.method.rawValue.lowercased(), value: operation(binding.operation, hasBody: binding.operation.body != nil))
             if let index = paths.firstIndex(where: { $0.key == binding.template.text }),
-               case .object(let operations) = paths[index].value {
+                case .object(let operations) = paths[index].value
+            {
                 paths[index].value = .object(operations + [method])
             } else {
                 paths.append((binding.template.text, .object([method])))
@@ -29,7 +30,7 @@ extension OpenAPIDocument {
         "orderhub.v1.Orders/CreateOrder": Addition(
             status: "201", headers: ["Location": ["description": "/v1/orders/{id}", "schema": string]],
             parameters: [parameter("IdempotencyKey")]
-        ),
+        )
     ]
 
     private static func operation(_ operation: RESTOperation, hasBody: Bool) -> OpenAPINode {
@@ -57,17 +58,25 @@ extension OpenAPIDocument {
                 responses: .object([(addition.status, answer)] + errorResponses(errors)), security: nil
             )
         }
-        let event = object(closed: false, required: ["data"], [
-            "event": oneOf(["message", "status"]),
-            "data": string,
-            "id": string,
-            "retry": ["type": "integer"],
-        ]).adding([
-            "description": .string("One Server-Sent Event: `data` is a \(operation.response) as JSON (event `message`), or a Status (event `status`) when the call fails after the stream started. `: heartbeat` comments keep the stream open."),
+        let event = object(
+            closed: false, required: ["data"],
+            [
+                "event": oneOf(["message", "status"]),
+                "data": string,
+                "id": string,
+                "retry": ["type": "integer"],
+            ]
+        ).adding([
+            "description": .string(
+                "One Server-Sent Event: `data` is a \(operation.response) as JSON (event `message`), or a Status (event `status`) when the call fails after the stream started. `: heartbeat` comments keep the stream open."
+            )
         ])
         parameters.append(
-            ["name": "access_token", "in": "query", "description": "The customer token, for EventSource, which cannot set headers (see the accessToken scheme).",
-             "schema": string]
+            [
+                "name": "access_token", "in": "query",
+                "description": "The customer token, for EventSource, which cannot set headers (see the accessToken scheme).",
+                "schema": string,
+            ]
         )
         return self.operation(
             operation.tag, operation.id, summary: operation.summary + " Answered as Server-Sent Events.", parameters: parameters, body: body,

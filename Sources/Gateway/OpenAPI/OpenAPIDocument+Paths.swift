@@ -13,14 +13,18 @@ extension OpenAPIDocument {
             "/readyz": ["get": readiness("Readiness")],
             "/healthz": ["get": readiness("Health")],
             "/v1/dev/sign-in": ["post": devSignIn],
-            "/openapi.json": ["get": operation(
-                "meta", "OpenAPI", summary: "This document.",
-                responses: responses(["200": answer("OpenAPI 3 document.", ["type": "object"])]), security: []
-            )],
-            "/": ["get": operation(
-                "meta", "Page", summary: "The web page.",
-                responses: responses(["200": answer("HTML.", string, as: "text/html")]), security: []
-            )],
+            "/openapi.json": [
+                "get": operation(
+                    "meta", "OpenAPI", summary: "This document.",
+                    responses: responses(["200": answer("OpenAPI 3 document.", ["type": "object"])]), security: []
+                )
+            ],
+            "/": [
+                "get": operation(
+                    "meta", "Page", summary: "The web page.",
+                    responses: responses(["200": answer("HTML.", string, as: "text/html")]), security: []
+                )
+            ],
         ]
     }
 
@@ -53,7 +57,8 @@ extension OpenAPIDocument {
     private static var legacyCancel: OpenAPINode {
         operation(
             "legacy", "LegacyCancelOrder", summary: "The original exercise's cancel, with orderhub's rules.",
-            responses: responses(["200": answer("{status, data: {order}}", schema("LegacyCancelled"))], errors: ["400", "401", "404"], errorShape: "LegacyError")
+            responses: responses(
+                ["200": answer("{status, data: {order}}", schema("LegacyCancelled"))], errors: ["400", "401", "404"], errorShape: "LegacyError")
         )
     }
 
@@ -79,14 +84,17 @@ extension OpenAPIDocument {
 
     private static var devSignIn: OpenAPINode {
         let request = object(required: ["customerId"], ["customerId": ["type": "string", "minLength": 1, "maxLength": 64]])
-        let token = object(required: ["token", "expiresAt", "customerId"], [
-            "token": string.adding(["description": "A customer token (HS256 JWT); send it as Authorization: Bearer."]),
-            "expiresAt": string.adding(["format": "date-time"]),
-            "customerId": string,
-        ])
+        let token = object(
+            required: ["token", "expiresAt", "customerId"],
+            [
+                "token": string.adding(["description": "A customer token (HS256 JWT); send it as Authorization: Bearer."]),
+                "expiresAt": string.adding(["format": "date-time"]),
+                "customerId": string,
+            ])
         return operation(
             "dev", "DevSignIn",
-            summary: "Local sign-in: a customer token for any customer id, no password. Only when the gateway runs with orderhub serve or --dev-sign-in; 404 otherwise.",
+            summary:
+                "Local sign-in: a customer token for any customer id, no password. Only when the gateway runs with orderhub serve or --dev-sign-in; 404 otherwise.",
             body: ["required": true, "content": content(request)],
             responses: responses(["200": answer("The token.", token)], errors: ["400", "404", "413", "415"], errorShape: "Error"),
             security: []

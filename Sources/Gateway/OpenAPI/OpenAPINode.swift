@@ -49,7 +49,8 @@ indirect enum OpenAPINode: Sendable {
 }
 
 extension OpenAPINode: ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
     init(stringLiteral value: String) { self = .string(value) }
     init(stringInterpolation: DefaultStringInterpolation) { self = .string(String(stringInterpolation: stringInterpolation)) }
     init(integerLiteral value: Int) { self = .integer(value) }

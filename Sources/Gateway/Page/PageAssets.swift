@@ -14,8 +14,10 @@ struct PageAssets: Sendable {
     static let shared: PageAssets = {
         func load(_ name: String, _ type: String) -> String {
             guard let url = Bundle.module.url(forResource: name, withExtension: type, subdirectory: "page"),
-                  let text = try? String(contentsOf: url, encoding: .utf8) else {
-                preconditionFailure("the page's \(name).\(type) is missing from \(Bundle.module.bundlePath): install orderhub_Gateway.resources next to the executable")
+                let text = try? String(contentsOf: url, encoding: .utf8)
+            else {
+                preconditionFailure(
+                    "the page's \(name).\(type) is missing from \(Bundle.module.bundlePath): install orderhub_Gateway.resources next to the executable")
             }
             return text
         }

@@ -85,7 +85,8 @@ struct RESTParameter: Sendable {
     /// Whether the field is repeated: its schema is an array.
     var isRepeated: Bool {
         guard case .object(let fields) = schema, let type = fields.first(where: { $0.key == "type" })?.value,
-              case .string("array") = type else { return false }
+            case .string("array") = type
+        else { return false }
         return true
     }
 }

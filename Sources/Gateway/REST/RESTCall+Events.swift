@@ -28,20 +28,22 @@ extension RESTCall {
             .connection: "close",
         ]
         let request = self.request
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            defer {
-                stream.cancel()
-                slot.release()
-            }
-            do {
-                try await request.body.consumeWithCancellationOnInboundClose { _ in
-                    try await Self.writeEvents(stream: stream, heartbeat: heartbeatInterval, to: &writer)
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                defer {
+                    stream.cancel()
+                    slot.release()
                 }
-            } catch is CancellationError {
-                return  // The client went away; there is nobody to finish the response for.
-            }
-            try await writer.finish(nil)
-        })
+                do {
+                    try await request.body.consumeWithCancellationOnInboundClose { _ in
+                        try await Self.writeEvents(stream: stream, heartbeat: heartbeatInterval, to: &writer)
+                    }
+                } catch is CancellationError {
+                    return  // The client went away; there is nobody to finish the response for.
+                }
+                try await writer.finish(nil)
+            })
     }
 
     private static func writeEvents<Message: ProtoJSONMessage & Sendable>(

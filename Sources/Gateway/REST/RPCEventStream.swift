@@ -11,9 +11,10 @@ import RPC
 struct RPCEventStream<Message: Sendable>: Sendable {
     /// Starts the call with these options and hands its response to the closure: the
     /// generated client method with the request bound.
-    typealias Opener = @Sendable (
-        CallOptions, @escaping @Sendable (StreamingClientResponse<Message>) async throws -> Void
-    ) async throws -> Void
+    typealias Opener =
+        @Sendable (
+            CallOptions, @escaping @Sendable (StreamingClientResponse<Message>) async throws -> Void
+        ) async throws -> Void
 
     /// What the response body writes next.
     enum Event: Sendable {

@@ -24,7 +24,8 @@ struct DevSignInController<Context: RequestContext> {
         let customerID = try object.string("customerId", "customer_id")
         try object.finish()
         guard !customerID.isEmpty, customerID.utf8.count <= Self.maxCustomerIDBytes,
-              !customerID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            !customerID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
             throw GatewayError.invalidArgument("customerId: 1 to \(Self.maxCustomerIDBytes) bytes without control characters")
         }
         let token = try await signIn.issue(customerID)

@@ -53,8 +53,9 @@ final class EventStreamSlots: Sendable {
             return nil
         }
         if let refusal {
-            throw GatewayError(status: .tooManyRequests, code: .resourceExhausted, message: "\(refusal); close one and try again",
-                               headers: [.retryAfter: "1"])
+            throw GatewayError(
+                status: .tooManyRequests, code: .resourceExhausted, message: "\(refusal); close one and try again",
+                headers: [.retryAfter: "1"])
         }
         return Slot(owner: self, client: client)
     }

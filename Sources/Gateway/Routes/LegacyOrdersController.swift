@@ -28,9 +28,12 @@ struct LegacyOrdersController<Context: RequestContext> {
     @Sendable func list(request: Request, context: Context) async throws -> Response {
         try await answer(request) {
             let page = try await gateway.orders.listOrders(ListOrdersRequest(pageSize: 100), options: gateway.callOptions(for: request))
-            return (.ok, LegacyEnvelope.success { json in
-                json.field("orders") { json in json.array { json in for order in page.orders { order.writeLegacy(to: &json) } } }
-            })
+            return (
+                .ok,
+                LegacyEnvelope.success { json in
+                    json.field("orders") { json in json.array { json in for order in page.orders { order.writeLegacy(to: &json) } } }
+                }
+            )
         }
     }
 
@@ -41,10 +44,13 @@ struct LegacyOrdersController<Context: RequestContext> {
             var create = try legacyCreateRequest(body, signedIn: request.hasCredentials)
             if let key = try request.idempotencyKey { create.requestID = key }
             let order = try await gateway.orders.createOrder(create, options: gateway.callOptions(for: request))
-            return (.created, LegacyEnvelope.success { json in
-                json.field("results") { order.writeLegacy(to: &$0) }
-                json.field("token") { $0.null() }
-            })
+            return (
+                .created,
+                LegacyEnvelope.success { json in
+                    json.field("results") { order.writeLegacy(to: &$0) }
+                    json.field("token") { $0.null() }
+                }
+            )
         }
     }
 

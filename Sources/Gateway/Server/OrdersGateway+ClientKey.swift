@@ -8,8 +8,9 @@ extension OrdersGateway {
     /// used: a client could spread itself over any number of them.
     func clientKey(for request: Request, remoteAddress: SocketAddress?) async -> String {
         if let authorization = request.authorization(acceptingQueryToken: request.isEventStream),
-           authorization.count > 7, authorization.prefix(7).lowercased() == "bearer ",
-           let subject = await verifiedSubject(String(authorization.dropFirst(7).drop { $0 == " " })) {
+            authorization.count > 7, authorization.prefix(7).lowercased() == "bearer ",
+            let subject = await verifiedSubject(String(authorization.dropFirst(7).drop { $0 == " " }))
+        {
             return "sub:" + subject
         }
         return "ip:" + (remoteAddress?.ipAddress ?? "unknown")

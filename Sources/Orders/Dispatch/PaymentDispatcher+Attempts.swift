@@ -16,7 +16,7 @@ extension PaymentDispatcher {
         let decision: PaymentDecision
         do {
             decision = try await callingPayments { try await gateway.processPayment(request, timeout: config.callTimeout) }
-        } catch where !Self.isFinalRefusal(error) {
+        } catch  where !Self.isFinalRefusal(error) {
             var generator = SystemRandomNumberGenerator()
             let now = clock.now()
             if now < deadline {
@@ -118,8 +118,9 @@ extension PaymentDispatcher {
     /// One RefundPayment attempt. Retries every failure but the two that say there is nothing
     /// to refund: money must not be kept by mistake.
     func refund(_ job: PaymentJob, logger: Logger) async throws {
-        let request = RefundRequest(orderID: job.orderID, paymentID: job.paymentID, reason: job.reason ?? "order cancelled",
-                                    requestID: logger[metadataKey: "request-id"]?.description)
+        let request = RefundRequest(
+            orderID: job.orderID, paymentID: job.paymentID, reason: job.reason ?? "order cancelled",
+            requestID: logger[metadataKey: "request-id"]?.description)
         do {
             let decision = try await callingPayments { try await gateway.refundPayment(request, timeout: config.callTimeout) }
             logger.info("payment refunded", metadata: ["payment-id": "\(decision.paymentID)"])

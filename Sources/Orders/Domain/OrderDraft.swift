@@ -87,7 +87,8 @@ public struct OrderDraft: Sendable, Hashable {
         self.paymentToken = request.paymentToken
         self.requestID = request.requestID.isEmpty ? nil : request.requestID
         // Length-prefixed, so no customer/key pair reads as another.
-        self.idempotencyKey = request.requestID.isEmpty
+        self.idempotencyKey =
+            request.requestID.isEmpty
             ? nil : "\(request.customerID.utf8.count):\(request.customerID):\(request.requestID)"
         self.totalCents = total
         self.payloadHash = Self.fingerprint(of: request)

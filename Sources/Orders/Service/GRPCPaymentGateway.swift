@@ -17,22 +17,26 @@ public struct GRPCPaymentGateway: PaymentGateway {
 
     /// See `PaymentGateway`.
     public func processPayment(_ charge: ChargeRequest, timeout: Duration) async throws -> PaymentDecision {
-        let payment = try await Self.mappingStatus(of: .charge) { try await client.processPayment(
-            ProcessPaymentRequest(
-                orderID: charge.orderID, amountCents: charge.amountCents, currency: charge.currency,
-                paymentToken: charge.paymentToken, customerID: charge.customerID
-            ),
-            options: try await options(timeout: timeout, requestID: charge.requestID)
-        ) }
+        let payment = try await Self.mappingStatus(of: .charge) {
+            try await client.processPayment(
+                ProcessPaymentRequest(
+                    orderID: charge.orderID, amountCents: charge.amountCents, currency: charge.currency,
+                    paymentToken: charge.paymentToken, customerID: charge.customerID
+                ),
+                options: try await options(timeout: timeout, requestID: charge.requestID)
+            )
+        }
         return try Self.decision(payment)
     }
 
     /// See `PaymentGateway`.
     public func refundPayment(_ refund: RefundRequest, timeout: Duration) async throws -> PaymentDecision {
-        let payment = try await Self.mappingStatus(of: .refund) { try await client.refundPayment(
-            RefundPaymentRequest(paymentID: refund.paymentID ?? "", orderID: refund.orderID, reason: refund.reason),
-            options: try await options(timeout: timeout, requestID: refund.requestID)
-        ) }
+        let payment = try await Self.mappingStatus(of: .refund) {
+            try await client.refundPayment(
+                RefundPaymentRequest(paymentID: refund.paymentID ?? "", orderID: refund.orderID, reason: refund.reason),
+                options: try await options(timeout: timeout, requestID: refund.requestID)
+            )
+        }
         return try Self.decision(payment)
     }
 

@@ -32,11 +32,12 @@ enum OrderFeedRows {
                 events.append(OrderFeedEvent(seq: seq, order: try OrderRows.order(from: row)))
             }
             if try row.optionalInt64("position") != nil {
-                events[events.count - 1].order.items.append(OrderLine(
-                    sku: try row.text("sku"),
-                    quantity: Int32(truncatingIfNeeded: try row.int64("quantity")),
-                    unitPriceCents: try row.int64("unit_price_cents")
-                ))
+                events[events.count - 1].order.items.append(
+                    OrderLine(
+                        sku: try row.text("sku"),
+                        quantity: Int32(truncatingIfNeeded: try row.int64("quantity")),
+                        unitPriceCents: try row.int64("unit_price_cents")
+                    ))
             }
         }
         return OrderFeedPage(events: events, lastSeq: try first.int64("last_seq"), prunedThrough: try first.int64("pruned_through"))

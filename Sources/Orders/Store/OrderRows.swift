@@ -19,11 +19,12 @@ enum OrderRows {
                 orders.append(try order(from: row))
             }
             if try row.optionalInt64("position") != nil {
-                orders[orders.count - 1].items.append(OrderLine(
-                    sku: try row.text("sku"),
-                    quantity: Int32(truncatingIfNeeded: try row.int64("quantity")),
-                    unitPriceCents: try row.int64("unit_price_cents")
-                ))
+                orders[orders.count - 1].items.append(
+                    OrderLine(
+                        sku: try row.text("sku"),
+                        quantity: Int32(truncatingIfNeeded: try row.int64("quantity")),
+                        unitPriceCents: try row.int64("unit_price_cents")
+                    ))
             }
         }
         return orders

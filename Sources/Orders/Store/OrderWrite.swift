@@ -14,8 +14,10 @@ public struct OrderWrite: Sendable, Hashable {
         /// Set on confirmation; otherwise the stored value is kept.
         public var deliverAt: Int64?
 
-        public init(from: OrderLifecycle.State, to: OrderLifecycle.State, cancelReason: CancellationReason? = nil,
-                    paymentID: String? = nil, deliverAt: Int64? = nil) {
+        public init(
+            from: OrderLifecycle.State, to: OrderLifecycle.State, cancelReason: CancellationReason? = nil,
+            paymentID: String? = nil, deliverAt: Int64? = nil
+        ) {
             self.from = from
             self.to = to
             self.cancelReason = cancelReason
@@ -44,8 +46,9 @@ public struct OrderWrite: Sendable, Hashable {
 
         /// The refund job this adds to the order `orderID`.
         public func job(for orderID: String) -> PaymentJob {
-            PaymentJob(orderID: orderID, kind: .refund, attempts: 0, nextAttemptAt: firstAttemptLease,
-                       paymentID: paymentID, reason: reason, traceContext: traceContext)
+            PaymentJob(
+                orderID: orderID, kind: .refund, attempts: 0, nextAttemptAt: firstAttemptLease,
+                paymentID: paymentID, reason: reason, traceContext: traceContext)
         }
     }
 

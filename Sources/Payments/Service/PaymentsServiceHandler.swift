@@ -22,10 +22,11 @@ public struct PaymentsServiceHandler: PaymentsService {
         let logger = CallLogger.make(logger, context: context, orderID: request.orderID)
         return try await CallLogger.run(logger, mapError: RPCError.payments) {
             try await verifier.verify(context.requestMetadata)
-            return Payment(try await system.process(
-                orderID: request.orderID, amountCents: request.amountCents, currency: request.currency,
-                paymentToken: request.paymentToken, customerID: request.customerID, logger: logger
-            ))
+            return Payment(
+                try await system.process(
+                    orderID: request.orderID, amountCents: request.amountCents, currency: request.currency,
+                    paymentToken: request.paymentToken, customerID: request.customerID, logger: logger
+                ))
         }
     }
 

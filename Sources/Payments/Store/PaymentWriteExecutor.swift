@@ -55,7 +55,8 @@ struct PaymentWriteExecutor: WriteBatchExecutor {
         }
         for case .refund(let key, let reason, let now, let reply) in requests {
             let (column, value) = PaymentRows.keyColumn(key)
-            let rows = try await connection.rows("""
+            let rows = try await connection.rows(
+                """
                 UPDATE payments SET status = 'refunded', refund_reason = ?, refunded_at = ?, updated_at = ?
                 WHERE \(column) = ? AND status = 'approved'
                 RETURNING \(PaymentSchema.columns)

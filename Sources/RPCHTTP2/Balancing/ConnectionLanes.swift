@@ -31,8 +31,10 @@ public final class ConnectionLanes: ClientTransport, Sendable {
     /// - Parameters:
     ///   - streamsPerConnection: the server's concurrent-stream limit (100 by default).
     ///   - maxConnections: how many connections to open at most (at least 1).
-    public init(config: HTTP2ClientTransport.Config, group: (any EventLoopGroup)? = nil,
-                streamsPerConnection: Int = 100, maxConnections: Int = 8) {
+    public init(
+        config: HTTP2ClientTransport.Config, group: (any EventLoopGroup)? = nil,
+        streamsPerConnection: Int = 100, maxConnections: Int = 8
+    ) {
         self.config = config
         self.group = group
         self.streamsPerConnection = max(1, streamsPerConnection)

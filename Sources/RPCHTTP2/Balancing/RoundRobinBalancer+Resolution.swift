@@ -83,7 +83,8 @@ extension RoundRobinBalancer {
                 state.resolutionError = RPCError(code: .unavailable, message: "cannot resolve \(target.host): \(error)")
                 return ([], [])
             case .success(let addresses):
-                state.resolutionError = addresses.isEmpty
+                state.resolutionError =
+                    addresses.isEmpty
                     ? RPCError(code: .unavailable, message: "\(target.host) resolved to no addresses") : nil
                 var current = Dictionary(uniqueKeysWithValues: state.subchannels.map { ($0.address, $0) })
                 var kept: [Subchannel] = []

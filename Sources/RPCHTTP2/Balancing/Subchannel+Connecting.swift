@@ -57,10 +57,12 @@ extension Subchannel {
                         slot.handshake = waiter.outcome
                         try channel.pipeline.syncOperations.addHandler(waiter)
                     }
-                    let handler = ClientConnectionHandler(config: config, onUnusable: { [weak subchannel] graceful in
-                        if graceful { ending.markGraceful() }
-                        subchannel?.connectionUnusable(id: id, graceful: graceful)
-                    })
+                    let handler = ClientConnectionHandler(
+                        config: config,
+                        onUnusable: { [weak subchannel] graceful in
+                            if graceful { ending.markGraceful() }
+                            subchannel?.connectionUnusable(id: id, graceful: graceful)
+                        })
                     try channel.pipeline.syncOperations.addHandler(handler)
                     slot.store(LoopBound(handler, eventLoop: channel.eventLoop))
                 }

@@ -52,8 +52,10 @@ final class Subchannel: Sendable {
         case fail(RPCError)
     }
 
-    init(address: SocketAddress, config: HTTP2ClientTransport.Config, group: any EventLoopGroup,
-         eager: Bool, onEvent: @escaping @Sendable (Event) -> Void = { _ in }) {
+    init(
+        address: SocketAddress, config: HTTP2ClientTransport.Config, group: any EventLoopGroup,
+        eager: Bool, onEvent: @escaping @Sendable (Event) -> Void = { _ in }
+    ) {
         self.address = address
         self.config = config
         self.group = group

@@ -90,8 +90,9 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
                 connection.handler.run { handler in
                     guard let stream = handle.stream.valueIfOnLoop else { return }
                     stream.unaryWaiter = continuation
-                    handler.start(stream, path: method.path, metadata: options.metadata, timeout: timeout,
-                                  compression: compression)
+                    handler.start(
+                        stream, path: method.path, metadata: options.metadata, timeout: timeout,
+                        compression: compression)
                     guard !stream.isFinished else { return }
                     do {
                         try handler.send(request, on: stream)
@@ -165,8 +166,9 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
             let opened: RPCError? = await withCheckedContinuation { continuation in
                 connection.handler.run { handler in
                     guard let stream = handle.stream.valueIfOnLoop else { return continuation.resume(returning: nil) }
-                    handler.start(stream, path: method.path, metadata: options.metadata, timeout: timeout,
-                                  compression: compression)
+                    handler.start(
+                        stream, path: method.path, metadata: options.metadata, timeout: timeout,
+                        compression: compression)
                     if stream.notProcessed, case .failure(let error)? = stream.outcome {
                         return continuation.resume(returning: error)
                     }

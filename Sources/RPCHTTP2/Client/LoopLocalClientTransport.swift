@@ -35,16 +35,20 @@ public final class LoopLocalClientTransport: ClientTransport, Sendable {
     /// - Parameters:
     ///   - streamsPerConnection: the server's concurrent-stream limit.
     ///   - maxConnectionsPerLoop: connections each kind of call may open per loop.
-    public init(config: HTTP2ClientTransport.Config, group: (any EventLoopGroup)? = nil,
-                streamsPerConnection: Int = 100, maxConnectionsPerLoop: Int = 8) {
+    public init(
+        config: HTTP2ClientTransport.Config, group: (any EventLoopGroup)? = nil,
+        streamsPerConnection: Int = 100, maxConnectionsPerLoop: Int = 8
+    ) {
         let group = group ?? MultiThreadedEventLoopGroup.singleton
         transports = group.makeIterator().map { loop in
             LoopLanes(
                 loop: loop,
-                unary: ConnectionLanes(config: config, group: loop, streamsPerConnection: streamsPerConnection,
-                                       maxConnections: maxConnectionsPerLoop),
-                streaming: ConnectionLanes(config: config, group: loop, streamsPerConnection: streamsPerConnection,
-                                           maxConnections: maxConnectionsPerLoop)
+                unary: ConnectionLanes(
+                    config: config, group: loop, streamsPerConnection: streamsPerConnection,
+                    maxConnections: maxConnectionsPerLoop),
+                streaming: ConnectionLanes(
+                    config: config, group: loop, streamsPerConnection: streamsPerConnection,
+                    maxConnections: maxConnectionsPerLoop)
             )
         }
         precondition(!transports.isEmpty, "an event loop group has at least one loop")
@@ -53,7 +57,8 @@ public final class LoopLocalClientTransport: ClientTransport, Sendable {
     /// The connections of the loop this code runs on, or the next loop's in turn.
     private var local: LoopLanes {
         if let current = MultiThreadedEventLoopGroup.currentEventLoop,
-           let match = transports.first(where: { $0.loop === current }) {
+            let match = transports.first(where: { $0.loop === current })
+        {
             return match
         }
         let turn = UInt(bitPattern: next.wrappingAdd(1, ordering: .relaxed).oldValue)

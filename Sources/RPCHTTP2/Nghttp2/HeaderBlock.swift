@@ -39,9 +39,10 @@ struct HeaderBlock {
             var list = [nghttp2_nv]()
             list.reserveCapacity(ranges.count)
             for range in ranges {
-                list.append(nghttp2_nv(
-                    name: base + range.name.lowerBound, value: base + range.value.lowerBound,
-                    namelen: range.name.count, valuelen: range.value.count, flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
+                list.append(
+                    nghttp2_nv(
+                        name: base + range.name.lowerBound, value: base + range.value.lowerBound,
+                        namelen: range.name.count, valuelen: range.value.count, flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
             }
             return list.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
         }
@@ -78,8 +79,9 @@ final class ConstantHeaderBlock: @unchecked Sendable {
         for (index, (name, value)) in fields.enumerated() {
             let nameBytes = ConstantHeaderBlock.copy(name)
             let valueBytes = ConstantHeaderBlock.copy(value)
-            list[index] = nghttp2_nv(name: nameBytes, value: valueBytes, namelen: name.utf8.count,
-                                     valuelen: value.utf8.count, flags: flags)
+            list[index] = nghttp2_nv(
+                name: nameBytes, value: valueBytes, namelen: name.utf8.count,
+                valuelen: value.utf8.count, flags: flags)
         }
         nva = UnsafePointer(list)
         count = fields.count

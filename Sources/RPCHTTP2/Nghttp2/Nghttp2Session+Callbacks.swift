@@ -21,21 +21,23 @@ extension Nghttp2Session {
 
     /// The one data provider every stream uses: DATA comes from the delegate's `readData`.
     static var dataProvider: nghttp2_data_provider {
-        nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: { _, streamID, buffer, length, flags, _, userData in
-            let result = Nghttp2Session.from(userData).delegate.readData(
-                streamID: streamID, into: UnsafeMutableRawBufferPointer(start: buffer, count: length))
-            switch result {
-            case .bytes(let count):
-                return count
-            case .last(let count, let endStream):
-                flags!.pointee |= endStream ? Nghttp2Session.eofFlags : Nghttp2Session.eofFlags | Nghttp2Session.noEndStreamFlags
-                return count
-            case .deferred:
-                return Nghttp2Session.deferred
-            case .unknownStream:
-                return Int(Nghttp2Session.temporalFailure)
-            }
-        })
+        nghttp2_data_provider(
+            source: nghttp2_data_source(ptr: nil),
+            read_callback: { _, streamID, buffer, length, flags, _, userData in
+                let result = Nghttp2Session.from(userData).delegate.readData(
+                    streamID: streamID, into: UnsafeMutableRawBufferPointer(start: buffer, count: length))
+                switch result {
+                case .bytes(let count):
+                    return count
+                case .last(let count, let endStream):
+                    flags!.pointee |= endStream ? Nghttp2Session.eofFlags : Nghttp2Session.eofFlags | Nghttp2Session.noEndStreamFlags
+                    return count
+                case .deferred:
+                    return Nghttp2Session.deferred
+                case .unknownStream:
+                    return Int(Nghttp2Session.temporalFailure)
+                }
+            })
     }
 
     static func install(_ callbacks: OpaquePointer?) {
@@ -82,7 +84,8 @@ extension Nghttp2Session {
             let header = frame.pointee.hd
             if header.type == Nghttp2Session.headersType || header.type == Nghttp2Session.dataType {
                 Nghttp2Session.from(userData).delegate.frameSent(
-                    streamID: header.stream_id, isHeaders: header.type == Nghttp2Session.headersType, endStream: header.flags & Nghttp2Session.endStreamFlag != 0)
+                    streamID: header.stream_id, isHeaders: header.type == Nghttp2Session.headersType,
+                    endStream: header.flags & Nghttp2Session.endStreamFlag != 0)
             }
             return 0
         }

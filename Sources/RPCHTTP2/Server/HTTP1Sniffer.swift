@@ -53,7 +53,9 @@ final class HTTP1Sniffer: ChannelInboundHandler, RemovableChannelHandler {
             mode = .http1
         }
         guard let end = Self.headEnd(in: bytes) else {
-            if bytes.count > Self.maxHeadBytes { answer(context: context, .init(status: 431, contentType: "text/plain", body: Array("request head too large\n".utf8))) }
+            if bytes.count > Self.maxHeadBytes {
+                answer(context: context, .init(status: 431, contentType: "text/plain", body: Array("request head too large\n".utf8)))
+            }
             return
         }
         let requestLine = String(decoding: bytes[bytes.startIndex..<end].prefix { $0 != UInt8(ascii: "\r") }, as: UTF8.self)

@@ -72,7 +72,8 @@ public final class RPCServer: Sendable {
                     if let tls = config.tls {
                         // nghttp2 reads what TLS decrypted; the guard refuses a handshake without h2.
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.current))
-                        try channel.pipeline.syncOperations.addHandler(TLSHandshakeGuard(requiredProtocols: ["h2"], timeout: config.prefaceTimeout, logger: config.logger))
+                        try channel.pipeline.syncOperations.addHandler(
+                            TLSHandshakeGuard(requiredProtocols: ["h2"], timeout: config.prefaceTimeout, logger: config.logger))
                     }
                     let connection = ServerConnectionHandler(router: router, config: config, activity: activity)
                     if let responder = config.http1Responder, config.tls == nil {

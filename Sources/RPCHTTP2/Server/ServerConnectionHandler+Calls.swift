@@ -135,8 +135,9 @@ extension ServerConnectionHandler {
             stream.trailers = ServerResponseHeaders.okTrailers(response.trailingMetadata)
             _ = stream.machine.finish()
             stream.deadlineTimer?.cancel()
-            session.submitResponse(streamID: stream.id, headers: ServerResponseHeaders.response(response.initialMetadata, encoding: encoding),
-                                   hasBody: true)
+            session.submitResponse(
+                streamID: stream.id, headers: ServerResponseHeaders.response(response.initialMetadata, encoding: encoding),
+                hasBody: true)
         case .failure(let error):
             respond(stream, error: handlerStatus(of: error, stream: stream))
         }
@@ -167,11 +168,13 @@ extension ServerConnectionHandler {
     private func handlerStatus(of error: any Error, stream: ServerStream) -> RPCError {
         let status = ServerConnectionHandler.status(of: error)
         if !(error is RPCError), !(error is CancellationError) {
-            config.logger.error("handler failed with an error that is not an RPCError; answered INTERNAL", metadata: [
-                "rpc.method": "\(stream.head?.path ?? "?")",
-                "rpc.peer": "\(peer)",
-                "error": "\(String(reflecting: error))",
-            ])
+            config.logger.error(
+                "handler failed with an error that is not an RPCError; answered INTERNAL",
+                metadata: [
+                    "rpc.method": "\(stream.head?.path ?? "?")",
+                    "rpc.peer": "\(peer)",
+                    "error": "\(String(reflecting: error))",
+                ])
         }
         return status
     }

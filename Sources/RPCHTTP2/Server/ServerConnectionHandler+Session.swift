@@ -65,7 +65,8 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
 
     func dataChunk(streamID: Int32, bytes: UnsafeRawBufferPointer) {
         guard let stream = lookup(streamID), let inbound = stream.inbound,
-              stream.machine.phase == .awaitingRequest || stream.machine.phase == .running else {
+            stream.machine.phase == .awaitingRequest || stream.machine.phase == .running
+        else {
             // Nobody reads these bytes: give them back to the windows at once.
             session.consume(streamID: streamID, count: bytes.count)
             return

@@ -73,12 +73,13 @@ final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl, 
             taskExecutor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
         }
         peer = ServerConnectionHandler.describe(context.channel.remoteAddress)
-        session = Nghttp2Session(options: .init(
-            isServer: true,
-            maxContinuations: config.maxContinuations,
-            streamResetBurst: UInt64(config.streamResetBurst),
-            streamResetRate: UInt64(config.streamResetRatePerSecond)
-        ), delegate: self)
+        session = Nghttp2Session(
+            options: .init(
+                isServer: true,
+                maxContinuations: config.maxContinuations,
+                streamResetBurst: UInt64(config.streamResetBurst),
+                streamResetRate: UInt64(config.streamResetRatePerSecond)
+            ), delegate: self)
         // nghttp2 never applies these locally (see SettingsAckFilter): only values it need not
         // know. A larger stream window is opened per stream instead (acceptCall).
         session.submitSettings([

@@ -61,8 +61,9 @@ final class ZlibInflater {
             }
             output.removeLast(Int(stream.pointee.avail_out))
             if output.count > limit {
-                return RPCError(code: .resourceExhausted,
-                                message: "received message after decompression larger than max (\(limit))")
+                return RPCError(
+                    code: .resourceExhausted,
+                    message: "received message after decompression larger than max (\(limit))")
             }
             switch code {
             case Z_STREAM_END:

@@ -66,9 +66,10 @@ extension RESTEmitter {
             bodySchema = "\(SpecValue.object([("schema", schemas.fieldSchema(proto))]).swiftLiteral)"
         }
         func parameters(_ fields: [ProtoField]) -> String {
-            "[" + fields.map { field in
-                "RESTParameter(name: \(SwiftLiteral.string(JSONCodingEmitter.jsonName(field.name))), schema: \(schemas.fieldSchema(field).swiftLiteral))"
-            }.joined(separator: ", ") + "]"
+            "["
+                + fields.map { field in
+                    "RESTParameter(name: \(SwiftLiteral.string(JSONCodingEmitter.jsonName(field.name))), schema: \(schemas.fieldSchema(field).swiftLiteral))"
+                }.joined(separator: ", ") + "]"
         }
         let pathFields = binding.template.fields.compactMap { name in input.fields.first { $0.name == name } }
         let client = binding.service.name + "Client"
@@ -78,9 +79,12 @@ extension RESTEmitter {
         writer.line("    RESTBinding(")
         writer.line("        method: \(httpMethod(binding.rule.method)), template: \(binding.template.swiftExpression), body: \(body),")
         writer.line("        operation: RESTOperation(")
-        writer.line("            id: \(SwiftLiteral.string(binding.operationID)), rpc: \(SwiftLiteral.string("\(binding.service.fullName)/\(method.name)")), tag: \(SwiftLiteral.string(Self.tag(binding.service))),")
+        writer.line(
+            "            id: \(SwiftLiteral.string(binding.operationID)), rpc: \(SwiftLiteral.string("\(binding.service.fullName)/\(method.name)")), tag: \(SwiftLiteral.string(Self.tag(binding.service))),"
+        )
         writer.line("            summary: \(SwiftLiteral.string(summary)),")
-        writer.line("            isStreaming: \(method.serverStreaming), body: \(bodySchema), response: \(SwiftLiteral.string(schemas.schemaName(method.outputType))),")
+        writer.line(
+            "            isStreaming: \(method.serverStreaming), body: \(bodySchema), response: \(SwiftLiteral.string(schemas.schemaName(method.outputType))),")
         writer.line("            pathParameters: \(parameters(pathFields)),")
         writer.line("            queryParameters: \(parameters(binding.queryFields))")
         writer.line("        ),")

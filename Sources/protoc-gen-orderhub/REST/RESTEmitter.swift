@@ -87,11 +87,15 @@ struct RESTEmitter {
                 throw GeneratorError("\(name): body names `\(rule.body)`, which \(input.fullName) does not have")
             }
         }
-        let queryFields = rule.body == "*" ? [] : input.fields.filter { field in
-            field.kind != .message && field.name != rule.body && !template.fields.contains(field.name)
-        }
-        return Binding(service: service, method: method, rule: rule, template: template, operationID: operationID,
-                       input: input, queryFields: queryFields, sourceFile: file)
+        let queryFields =
+            rule.body == "*"
+            ? []
+            : input.fields.filter { field in
+                field.kind != .message && field.name != rule.body && !template.fields.contains(field.name)
+            }
+        return Binding(
+            service: service, method: method, rule: rule, template: template, operationID: operationID,
+            input: input, queryFields: queryFields, sourceFile: file)
     }
 
     /// The messages and enums the bindings reach, requests and responses and their fields, in order.

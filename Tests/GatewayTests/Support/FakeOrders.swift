@@ -138,7 +138,8 @@ final class FakeOrders: OrdersService, Sendable {
 
     private static func failIfAsked(_ customerID: String) throws {
         guard customerID.hasPrefix("fail:"), let number = Int(customerID.dropFirst(5)),
-              let code = StatusCode(rawValue: number), code != .ok else { return }
+            let code = StatusCode(rawValue: number), code != .ok
+        else { return }
         throw RPCError(code: code, message: "asked to fail with \(code.name)")
     }
 }

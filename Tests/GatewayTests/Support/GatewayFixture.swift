@@ -72,8 +72,9 @@ extension TestResponse {
     /// `code` and `message` of an error body; fails the test when the body is not that shape.
     func errorBody() throws -> (code: Int, message: String) {
         guard case .object(let fields) = try json(),
-              case .number(let code)? = fields["code"], case .string(let message)? = fields["message"],
-              case .array(let details)? = fields["details"], details.isEmpty, fields.count == 3 else {
+            case .number(let code)? = fields["code"], case .string(let message)? = fields["message"],
+            case .array(let details)? = fields["details"], details.isEmpty, fields.count == 3
+        else {
             throw FixtureError("not an error body: \(text)")
         }
         return (Int(code)!, message)

@@ -9,8 +9,9 @@ extension InteropCases {
 
     func clientCompressedUnary() async throws {
         func request(expectCompressed: Bool) -> SimpleRequest {
-            SimpleRequest(responseType: .compressable, responseSize: 314_159, payload: Self.payload(271_828),
-                          expectCompressed: BoolValue(value: expectCompressed))
+            SimpleRequest(
+                responseType: .compressable, responseSize: 314_159, payload: Self.payload(271_828),
+                expectCompressed: BoolValue(value: expectCompressed))
         }
         // The feature probe: an uncompressed request that claims to be compressed.
         let probe = try await Self.expectError("the uncompressed probe") {
@@ -25,8 +26,9 @@ extension InteropCases {
 
     func serverCompressedUnary() async throws {
         for compressed in [true, false] {
-            let request = SimpleRequest(responseType: .compressable, responseSize: 314_159, payload: Self.payload(271_828),
-                                        responseCompressed: BoolValue(value: compressed))
+            let request = SimpleRequest(
+                responseType: .compressable, responseSize: 314_159, payload: Self.payload(271_828),
+                responseCompressed: BoolValue(value: compressed))
             let response = try await client.unaryCall(request, options: options)
             try Self.expectPayload(response.payload, size: 314_159, "response_compressed \(compressed)")
         }
@@ -43,15 +45,18 @@ extension InteropCases {
             try await requests.write(StreamingInputCallRequest(payload: Self.payload(27182), expectCompressed: BoolValue(value: true)))
             try await requests.write(StreamingInputCallRequest(payload: Self.payload(45904), expectCompressed: BoolValue(value: false)))
         }
-        try expect(response.aggregatedPayloadSize == 73086,
-                   "aggregated_payload_size is \(response.aggregatedPayloadSize), expected 73086")
+        try expect(
+            response.aggregatedPayloadSize == 73086,
+            "aggregated_payload_size is \(response.aggregatedPayloadSize), expected 73086")
     }
 
     func serverCompressedStreaming() async throws {
-        let request = StreamingOutputCallRequest(responseType: .compressable, responseParameters: [
-            ResponseParameters(size: 31415, compressed: BoolValue(value: true)),
-            ResponseParameters(size: 92653, compressed: BoolValue(value: false)),
-        ])
+        let request = StreamingOutputCallRequest(
+            responseType: .compressable,
+            responseParameters: [
+                ResponseParameters(size: 31415, compressed: BoolValue(value: true)),
+                ResponseParameters(size: 92653, compressed: BoolValue(value: false)),
+            ])
         let messages = try await client.streamingOutputCall(request, options: options) { response in
             var messages: [StreamingOutputCallResponse] = []
             for try await message in response.messages { messages.append(message) }

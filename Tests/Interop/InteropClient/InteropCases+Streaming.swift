@@ -23,8 +23,9 @@ extension InteropCases {
                 try await requests.write(StreamingInputCallRequest(payload: Self.payload(size)))
             }
         }
-        try expect(response.aggregatedPayloadSize == 74922,
-                   "aggregated_payload_size is \(response.aggregatedPayloadSize), expected 74922")
+        try expect(
+            response.aggregatedPayloadSize == 74922,
+            "aggregated_payload_size is \(response.aggregatedPayloadSize), expected 74922")
     }
 
     func pingPong() async throws {
@@ -32,9 +33,10 @@ extension InteropCases {
         let pairs = Array(zip(Self.streamRequestSizes, Self.streamResponseSizes))
         let received = try await client.fullDuplexCall(options: options) { requests in
             for (requestSize, responseSize) in pairs {
-                try await requests.write(StreamingOutputCallRequest(
-                    responseType: .compressable, responseParameters: [ResponseParameters(size: responseSize)],
-                    payload: Self.payload(requestSize)))
+                try await requests.write(
+                    StreamingOutputCallRequest(
+                        responseType: .compressable, responseParameters: [ResponseParameters(size: responseSize)],
+                        payload: Self.payload(requestSize)))
                 // The next request goes out only after this one's reply: real interleaving.
                 try await replied.wait()
             }
@@ -92,9 +94,10 @@ extension InteropCases {
         let firstResponse = Rendezvous()
         let call = Task {
             try await client.fullDuplexCall(options: options) { requests in
-                try await requests.write(StreamingOutputCallRequest(
-                    responseType: .compressable, responseParameters: [ResponseParameters(size: 31415)],
-                    payload: Self.payload(27182)))
+                try await requests.write(
+                    StreamingOutputCallRequest(
+                        responseType: .compressable, responseParameters: [ResponseParameters(size: 31415)],
+                        payload: Self.payload(27182)))
                 try await Task.sleep(for: .seconds(3600))
             } onResponse: { response in
                 for try await message in response.messages {

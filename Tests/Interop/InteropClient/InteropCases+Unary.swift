@@ -58,8 +58,9 @@ extension InteropCases {
         let callOptions = CallOptions(timeout: callTimeout, metadata: metadata)
 
         let request = SimpleRequest(responseType: .compressable, responseSize: 314_159, payload: Self.payload(271_828))
-        let unary = try await client.client.unary(TestServiceMethod.unaryCall, request: request,
-                                                  responseType: SimpleResponse.self, options: callOptions)
+        let unary = try await client.client.unary(
+            TestServiceMethod.unaryCall, request: request,
+            responseType: SimpleResponse.self, options: callOptions)
         try Self.expectPayload(unary.message.payload, size: 314_159, "UnaryCall response")
         try expectEchoed(initial: unary.initialMetadata, trailing: unary.trailingMetadata, "UnaryCall")
 
@@ -80,10 +81,12 @@ extension InteropCases {
     }
 
     private func expectEchoed(initial: Metadata, trailing: Metadata, _ what: String) throws {
-        try expect(initial[Self.echoInitial.key] == Self.echoInitial.value,
-                   "\(what): initial metadata \(Array(initial)) lacks \(Self.echoInitial.key)")
-        try expect(trailing.binary(Self.echoTrailing.key) == Self.echoTrailing.value,
-                   "\(what): trailing metadata \(Array(trailing)) lacks \(Self.echoTrailing.key)")
+        try expect(
+            initial[Self.echoInitial.key] == Self.echoInitial.value,
+            "\(what): initial metadata \(Array(initial)) lacks \(Self.echoInitial.key)")
+        try expect(
+            trailing.binary(Self.echoTrailing.key) == Self.echoTrailing.value,
+            "\(what): trailing metadata \(Array(trailing)) lacks \(Self.echoTrailing.key)")
     }
 
     func expectStatus(_ error: RPCError, code: StatusCode, message: String, _ what: String) throws {

@@ -11,9 +11,10 @@ extension InteropTestService {
             throw RPCError(code: .invalidArgument, message: "unsupported response_type", metadata: echo.trailing)
         }
         let payload = try Self.payload(size: request.responseSize)
-        return UnaryResponse(message: SimpleResponse(payload: payload),
-                             initialMetadata: echo.initial, trailingMetadata: echo.trailing,
-                             compression: Self.compression(request.responseCompressed))
+        return UnaryResponse(
+            message: SimpleResponse(payload: payload),
+            initialMetadata: echo.initial, trailingMetadata: echo.trailing,
+            compression: Self.compression(request.responseCompressed))
     }
 
     /// CompressedRequest: a request that says it was sent compressed must have come in a call
@@ -84,8 +85,9 @@ extension InteropTestService {
             if parameters.intervalUs > 0 {
                 try await Task.sleep(for: .microseconds(parameters.intervalUs))
             }
-            try await responses.write(StreamingOutputCallResponse(payload: try Self.payload(size: parameters.size)),
-                                      compression: Self.compression(parameters.compressed))
+            try await responses.write(
+                StreamingOutputCallResponse(payload: try Self.payload(size: parameters.size)),
+                compression: Self.compression(parameters.compressed))
         }
     }
 

@@ -31,7 +31,8 @@ struct OrderEventFeed: Sendable {
     func catchUp(_ orderID: String) async {
         guard let after = broadcaster.catchUpPoint(of: orderID) else { return }
         do {
-            let rows = try await storage.rows("""
+            let rows = try await storage.rows(
+                """
                 SELECT order_id AS id, version, state, cancel_reason, payment_id, deliver_at, updated_at
                 FROM order_events WHERE order_id = \(orderID) AND version > \(after)
                 UNION ALL

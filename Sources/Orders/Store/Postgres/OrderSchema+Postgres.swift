@@ -68,7 +68,7 @@ extension OrderSchema {
             "CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at)",
         ],
         2: [
-            "ALTER TABLE orders ADD COLUMN delivery_lease_until BIGINT",
+            "ALTER TABLE orders ADD COLUMN delivery_lease_until BIGINT"
         ],
         3: [
             """

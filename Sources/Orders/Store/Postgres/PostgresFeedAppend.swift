@@ -60,7 +60,8 @@ enum PostgresFeedAppend {
         let count = Int64(entries.count)
         // Nullable columns travel as '' or -1 (arrays of optionals do not bind), and come back
         // as NULL through NULLIF.
-        try await connection.query("""
+        try await connection.query(
+            """
             WITH head AS (UPDATE order_feed_head SET last_seq = last_seq + \(count) RETURNING last_seq)
             INSERT INTO order_feed (seq, order_id, customer_id, version, state, cancel_reason, payment_id, deliver_at, updated_at)
             SELECT head.last_seq - \(count) + e.ord, e.order_id, e.customer_id, e.version, e.state, NULLIF(e.cancel_reason, ''),

@@ -54,7 +54,8 @@ struct PostgresOrderCreateBatch: PostgresBatchExecutor {
                     fresh.append(order)
                     results[index] = .success(CreateResult(order: order.record, isNew: true))
                 } else {
-                    results[index] = first.draft.payloadHash == order.draft.payloadHash
+                    results[index] =
+                        first.draft.payloadHash == order.draft.payloadHash
                         ? .success(CreateResult(order: first.record, isNew: false))
                         : .failure(OrderError.requestIDReused(requestID: order.draft.requestID ?? key))
                 }
@@ -73,7 +74,8 @@ struct PostgresOrderCreateBatch: PostgresBatchExecutor {
         try await insert(fresh, on: connection, logger: logger)
         try await PostgresFeedAppend.append(fresh.map { .init(created: $0.record) }, channel: channel, on: connection, logger: logger)
         if !existingOrderIDs.isEmpty {
-            let rows = try await connection.rows("""
+            let rows = try await connection.rows(
+                """
                 SELECT \(unescaped: OrderRows.orderColumns) FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
                 WHERE o.id = ANY(\(Array(existingOrderIDs))) ORDER BY o.id, i.position
                 """, logger: logger)
@@ -93,7 +95,8 @@ struct PostgresOrderCreateBatch: PostgresBatchExecutor {
     private func insertKeys(_ orders: [NewOrder], on connection: PostgresConnection, logger: Logger) async throws -> Set<String> {
         guard !orders.isEmpty else { return [] }
         let sorted = orders.sorted { $0.draft.idempotencyKey! < $1.draft.idempotencyKey! }
-        let rows = try await connection.rows("""
+        let rows = try await connection.rows(
+            """
             INSERT INTO idempotency_keys (request_id, payload_hash, order_id, created_at)
             SELECT * FROM UNNEST(\(sorted.map { $0.draft.idempotencyKey! }), \(sorted.map(\.draft.payloadHash)),
                                  \(sorted.map(\.id)), \(sorted.map(\.createdAt)))
@@ -117,7 +120,8 @@ struct PostgresOrderCreateBatch: PostgresBatchExecutor {
 
     private func insert(_ orders: [NewOrder], on connection: PostgresConnection, logger: Logger) async throws {
         guard !orders.isEmpty else { return }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO orders (id, state, customer_id, total_cents, currency, request_id, created_at, updated_at, version)
             SELECT id, 'created', customer_id, total_cents, currency, NULLIF(request_id, ''), created_at, created_at, 1
             FROM UNNEST(\(orders.map(\.id)), \(orders.map(\.draft.customerID)), \(orders.map(\.draft.totalCents)),
@@ -125,14 +129,16 @@ struct PostgresOrderCreateBatch: PostgresBatchExecutor {
                 AS new (id, customer_id, total_cents, currency, request_id, created_at)
             """, logger: logger)
         let items = orders.flatMap { order in order.draft.items.enumerated().map { (order: order.id, position: Int64($0.offset), line: $0.element) } }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO order_items (order_id, position, sku, quantity, unit_price_cents)
             SELECT * FROM UNNEST(\(items.map(\.order)), \(items.map(\.position)), \(items.map(\.line.sku)),
                                  \(items.map { Int64($0.line.quantity) }), \(items.map(\.line.unitPriceCents)))
             """, logger: logger)
         // The charge job as `NewOrder.chargeJob` describes it. A missing trace context travels
         // as '' and is stored as NULL, as `request_id` does above.
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO payment_jobs (order_id, kind, attempts, next_attempt_at, deadline_at, amount_cents, currency,
                 customer_id, payment_token, created_at, trace_parent, trace_state)
             SELECT order_id, 'charge', 0, next_attempt_at, deadline_at, amount_cents, currency, customer_id, payment_token, created_at,

@@ -4,7 +4,8 @@ import PostgresSupport
 /// The Orders queries that only read, on PostgreSQL.
 enum PostgresOrderReads {
     static func order(id: String, in storage: PostgresStorage) async throws -> OrderRecord? {
-        let rows = try await storage.rows("""
+        let rows = try await storage.rows(
+            """
             SELECT \(unescaped: OrderRows.orderColumns) FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
             WHERE o.id = \(id) ORDER BY i.position
             """)
@@ -29,12 +30,14 @@ enum PostgresOrderReads {
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         binds.append(Int64(query.pageSize + 1))
-        let rows = try await storage.rows(PostgresQuery(unsafeSQL: """
-            SELECT \(OrderRows.orderColumns)
-            FROM (SELECT * FROM orders \(filter) ORDER BY created_at DESC, id DESC LIMIT $\(binds.count)) o
-            LEFT JOIN order_items i ON i.order_id = o.id
-            ORDER BY o.created_at DESC, o.id DESC, i.position
-            """, binds: binds))
+        let rows = try await storage.rows(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(OrderRows.orderColumns)
+                    FROM (SELECT * FROM orders \(filter) ORDER BY created_at DESC, id DESC LIMIT $\(binds.count)) o
+                    LEFT JOIN order_items i ON i.order_id = o.id
+                    ORDER BY o.created_at DESC, o.id DESC, i.position
+                    """, binds: binds))
         var orders = try OrderRows.orders(from: rows.map { $0.makeRandomAccess() })
         var next: OrderCursor?
         if orders.count > query.pageSize {

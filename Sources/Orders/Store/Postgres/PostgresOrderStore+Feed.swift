@@ -21,16 +21,18 @@ extension PostgresOrderStore {
         }
         binds.append(Int64(query.limit))
         let page = "SELECT * FROM order_feed WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT $\(binds.count)"
-        let rows = try await storage.rows(PostgresQuery(
-            unsafeSQL: "SELECT \(OrderFeedRows.columns) \(OrderFeedRows.from(page: page))", binds: binds
-        ))
+        let rows = try await storage.rows(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(OrderFeedRows.columns) \(OrderFeedRows.from(page: page))", binds: binds
+            ))
         return try OrderFeedRows.page(from: rows.map { $0.makeRandomAccess() })
     }
 
     /// Prunes the feed up to its newest entry older than `cutoff` in one transaction, recording
     /// how far (see `OrderStore.purgeOrderEvents`).
     func purgeFeed(before cutoff: Int64) async throws -> Int {
-        let rows = try await storage.rows("""
+        let rows = try await storage.rows(
+            """
             WITH through AS (SELECT MAX(seq) AS seq FROM order_feed WHERE updated_at < \(cutoff)),
             gone AS (DELETE FROM order_feed WHERE seq <= (SELECT seq FROM through) RETURNING 1),
             marked AS (

@@ -25,15 +25,19 @@ extension PostgresOrderStore {
 
     /// See `OrderStore`.
     public func dueDeliveries(now: Int64, limit: Int) async throws -> [String] {
-        try await storage.rows("""
+        try await storage.rows(
+            """
             SELECT id FROM orders WHERE state = 'confirmed' AND deliver_at <= \(now) ORDER BY deliver_at, id LIMIT \(Int64(limit))
-            """).map { try $0.makeRandomAccess().text("id") }
+            """
+        ).map { try $0.makeRandomAccess().text("id") }
     }
 
     /// See `OrderStore`. A delivery leased to a scheduler counts from its lease end.
     public func earliestDelivery() async throws -> Int64? {
-        try await storage.rows("""
+        try await storage.rows(
+            """
             SELECT MIN(GREATEST(deliver_at, COALESCE(delivery_lease_until, 0))) AS due FROM orders WHERE state = 'confirmed'
-            """).first?.makeRandomAccess().optionalInt64("due")
+            """
+        ).first?.makeRandomAccess().optionalInt64("due")
     }
 }

@@ -10,7 +10,8 @@ extension PostgresOrderStore {
 
     /// See `OrderStore`.
     public func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int {
-        let rows = try await storage.rows("""
+        let rows = try await storage.rows(
+            """
             WITH gone AS (DELETE FROM idempotency_keys WHERE created_at < \(cutoff) RETURNING 1)
             SELECT COUNT(*)::BIGINT AS count FROM gone
             """)
@@ -19,7 +20,8 @@ extension PostgresOrderStore {
 
     /// See `OrderStore`.
     public func purgeOrderEvents(before cutoff: Int64) async throws -> Int {
-        let rows = try await storage.rows("""
+        let rows = try await storage.rows(
+            """
             WITH gone AS (DELETE FROM order_events WHERE updated_at < \(cutoff) RETURNING 1)
             SELECT COUNT(*)::BIGINT AS count FROM gone
             """)
@@ -31,7 +33,8 @@ extension PostgresOrderStore {
     /// `FOR UPDATE SKIP LOCKED`: concurrent claimers (other replicas) skip the rows one of
     /// them is claiming instead of waiting for them, and each due job goes to one claimer.
     public func claimDueJobs(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [PaymentJob] {
-        try await storage.rows("""
+        try await storage.rows(
+            """
             UPDATE payment_jobs AS j SET next_attempt_at = \(leaseUntil)
             FROM (
                 SELECT order_id, kind FROM payment_jobs WHERE next_attempt_at <= \(now)
@@ -40,12 +43,14 @@ extension PostgresOrderStore {
             WHERE j.order_id = due.order_id AND j.kind = due.kind
             RETURNING j.order_id, j.kind, j.attempts, j.next_attempt_at, j.deadline_at, j.amount_cents, j.currency,
                 j.customer_id, j.payment_token, j.payment_id, j.reason, j.trace_parent, j.trace_state
-            """).map { try OrderRows.job(from: $0.makeRandomAccess()) }
+            """
+        ).map { try OrderRows.job(from: $0.makeRandomAccess()) }
     }
 
     /// See `OrderStore`.
     public func rescheduleJob(orderID: String, kind: PaymentJob.Kind, attempts: Int, nextAttemptAt: Int64) async throws {
-        try await storage.execute("""
+        try await storage.execute(
+            """
             UPDATE payment_jobs SET attempts = \(Int64(attempts)), next_attempt_at = \(nextAttemptAt)
             WHERE order_id = \(orderID) AND kind = \(kind.rawValue)
             """)
@@ -53,7 +58,8 @@ extension PostgresOrderStore {
 
     /// As `claimDueJobs`: each due delivery goes to one scheduler of all the replicas.
     public func claimDueDeliveries(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [String] {
-        let rows = try await storage.rows("""
+        let rows = try await storage.rows(
+            """
             UPDATE orders AS o SET delivery_lease_until = \(leaseUntil)
             FROM (
                 SELECT id FROM orders

@@ -50,7 +50,8 @@ struct PostgresOrderWriteBatch: PostgresBatchExecutor {
         var change: OrderChange?
         var entry: PostgresFeedAppend.Entry?
         if let transition = write.transition {
-            let rows = try await connection.rows("""
+            let rows = try await connection.rows(
+                """
                 WITH changed AS (
                     UPDATE orders SET state = \(transition.to.rawValue), cancel_reason = \(transition.cancelReason?.rawValue),
                         payment_id = COALESCE(\(transition.paymentID), payment_id), deliver_at = COALESCE(\(transition.deliverAt), deliver_at),
@@ -72,7 +73,8 @@ struct PostgresOrderWriteBatch: PostgresBatchExecutor {
         }
         if let refund = write.addsRefund {
             // An order is refunded at most once: a second refund job is a no-op.
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO payment_jobs (order_id, kind, attempts, next_attempt_at, amount_cents, currency, customer_id,
                     payment_token, payment_id, reason, created_at, trace_parent, trace_state)
                 VALUES (\(write.orderID), \(PaymentJob.Kind.refund.rawValue), 0, \(refund.firstAttemptLease), 0, '', '', '',

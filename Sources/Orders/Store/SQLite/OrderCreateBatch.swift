@@ -30,7 +30,8 @@ struct OrderCreateBatch {
                     results[index] = .failure(OrderError.requestIDReused(requestID: order.draft.requestID ?? key))
                 }
             } else if let first = claimedInBatch[key] {
-                results[index] = first.draft.payloadHash == order.draft.payloadHash
+                results[index] =
+                    first.draft.payloadHash == order.draft.payloadHash
                     ? .success(CreateResult(order: first.record, isNew: false))
                     : .failure(OrderError.requestIDReused(requestID: order.draft.requestID ?? key))
             } else {
@@ -42,7 +43,8 @@ struct OrderCreateBatch {
         try await insert(fresh, on: connection)
         if !existingIDs.isEmpty {
             let ids = Array(Set(existingIDs.values))
-            let rows = try await connection.rows("""
+            let rows = try await connection.rows(
+                """
                 SELECT \(OrderRows.orderColumns) FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
                 WHERE o.id IN (\(SQLPlaceholders.list(ids.count))) ORDER BY o.id, i.position
                 """, ids.map { .text($0) })
@@ -72,11 +74,13 @@ struct OrderCreateBatch {
     private func insert(_ orders: [NewOrder], on connection: SQLiteConnection) async throws {
         guard !orders.isEmpty else { return }
         for chunk in orders.chunked(Self.rowsPerStatement) {
-            try await connection.execute("""
+            try await connection.execute(
+                """
                 INSERT INTO orders (id, state, customer_id, total_cents, currency, cancel_reason, payment_id, request_id,
                     created_at, updated_at, deliver_at, version)
                 VALUES \(SQLPlaceholders.rows(chunk.count, columns: 12))
-                """, chunk.flatMap { order -> [SQLiteData] in
+                """,
+                chunk.flatMap { order -> [SQLiteData] in
                     [
                         .text(order.id), .text(OrderLifecycle.State.created.rawValue), .text(order.draft.customerID),
                         .int64(order.draft.totalCents), .text(order.draft.currency), .null, .null,

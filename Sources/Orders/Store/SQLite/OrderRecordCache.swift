@@ -68,7 +68,8 @@ final class OrderRecordCache: Sendable {
             state.writes &+= 1
             for change in changes {
                 guard let record = state.recent[change.orderID] ?? state.older[change.orderID],
-                      record.version < change.version else { continue }
+                    record.version < change.version
+                else { continue }
                 state.older.removeValue(forKey: change.orderID)
                 Self.insert(record.applying(change), into: &state, generationSize: generationSize)
             }

@@ -19,14 +19,16 @@ struct OrderWriteBatch {
         var changes: [String: OrderChange] = [:]
         let transitions = writes.filter { $0.transition != nil }
         for chunk in transitions.chunked(Self.rowsPerStatement) {
-            let rows = try await connection.rows("""
+            let rows = try await connection.rows(
+                """
                 WITH v (id, from_state, to_state, cancel_reason, payment_id, deliver_at, now) AS (VALUES \(SQLPlaceholders.rows(chunk.count, columns: 7)))
                 UPDATE orders SET state = v.to_state, cancel_reason = v.cancel_reason,
                     payment_id = COALESCE(v.payment_id, orders.payment_id), deliver_at = COALESCE(v.deliver_at, orders.deliver_at),
                     updated_at = v.now, version = orders.version + 1
                 FROM v WHERE orders.id = v.id AND orders.state = v.from_state
                 RETURNING orders.id, orders.state, orders.cancel_reason, orders.payment_id, orders.deliver_at, orders.updated_at, orders.version
-                """, chunk.flatMap { write -> [SQLiteData] in
+                """,
+                chunk.flatMap { write -> [SQLiteData] in
                     let transition = write.transition!
                     return [
                         .text(write.orderID), .text(transition.from.rawValue), .text(transition.to.rawValue),

@@ -37,10 +37,11 @@ struct OrderWriteExecutor: WriteBatchExecutor {
 
     func execute(_ requests: [Request], on connection: SQLiteConnection) async throws -> BatchOutcome {
         // Before any row changes: no read may keep a state this transaction replaces.
-        cache.invalidate(requests.lazy.compactMap { request -> String? in
-            if case .write(let write, _) = request, write.transition != nil { return write.orderID }
-            return nil
-        })
+        cache.invalidate(
+            requests.lazy.compactMap { request -> String? in
+                if case .write(let write, _) = request, write.transition != nil { return write.orderID }
+                return nil
+            })
         var deliveries: [Delivery] = []
         deliveries.reserveCapacity(requests.count)
         // Indexed by request, so notifications go out in request order.
@@ -75,7 +76,8 @@ struct OrderWriteExecutor: WriteBatchExecutor {
             reschedules.append((orderID, kind, attempts, nextAttemptAt, reply))
         }
         for chunk in reschedules.chunked(500) {
-            try await connection.execute("""
+            try await connection.execute(
+                """
                 WITH v (order_id, kind, attempts, next_attempt_at) AS (VALUES \(SQLPlaceholders.rows(chunk.count, columns: 4)))
                 UPDATE payment_jobs SET attempts = v.attempts, next_attempt_at = v.next_attempt_at
                 FROM v WHERE payment_jobs.order_id = v.order_id AND payment_jobs.kind = v.kind
@@ -92,7 +94,8 @@ struct OrderWriteExecutor: WriteBatchExecutor {
                 if case .applied(let change?) = outcome { changes.append((index, change)) }
                 deliveries.append(reply.answer(outcome))
             case .claim(let now, let leaseUntil, let limit, let reply):
-                let rows = try await connection.rows("""
+                let rows = try await connection.rows(
+                    """
                     UPDATE payment_jobs SET next_attempt_at = ?
                     WHERE (order_id, kind) IN (
                         SELECT order_id, kind FROM payment_jobs WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?
@@ -102,7 +105,8 @@ struct OrderWriteExecutor: WriteBatchExecutor {
                 deliveries.append(reply.answer(try rows.map(OrderRows.job(from:))))
             case .claimDeliveries(let now, let leaseUntil, let limit, let reply):
                 // The literal state lets SQLite use the partial index orders_to_deliver.
-                let rows = try await connection.rows("""
+                let rows = try await connection.rows(
+                    """
                     UPDATE orders SET delivery_lease_until = ?
                     WHERE id IN (
                         SELECT id FROM orders
@@ -145,12 +149,14 @@ struct OrderWriteExecutor: WriteBatchExecutor {
     private func apply(_ write: OrderWrite, on connection: SQLiteConnection) async throws -> OrderWrite.Outcome {
         var change: OrderChange?
         if let transition = write.transition {
-            let rows = try await connection.rows("""
+            let rows = try await connection.rows(
+                """
                 UPDATE orders SET state = ?, cancel_reason = ?, payment_id = COALESCE(?, payment_id),
                     deliver_at = COALESCE(?, deliver_at), updated_at = ?, version = version + 1
                 WHERE id = ? AND state = ?
                 RETURNING id, state, cancel_reason, payment_id, deliver_at, updated_at, version
-                """, [
+                """,
+                [
                     .text(transition.to.rawValue), .optionalText(transition.cancelReason?.rawValue),
                     .optionalText(transition.paymentID), .optionalInt64(transition.deliverAt), .int64(write.now),
                     .text(write.orderID), .text(transition.from.rawValue),

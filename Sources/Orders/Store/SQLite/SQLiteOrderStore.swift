@@ -49,7 +49,8 @@ public final class SQLiteOrderStore: OrderStore {
     public func order(id: String) async throws -> OrderRecord? {
         if let cached = cache.lookup(id) { return cached }
         let token = cache.readToken()
-        let rows = try await storage.reader.rows("""
+        let rows = try await storage.reader.rows(
+            """
             SELECT \(OrderRows.orderColumns) FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
             WHERE o.id = ? ORDER BY i.position
             """, [.text(id)])
@@ -76,7 +77,8 @@ public final class SQLiteOrderStore: OrderStore {
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         binds.append(.integer(query.pageSize + 1))
-        let rows = try await storage.reader.rows("""
+        let rows = try await storage.reader.rows(
+            """
             SELECT \(OrderRows.orderColumns)
             FROM (SELECT * FROM orders \(filter) ORDER BY created_at DESC, id DESC LIMIT ?) o
             LEFT JOIN order_items i ON i.order_id = o.id
@@ -167,9 +169,10 @@ public final class SQLiteOrderStore: OrderStore {
         }
         binds.append(.integer(query.limit))
         let page = "SELECT * FROM order_feed WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
-        return try OrderFeedRows.page(from: try await storage.reader.rows(
-            "SELECT \(OrderFeedRows.columns) \(OrderFeedRows.from(page: page))", binds
-        ))
+        return try OrderFeedRows.page(
+            from: try await storage.reader.rows(
+                "SELECT \(OrderFeedRows.columns) \(OrderFeedRows.from(page: page))", binds
+            ))
     }
 
     /// See `OrderStore`: signalled by the writer after each commit that wrote to `orders`.

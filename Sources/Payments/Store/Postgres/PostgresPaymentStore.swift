@@ -28,14 +28,16 @@ public final class PostgresPaymentStore: PaymentStore {
 
     /// Connects to the database at `url` and migrates it.
     public static func open(url: PostgresURL, config: Config = .defaults, logger: Logger) async throws -> PostgresPaymentStore {
-        PostgresPaymentStore(storage: try await PostgresStorage.open(
-            url: url, migrations: PaymentSchema.postgresMigrations, config: config.storage, logger: logger
-        ))
+        PostgresPaymentStore(
+            storage: try await PostgresStorage.open(
+                url: url, migrations: PaymentSchema.postgresMigrations, config: config.storage, logger: logger
+            ))
     }
 
     /// See `PaymentStore`.
     public func insertIfAbsent(_ payment: PaymentRecord) async throws -> (payment: PaymentRecord, isNew: Bool) {
-        let inserted = try await storage.rows("""
+        let inserted = try await storage.rows(
+            """
             INSERT INTO payments (\(unescaped: PaymentSchema.columns))
             VALUES (\(payment.id), \(payment.orderID), \(payment.status.rawValue), \(payment.amountCents), \(payment.currency),
                 \(payment.customerID), \(payment.declineReason), \(payment.refundReason), \(payment.createdAt), \(payment.updatedAt),
@@ -66,16 +68,18 @@ public final class PostgresPaymentStore: PaymentStore {
     /// See `PaymentStore`.
     public func refund(_ key: PaymentKey, reason: String, now: Int64) async throws -> (payment: PaymentRecord, refundedNow: Bool)? {
         let (column, value) = PaymentRows.keyColumn(key)
-        let rows = try await storage.rows("""
+        let rows = try await storage.rows(
+            """
             UPDATE payments SET status = 'refunded', refund_reason = \(reason), refunded_at = \(now), updated_at = \(now)
             WHERE \(unescaped: column) = \(value) AND status = 'approved'
             RETURNING \(unescaped: PaymentSchema.columns)
             """)
         if let row = rows.first { return (try PaymentRows.payment(from: row.makeRandomAccess()), true) }
-        let existing = switch key {
-        case .id(let id): try await payment(id: id)
-        case .orderID(let orderID): try await payment(orderID: orderID)
-        }
+        let existing =
+            switch key {
+            case .id(let id): try await payment(id: id)
+            case .orderID(let orderID): try await payment(orderID: orderID)
+            }
         return existing.map { ($0, false) }
     }
 
@@ -106,7 +110,7 @@ extension PaymentSchema {
                 updated_at BIGINT NOT NULL,
                 refunded_at BIGINT
             )
-            """,
-        ],
+            """
+        ]
     ]
 }
