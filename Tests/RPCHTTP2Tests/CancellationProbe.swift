@@ -55,7 +55,7 @@ final class CancellationProbe: Sendable {
     }
 
     /// Polls `condition` for up to `seconds`.
-    func eventually(_ seconds: Double = 5, _ condition: () -> Bool) async -> Bool {
+    func eventually(_ seconds: Double = 20, _ condition: () -> Bool) async -> Bool {
         let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while ContinuousClock.now < end {
             if condition() { return true }
