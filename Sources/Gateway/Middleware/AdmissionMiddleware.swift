@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import RPC
 
 /// Admission control for the REST API (`AdmissionLimiter`): a bounded number of requests run
@@ -30,3 +31,54 @@ struct AdmissionMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// Paths never refused for load: the probes.
 private let admissionExemptPaths: Set<String> = ["/healthz", "/livez", "/readyz"]
+
+/// Applies the per-client rate limit before any route runs: 429 with `Retry-After` and the
+/// usual error body beyond it. A client is `OrdersGateway.clientKey(for:remoteAddress:)`.
+///
+/// Health probes and CORS preflights are not limited: a throttled probe would restart a pod.
+struct RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
+    let limiter: RateLimiter
+    let gateway: OrdersGateway
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.method == .options || rateLimitExemptPaths.contains(request.uri.path) {
+            return try await next(request, context)
+        }
+        switch limiter.admit(await gateway.clientKey(for: request, remoteAddress: context.remoteAddress)) {
+        case .admitted:
+            return try await next(request, context)
+        case .limited(let seconds):
+            throw GatewayError(
+                status: .tooManyRequests, code: .resourceExhausted,
+                message: "rate limit exceeded: at most \(Self.describe(limiter.limit)); retry in \(seconds) s",
+                headers: [.retryAfter: String(seconds)]
+            )
+        }
+    }
+
+    private static func describe(_ limit: OrdersGateway.RateLimit) -> String {
+        let rate =
+            limit.requestsPerSecond.rounded() == limit.requestsPerSecond
+            ? String(Int(limit.requestsPerSecond)) : String(limit.requestsPerSecond)
+        return "\(rate) requests/s (burst \(limit.burst)) per client"
+    }
+}
+
+/// Paths never rate limited: the probes.
+private let rateLimitExemptPaths: Set<String> = ["/healthz", "/livez", "/readyz"]
+
+extension OrdersGateway {
+    /// Who a request counts against for the rate limit and the event-stream caps: the subject
+    /// of its bearer token (the header, or the event stream's `access_token`) when
+    /// `verifiedSubject` vouches for it, else its IP address. An unverified subject is never
+    /// used: a client could spread itself over any number of them.
+    func clientKey(for request: Request, remoteAddress: SocketAddress?) async -> String {
+        if let authorization = request.authorization(acceptingQueryToken: request.isEventStream),
+            authorization.count > 7, authorization.prefix(7).lowercased() == "bearer ",
+            let subject = await verifiedSubject(String(authorization.dropFirst(7).drop { $0 == " " }))
+        {
+            return "sub:" + subject
+        }
+        return "ip:" + (remoteAddress?.ipAddress ?? "unknown")
+    }
+}
