@@ -44,34 +44,31 @@ public struct RPCClientObserver: ClientTransport {
     private func observe<Result>(
         _ method: MethodDescriptor, _ options: CallOptions, _ call: (CallOptions) async throws -> Result
     ) async throws -> Result {
-        let instruments = settings.metrics ? instruments.instruments(for: method) : nil
-        let start = instruments?.start()
-        do {
-            let result: Result
-            if settings.tracing {
-                result = try await withSpan("\(method.service)/\(method.method)", ofKind: .client) { span in
-                    span.attributes["rpc.system"] = "grpc"
-                    span.attributes["rpc.service"] = method.service
-                    span.attributes["rpc.method"] = method.method
-                    var options = options
-                    InstrumentationSystem.instrument.inject(span.context, into: &options.metadata, using: MetadataInjector())
-                    do {
-                        return try await call(options)
-                    } catch {
-                        let code = CallInstruments.code(of: error, deadline: nil)
-                        span.attributes["rpc.grpc.status_code"] = code.rawValue
-                        span.setStatus(SpanStatus(code: .error, message: code.name))
-                        throw error
-                    }
-                }
-            } else {
-                result = try await call(options)
+        guard settings.metrics else { return try await traced(method, options, call) }
+        return try await instruments.instruments(for: method).measure(deadline: nil) {
+            try await traced(method, options, call)
+        }
+    }
+
+    /// `call` in a client span whose context goes out in the request metadata, when tracing is on.
+    private func traced<Result>(
+        _ method: MethodDescriptor, _ options: CallOptions, _ call: (CallOptions) async throws -> Result
+    ) async throws -> Result {
+        guard settings.tracing else { return try await call(options) }
+        return try await withSpan("\(method.service)/\(method.method)", ofKind: .client) { span in
+            span.attributes["rpc.system"] = "grpc"
+            span.attributes["rpc.service"] = method.service
+            span.attributes["rpc.method"] = method.method
+            var options = options
+            InstrumentationSystem.instrument.inject(span.context, into: &options.metadata, using: MetadataInjector())
+            do {
+                return try await call(options)
+            } catch {
+                let code = CallInstruments.code(of: error, deadline: nil)
+                span.attributes["rpc.grpc.status_code"] = code.rawValue
+                span.setStatus(SpanStatus(code: .error, message: code.name))
+                throw error
             }
-            if let instruments, let start { instruments.finished(.ok, since: start) }
-            return result
-        } catch {
-            if let instruments, let start { instruments.finished(CallInstruments.code(of: error, deadline: nil), since: start) }
-            throw error
         }
     }
 }
