@@ -1,8 +1,8 @@
 """The product's Orders process (`orderhub orders`) answering Health/Check: issue 13's RPC target
 is judged on it, not on the bare health server.
 
-It runs as deployed, with what Orders needs to start and nothing switched off: plaintext,
-metrics on (the default; its /metrics port on a free local port), customer tokens verified
+It runs as deployed by default, with what Orders needs to start and nothing switched off:
+plaintext, metrics on (its /metrics port on a free local port), no trace export, customer tokens verified
 (a user-token secret; Health/Check needs no token), a fresh SQLite store per run (created at
 start-up), and a Payments address nobody answers (Health/Check never calls Payments).
 """
@@ -19,10 +19,14 @@ BASELINE_KEY = "orders-baseline"
 TITLE = "ours: orderhub orders (the product process)"
 PRODUCT = "orderhub"
 BINARY = ROOT / ".build" / "release" / PRODUCT
-# Only for this benchmark's throwaway processes.
+# Only for this benchmark's throwaway processes. No OTLP endpoint: run.py sets one for
+# `ours-tracing`, and the services export a span per call whenever it is set, which is not the
+# default deployment measured here.
 ENV = {
     "ORDERHUB_SERVICE_SECRET": "bench-rpc-service-secret-0123456789abcdef0123456789",
     "ORDERHUB_USER_JWT_SECRET": "bench-rpc-user-token-secret-0123456789abcdef012345",
+    "OTEL_EXPORTER_OTLP_ENDPOINT": None,
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": None,
 }
 
 

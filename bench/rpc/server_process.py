@@ -30,12 +30,12 @@ def pinned_server(argv: list, core: int, port: int, log_path, cwd, timeout: floa
     """Runs `argv` under `taskset -c core` until the block ends; SIGTERM, then SIGKILL after 10 s.
 
     taskset execs the command, so the yielded process's pid is the server's own pid. `env` is
-    added to this process's environment.
+    added to this process's environment; a variable set to None there is removed.
     """
     with open(log_path, "wb") as log:
         process = subprocess.Popen(["taskset", "-c", str(core), *map(str, argv)], cwd=cwd,
                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                   env={**os.environ, **(env or {})})
+                                   env={k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None})
         try:
             wait_for_port(port, process, timeout)
             yield process
