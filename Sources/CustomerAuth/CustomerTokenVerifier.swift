@@ -104,7 +104,8 @@ public final class CustomerTokenVerifier: Sendable {
             throw .unauthenticated("the token is not for this audience")
         }
         guard let subject = claims.sub?.value, !subject.isEmpty, subject.utf8.count <= Self.maxSubjectBytes,
-              !subject.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            !subject.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
             throw .unauthenticated("the token's subject (sub) is missing or not a customer id")
         }
         let scopes = Set((claims.scope ?? "").split(separator: " ").map(String.init))
