@@ -308,6 +308,7 @@ def main():
                         help="run only the token-verification cost on GetOrder, or only the GetOrder 1 k / large latency")
     parser.add_argument("--stores", help="keep the filled 1 k / large stores in this directory and reuse them on later runs")
     parser.add_argument("--baseline-binary", help="another orderhub build measured next to ours in the latency rounds")
+    parser.add_argument("--pin", action="store_true", help="latency rounds: Orders on core 0, the load on core 1")
     options = parser.parse_args()
     if not options.no_build:
         build()
@@ -425,10 +426,11 @@ def measure_latency(options, workdir, results, orders_pb2):
     """GetOrder latency with 1 000 and with `--large` orders in the store (issue 13, item 5).
 
     Per round, per store size and per binary (ours, and `--baseline-binary` if given): a fresh
-    Orders process pinned to core 0, a 1 s warm-up of random keys, then h2load on one key and
-    `orders-bench get-load` on random keys (4 calls in flight, so latency is service time, not
-    queueing), both pinned to core 1, with Orders' CPU time per call. Sizes and binaries
-    alternate inside each round, so a busy neighbour on the machine weighs on all alike."""
+    Orders process, a 1 s warm-up of random keys, then h2load on one key and `orders-bench
+    get-load` on random keys (4 calls in flight, so latency is service time, not queueing), with
+    Orders' CPU time per call. With `--pin`, Orders runs on core 0 and the load on core 1 (steady
+    CPU per call; but on a shared machine the pinned 1 k tail is whatever else runs on core 0).
+    Sizes and binaries alternate inside each round, so a busy neighbour weighs on all alike."""
     import sqlite3
     sizes = (1000, options.large)
     directories = {size: filled_store(options, workdir, size) for size in sizes}
@@ -448,15 +450,17 @@ def measure_latency(options, workdir, results, orders_pb2):
     for round_number in range(1, options.latency_runs + 1):
         for size in sizes:
             for label, executable in binaries.items():
-                service = Service("orders", directories[size], processes.free_port(), core=0, executable=executable,
+                service = Service("orders", directories[size], processes.free_port(), core=0 if options.pin else None,
+                                  executable=executable,
                                   args=["--payments-address", "127.0.0.1:9"]).start()
                 try:
                     address = f"127.0.0.1:{service.port}"
-                    load = ["taskset", "-c", "1", binary("orders-bench"), "get-load", directories[size], address]
+                    pinned = ["taskset", "-c", "1"] if options.pin else []
+                    load = [*pinned, binary("orders-bench"), "get-load", directories[size], address]
                     run(load + [1, 4], env=env)  # warm-up
                     entry = runs[(label, size)]
                     entry["one_key"].append(h2load(service.port, "/orderhub.v1.Orders/GetOrder", bodies[size], seconds, 1, 4,
-                                                   workdir, core=1))
+                                                   workdir, core=1 if options.pin else None))
                     before = cpu_seconds(service.process.pid)
                     result = json.loads(run(load + [seconds, 4], env=env).stdout)
                     result["cpu_us_per_call"] = (cpu_seconds(service.process.pid) - before) / max(result["calls"], 1) * 1e6
@@ -489,8 +493,8 @@ def latency_report(results, options) -> list:
     """The GetOrder 1 k / large rows (Markdown lines), one block per binary measured."""
     large_label = "1 M" if options.large == 1_000_000 else f"{options.large:,}"
     lines = [f"GetOrder latency, 1 k and {large_label} orders (`orders-bench get-load`: random keys of a 20 000-id sample, 4 "
-             f"calls in flight; h2load: one key, 1 connection × 4 streams); a fresh Orders per run pinned to core 0, the load "
-             f"on core 1; {options.latency_runs} rounds alternating sizes and binaries; median (min–max); the ratio is each "
+             f"calls in flight; h2load: one key, 1 connection × 4 streams); a fresh Orders per run"
+             f"{', pinned to core 0, the load on core 1' if options.pin else ', not pinned'}; {options.latency_runs} rounds alternating sizes and binaries; median (min–max); the ratio is each "
              f"round's {large_label} p99 ÷ 1 k p99.", "",
              "| binary | orders | random keys p50 µs | random keys p99 µs | Orders CPU µs/call | one key p99 µs |",
              "|---|---|---|---|---|---|"]
