@@ -87,10 +87,12 @@ public struct OrderChange: Sendable, Hashable {
 /// Order ids: UUID version 7 (RFC 9562), lower-case (`TimeOrderedID`). The millisecond prefix
 /// keeps new ids at the end of the primary-key index, so inserts stay cheap as the table grows.
 public enum OrderIdentifier {
+    /// A new order id for an order created at `now` (Unix milliseconds).
     public static func make(now: Int64) -> String {
         TimeOrderedID.make(now: now)
     }
 
+    /// A new order id from `generator`'s randomness.
     public static func make(now: Int64, using generator: inout some RandomNumberGenerator) -> String {
         TimeOrderedID.make(now: now, using: &generator)
     }
