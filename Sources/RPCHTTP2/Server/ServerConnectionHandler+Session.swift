@@ -130,9 +130,13 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
         if stream.failure == nil {
             stream.failure = RPCError(code: .cancelled, message: errorCode == 0 ? "the call has ended" : "the client cancelled the call")
         }
-        if stream.machine.streamClosed() { stream.task?.cancel() }
-        stream.inbound?.fail(stream.endedError)
-        stream.outbound.fail(stream.endedError)
+        if stream.machine.streamClosed() {
+            stream.task?.cancel()
+            // Only a running handler still reads or writes: boxing the error (an allocation
+            // each) is for it, not for every finished call.
+            stream.inbound?.fail(stream.endedError)
+            stream.outbound.fail(stream.endedError)
+        }
         if let held = stream.inbound?.takeHeldBytes() { session.consumeConnection(count: held) }
         markIdle()
     }
