@@ -47,7 +47,7 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
             lastRequestMetadata = head.metadata
             stream.head = head
             stream.method = method
-            if case .unary = method { isUnary = true } else { isUnary = false }
+            isUnary = method.isUnary
         }
         let action = stream.machine.headersReceived(
             classification, isUnary: isUnary, atCapacity: machine.atHandlerCapacity, endStream: endStream)
