@@ -35,16 +35,19 @@ public enum LowercaseHex {
     private static let digits = Array("0123456789abcdef".utf8)
 
     /// Two digits per byte of `bytes`; a `-` goes before each byte whose offset is in
-    /// `dashesBefore` (ascending).
-    public static func text(of bytes: some Sequence<UInt8>, dashesBefore: [Int] = []) -> String {
+    /// `dashesBefore` (ascending). Not generic: called from other modules, a generic version
+    /// runs unspecialised, through witness tables, and costs more than the Strings it replaced.
+    public static func text(of bytes: [UInt8], dashesBefore: [Int] = []) -> String {
         var utf8: [UInt8] = []
-        utf8.reserveCapacity(max(bytes.underestimatedCount, 32) * 2 + dashesBefore.count)
+        utf8.reserveCapacity(bytes.count * 2 + dashesBefore.count)
+        let digits = Self.digits
         var nextDash = 0
-        for (offset, byte) in bytes.enumerated() {
+        for offset in bytes.indices {
             if nextDash < dashesBefore.count, dashesBefore[nextDash] == offset {
                 utf8.append(UInt8(ascii: "-"))
                 nextDash += 1
             }
+            let byte = bytes[offset]
             utf8.append(digits[Int(byte >> 4)])
             utf8.append(digits[Int(byte & 0x0F)])
         }

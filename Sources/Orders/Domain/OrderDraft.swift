@@ -115,6 +115,6 @@ public struct OrderDraft: Sendable, Hashable {
             append(Int64(item.quantity))
             append(item.unitPriceCents)
         }
-        return LowercaseHex.text(of: SHA256.hash(data: bytes))
+        return LowercaseHex.text(of: Array(SHA256.hash(data: bytes)))
     }
 }
