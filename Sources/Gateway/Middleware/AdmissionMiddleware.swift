@@ -17,15 +17,22 @@ struct AdmissionMiddleware<Context: RequestContext>: RouterMiddleware {
         if request.method == .options || admissionExemptPaths.contains(path) || path.hasSuffix("/events") {
             return try await next(request, context)
         }
+        try await limiter.admitRequest()
+        defer { limiter.release() }
+        return try await next(request, context)
+    }
+}
+
+extension AdmissionLimiter {
+    /// `admit()` for a REST request: a refusal is the gateway's 503 with `Retry-After`.
+    func admitRequest() async throws {
         do {
-            try await limiter.admit()
+            try await admit()
         } catch let refusal as AdmissionLimiter.Refusal {
             throw GatewayError(
                 status: .serviceUnavailable, code: .resourceExhausted, message: refusal.description,
                 headers: [.retryAfter: "1"])
         }
-        defer { limiter.release() }
-        return try await next(request, context)
     }
 }
 
@@ -44,16 +51,20 @@ struct RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddlewa
         if request.method == .options || rateLimitExemptPaths.contains(request.uri.path) {
             return try await next(request, context)
         }
-        switch limiter.admit(await gateway.clientKey(for: request, remoteAddress: context.remoteAddress)) {
-        case .admitted:
-            return try await next(request, context)
-        case .limited(let seconds):
-            throw GatewayError(
-                status: .tooManyRequests, code: .resourceExhausted,
-                message: "rate limit exceeded: at most \(Self.describe(limiter.limit)); retry in \(seconds) s",
-                headers: [.retryAfter: String(seconds)]
-            )
-        }
+        try limiter.enforce(await gateway.clientKey(for: request, remoteAddress: context.remoteAddress))
+        return try await next(request, context)
+    }
+}
+
+extension RateLimiter {
+    /// Takes a token for `client`, or throws the gateway's 429 with `Retry-After`.
+    func enforce(_ client: String) throws {
+        guard case .limited(let seconds) = admit(client) else { return }
+        throw GatewayError(
+            status: .tooManyRequests, code: .resourceExhausted,
+            message: "rate limit exceeded: at most \(Self.describe(limit)); retry in \(seconds) s",
+            headers: [.retryAfter: String(seconds)]
+        )
     }
 
     private static func describe(_ limit: OrdersGateway.RateLimit) -> String {

@@ -39,6 +39,7 @@ struct LoopPinnedHTTPSChannel: ServerChildChannel {
     let http1: HTTP1Channel
     let http2: HTTP2Channel
     let gate: ConnectionGate
+    let fastPath: RESTFastPath?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         guard gate.admit(channel) else {
@@ -60,7 +61,7 @@ struct LoopPinnedHTTPSChannel: ServerChildChannel {
                     }
                 case .negotiated("http/1.1"), .fallback:
                     return http1.setup(channel: channel, logger: logger).flatMapThrowing { connection in
-                        try channel.pipeline.syncOperations.addGatewayHTTP1Rules()
+                        try channel.pipeline.syncOperations.addGatewayHTTP1Rules(fastPath: fastPath)
                         return .http1(connection)
                     }
                 case .negotiated(let other):
@@ -91,7 +92,8 @@ struct LoopPinnedHTTPSChannel: ServerChildChannel {
 extension HTTPServerBuilder {
     /// HTTPS with HTTP/2 and HTTP/1.1 by ALPN, every connection served on its own event loop.
     static func loopPinnedHTTPS(
-        tls: ReloadableTLSContext, headerReadTimeout: Duration, http1: HTTP1Channel.Configuration, gate: ConnectionGate
+        tls: ReloadableTLSContext, headerReadTimeout: Duration, http1: HTTP1Channel.Configuration, gate: ConnectionGate,
+        fastPath: RESTFastPath?
     ) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             LoopPinnedHTTPSChannel(
@@ -99,8 +101,13 @@ extension HTTPServerBuilder {
                 http1: HTTP1Channel(responder: responder, configuration: http1),
                 // No open stream for the header-read timeout: GOAWAY and close, as HTTP/1.1
                 // closes a keep-alive connection that sends no next request head in time.
-                http2: HTTP2Channel(responder: responder, configuration: .init(idleTimeout: headerReadTimeout)),
-                gate: gate
+                http2: HTTP2Channel(
+                    responder: responder,
+                    configuration: .init(
+                        idleTimeout: headerReadTimeout,
+                        streamConfiguration: .init(
+                            additionalChannelHandlers: fastPath.map { [RESTFastPathHandler(path: $0)] } ?? []))),
+                gate: gate, fastPath: fastPath
             )
         }
     }
