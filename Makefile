@@ -108,7 +108,7 @@ run: deps
 ## bench: every benchmark (bench-* targets); results under bench/results/.
 bench: bench-rpc bench-orders bench-gateway bench-scale bench-feed
 
-## bench-rpc: h2load against our health server (3 executor variants, over TLS, without metrics, with tracing), C++ gRPC, Python grpcio and nghttpd (~17 min),
+## bench-rpc: h2load against our health server (3 executor variants, over TLS, without metrics, with tracing), the Orders process, C++ gRPC, Python grpcio and nghttpd (~18 min),
 ## then a 2 M-call memory soak of ours. Options: BENCH_ARGS="--rounds 1 --no-soak …" (see bench/README.md).
 bench-rpc:
 	bench/rpc/prepare.sh

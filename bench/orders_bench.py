@@ -60,9 +60,10 @@ def frame(message) -> bytes:
 
 
 class Service:
-    def __init__(self, role, directory, port, args=(), core=None):
+    def __init__(self, role, directory, port, args=(), core=None, executable=None):
         self.role, self.directory, self.port, self.args = role, pathlib.Path(directory), port, list(args)
         self.core = core
+        self.executable = executable or binary("orderhub")
         self.process = None
 
     def start(self):
@@ -70,7 +71,7 @@ class Service:
         # taskset execs the command: the process's pid stays the service's own.
         pinned = [] if self.core is None else ["taskset", "-c", str(self.core)]
         self.process = subprocess.Popen(
-            [*pinned, str(binary("orderhub")), self.role, "--listen", f"127.0.0.1:{self.port}",
+            [*pinned, str(self.executable), self.role, "--listen", f"127.0.0.1:{self.port}",
              "--db", f"sqlite:{self.directory / (self.role + '.db')}", "--log-level", "warning", *self.args],
             env={**os.environ, "ORDERHUB_SERVICE_SECRET": SECRET, "ORDERHUB_USER_JWT_SECRET": USER_SECRET,
                  # A free health port each: replicas on one machine cannot share the default.
@@ -90,12 +91,13 @@ class Service:
             self.process.wait(timeout=60)
 
 
-def h2load(port, path, body: bytes, seconds, clients, streams, workdir):
+def h2load(port, path, body: bytes, seconds, clients, streams, workdir, core=None):
     body_file = pathlib.Path(workdir) / "body.bin"
     body_file.write_bytes(body)
     log_file = pathlib.Path(workdir) / "h2load.log"
     log_file.unlink(missing_ok=True)
-    done = run(["h2load", "-D", str(seconds), "--warm-up-time", "1", "-c", str(clients), "-m", str(streams), "-t", "1",
+    pinned = [] if core is None else ["taskset", "-c", str(core)]
+    done = run([*pinned, "h2load", "-D", str(seconds), "--warm-up-time", "1", "-c", str(clients), "-m", str(streams), "-t", "1",
                 "-H", "content-type: application/grpc", "-H", "te: trailers", "-H", authorization(), "-d", body_file,
                 "--log-file", log_file, f"http://127.0.0.1:{port}{path}"])
     out = done.stdout
@@ -302,7 +304,11 @@ def main():
     parser.add_argument("--large", type=int, default=int(os.environ.get("ORDERS_BENCH_LARGE", "1000000")))
     parser.add_argument("--latency-runs", type=int, default=5, help="alternations of the 1 k / large GetOrder runs")
     parser.add_argument("--no-build", action="store_true")
-    parser.add_argument("--only", choices=["auth"], help="run only the token-verification cost on GetOrder")
+    parser.add_argument("--only", choices=["auth", "latency"],
+                        help="run only the token-verification cost on GetOrder, or only the GetOrder 1 k / large latency")
+    parser.add_argument("--stores", help="keep the filled 1 k / large stores in this directory and reuse them on later runs")
+    parser.add_argument("--baseline-binary", help="another orderhub build measured next to ours in the latency rounds")
+    parser.add_argument("--pin", action="store_true", help="latency rounds: Orders on core 0, the load on core 1")
     options = parser.parse_args()
     if not options.no_build:
         build()
@@ -310,9 +316,12 @@ def main():
     results = {"machine": {"cores": os.cpu_count(), "load_before": os.getloadavg()}, "options": vars(options)}
     workdir = tempfile.mkdtemp(prefix="orders-bench-", dir=os.environ.get("ORDERS_BENCH_DIR"))
     try:
-        if options.only != "auth":
-            measure(options, workdir, results, orders_pb2)
-        measure_auth(options, workdir, results, orders_pb2)
+        if options.only == "latency":
+            measure_latency(options, workdir, results, orders_pb2)
+        else:
+            if options.only != "auth":
+                measure(options, workdir, results, orders_pb2)
+            measure_auth(options, workdir, results, orders_pb2)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results["machine"]["load_after"] = os.getloadavg()
@@ -386,44 +395,7 @@ def measure(options, workdir, results, orders_pb2):
         orders.stop()
         payments.stop()
 
-    # Both sizes are served at once and measured in alternation, so a busy neighbour on the
-    # machine weighs on both alike.
-    sizes = (1000, options.large)
-    stores = {}
-    try:
-        for size in sizes:
-            print(f"filling a store with {size:,} orders…", flush=True)
-            directory = pathlib.Path(workdir) / f"size-{size}"
-            run([binary("orders-bench"), "fill", directory, size])
-            stores[size] = Service("orders", directory, processes.free_port(), args=["--payments-address", "127.0.0.1:9"]).start()
-        import sqlite3
-        bodies = {}
-        for size in sizes:
-            with sqlite3.connect(f"file:{stores[size].directory / 'orders.db'}?mode=ro", uri=True) as db:
-                bodies[size] = frame(orders_pb2.GetOrderRequest(id=db.execute("SELECT id FROM orders ORDER BY random() LIMIT 1").fetchone()[0]))
-        one_key = {size: [] for size in sizes}
-        random_keys = {size: [] for size in sizes}
-        bearer = authorization().split(": ", 1)[1]   # orders-bench get-load sends it on every call
-        print("GetOrder at 1 k and 1 M orders, alternating…", flush=True)
-        seconds = max(2, options.seconds // 2)
-        for _ in range(options.latency_runs):
-            for size in sizes:
-                one_key[size].append(h2load(stores[size].port, "/orderhub.v1.Orders/GetOrder", bodies[size], seconds, 1, 4, workdir))
-                random_keys[size].append(json.loads(run([binary("orders-bench"), "get-load", stores[size].directory,
-                                                         f"127.0.0.1:{stores[size].port}", seconds, 4],
-                                                        env={**os.environ, "ORDERS_BENCH_AUTHORIZATION": bearer}).stdout))
-        for size in sizes:
-            results[f"get_{size}"] = {
-                "h2load_one_key": {"p50_ms": summary(one_key[size], "p50_ms"), "p99_ms": summary(one_key[size], "p99_ms"),
-                                   "req_per_s": summary(one_key[size], "req_per_s")},
-                "random_keys": {"p50_us": summary(random_keys[size], "p50_us"), "p99_us": summary(random_keys[size], "p99_us"),
-                                "per_second": summary(random_keys[size], "per_second")},
-                "memory": stores[size].memory(),
-                "database_mib": round((stores[size].directory / "orders.db").stat().st_size / 2**20, 1),
-            }
-    finally:
-        for store in stores.values():
-            store.stop()
+    measure_latency(options, workdir, results, orders_pb2)
 
     print("CreateOrder in-process through the store (no RPC, no payments)…", flush=True)
     in_process = []
@@ -436,10 +408,119 @@ def measure(options, workdir, results, orders_pb2):
                                "vs_baseline": summary(in_process, "vs_baseline")}
 
 
+def filled_store(options, workdir, size) -> pathlib.Path:
+    """A directory whose orders.db holds `size` orders: under `--stores DIR` one filled before is
+    reused (a 1 M store takes minutes to fill), otherwise a fresh one in the run's workdir."""
+    directory = pathlib.Path(options.stores or workdir) / f"size-{size}"
+    if (directory / "orders.db").exists():
+        if count_orders(directory) == size:
+            print(f"reusing the store of {size:,} orders in {directory}", flush=True)
+            return directory
+        shutil.rmtree(directory)
+    print(f"filling a store with {size:,} orders…", flush=True)
+    run([binary("orders-bench"), "fill", directory, size])
+    return directory
+
+
+def measure_latency(options, workdir, results, orders_pb2):
+    """GetOrder latency with 1 000 and with `--large` orders in the store (issue 13, item 5).
+
+    Per round, per store size and per binary (ours, and `--baseline-binary` if given): a fresh
+    Orders process, a 1 s warm-up of random keys, then h2load on one key and `orders-bench
+    get-load` on random keys (4 calls in flight, so latency is service time, not queueing), with
+    Orders' CPU time per call. With `--pin`, Orders runs on core 0 and the load on core 1 (steady
+    CPU per call; but on a shared machine the pinned 1 k tail is whatever else runs on core 0).
+    Sizes and binaries alternate inside each round, so a busy neighbour weighs on all alike."""
+    import sqlite3
+    sizes = (1000, options.large)
+    directories = {size: filled_store(options, workdir, size) for size in sizes}
+    binaries = {"ours": binary("orderhub")}
+    if options.baseline_binary:
+        binaries["baseline"] = pathlib.Path(options.baseline_binary).resolve()
+    bodies = {}
+    for size in sizes:
+        with sqlite3.connect(f"file:{directories[size] / 'orders.db'}?mode=ro", uri=True) as db:
+            bodies[size] = frame(orders_pb2.GetOrderRequest(id=db.execute("SELECT id FROM orders ORDER BY random() LIMIT 1").fetchone()[0]))
+    bearer = authorization().split(": ", 1)[1]   # orders-bench get-load sends it on every call
+    env = {**os.environ, "ORDERS_BENCH_AUTHORIZATION": bearer}
+    runs = {(label, size): {"one_key": [], "random_keys": [], "memory": None} for label in binaries for size in sizes}
+    seconds = max(2, options.seconds // 2)
+    print(f"GetOrder at {', '.join(f'{size:,}' for size in sizes)} orders ({', '.join(binaries)}), "
+          f"{options.latency_runs} alternating rounds…", flush=True)
+    for round_number in range(1, options.latency_runs + 1):
+        for size in sizes:
+            for label, executable in binaries.items():
+                service = Service("orders", directories[size], processes.free_port(), core=0 if options.pin else None,
+                                  executable=executable,
+                                  args=["--payments-address", "127.0.0.1:9"]).start()
+                try:
+                    address = f"127.0.0.1:{service.port}"
+                    pinned = ["taskset", "-c", "1"] if options.pin else []
+                    load = [*pinned, binary("orders-bench"), "get-load", directories[size], address]
+                    run(load + [1, 4], env=env)  # warm-up
+                    entry = runs[(label, size)]
+                    entry["one_key"].append(h2load(service.port, "/orderhub.v1.Orders/GetOrder", bodies[size], seconds, 1, 4,
+                                                   workdir, core=1 if options.pin else None))
+                    before = cpu_seconds(service.process.pid)
+                    result = json.loads(run(load + [seconds, 4], env=env).stdout)
+                    result["cpu_us_per_call"] = (cpu_seconds(service.process.pid) - before) / max(result["calls"], 1) * 1e6
+                    result["load1"] = os.getloadavg()[0]
+                    entry["random_keys"].append(result)
+                    entry["memory"] = service.memory()
+                    print(f"  round {round_number} {label:8} {size:>9,} orders: random keys p50 {result['p50_us']:6.0f} µs "
+                          f"p99 {result['p99_us']:6.0f} µs, {result['cpu_us_per_call']:5.1f} µs CPU/call; one key p99 "
+                          f"{entry['one_key'][-1]['p99_ms'] * 1000:5.0f} µs", flush=True)
+                finally:
+                    service.stop()
+    for (label, size), entry in runs.items():
+        key = f"get_{size}" if label == "ours" else f"get_{size}_{label}"
+        results[key] = {
+            "h2load_one_key": {"p50_ms": summary(entry["one_key"], "p50_ms"), "p99_ms": summary(entry["one_key"], "p99_ms"),
+                               "req_per_s": summary(entry["one_key"], "req_per_s")},
+            "random_keys": {"p50_us": summary(entry["random_keys"], "p50_us"), "p99_us": summary(entry["random_keys"], "p99_us"),
+                            "per_second": summary(entry["random_keys"], "per_second"),
+                            "cpu_us_per_call": summary(entry["random_keys"], "cpu_us_per_call"), "runs": entry["random_keys"]},
+            "memory": entry["memory"],
+            "database_mib": round((directories[size] / "orders.db").stat().st_size / 2**20, 1),
+        }
+    for label in binaries:
+        ratios = [b["p99_us"] / a["p99_us"] for a, b in zip(runs[(label, 1000)]["random_keys"], runs[(label, options.large)]["random_keys"])]
+        results[f"latency_ratio_{label}"] = {"median": statistics.median(ratios), "min": min(ratios), "max": max(ratios)}
+    results["latency_binaries"] = {label: str(path) for label, path in binaries.items()}
+
+
+def latency_report(results, options) -> list:
+    """The GetOrder 1 k / large rows (Markdown lines), one block per binary measured."""
+    large_label = "1 M" if options.large == 1_000_000 else f"{options.large:,}"
+    lines = [f"GetOrder latency, 1 k and {large_label} orders (`orders-bench get-load`: random keys of a 20 000-id sample, 4 "
+             f"calls in flight; h2load: one key, 1 connection × 4 streams); a fresh Orders per run"
+             f"{', pinned to core 0, the load on core 1' if options.pin else ', not pinned'}; {options.latency_runs} rounds alternating sizes and binaries; median (min–max); the ratio is each "
+             f"round's {large_label} p99 ÷ 1 k p99.", "",
+             "| binary | orders | random keys p50 µs | random keys p99 µs | Orders CPU µs/call | one key p99 µs |",
+             "|---|---|---|---|---|---|"]
+    spread = lambda s, scale=1, d=0: f"{s['median'] * scale:,.{d}f} ({s['min'] * scale:,.{d}f}–{s['max'] * scale:,.{d}f})"
+    for label in results["latency_binaries"]:
+        for size in (1000, options.large):
+            entry = results[f"get_{size}" if label == "ours" else f"get_{size}_{label}"]
+            keys = entry["random_keys"]
+            lines.append(f"| {label} | {size:,} | {spread(keys['p50_us'])} | {spread(keys['p99_us'])} | "
+                         f"{spread(keys['cpu_us_per_call'], d=1)} | {spread(entry['h2load_one_key']['p99_ms'], 1000)} |")
+    lines.append("")
+    for label, path in results["latency_binaries"].items():
+        ratio = results[f"latency_ratio_{label}"]
+        verdict = "met" if ratio["median"] <= 1.2 else "NOT met"
+        lines.append(f"- {label} (`{path}`): random-key p99 {large_label} ÷ 1 k = {ratio['median']:.2f}× "
+                     f"({ratio['min']:.2f}–{ratio['max']:.2f}); target ≤ 1.2× ({verdict}).")
+    return lines
+
+
 def report(results, options):
     load = (f"Machine: {os.cpu_count()} cores, shared; 1/5/15-minute load average before "
             f"{', '.join(f'{x:.2f}' for x in results['machine']['load_before'])}, after "
             f"{', '.join(f'{x:.2f}' for x in results['machine']['load_after'])}.")
+    if options.only == "latency":
+        write_report(results, "\n".join(latency_report(results, options) + ["", load]))
+        return
     if "create" not in results:
         write_report(results, "\n".join(auth_report(results) + ["", load]))
         return
@@ -495,7 +576,7 @@ def report(results, options):
                  f"as h2load. The GetOrder 1 k / 1 M rows use 4 calls in flight, so latency is service time, not queueing; the "
                  f"two stores are measured in alternation ({options.latency_runs} runs each), and the best run shows the "
                  f"least-disturbed tail on a shared machine. Machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
-    lines += ["", *auth_report(results), "", load]
+    lines += ["", *latency_report(results, options), "", *auth_report(results), "", load]
     write_report(results, "\n".join(lines))
 
 

@@ -64,11 +64,15 @@ public final class CustomerTokenVerifier: Sendable {
     /// The caller named by an `Authorization` value (`Bearer <token>`).
     public func verify(authorization: String?) async throws(RPCError) -> CustomerIdentity {
         guard let authorization else { throw .unauthenticated("missing customer token (authorization: Bearer …)") }
+        // The same value as the last call's (a client's every call): no parsing, no hashing.
+        if let identity = cache.identity(forAuthorization: authorization, now: now()) { return identity }
         let prefix = "bearer "
         guard authorization.count > prefix.count, authorization.prefix(prefix.count).lowercased() == prefix else {
             throw .unauthenticated("the authorization is not a Bearer token")
         }
-        return try await verify(token: String(authorization.dropFirst(prefix.count).drop { $0 == " " }))
+        let identity = try await verify(token: String(authorization.dropFirst(prefix.count).drop { $0 == " " }))
+        cache.remember(identity, forAuthorization: authorization)
+        return identity
     }
 
     /// The caller `token` names; throws UNAUTHENTICATED unless it is valid now.
@@ -100,7 +104,8 @@ public final class CustomerTokenVerifier: Sendable {
             throw .unauthenticated("the token is not for this audience")
         }
         guard let subject = claims.sub?.value, !subject.isEmpty, subject.utf8.count <= Self.maxSubjectBytes,
-              !subject.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            !subject.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
             throw .unauthenticated("the token's subject (sub) is missing or not a customer id")
         }
         let scopes = Set((claims.scope ?? "").split(separator: " ").map(String.init))

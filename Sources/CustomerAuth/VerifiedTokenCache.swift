@@ -11,8 +11,17 @@ import Foundation
 /// Bounded: when full, expired entries go first; if none had expired, everything goes (the
 /// next calls verify again). Either way memory stays at `capacity` entries.
 final class VerifiedTokenCache: Sendable {
+    private struct State {
+        var entries: [String: CustomerIdentity] = [:]
+        /// The `authorization` value of the last call that verified, as the caller sent it: a
+        /// client sends the same one on every call, and comparing it costs less than parsing
+        /// the token out of it and hashing that.
+        var lastAuthorization: String?
+        var lastIdentity: CustomerIdentity?
+    }
+
     private let capacity: Int
-    private let entries = Mutex<[String: CustomerIdentity]>([:])
+    private let state = Mutex(State())
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -21,26 +30,47 @@ final class VerifiedTokenCache: Sendable {
     /// The identity `token` verified as, if it is cached and not expired at `now`.
     func identity(for token: String, now: Date) -> CustomerIdentity? {
         guard capacity > 0 else { return nil }
-        return entries.withLock { entries in
-            guard let identity = entries[token] else { return nil }
+        return state.withLock { state in
+            guard let identity = state.entries[token] else { return nil }
             guard identity.expiresAt > now else {
-                entries[token] = nil
+                state.entries[token] = nil
                 return nil
             }
             return identity
         }
     }
 
-    func store(_ identity: CustomerIdentity, for token: String, now: Date) {
-        guard capacity > 0 else { return }
-        entries.withLock { entries in
-            if entries.count >= capacity {
-                entries = entries.filter { $0.value.expiresAt > now }
-                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+    /// The identity of an `authorization` value equal to the last one `remember` kept, if it
+    /// has not expired at `now`.
+    func identity(forAuthorization authorization: String, now: Date) -> CustomerIdentity? {
+        guard capacity > 0 else { return nil }
+        return state.withLock { state in
+            guard let identity = state.lastIdentity, state.lastAuthorization == authorization, identity.expiresAt > now else {
+                return nil
             }
-            entries[token] = identity
+            return identity
         }
     }
 
-    var count: Int { entries.withLock { $0.count } }
+    /// Keeps the `authorization` value a verified (or cached) token came in.
+    func remember(_ identity: CustomerIdentity, forAuthorization authorization: String) {
+        guard capacity > 0 else { return }
+        state.withLock { state in
+            state.lastAuthorization = authorization
+            state.lastIdentity = identity
+        }
+    }
+
+    func store(_ identity: CustomerIdentity, for token: String, now: Date) {
+        guard capacity > 0 else { return }
+        state.withLock { state in
+            if state.entries.count >= capacity {
+                state.entries = state.entries.filter { $0.value.expiresAt > now }
+                if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
+            }
+            state.entries[token] = identity
+        }
+    }
+
+    var count: Int { state.withLock { $0.entries.count } }
 }

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Logging
+import StorageSupport
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -49,7 +50,7 @@ public final class PaymentSystem: Sendable {
         let decision = processor.decide(charge)
         let now = Self.now()
         let payment = PaymentRecord(
-            id: UUID().uuidString.lowercased(), orderID: orderID, status: decision.approved ? .approved : .declined,
+            id: TimeOrderedID.make(now: now), orderID: orderID, status: decision.approved ? .approved : .declined,
             amountCents: amountCents, currency: currency, customerID: customerID, declineReason: decision.declineReason,
             createdAt: now, updatedAt: now
         )

@@ -100,4 +100,18 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// Whether a key names binary values (`-bin` suffix).
     public static func isBinaryKey(_ key: String) -> Bool { key.hasSuffix("-bin") }
+
+    /// Whether entry `index` is the text field `name: value` as received (bytes equal).
+    func entry(at index: Int, matches name: Span<UInt8>, _ value: Span<UInt8>) -> Bool {
+        guard index < entries.count, case .string(let text) = entries[index].value else { return false }
+        return entries[index].key.utf8Span.span.matches(name) && text.utf8Span.span.matches(value)
+    }
+
+    /// The first `count` entries, sharing this value's storage when that is all of them.
+    func prefix(_ count: Int) -> Metadata {
+        guard count < entries.count else { return self }
+        var result = Metadata()
+        result.entries = Array(entries.prefix(count))
+        return result
+    }
 }

@@ -15,6 +15,8 @@ public struct RPCRouter: Sendable {
     private var handlers: [String: ServerMethodHandler] = [:]
     private var methods: [String: MethodDescriptor] = [:]
     private var serviceNames: Set<String> = []
+    /// `handlers` indexed by the bytes of their paths (see `route(forPath:)`), rebuilt on change.
+    private(set) var routes = RouteTable()
 
     /// A router with nothing mounted.
     public init() {}
@@ -29,12 +31,14 @@ public struct RPCRouter: Sendable {
         handlers[method.path] = handler
         methods[method.path] = method
         serviceNames.insert(method.service)
+        routes = RouteTable(handlers)
     }
 
     /// Swaps the handler of a mounted `:path` (a wrapper around it, e.g. admission control).
     mutating func replaceHandler(forPath path: String, with handler: ServerMethodHandler) {
         guard handlers[path] != nil else { return }
         handlers[path] = handler
+        routes = RouteTable(handlers)
     }
 
     /// The handler for a `:path`, or nil when no such method is mounted.
@@ -55,6 +59,7 @@ public struct RPCRouter: Sendable {
         for (path, handler) in handlers {
             if let method = methods[path] { mapped.handlers[path] = transform(method, handler) }
         }
+        mapped.routes = RouteTable(mapped.handlers)
         return mapped
     }
 

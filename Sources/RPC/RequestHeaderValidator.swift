@@ -47,36 +47,68 @@ public struct RequestHeaderValidator: Sendable {
     private var metadata = Metadata()
     private var malformed: String?
     private var tooLarge = false
+    /// The metadata of the connection's previous request, and how many of its entries this
+    /// request repeated, in order, so far (while `metadata` is still empty): a client sends the
+    /// same fields on every call (`user-agent`, `authorization`), which then cost no Strings,
+    /// and a request repeating all of them shares the previous one's storage.
+    private let previous: Metadata
+    private var repeated = 0
 
-    /// A validator for one request's header block; use a new one per stream.
-    public init(config: Config = .defaults) {
+    /// A validator for one request's header block; use a new one per stream. `previous` is the
+    /// metadata of the last request on the same connection, if any.
+    public init(config: Config = .defaults, previous: Metadata = [:]) {
         self.config = config
+        self.previous = previous
     }
+
+    /// The mounted method the last `:path` named, when fields came with a router (the server's
+    /// way: see `add(name:value:router:)`); nil otherwise.
+    public private(set) var route: RPCRouter.Route?
+    /// The request's `:method` and `content-type` as received, for the text of a non-gRPC answer.
+    public var requestMethod: String? { method }
+    public var requestContentType: String? { contentType }
 
     /// Adds one field. Names arrive lower-case from HTTP/2; an upper-case one is malformed.
     public mutating func add(name: String, value: String) -> FieldResult {
-        headerListSize += name.utf8.count + value.utf8.count + 32
+        add(name: name.utf8Span.span, value: value.utf8Span.span, router: nil)
+    }
+
+    /// Adds one field from its bytes, as HTTP/2 delivered them. Strings are made only for the
+    /// values kept, and the usual ones (`POST`, `application/grpc`, a mounted `:path`, found
+    /// in `router` without making a String) are shared constants: the fields of a plain call
+    /// cost no allocation.
+    public mutating func add(name: Span<UInt8>, value: Span<UInt8>, router: RPCRouter?) -> FieldResult {
+        headerListSize += name.count + value.count + 32
         if tooLarge || headerListSize > config.maxHeaderListSize {
             tooLarge = true
             metadata = [:]
             return .headerListTooLarge
         }
         // The fields of every gRPC request first, without classifying.
-        switch name {
-        case ":method": method = value
-        case ":path": path = value
-        case ":scheme", ":authority": break
-        case "content-type": contentType = value
-        case "te": if value != "trailers" { malformed = "te must be trailers" }
-        case "grpc-timeout": timeout = value
-        case "grpc-encoding": encoding = value
-        case "grpc-accept-encoding": acceptEncoding = acceptEncoding.map { "\($0),\(value)" } ?? value
-        default: classifyOther(name: name, value: value)
+        switch RequestFieldName(name) {
+        case .method: method = value.matches("POST") ? "POST" : String(utf8: value)
+        case .path:
+            route = router?.route(forPath: value)
+            path = route?.path ?? String(utf8: value)
+        case .scheme, .authority: break
+        case .contentType: contentType = value.matches("application/grpc") ? "application/grpc" : String(utf8: value)
+        case .te: if !value.matches("trailers") { malformed = "te must be trailers" }
+        case .timeout: timeout = String(utf8: value)
+        case .encoding: encoding = String(utf8: value)
+        case .acceptEncoding:
+            let value = String(utf8: value)
+            acceptEncoding = acceptEncoding.map { "\($0),\(value)" } ?? value
+        case nil:
+            if metadata.isEmpty, previous.entry(at: repeated, matches: name, value) {
+                repeated += 1
+            } else {
+                classifyOther(name: String(utf8: name), value: value)
+            }
         }
         return .accepted
     }
 
-    private mutating func classifyOther(name: String, value: String) {
+    private mutating func classifyOther(name: String, value: Span<UInt8>) {
         guard !name.isEmpty, !name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {
             malformed = "invalid header name"
             return
@@ -89,7 +121,12 @@ public struct RequestHeaderValidator: Sendable {
         case .connection:
             malformed = "connection-specific header \(name)"
         case .metadata:
-            metadata.appendReceived(lowercasedName: name, value: value)
+            if repeated > 0 {
+                // This request's metadata differs from the previous one's from here on.
+                metadata = previous.prefix(repeated)
+                repeated = 0
+            }
+            metadata.appendReceived(lowercasedName: name, value: String(utf8: value))
         }
     }
 
@@ -121,6 +158,7 @@ public struct RequestHeaderValidator: Sendable {
                     message: "grpc-encoding '\(encoding)' is not supported; this server accepts \(CompressionAlgorithm.acceptEncodingHeader)"))
         }
         let accepted = acceptEncoding.map { CompressionAlgorithm.accepted(in: $0) } ?? []
+        let metadata = repeated > 0 ? previous.prefix(repeated) : metadata
         return .call(RequestHead(path: path, timeout: duration, metadata: metadata, encoding: encoding, acceptedEncodings: accepted))
     }
 

@@ -10,17 +10,26 @@ import Synchronization
 /// loss) and a busy timeout; the file is in WAL mode; the schema is migrated on open.
 /// Every SQLite call runs on a thread pool (the writer's own thread, sqlite-nio's shared pool
 /// for readers), never on an event loop.
+///
+/// Each event loop of NIO's shared group (the one the servers run on) has readers of its own: a
+/// query sent from a call's handler, which runs on its connection's event loop, gets its rows
+/// back on that same loop, so the call resumes without waking another thread. Readers map the
+/// file into memory (`mmapSize`), so a page the OS has cached is read without a system call.
 public final class SQLiteStorage: Sendable {
     /// Tuning knobs.
     public struct Config: Sendable {
-        /// Reader connections, used round-robin.
-        public var readerCount: Int
+        /// Reader connections per event loop, used round-robin.
+        public var readersPerEventLoop: Int
         /// How long a statement waits for a lock before failing with SQLITE_BUSY.
         public var busyTimeout: Duration
+        /// Bytes of the file a reader reads through a memory map (`PRAGMA mmap_size`; 0 for
+        /// `pread` only). Writes never go through the map.
+        public var mmapSize: Int
 
-        public init(readerCount: Int = 2, busyTimeout: Duration = .seconds(5)) {
-            self.readerCount = readerCount
+        public init(readersPerEventLoop: Int = 2, busyTimeout: Duration = .seconds(5), mmapSize: Int = 1 << 30) {
+            self.readersPerEventLoop = readersPerEventLoop
             self.busyTimeout = busyTimeout
+            self.mmapSize = mmapSize
         }
 
         public static var defaults: Config { Config() }
@@ -28,6 +37,8 @@ public final class SQLiteStorage: Sendable {
 
     /// The only connection that writes.
     public let writer: SQLiteConnection
+    /// The readers, grouped by the event loop their answers come back on.
+    private let readersByLoop: [[SQLiteConnection]]
     private let readers: [SQLiteConnection]
     private let nextReader = Atomic<Int>(0)
     /// The file path.
@@ -35,11 +46,12 @@ public final class SQLiteStorage: Sendable {
 
     private let writerThread: NIOThreadPool
 
-    private init(path: String, writer: SQLiteConnection, writerThread: NIOThreadPool, readers: [SQLiteConnection]) {
+    private init(path: String, writer: SQLiteConnection, writerThread: NIOThreadPool, readersByLoop: [[SQLiteConnection]]) {
         self.path = path
         self.writer = writer
         self.writerThread = writerThread
-        self.readers = readers
+        self.readersByLoop = readersByLoop
+        self.readers = readersByLoop.flatMap { $0 }
     }
 
     /// Opens (creating if needed) the database at `path` and applies the missing migrations.
@@ -53,26 +65,30 @@ public final class SQLiteStorage: Sendable {
         // queue in front of a commit.
         let writerThread = NIOThreadPool(numberOfThreads: 1)
         writerThread.start()
-        let writer = try await SQLiteConnection.open(
-            storage: .file(path: path), threadPool: writerThread, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
-        )
-        var readers: [SQLiteConnection] = []
+        let group = MultiThreadedEventLoopGroup.singleton
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), threadPool: writerThread, logger: logger, on: group.any())
+        var readersByLoop: [[SQLiteConnection]] = []
         do {
             try await configure(writer, config: config)
             try await writer.execute("PRAGMA journal_mode = WAL")
             try await SchemaMigrator(connection: writer, logger: logger).migrate(to: migrations)
-            for _ in 0..<max(1, config.readerCount) {
-                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-                readers.append(reader)
-                try await configure(reader, config: config)
-                try await reader.execute("PRAGMA query_only = 1")
+            for loop in group.makeIterator() {
+                var readers: [SQLiteConnection] = []
+                defer { readersByLoop.append(readers) }
+                for _ in 0..<max(1, config.readersPerEventLoop) {
+                    let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: loop)
+                    readers.append(reader)
+                    try await configure(reader, config: config)
+                    try await reader.execute("PRAGMA query_only = 1")
+                    try await reader.execute("PRAGMA mmap_size = \(max(0, config.mmapSize))")
+                }
             }
         } catch {
-            for connection in [writer] + readers { try? await connection.close() }
+            for connection in [writer] + readersByLoop.flatMap({ $0 }) { try? await connection.close() }
             try? await writerThread.shutdownGracefully()
             throw error
         }
-        return SQLiteStorage(path: path, writer: writer, writerThread: writerThread, readers: readers)
+        return SQLiteStorage(path: path, writer: writer, writerThread: writerThread, readersByLoop: readersByLoop)
     }
 
     private static func configure(_ connection: SQLiteConnection, config: Config) async throws {
@@ -83,9 +99,15 @@ public final class SQLiteStorage: Sendable {
         try await connection.execute("PRAGMA foreign_keys = ON")
     }
 
-    /// A reader connection (round-robin). Readers see the last committed state.
+    /// A reader connection: on one of the group's event loops, one of that loop's readers
+    /// (round-robin), so the rows come back on the caller's thread; elsewhere, any reader.
+    /// Readers see the last committed state.
     public var reader: SQLiteConnection {
-        readers[nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count]
+        let turn = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+        for local in readersByLoop where local.first?.eventLoop.inEventLoop == true {
+            return local[turn % local.count]
+        }
+        return readers[turn % readers.count]
     }
 
     /// Closes every connection. Close the writer's `GroupCommitWriter` first.
@@ -97,7 +119,7 @@ public final class SQLiteStorage: Sendable {
 
 /// Tuning knobs of a service's SQLite store (each store names it `Config`).
 public struct SQLiteStoreConfig: Sendable {
-    /// Connections, busy timeout.
+    /// Connections, busy timeout, memory map.
     public var storage: SQLiteStorage.Config
     /// Most writes committed in one transaction.
     public var maxBatchSize: Int

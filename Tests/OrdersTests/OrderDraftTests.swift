@@ -83,7 +83,7 @@ struct OrderDraftTests {
         #expect(field(of: Self.request(requestID: max)) == nil)
     }
 
-    @Test(arguments: ["z\u{0}y", "tab\there", "line\n", "del\u{7F}", "c1\u{85}"])
+    @Test(arguments: ["z\u{0}y", "tab\there", "line\n", "unit\u{1F}", "del\u{7F}", "c1\u{80}", "c1\u{85}", "c1\u{9F}"])
     func controlCharactersInIDsAndSKUsAreRefused(text: String) {
         #expect(field(of: Self.request(customerID: text)) == "customer_id")
         #expect(field(of: Self.request(items: [OrderLine(sku: text, quantity: 1, unitPriceCents: 1)])) == "items[0].sku")
@@ -93,6 +93,7 @@ struct OrderDraftTests {
 
     @Test func printableUnicodeIsAllowed() {
         #expect(field(of: Self.request(customerID: "zoë-ünïcode 名前", items: [OrderLine(sku: "café ☕", quantity: 1, unitPriceCents: 1)])) == nil)
+        #expect(field(of: Self.request(customerID: "space \u{20}~\u{7E} nbsp\u{A0}")) == nil, "the characters next to the control ranges")
     }
 
     @Test func messageNamesTheField() {

@@ -35,6 +35,24 @@ struct PaymentSystemTests {
         }
     }
 
+    @Test func paymentIdsAreVersion7UUIDsInCreationOrder() async throws {
+        try await withPaymentSystem { payments in
+            var ids: [String] = []
+            // Eight: random ids would come out sorted once in 40 320 runs.
+            for index in 0..<8 {
+                ids.append(try await payments.charge("o\(index)").id)
+                // A new millisecond, so the ids' time prefixes differ.
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            for id in ids {
+                #expect(id.count == 36)
+                #expect(Array(id)[14] == "7", "UUID version 7: \(id)")
+            }
+            // New payments land at the end of the primary-key index.
+            #expect(ids == ids.sorted())
+        }
+    }
+
     @Test func otherFieldsAreValidated() async throws {
         try await withPaymentSystem { payments in
             await #expect(throws: PaymentError.invalidArgument(field: "order_id", problem: "is required")) {

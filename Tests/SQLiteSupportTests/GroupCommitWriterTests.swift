@@ -162,6 +162,24 @@ struct GroupCommitWriterTests {
         }
     }
 
+    @Test func readersAnswerOnTheEventLoopTheyAreAskedFrom() async throws {
+        try await withStorage { storage, _ in
+            // From each event loop of the shared group (where the servers' handlers run), a
+            // reader of that loop: its rows come back on the caller's own thread.
+            for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
+                for _ in 0..<3 {
+                    let readerLoop = try await loop.submit { storage.reader.eventLoop }.get()
+                    #expect(readerLoop === loop)
+                }
+            }
+            // Every reader maps the file for reads; the writer does not.
+            for _ in 0..<4 {
+                #expect(try await storage.reader.rows("PRAGMA mmap_size").first?.int64("mmap_size") == 1 << 30)
+            }
+            #expect(try await storage.writer.rows("PRAGMA mmap_size").first?.int64("mmap_size") == 0)
+        }
+    }
+
     @Test func migrationsApplyOnlyWhatIsMissing() async throws {
         try await withStorage { storage, directory in
             let more = migrations + [SchemaMigration(version: 2, name: "index", statements: ["CREATE INDEX numbers_n ON numbers (n)"])]

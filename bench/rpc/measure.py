@@ -23,7 +23,7 @@ def run_once(server: Server, shape: Shape, config: Config, round_number: int) ->
     result = {"server": server.key, "shape": shape.label, "round": round_number,
               "load1_at_start": os.getloadavg()[0]}
     with pinned_server(server.argv(port), config.server_core, port,
-                       OUT / f"server-{server.key}.log", cwd=ROOT) as process:
+                       OUT / f"server-{server.key}.log", cwd=ROOT, env=server.env) as process:
         result["check"] = verify(port, grpc=server.grpc, tls=server.tls)
         h2load.run(h2load.command(port, shape, BODY, config.client_core, seconds=config.warmup_seconds, tls=server.tls))
         cpu_before = procstats.cpu_seconds(process.pid)

@@ -18,6 +18,8 @@ class Server:
     missing: typing.Optional[str] = None
     # Serves TLS (ALPN h2) instead of cleartext HTTP/2: h2load and the check use https.
     tls: bool = False
+    # Variables added to the server's environment (secrets a service needs to start).
+    env: typing.Optional[dict] = None
 
 
 def cpp() -> Server:

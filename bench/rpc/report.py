@@ -116,6 +116,15 @@ def markdown(result: dict) -> str:
         parts += ["", f"Before/after: `baseline` is {result['baseline_label']} (`--baseline`), run in the same rounds; "
                       "each round's ours ÷ baseline ratio, median and min–max (below 1× CPU per call is cheaper now).",
                   "", observability_table(result["baseline"])]
+    if result.get("floor"):
+        parts += ["", "Against the nghttp2 floor (issue 13; the targets are judged on `ours-orders`, the product's "
+                      "Orders process answering Health/Check): each round's server ÷ nghttpd, median and min–max.", "",
+                  observability_table(result["floor"])]
+    if result.get("orders_baseline"):
+        parts += ["", f"Before/after, Orders: `orders-baseline` is {result['orders_baseline_label']} "
+                      "(`--orders-baseline`), run in the same rounds; each round's ours-orders ÷ orders-baseline, "
+                      "median and min–max (below 1× CPU per call is cheaper now).", "",
+                  observability_table(result["orders_baseline"])]
     if result.get("tls"):
         parts += ["", "TLS next to plaintext (the same binary, `--tls on`, ALPN h2; each h2load connection "
                       "does its handshake once and then carries all its calls): each round's ours-tls ÷ ours, median "

@@ -3,11 +3,14 @@
 Options (pass through make as BENCH_ARGS="…"):
   --rounds N --seconds S --warmup S   override the defaults in config.py
   --only KEY[,KEY]                    servers to run: ours (and its variants, see config.py),
-                                      cpp, python, nghttpd
+                                      ours-orders (the product's Orders process), cpp, python,
+                                      nghttpd, baseline, orders-baseline
   --no-soak                           skip the memory soak
   --soak-only                         run only the soak
   --soak-server KEY                   soak another server instead of ours (to compare)
-  --no-build                          use the already built release binary of ours
+  --no-build                          use the already built release binaries of ours
+  --baseline BINARY                   another bench-health-server build, run as `baseline`
+  --orders-baseline BINARY            another `orderhub` build, run as Orders (`orders-baseline`)
 """
 import argparse
 import dataclasses
@@ -19,6 +22,7 @@ import time
 
 import environment
 import h2load
+import orders
 import otlp_sink
 import ours
 import peers
@@ -46,6 +50,10 @@ def parse_args():
                    help="another build of bench-health-server (e.g. from an older commit), run as `baseline` "
                         "in the same rounds; the report compares ours with it")
     p.add_argument("--baseline-label", default="an older build", help="what --baseline is, for the report")
+    p.add_argument("--orders-baseline", metavar="BINARY",
+                   help="another build of orderhub, run as Orders (`orders-baseline`) in the same rounds; the report "
+                        "compares ours-orders with it")
+    p.add_argument("--orders-baseline-label", default="an older build", help="what --orders-baseline is")
     return p.parse_args()
 
 
@@ -64,11 +72,18 @@ def main() -> int:
     # `ours-tracing` exports its spans here (the variable reaches every server; only a server
     # started with `--tracing on` reads it). A thread of this process, not on the server's core.
     os.environ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp_sink.start()
-    servers = [*ours.prepare(config.ours, build=not args.no_build), peers.cpp(), peers.python(), peers.nghttpd()]
+    keep = set(args.only.split(",")) if args.only else None
+    # The bench-health-server build only when one of its runs is asked for.
+    health_keys = {"ours", "baseline", *(key for key, _ in config.ours.variants)}
+    servers = [*ours.prepare(config.ours, build=not args.no_build and (keep is None or bool(keep & health_keys)))]
+    if keep is None or orders.KEY in keep:
+        servers.append(orders.prepare(build=not args.no_build))
+    servers += [peers.cpp(), peers.python(), peers.nghttpd()]
     if args.baseline:
         servers.append(peers.baseline(args.baseline, args.baseline_label))
-    if args.only:
-        keep = set(args.only.split(","))
+    if args.orders_baseline:
+        servers.append(orders.baseline(args.orders_baseline, args.orders_baseline_label))
+    if keep is not None:
         servers = [s for s in servers if s.key in keep]
     for s in servers:
         if s.missing:
@@ -118,13 +133,17 @@ def main() -> int:
         "environment": env,
         "checks": checks,
         "rows": rows,
-        "targets": summary.targets(rows, soak_for_targets) + [summary.tls_target(tls_costs),
-                                                              summary.metrics_target(observability)],
+        "targets": summary.targets(rows, soak_for_targets) + summary.floor_targets(runs, rows)
+                   + [summary.tls_target(tls_costs), summary.metrics_target(observability)],
+        "floor": summary.floor_ratios(runs, list(config.shapes)),
         "tls": tls_costs,
         "observability": observability,
         "baseline": (summary.variant_cost(runs, list(config.shapes), "baseline", "ours-no-metrics")
                      + summary.variant_cost(runs, list(config.shapes), "baseline", "ours")) if args.baseline else None,
         "baseline_label": args.baseline_label,
+        "orders_baseline": summary.variant_cost(runs, list(config.shapes), orders.BASELINE_KEY, orders.KEY)
+                           if args.orders_baseline else None,
+        "orders_baseline_label": args.orders_baseline_label,
         "soak": soak_result,
         "runs": runs,
     }

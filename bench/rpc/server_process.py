@@ -26,14 +26,16 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float) -> None:
 
 
 @contextlib.contextmanager
-def pinned_server(argv: list, core: int, port: int, log_path, cwd, timeout: float = 20.0):
+def pinned_server(argv: list, core: int, port: int, log_path, cwd, timeout: float = 20.0, env=None):
     """Runs `argv` under `taskset -c core` until the block ends; SIGTERM, then SIGKILL after 10 s.
 
-    taskset execs the command, so the yielded process's pid is the server's own pid.
+    taskset execs the command, so the yielded process's pid is the server's own pid. `env` is
+    added to this process's environment; a variable set to None there is removed.
     """
     with open(log_path, "wb") as log:
         process = subprocess.Popen(["taskset", "-c", str(core), *map(str, argv)], cwd=cwd,
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                   env={k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None})
         try:
             wait_for_port(port, process, timeout)
             yield process

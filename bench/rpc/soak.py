@@ -9,8 +9,8 @@ from server_process import free_port, pinned_server
 BODY = OUT / "empty-request.bin"
 
 
-def _batch(port: int, calls: int, config: Config) -> dict:
-    return h2load.run(h2load.command(port, TARGET_SHAPE, BODY, config.client_core, calls=calls, tls=server.tls))
+def _batch(port: int, calls: int, config: Config, tls: bool) -> dict:
+    return h2load.run(h2load.command(port, TARGET_SHAPE, BODY, config.client_core, calls=calls, tls=tls))
 
 
 def run(server: Server, config: Config) -> dict:
@@ -22,13 +22,13 @@ def run(server: Server, config: Config) -> dict:
     port = free_port()
     per_batch = config.soak_calls // config.soak_checkpoints
     with pinned_server(server.argv(port), config.server_core, port,
-                       OUT / f"soak-{server.key}.log", cwd=ROOT) as process:
+                       OUT / f"soak-{server.key}.log", cwd=ROOT, env=server.env) as process:
         check = verify(port, grpc=server.grpc, tls=server.tls)
-        _batch(port, per_batch, config)
+        _batch(port, per_batch, config, server.tls)
         readings = [procstats.memory_kib(process.pid)["VmRSS"]]
         calls = failures = 0
         for _ in range(config.soak_checkpoints):
-            summary = _batch(port, per_batch, config)
+            summary = _batch(port, per_batch, config, server.tls)
             calls += summary["done"]
             failures += summary["failed"] + summary["errored"] + summary["timeout"] + summary["status_non_2xx"]
             readings.append(procstats.memory_kib(process.pid)["VmRSS"])

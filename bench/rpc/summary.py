@@ -176,3 +176,39 @@ def tls_target(costs: list) -> dict:
     value = row["rps_ratio"]["median"]
     return {"target": name, "required": required, "measured": value,
             "verdict": "PASS" if value >= TARGET_TLS_RPS_RATIO else "MISS"}
+
+
+FLOOR = "nghttpd"
+# Issue 13: the product's Orders process against the nghttp2 floor, per shape (req/s ratio).
+FLOOR_TARGETS = {"c=8 m=16": 0.67, "c=64 m=1": 0.8}
+FLOOR_SERVERS = ("ours-orders", "ours")
+
+
+def floor_ratios(runs: list, shapes: list) -> list:
+    """Per shape: ours-orders (and ours) next to nghttpd, each round's req/s and CPU-per-call ratio."""
+    result = []
+    for server in FLOOR_SERVERS:
+        for cost in variant_cost(runs, shapes, FLOOR, server):
+            if "missing" not in cost:
+                result.append(cost)
+    return result
+
+
+def floor_targets(runs: list, rows: list) -> list:
+    """Issue 13's RPC targets, judged on ours-orders: its median req/s ÷ nghttpd's, per shape
+    (each round's ratio is in `floor`)."""
+    result = []
+    for shape, limit in FLOOR_TARGETS.items():
+        name = f"Orders process req/s vs nghttpd ({shape})"
+        required = f"≥ {limit}×"
+        mine = next((r for r in rows if r["server"] == "ours-orders" and r["shape"] == shape), None)
+        floor = next((r for r in rows if r["server"] == FLOOR and r["shape"] == shape), None)
+        if mine is None or floor is None or "rps" not in mine or "rps" not in floor:
+            reason = "; ".join(r.get("missing", "no result") for r in (mine, floor) if r is not None and "rps" not in r)
+            result.append({"target": name, "required": required, "measured": None,
+                           "verdict": f"not measured: {reason or 'ours-orders or nghttpd not run'}"})
+            continue
+        value = mine["rps"]["median"] / floor["rps"]["median"]
+        result.append({"target": name, "required": required, "measured": value,
+                       "verdict": "PASS" if value >= limit else "MISS"})
+    return result

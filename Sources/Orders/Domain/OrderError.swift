@@ -44,7 +44,10 @@ enum OrderValidation {
         }
         // A NUL would be cut off on the way through C strings, and control characters in ids
         // and SKUs are never meant: refuse them rather than store something else.
-        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        // The control characters (general category Cc) are exactly these two ranges; checking
+        // them directly costs a comparison per character, where the Unicode property lookup was
+        // a sixth of a GetOrder's CPU.
+        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
             throw .invalidArgument(field: field, problem: "must not contain control characters (U+0000–U+001F, U+007F–U+009F)")
         }
     }

@@ -1,3 +1,5 @@
+import StorageSupport
+
 /// An order as stored: what GetOrder returns.
 public struct OrderRecord: Sendable, Hashable {
     /// A UUID assigned at creation.
@@ -82,30 +84,16 @@ public struct OrderChange: Sendable, Hashable {
     }
 }
 
-/// Order ids: UUID version 7 (RFC 9562), lower-case. The millisecond prefix keeps new ids at
-/// the end of the primary-key index, so inserts stay cheap as the table grows.
+/// Order ids: UUID version 7 (RFC 9562), lower-case (`TimeOrderedID`). The millisecond prefix
+/// keeps new ids at the end of the primary-key index, so inserts stay cheap as the table grows.
 public enum OrderIdentifier {
+    /// A new order id for an order created at `now` (Unix milliseconds).
     public static func make(now: Int64) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return make(now: now, using: &generator)
+        TimeOrderedID.make(now: now)
     }
 
+    /// A new order id from `generator`'s randomness.
     public static func make(now: Int64, using generator: inout some RandomNumberGenerator) -> String {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        let millis = UInt64(max(0, now))
-        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (40 - 8 * index)) }
-        let random = (generator.next() as UInt64, generator.next() as UInt64)
-        for index in 6..<16 {
-            let word = index < 11 ? random.0 : random.1
-            bytes[index] = UInt8(truncatingIfNeeded: word >> (8 * (index % 8)))
-        }
-        bytes[6] = (bytes[6] & 0x0F) | 0x70
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = bytes.map { byte -> String in
-            let digits = String(byte, radix: 16)
-            return byte < 16 ? "0" + digits : digits
-        }.joined()
-        let characters = Array(hex)
-        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+        TimeOrderedID.make(now: now, using: &generator)
     }
 }

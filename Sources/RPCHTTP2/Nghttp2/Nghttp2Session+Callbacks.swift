@@ -49,9 +49,11 @@ extension Nghttp2Session {
         }
         nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, frame, name, nameLength, value, valueLength, _, userData in
             guard let frame, frame.pointee.hd.type == Nghttp2Session.headersType else { return 0 }
-            let nameText = String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self)
-            let valueText = String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)
-            let keep = Nghttp2Session.from(userData).delegate.header(streamID: frame.pointee.hd.stream_id, name: nameText, value: valueText)
+            // nghttp2 owns the bytes until the callback returns: the spans do not outlive it.
+            let keep = Nghttp2Session.from(userData).delegate.header(
+                streamID: frame.pointee.hd.stream_id,
+                nameBytes: Span(_unsafeElements: UnsafeBufferPointer(start: name, count: nameLength)),
+                valueBytes: Span(_unsafeElements: UnsafeBufferPointer(start: value, count: valueLength)))
             // TEMPORAL_CALLBACK_FAILURE resets this stream only (RST_STREAM INTERNAL_ERROR).
             return keep ? 0 : Nghttp2Session.temporalFailure
         }

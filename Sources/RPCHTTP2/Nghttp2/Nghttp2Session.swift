@@ -1,5 +1,6 @@
 internal import CNghttp2
 import NIOCore
+import RPC
 
 /// Receives the events of one nghttp2 session. nghttp2 calls these synchronously from inside
 /// `receive` and `drain`; an implementation may submit frames but must not drain.
@@ -8,6 +9,9 @@ protocol Nghttp2SessionDelegate: AnyObject {
     func beginHeaders(streamID: Int32, isRequest: Bool)
     /// One header field of the block being received. Return false to reset the stream.
     func header(streamID: Int32, name: String, value: String) -> Bool
+    /// The same field as nghttp2's bytes, valid only during the call: a delegate that reads
+    /// the usual fields without making Strings implements this one.
+    func header(streamID: Int32, nameBytes: Span<UInt8>, valueBytes: Span<UInt8>) -> Bool
     /// A complete HEADERS block (and its CONTINUATIONs) arrived.
     func headersComplete(streamID: Int32, endStream: Bool)
     /// Bytes of a DATA frame (padding excluded).
@@ -31,6 +35,11 @@ protocol Nghttp2SessionDelegate: AnyObject {
 extension Nghttp2SessionDelegate {
     /// Only clients send PINGs of their own.
     func pingAcknowledged() {}
+
+    /// By default, the field as Strings.
+    func header(streamID: Int32, nameBytes: Span<UInt8>, valueBytes: Span<UInt8>) -> Bool {
+        header(streamID: streamID, name: String(utf8: nameBytes), value: String(utf8: valueBytes))
+    }
 }
 
 /// Owns one `nghttp2_session`.

@@ -7,7 +7,7 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
     func beginHeaders(streamID: Int32, isRequest: Bool) {
         guard isRequest, let context else { return }
         let stream = ServerStream(
-            id: streamID, headerConfig: .init(maxHeaderListSize: config.maxHeaderListSize),
+            id: streamID, headerConfig: .init(maxHeaderListSize: config.maxHeaderListSize), previousMetadata: lastRequestMetadata,
             allocator: context.channel.allocator, connection: self)
         streams[streamID] = stream
         machine.streamOpened()
@@ -15,17 +15,15 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
     }
 
     func header(streamID: Int32, name: String, value: String) -> Bool {
+        header(streamID: streamID, nameBytes: name.utf8Span.span, valueBytes: value.utf8Span.span)
+    }
+
+    func header(streamID: Int32, nameBytes: Span<UInt8>, valueBytes: Span<UInt8>) -> Bool {
         guard let stream = lookup(streamID), stream.machine.phase == .receivingHeaders else { return true }
         // Past the limit the validator stores nothing more; the request then fails with
-        // RESOURCE_EXHAUSTED once the block is complete.
-        if stream.validator.add(name: name, value: value) == .accepted {
-            // Kept (no copy) only to say what was wrong if the request turns out not to be gRPC.
-            switch name {
-            case ":method": stream.requestMethod = value
-            case "content-type": stream.requestContentType = value
-            default: break
-            }
-        }
+        // RESOURCE_EXHAUSTED once the block is complete. The router finds the method from the
+        // `:path` bytes, so a plain call makes no String for its fields.
+        _ = stream.validator.add(name: nameBytes, value: valueBytes, router: router)
         return true
     }
 
@@ -37,9 +35,16 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
             return
         }
         let classification = stream.validator.classify()
+        let route = stream.validator.route
+        if case .httpError = classification {
+            // Kept only to say what was wrong, since the request turned out not to be gRPC.
+            stream.requestMethod = stream.validator.requestMethod
+            stream.requestContentType = stream.validator.requestContentType
+        }
         stream.validator = RequestHeaderValidator(config: stream.validator.config)
         var isUnary: Bool?
-        if case .call(let head) = classification, let method = router.handler(forPath: head.path) {
+        if case .call(let head) = classification, let method = route?.handler ?? router.handler(forPath: head.path) {
+            lastRequestMetadata = head.metadata
             stream.head = head
             stream.method = method
             if case .unary = method { isUnary = true } else { isUnary = false }

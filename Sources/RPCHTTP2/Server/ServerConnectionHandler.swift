@@ -31,6 +31,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, InboundFlowControl, 
     @exclusivity(unchecked) private(set) var context: ChannelHandlerContext?
     /// The stream of the last lookup: nghttp2 calls back many times per frame for one stream.
     @exclusivity(unchecked) private var cachedStream: ServerStream?
+    /// The metadata of the last call on this connection: a client repeats it on every call
+    /// (`user-agent`, `authorization`), and a repeated field is then not read into Strings again.
+    @exclusivity(unchecked) var lastRequestMetadata = Metadata()
     var taskExecutor: EventLoopTaskExecutor?
     var peer = ""
     let framer: MessageFramer

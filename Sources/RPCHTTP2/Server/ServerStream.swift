@@ -14,7 +14,8 @@ final class ServerStream {
     @exclusivity(unchecked) var method: ServerMethodHandler?
     @exclusivity(unchecked) var inbound: InboundMessageQueue?
     let outbound: OutboundMessageBuffer
-    /// The request's `:method` and `content-type`, for the text of a non-gRPC answer.
+    /// The request's `:method` and `content-type`, for the text of a non-gRPC answer (set only
+    /// for such a request).
     @exclusivity(unchecked) var requestMethod: String?
     @exclusivity(unchecked) var requestContentType: String?
     /// The body of a non-gRPC answer (405, 415, 400), sent instead of messages; nil otherwise.
@@ -35,9 +36,12 @@ final class ServerStream {
     /// `streams` when it closes, and `tearDown` clears this.
     @exclusivity(unchecked) var connection: ServerConnectionHandler?
 
-    init(id: Int32, headerConfig: RequestHeaderValidator.Config, allocator: ByteBufferAllocator, connection: ServerConnectionHandler) {
+    init(
+        id: Int32, headerConfig: RequestHeaderValidator.Config, previousMetadata: Metadata, allocator: ByteBufferAllocator,
+        connection: ServerConnectionHandler
+    ) {
         self.id = id
-        self.validator = RequestHeaderValidator(config: headerConfig)
+        self.validator = RequestHeaderValidator(config: headerConfig, previous: previousMetadata)
         self.outbound = OutboundMessageBuffer(allocator: allocator)
         self.connection = connection
     }

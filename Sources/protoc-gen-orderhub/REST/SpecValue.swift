@@ -2,6 +2,7 @@
 /// `OpenAPINode` (which is expressible by string, integer, boolean, array and dictionary literals).
 indirect enum SpecValue {
     case string(String)
+    case integer(Int)
     case bool(Bool)
     case array([SpecValue])
     case object([(String, SpecValue)])
@@ -10,6 +11,7 @@ indirect enum SpecValue {
     var swiftLiteral: String {
         switch self {
         case .string(let text): SwiftLiteral.string(text)
+        case .integer(let value): String(value)
         case .bool(let value): value ? "true" : "false"
         case .array(let elements): "[" + elements.map(\.swiftLiteral).joined(separator: ", ") + "]"
         case .object(let fields) where fields.isEmpty: "[:]"
@@ -78,10 +80,17 @@ struct SchemaBuilder {
     }
 
     /// An enum: its value names.
+    /// Proto3 JSON writes an enum by name but reads it by name or by number, so the schema
+    /// offers both: a request carrying `state=2` is valid, and an answer always has the name.
     func enumSchema(_ enumeration: ProtoEnum) -> SpecValue {
         SpecValue.object([
-            ("type", .string("string")),
-            ("enum", .array(enumeration.values.map { .string($0.name) })),
+            (
+                "anyOf",
+                .array([
+                    .object([("type", .string("string")), ("enum", .array(enumeration.values.map { .string($0.name) }))]),
+                    .object([("type", .string("integer")), ("enum", .array(enumeration.values.map { .integer(Int($0.number)) }))]),
+                ])
+            )
         ]).described(enumeration.comment)
     }
 }

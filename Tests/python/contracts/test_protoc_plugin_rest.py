@@ -72,7 +72,9 @@ def test_a_new_annotated_rpc_gets_a_route_a_spec_entry_and_json_coding(tmp_path)
     # OpenAPI: summary from the comment, tag from the service, schemas of every message used.
     assert 'summary: "Get a book."' in contract
     assert '["name": "shelves", "description": "Books on shelves. (demo.Shelves)"]' in contract
-    assert '("Colour", ["type": "string", "enum": ["COLOUR_UNSPECIFIED", "COLOUR_RED"]])' in contract
+    # Proto3 JSON reads an enum by name or number and writes the name: the schema offers both.
+    assert ('("Colour", ["anyOf": [["type": "string", "enum": ["COLOUR_UNSPECIFIED", "COLOUR_RED"]], '
+            '["type": "integer", "enum": [0, 1]]]])') in contract
     assert '"pageCount": ["type": "string", "format": "int64"]' in contract
     assert "Hidden" not in contract and '"Internal"' not in contract
     coding = files["demo_demo.json.swift"]
