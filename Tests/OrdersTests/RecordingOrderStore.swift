@@ -2,8 +2,7 @@ import Synchronization
 @testable import Orders
 
 /// An `OrderStore` that passes everything through to a real store and records the delivery
-/// writes it sees (which order, whether the conditional write applied) and how often the job
-/// table's earliest due time was asked for.
+/// writes it sees (which order, whether the conditional write applied).
 final class RecordingOrderStore: OrderStore {
     struct Delivery: Sendable, Hashable {
         var orderID: String
@@ -14,7 +13,6 @@ final class RecordingOrderStore: OrderStore {
     private let recorded = Mutex<[Delivery]>([])
     private let claims = Mutex<[[String]]>([])
     private let createFailure = Mutex<(any Error)?>(nil)
-    private let jobDueLooks = Mutex<(all: Int, foundDue: Int)>((0, 0))
 
     init(base: any OrderStore) {
         self.base = base
@@ -25,9 +23,6 @@ final class RecordingOrderStore: OrderStore {
 
     /// What each `claimDueDeliveries` call so far returned, in order.
     var deliveryClaims: [[String]] { claims.withLock { $0 } }
-
-    /// `earliestJobDue` calls so far, and how many of them found a job already due.
-    var earliestJobDueCalls: (all: Int, foundDue: Int) { jobDueLooks.withLock { $0 } }
 
     /// Makes every `create` fail with `error` (nil: pass through again), as a failing
     /// database would.
@@ -56,15 +51,7 @@ final class RecordingOrderStore: OrderStore {
     func rescheduleJob(orderID: String, kind: PaymentJob.Kind, attempts: Int, nextAttemptAt: Int64) async throws {
         try await base.rescheduleJob(orderID: orderID, kind: kind, attempts: attempts, nextAttemptAt: nextAttemptAt)
     }
-    func earliestJobDue() async throws -> Int64? {
-        let due = try await base.earliestJobDue()
-        let now = WallClock.system.now()
-        jobDueLooks.withLock { looks in
-            looks.all += 1
-            if let due, due <= now { looks.foundDue += 1 }
-        }
-        return due
-    }
+    func earliestJobDue() async throws -> Int64? { try await base.earliestJobDue() }
     func jobBacklog() async throws -> (count: Int, earliestDue: Int64?) { try await base.jobBacklog() }
     func dueDeliveries(now: Int64, limit: Int) async throws -> [String] { try await base.dueDeliveries(now: now, limit: limit) }
     func claimDueDeliveries(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [String] {

@@ -172,12 +172,33 @@ struct GroupCommitWriterTests {
                     #expect(readerLoop === loop)
                 }
             }
-            // Every reader maps the file for reads; the writer does not.
+            // By default no connection maps the file: mapped pages would count in the RSS.
             for _ in 0..<4 {
-                #expect(try await storage.reader.rows("PRAGMA mmap_size").first?.int64("mmap_size") == 1 << 30)
+                #expect(try await storage.reader.rows("PRAGMA mmap_size").first?.int64("mmap_size") == 0)
             }
             #expect(try await storage.writer.rows("PRAGMA mmap_size").first?.int64("mmap_size") == 0)
         }
+    }
+
+    @Test func readersMapTheFileOnlyWhenAsked() async throws {
+        let directory = FileManager.default.temporaryDirectory.path + "/sqlite-support-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var logger = Logger(label: "sqlite-support-tests")
+        logger.logLevel = .critical
+        let storage = try await SQLiteStorage.open(
+            path: directory + "/test.db", migrations: migrations, config: SQLiteStorage.Config(mmapSize: 1 << 20), logger: logger)
+        do {
+            for _ in 0..<4 {
+                #expect(try await storage.reader.rows("PRAGMA mmap_size").first?.int64("mmap_size") == 1 << 20)
+            }
+            // Writes never go through the map.
+            #expect(try await storage.writer.rows("PRAGMA mmap_size").first?.int64("mmap_size") == 0)
+        } catch {
+            try? await storage.close()
+            throw error
+        }
+        try await storage.close()
     }
 
     @Test func migrationsApplyOnlyWhatIsMissing() async throws {

@@ -49,8 +49,6 @@ public final class PaymentDispatcher: Sendable {
         var tasks: [String: Task<Void, Never>] = [:]
         var loop: Task<Void, Never>?
         var stopped = false
-        /// The loop found jobs due and no room for them: the next attempt to finish wakes it.
-        var waitingForRoom = false
     }
 
     let store: any OrderStore
@@ -135,13 +133,7 @@ public final class PaymentDispatcher: Sendable {
                 let now = clock.now()
                 let next = try await store.earliestJobDue()
                 if let next, next <= now {
-                    // Checked and flagged under one lock, so an attempt finishing right after
-                    // sees the flag and wakes the wait below.
-                    let room = state.withLock { state in
-                        let room = config.maxInFlight - state.inFlight.count
-                        state.waitingForRoom = room <= 0
-                        return room
-                    }
+                    let room = config.maxInFlight - inFlightCount
                     if room > 0 {
                         let jobs = try await store.claimDueJobs(now: now, leaseUntil: now + config.leaseMillis, limit: min(room, 128))
                         for job in jobs where !launch(job) {
@@ -178,15 +170,12 @@ public final class PaymentDispatcher: Sendable {
     }
 
     private func finished(_ key: String) {
-        let loopWaits = state.withLock { state in
+        state.withLock { state in
             state.inFlight.remove(key)
             state.tasks[key] = nil
-            defer { state.waitingForRoom = false }
-            return state.waitingForRoom
         }
-        // Room for a job that waited. Only then: a loop woken after every attempt would look
-        // at the job table once per order for nothing.
-        if loopWaits { wake.signal() }
+        // Room for a job that waited.
+        wake.signal()
     }
 
     private func attempt(_ job: PaymentJob, logger: Logger, traceContext: ServiceContext?) async {
