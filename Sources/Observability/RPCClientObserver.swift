@@ -7,7 +7,7 @@ import Tracing
 
 /// A client transport that records each call's metrics (`grpc_client_*`) and, when tracing is
 /// on, runs it in a client span whose context goes out as `traceparent`/`tracestate` metadata.
-public struct RPCClientObserver: ClientTransport {
+public struct RPCClientObserver: CallbackClientTransport {
     private let base: any ClientTransport
     private let settings: ObservabilitySettings
     private let instruments: InstrumentCache
@@ -29,6 +29,35 @@ public struct RPCClientObserver: ClientTransport {
 
     public func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> UnaryResponse<[UInt8]> {
         try await observe(method, options) { try await base.unary(method: method, request: request, options: $0) }
+    }
+
+    /// See `CallbackClientTransport`. With only metrics on, the call is counted around the
+    /// base's own callback call (no task); a base without one, or tracing (whose span needs a
+    /// task-local context), takes the `async` call in a task.
+    public func unary(
+        method: MethodDescriptor, request: [UInt8], options: CallOptions,
+        completion: @escaping @Sendable (Swift.Result<UnaryResponse<[UInt8]>, any Error>) -> Void
+    ) {
+        guard !settings.tracing, let callbacks = base as? any CallbackClientTransport else {
+            Task {
+                do {
+                    completion(.success(try await unary(method: method, request: request, options: options)))
+                } catch {
+                    completion(.failure(error))
+                }
+            }
+            return
+        }
+        guard settings.metrics else { return callbacks.unary(method: method, request: request, options: options, completion: completion) }
+        let instruments = instruments.instruments(for: method)
+        let start = instruments.start()
+        callbacks.unary(method: method, request: request, options: options) { result in
+            switch result {
+            case .success: instruments.finished(.ok, since: start)
+            case .failure(let error): instruments.finished(CallInstruments.code(of: error, deadline: nil), since: start)
+            }
+            completion(result)
+        }
     }
 
     public func streaming<Result: Sendable>(
