@@ -84,8 +84,12 @@ extension OrdersGateway {
     /// `verifiedSubject` vouches for it, else its IP address. An unverified subject is never
     /// used: a client could spread itself over any number of them.
     func clientKey(for request: Request, remoteAddress: SocketAddress?) async -> String {
-        if let authorization = request.authorization(acceptingQueryToken: request.isEventStream),
-            authorization.count > 7, authorization.prefix(7).lowercased() == "bearer ",
+        await clientKey(authorization: request.authorization(acceptingQueryToken: request.isEventStream), remoteAddress: remoteAddress)
+    }
+
+    /// The same from the credentials the request carried.
+    func clientKey(authorization: String?, remoteAddress: SocketAddress?) async -> String {
+        if let authorization, authorization.count > 7, authorization.prefix(7).lowercased() == "bearer ",
             let subject = await verifiedSubject(String(authorization.dropFirst(7).drop { $0 == " " }))
         {
             return "sub:" + subject

@@ -19,7 +19,7 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let config = gateway.config
-    let limits = RequestReadTimeoutHandler.Limits(
+    let limits = RequestReadLimits(
         headerTimeout: config.headerReadTimeout, bodyTimeout: config.bodyReadTimeout, minBodyBytesPerSecond: config.minBodyBytesPerSecond
     )
     let logger = logger ?? Logger(label: "orderhub.gateway")
@@ -33,13 +33,16 @@ public func buildApplication(
         : RESTFastPath(
             gateway: gateway, rateLimiter: shared.rateLimiter, admission: shared.admission, metrics: shared.metrics,
             logger: logger, serverName: serverName)
-    let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [RequestReadTimeoutHandler(limits: limits)])
+    // The read timeouts go in front of the HTTP-types codec (`addGatewayHTTP1Rules`), where
+    // they see the fast path's requests too.
+    let http1 = HTTP1Channel.Configuration()
     let gate = ConnectionGate(limit: config.maxConnections)
     return Application(
         router: buildRouter(gateway, shared: shared),
         server: tls.map {
-            .loopPinnedHTTPS(tls: $0, headerReadTimeout: config.headerReadTimeout, http1: http1, gate: gate, fastPath: fastPath)
-        } ?? .loopPinnedHTTP1(configuration: http1, gate: gate, fastPath: fastPath),
+            .loopPinnedHTTPS(
+                tls: $0, headerReadTimeout: config.headerReadTimeout, http1: http1, gate: gate, limits: limits, fastPath: fastPath)
+        } ?? .loopPinnedHTTP1(configuration: http1, gate: gate, limits: limits, fastPath: fastPath),
         configuration: .init(address: .hostname(gateway.config.host, port: gateway.config.port), serverName: serverName),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? gateway.config.port) },
         logger: logger

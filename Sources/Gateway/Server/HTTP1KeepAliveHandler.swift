@@ -59,13 +59,14 @@ final class HTTP1KeepAliveHandler: ChannelDuplexHandler, RemovableChannelHandler
 
 extension ChannelPipeline.SynchronousOperations {
     /// Adds the gateway's own HTTP/1 rules in front of the HTTP-types codec that Hummingbird's
-    /// HTTP/1 channel set up, and the fast path (`RESTFastPathHandler`) behind the read timeouts.
-    func addGatewayHTTP1Rules(fastPath: RESTFastPath?) throws {
+    /// HTTP/1 channel set up: the keep-alive rules, the read timeouts, and the fast path
+    /// (`RESTFastPathHandler`), all on NIO's HTTP/1 parts.
+    func addGatewayHTTP1Rules(limits: RequestReadLimits, fastPath: RESTFastPath?) throws {
         let codec = try context(handlerType: HTTP1ToHTTPServerCodec.self).handler
         try addHandler(HTTP1KeepAliveHandler(), position: .before(codec))
+        try addHandler(RequestReadTimeoutHandler<HTTP1Messages>(limits: limits), position: .before(codec))
         if let fastPath {
-            let timeouts = try context(handlerType: RequestReadTimeoutHandler.self).handler
-            try addHandler(RESTFastPathHandler(path: fastPath), position: .after(timeouts))
+            try addHandler(RESTFastPathHandler<HTTP1Messages>(path: fastPath), position: .before(codec))
         }
     }
 }

@@ -17,6 +17,8 @@ import NIOCore
 struct LoopPinnedHTTP1Channel: ServerChildChannel {
     let base: HTTP1Channel
     let gate: ConnectionGate
+    /// The read timeouts of every request.
+    let limits: RequestReadLimits
     /// Serves the contract's unary routes in the pipeline; nil: the router serves everything.
     let fastPath: RESTFastPath?
 
@@ -26,7 +28,7 @@ struct LoopPinnedHTTP1Channel: ServerChildChannel {
             return channel.close().flatMapThrowing { throw ConnectionLimitReached() }
         }
         return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            try channel.pipeline.syncOperations.addGatewayHTTP1Rules(fastPath: fastPath)
+            try channel.pipeline.syncOperations.addGatewayHTTP1Rules(limits: limits, fastPath: fastPath)
             return value
         }
     }
@@ -40,9 +42,12 @@ struct LoopPinnedHTTP1Channel: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 with every connection served on its own event loop (`LoopPinnedHTTP1Channel`).
-    static func loopPinnedHTTP1(configuration: HTTP1Channel.Configuration, gate: ConnectionGate, fastPath: RESTFastPath?) -> HTTPServerBuilder {
+    static func loopPinnedHTTP1(
+        configuration: HTTP1Channel.Configuration, gate: ConnectionGate, limits: RequestReadLimits, fastPath: RESTFastPath?
+    ) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            LoopPinnedHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: configuration), gate: gate, fastPath: fastPath)
+            LoopPinnedHTTP1Channel(
+                base: HTTP1Channel(responder: responder, configuration: configuration), gate: gate, limits: limits, fastPath: fastPath)
         }
     }
 }

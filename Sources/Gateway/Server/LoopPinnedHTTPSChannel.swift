@@ -39,6 +39,7 @@ struct LoopPinnedHTTPSChannel: ServerChildChannel {
     let http1: HTTP1Channel
     let http2: HTTP2Channel
     let gate: ConnectionGate
+    let limits: RequestReadLimits
     let fastPath: RESTFastPath?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
@@ -61,7 +62,7 @@ struct LoopPinnedHTTPSChannel: ServerChildChannel {
                     }
                 case .negotiated("http/1.1"), .fallback:
                     return http1.setup(channel: channel, logger: logger).flatMapThrowing { connection in
-                        try channel.pipeline.syncOperations.addGatewayHTTP1Rules(fastPath: fastPath)
+                        try channel.pipeline.syncOperations.addGatewayHTTP1Rules(limits: limits, fastPath: fastPath)
                         return .http1(connection)
                     }
                 case .negotiated(let other):
@@ -93,7 +94,7 @@ extension HTTPServerBuilder {
     /// HTTPS with HTTP/2 and HTTP/1.1 by ALPN, every connection served on its own event loop.
     static func loopPinnedHTTPS(
         tls: ReloadableTLSContext, headerReadTimeout: Duration, http1: HTTP1Channel.Configuration, gate: ConnectionGate,
-        fastPath: RESTFastPath?
+        limits: RequestReadLimits, fastPath: RESTFastPath?
     ) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             LoopPinnedHTTPSChannel(
@@ -106,8 +107,8 @@ extension HTTPServerBuilder {
                     configuration: .init(
                         idleTimeout: headerReadTimeout,
                         streamConfiguration: .init(
-                            additionalChannelHandlers: fastPath.map { [RESTFastPathHandler(path: $0)] } ?? []))),
-                gate: gate, fastPath: fastPath
+                            additionalChannelHandlers: fastPath.map { [RESTFastPathHandler<HTTPTypesMessages>(path: $0)] } ?? []))),
+                gate: gate, limits: limits, fastPath: fastPath
             )
         }
     }

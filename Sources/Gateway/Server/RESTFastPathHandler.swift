@@ -1,39 +1,37 @@
-import EventLoopExecution
 import FoundationEssentials
-import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
 
 /// Answers the requests `RESTFastPath` serves right in the connection's pipeline, and passes
 /// every other request on to Hummingbird (the next handlers), keeping HTTP/1.1's rule that
 /// responses go out in the order the requests came, whichever side answers them.
 ///
-/// Sits after the HTTP-types codec and the read timeouts, before Hummingbird's connection
-/// handler, so what it sees are request heads and body parts and what it writes passes the
-/// same codecs (and `HTTP1KeepAliveHandler`) as the router's responses. Requests in flight on a
+/// On HTTP/1.1 it sits after NIO's HTTP/1 codec, `HTTP1KeepAliveHandler` and the read timeouts,
+/// before the HTTP-types codec and Hummingbird's connection handler (`HTTP1Messages`): a fast
+/// request is never converted to HTTP types, and what it writes passes the same handlers
+/// towards the socket as the router's responses. On an HTTP/2 stream it sits behind the
+/// stream's HTTP-types codec (`HTTPTypesMessages`). Requests in flight on a
 /// connection form a queue: an answered fast request waits for the ones ahead of it; a
 /// request for the router waits (held, with reading paused) until no fast request is ahead,
 /// because the router writes its response as soon as it has it. The router's own requests
 /// are a prefix of the queue, so a response it writes is always the front one's.
 ///
-/// Each fast request runs in one task started on the connection's event loop
-/// (`Task.immediate` with the loop as executor), so it never hops threads; its answer comes
-/// back to the handler on the loop. Also used on each HTTP/2 stream (one request per stream).
+/// Each fast request is served by `RESTFastPath.respond` from callbacks on the connection's
+/// event loop (no task per request); its answer comes back to the handler on the loop.
 /// Confined to its channel's event loop, like every NIO handler.
-final class RESTFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+final class RESTFastPathHandler<Messages: FastPathMessages>: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = Messages.RequestPart
+    typealias InboundOut = Messages.RequestPart
+    typealias OutboundIn = Messages.ResponsePart
+    typealias OutboundOut = Messages.ResponsePart
 
     /// One request in flight, in arrival order.
     private enum Entry {
         /// Handed to the router, which answers it.
         case passedOn
         /// Served here; the answer once it is ready, and whether to close after it.
-        case fast(answer: (HTTPResponse, ByteBuffer)?, close: Bool)
+        case fast(answer: RESTFastPath.Answer?, close: Bool)
         /// For the router, waiting for the fast requests ahead; its parts so far.
-        case held([HTTPRequestPart])
+        case held([Messages.RequestPart])
 
         var isPassedOn: Bool {
             if case .passedOn = self { true } else { false }
@@ -51,7 +49,7 @@ final class RESTFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         /// Between requests.
         case idle
         /// A fast request's body, gathered until its end.
-        case fast(RESTFastPath.Route, HTTPRequest, ByteBuffer)
+        case fast(RESTFastPath.Route, RESTFastPath.Head, ByteBuffer?)
         /// A request handed to the router as its parts come.
         case passing
         /// A request held in the last queue entry.
@@ -59,10 +57,9 @@ final class RESTFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Fast requests one connection may have in flight; reading pauses beyond (pipelining).
-    private static let maxInFlight = 16
+    private static var maxInFlight: Int { 16 }
 
     private let path: RESTFastPath
-    private var executor: EventLoopTaskExecutor?
     private var queue = CircularBuffer<Entry>()
     private var reading = Reading.idle
     /// Entries whose ids the answers carry: `queue`'s first entry is number `firstID`.
@@ -81,7 +78,6 @@ final class RESTFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        executor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -91,11 +87,11 @@ final class RESTFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
         if closing, case .idle = reading { return }
-        switch (reading, part) {
+        switch (reading, Messages.split(part)) {
         case (.idle, .head(let head)):
-            if let route = path.route(head) {
-                reading = .fast(route, head, ByteBuffer())
-                closing = closes(head)
+            if let head = Messages.head(head), let route = path.route(head) {
+                reading = .fast(route, head, nil)
+                closing = head.headers[.connection]?.lowercased().contains("close") == true
                 queue.append(.fast(answer: nil, close: closing))
             } else if queue.allSatisfy(\.isPassedOn) {
                 reading = .passing
@@ -105,18 +101,20 @@ final class RESTFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 reading = .holding
                 queue.append(.held([part]))
             }
-        case (.fast(let route, let head, var body), .body(var chunk)):
+        case (.fast(let route, let head, nil), .body(let chunk)):
+            reading = .fast(route, head, chunk)
+        case (.fast(let route, let head, var body?), .body(var chunk)):
             reading = .idle  // drops the buffer's other reference while appending
             body.writeBuffer(&chunk)
             reading = .fast(route, head, body)
         case (.fast(let route, let head, let body), .end):
             reading = .idle
-            start(route, head: head, body: body, id: firstID + queue.count - 1, context: context)
-        case (.passing, _):
-            if case .end = part { reading = .idle }
+            start(route, head: head, body: body ?? ByteBuffer(), id: firstID + queue.count - 1, context: context)
+        case (.passing, let split):
+            if case .end = split { reading = .idle }
             context.fireChannelRead(data)
-        case (.holding, _):
-            if case .end = part { reading = .idle }
+        case (.holding, let split):
+            if case .end = split { reading = .idle }
             if case .held(var parts) = queue.last {
                 parts.append(part)
                 queue[queue.index(before: queue.endIndex)] = .held(parts)
@@ -140,7 +138,7 @@ final class RESTFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         // Only the router writes through here, for the front entry.
         context.write(data, promise: promise)
-        if case .end = unwrapOutboundIn(data), case .passedOn? = queue.first {
+        if Messages.isEnd(unwrapOutboundIn(data)), case .passedOn? = queue.first {
             queue.removeFirst()
             firstID += 1
             advance(context)
@@ -157,24 +155,20 @@ final class RESTFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
-    private func closes(_ head: HTTPRequest) -> Bool {
-        head.headerFields[.connection]?.lowercased().contains("close") == true
-    }
-
-    private func start(_ route: RESTFastPath.Route, head: HTTPRequest, body: ByteBuffer, id: Int, context: ChannelHandlerContext) {
-        let promise = context.eventLoop.makePromise(of: (HTTPResponse, ByteBuffer).self)
-        let path = self.path
-        let remoteAddress = context.channel.remoteAddress
-        let date = httpDate()
-        Task.immediate(executorPreference: executor ?? EventLoopTaskExecutor(eventLoop: context.eventLoop)) {
-            promise.succeed(await path.respond(to: route, head: head, body: body, remoteAddress: remoteAddress, date: date))
-        }
-        promise.futureResult.assumeIsolated().whenSuccess { answer in
-            self.answered(id: id, answer)
+    private func start(_ route: RESTFastPath.Route, head: RESTFastPath.Head, body: ByteBuffer, id: Int, context: ChannelHandlerContext) {
+        let loop = context.eventLoop
+        let handler = NIOLoopBound(self, eventLoop: loop)
+        path.respond(to: route, head: head, body: body, remoteAddress: context.channel.remoteAddress, date: httpDate(), loop: loop) {
+            answer in
+            if loop.inEventLoop {
+                handler.value.answered(id: id, answer)
+            } else {
+                loop.execute { handler.value.answered(id: id, answer) }
+            }
         }
     }
 
-    private func answered(id: Int, _ answer: (HTTPResponse, ByteBuffer)) {
+    private func answered(id: Int, _ answer: RESTFastPath.Answer) {
         let index = id - firstID
         guard let context, index >= 0, index < queue.count, case .fast(nil, let close) = queue[queue.index(queue.startIndex, offsetBy: index)]
         else { return }
@@ -189,15 +183,15 @@ final class RESTFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         while case .fast(let answer?, let close)? = queue.first {
             queue.removeFirst()
             firstID += 1
-            context.write(wrapOutboundOut(.head(answer.0)), promise: nil)
-            if answer.1.readableBytes > 0 { context.write(wrapOutboundOut(.body(answer.1)), promise: nil) }
+            context.write(wrapOutboundOut(Messages.responseHead(answer)), promise: nil)
+            if answer.body.readableBytes > 0 { context.write(wrapOutboundOut(Messages.responseBody(answer.body)), promise: nil) }
             wrote = true
             if close {
-                context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+                context.writeAndFlush(wrapOutboundOut(Messages.responseEnd)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
                 queue.removeAll()
                 return
             }
-            context.write(wrapOutboundOut(.end(nil)), promise: nil)
+            context.write(wrapOutboundOut(Messages.responseEnd), promise: nil)
         }
         if wrote { context.flush() }
         var index = queue.startIndex
