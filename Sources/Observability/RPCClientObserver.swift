@@ -9,6 +9,8 @@ import Tracing
 /// on, runs it in a client span whose context goes out as `traceparent`/`tracestate` metadata.
 public struct RPCClientObserver: CallbackClientTransport {
     private let base: any ClientTransport
+    /// `base` when it makes unary calls without a task (cast once, not per call).
+    private let callbacks: (any CallbackClientTransport)?
     private let settings: ObservabilitySettings
     private let instruments: InstrumentCache
 
@@ -23,6 +25,7 @@ public struct RPCClientObserver: CallbackClientTransport {
 
     private init(base: any ClientTransport, settings: ObservabilitySettings, factory: any MetricsFactory) {
         self.base = base
+        self.callbacks = base as? any CallbackClientTransport
         self.settings = settings
         self.instruments = InstrumentCache(factory: factory)
     }
@@ -38,7 +41,7 @@ public struct RPCClientObserver: CallbackClientTransport {
         method: MethodDescriptor, request: [UInt8], options: CallOptions,
         completion: @escaping @Sendable (Swift.Result<UnaryResponse<[UInt8]>, any Error>) -> Void
     ) {
-        guard !settings.tracing, let callbacks = base as? any CallbackClientTransport else {
+        guard !settings.tracing, let callbacks else {
             Task {
                 do {
                     completion(.success(try await unary(method: method, request: request, options: options)))

@@ -38,8 +38,8 @@ extension RPCClient {
         let decoding: @Sendable (Result<UnaryResponse<[UInt8]>, any Error>) -> Void = { result in
             completion(result.flatMap { response in Result { try response.map(decodeResponse) } })
         }
-        if let transport = transport as? any CallbackClientTransport {
-            transport.unary(method: method, request: bytes, options: options, completion: decoding)
+        if let callbacks {
+            callbacks.unary(method: method, request: bytes, options: options, completion: decoding)
             return
         }
         Task { [transport] in

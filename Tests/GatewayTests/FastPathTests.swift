@@ -127,4 +127,25 @@ struct FastPathTests {
             #expect(connection.text.hasPrefix("HTTP/1.0 200"), "\(connection.text)")
         }
     }
+
+    @Test("the header read timeout sees fast requests: a connection busy with them outlives it, and closes once idle")
+    func readTimeoutSeesFastRequests() async throws {
+        let fixture = GatewayFixture(config: .shortHeaderReadTimeout)
+        fixture.orders.put(Order(id: "busy", state: .created))
+        try await fixture.withLiveServer { client in
+            let connection = try await RawConnection.connect(port: try #require(client.port))
+            // Twelve requests 250 ms apart: three seconds, past the two-second timeout, which
+            // must restart at each fast answer (each gap is far below it).
+            for sent in 1...12 {
+                await connection.send("GET /v1/orders/busy HTTP/1.1\r\nHost: t\r\n\r\n")
+                let answers = await awaitResponses(sent, on: connection)
+                try #require(answers.count == sent, "\(connection.text)")
+                #expect(connection.isOpen)
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            #expect(responses(connection.text).allSatisfy { $0.status == "HTTP/1.1 200 OK" })
+            // Idle now: closed by the timeout.
+            #expect(await connection.waitForClose(limit: .seconds(20)))
+        }
+    }
 }

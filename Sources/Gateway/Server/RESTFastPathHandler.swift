@@ -93,7 +93,7 @@ final class RESTFastPathHandler<Messages: FastPathMessages>: ChannelDuplexHandle
                 reading = .fast(route, head, nil)
                 closing = head.headers[.connection]?.lowercased().contains("close") == true
                 queue.append(.fast(answer: nil, close: closing))
-            } else if queue.allSatisfy(\.isPassedOn) {
+            } else if queue.allSatisfy({ $0.isPassedOn }) {
                 reading = .passing
                 queue.append(.passedOn)
                 context.fireChannelRead(data)
@@ -126,9 +126,11 @@ final class RESTFastPathHandler<Messages: FastPathMessages>: ChannelDuplexHandle
     }
 
     func read(context: ChannelHandlerContext) {
+        // Closures, not key paths, in these scans: a key path into a generic type's nested
+        // enum is instantiated at run time on every use, and `read` runs for every read.
         // Reading waits while a request is held (its parts would pile up here) or while enough
         // fast requests are in flight.
-        if queue.contains(where: \.isHeld) || queue.count >= Self.maxInFlight {
+        if queue.contains(where: { $0.isHeld }) || queue.count >= Self.maxInFlight {
             readPending = true
         } else {
             context.read()
@@ -207,11 +209,11 @@ final class RESTFastPathHandler<Messages: FastPathMessages>: ChannelDuplexHandle
         }
         // Hummingbird's async channel hands on what it read at the end of a read.
         if forwarded { context.fireChannelReadComplete() }
-        if readPending, !queue.contains(where: \.isHeld), queue.count < Self.maxInFlight {
+        if readPending, !queue.contains(where: { $0.isHeld }), queue.count < Self.maxInFlight {
             readPending = false
             context.read()
         }
-        if let event = quiesce, queue.allSatisfy(\.isPassedOn) {
+        if let event = quiesce, queue.allSatisfy({ $0.isPassedOn }) {
             quiesce = nil
             context.fireUserInboundEventTriggered(event)
         }
