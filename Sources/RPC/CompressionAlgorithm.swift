@@ -23,14 +23,28 @@ public enum CompressionAlgorithm: String, Sendable, Hashable, CaseIterable {
     /// algorithm, and identity.
     public static let acceptEncodingHeader = "identity, gzip, deflate"
 
+    private static let everyAlgorithm = Set(allCases)
+
     /// The supported algorithms listed in a `grpc-accept-encoding` value (comma-separated,
     /// spaces around names ignored; unknown names skipped).
+    ///
+    /// Every call carries this header, so it is read as bytes: splitting and trimming
+    /// Characters (grapheme breaking) cost 8 % of Payments' CPU per charge. Our own clients'
+    /// value is answered without parsing.
     public static func accepted(in header: some StringProtocol) -> Set<CompressionAlgorithm> {
+        if header == acceptEncodingHeader { return everyAlgorithm }
         var found = Set<CompressionAlgorithm>()
-        for part in header.split(separator: ",") {
-            let trimmed = part.drop(while: { $0 == " " || $0 == "\t" })
-            let name = trimmed.reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed()
-            if let algorithm = CompressionAlgorithm(name: String(name)) { found.insert(algorithm) }
+        for part in String(header).utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true) {
+            let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+            guard let first = part.firstIndex(where: { !isBlank($0) }), let last = part.lastIndex(where: { !isBlank($0) }) else {
+                continue
+            }
+            let name = part[first...last]
+            if name.elementsEqual("gzip".utf8) {
+                found.insert(.gzip)
+            } else if name.elementsEqual("deflate".utf8) {
+                found.insert(.deflate)
+            }
         }
         return found
     }

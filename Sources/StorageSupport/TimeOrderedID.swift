@@ -3,6 +3,9 @@
 /// rather than a random one: a batch of inserts dirties a few pages instead of one per row,
 /// and stays that cheap as the table grows. Orders and Payments both name their rows this way.
 public enum TimeOrderedID {
+    /// Byte offsets before which the text form has a dash (8-4-4-4-12 digits).
+    private static let dashesBefore = [4, 6, 8, 10]
+
     /// A new id for a row made at `now` (Unix milliseconds).
     public static func make(now: Int64) -> String {
         var generator = SystemRandomNumberGenerator()
@@ -21,11 +24,33 @@ public enum TimeOrderedID {
         }
         bytes[6] = (bytes[6] & 0x0F) | 0x70
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = bytes.map { byte -> String in
-            let digits = String(byte, radix: 16)
-            return byte < 16 ? "0" + digits : digits
-        }.joined()
-        let characters = Array(hex)
-        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+        return LowercaseHex.text(of: bytes, dashesBefore: dashesBefore)
+    }
+}
+
+/// Lower-case hexadecimal text of bytes. Every order and payment id and every payload hash is
+/// written this way, so it builds the text in one byte array rather than a String per byte
+/// (which cost 2 % of Orders' CPU per created order).
+public enum LowercaseHex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// Two digits per byte of `bytes`; a `-` goes before each byte whose offset is in
+    /// `dashesBefore` (ascending). Not generic: called from other modules, a generic version
+    /// runs unspecialised, through witness tables, and costs more than the Strings it replaced.
+    public static func text(of bytes: [UInt8], dashesBefore: [Int] = []) -> String {
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(bytes.count * 2 + dashesBefore.count)
+        let digits = Self.digits
+        var nextDash = 0
+        for offset in bytes.indices {
+            if nextDash < dashesBefore.count, dashesBefore[nextDash] == offset {
+                utf8.append(UInt8(ascii: "-"))
+                nextDash += 1
+            }
+            let byte = bytes[offset]
+            utf8.append(digits[Int(byte >> 4)])
+            utf8.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: utf8, as: UTF8.self)
     }
 }

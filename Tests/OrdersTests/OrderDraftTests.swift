@@ -116,4 +116,27 @@ struct OrderDraftTests {
         let right = try OrderDraft(validating: Self.request(customerID: "a", currency: "EUR", paymentToken: "bc"))
         #expect(left.payloadHash != right.payloadHash)
     }
+
+    /// Stored idempotency keys carry this hash: its text must not change between releases.
+    @Test func fingerprintIsLowerCaseHexOfSHA256OverLengthPrefixedFields() throws {
+        let draft = try OrderDraft(validating: Self.request())
+        #expect(draft.payloadHash == "973f999248fda9bf7d9153f3cc14f734e9bde684ef400c85ec3bd6790ce9ea77")
+    }
+
+    @Test func orderIDsAreVersion7UUIDsWithTheMillisecondsFirst() {
+        var generator = FixedWords(words: [0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210])
+        let id = OrderIdentifier.make(now: 1_700_000_000_123, using: &generator)
+        #expect(id == "018bcfe5-687b-7301-afcd-ab7698badcfe")
+    }
+}
+
+/// A "random" generator that returns the given words in turn.
+private struct FixedWords: RandomNumberGenerator {
+    var words: [UInt64]
+    var position = 0
+
+    mutating func next() -> UInt64 {
+        defer { position += 1 }
+        return words[position % words.count]
+    }
 }

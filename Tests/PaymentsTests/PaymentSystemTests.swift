@@ -64,6 +64,16 @@ struct PaymentSystemTests {
         }
     }
 
+    @Test(arguments: ["o\u{0}1", "o\u{1F}", "\u{7F}o", "o\u{85}", "o\u{9F}"])
+    func idsWithControlCharactersAreRefused(orderID: String) async throws {
+        try await withPaymentSystem { payments in
+            await #expect(throws: PaymentError.self) { try await payments.charge(orderID) }
+            // Neighbours of the control ranges are ordinary characters.
+            let accepted = try await payments.charge("o\u{20}\u{A0}é-\(orderID.unicodeScalars.count)")
+            #expect(accepted.orderID.hasPrefix("o "))
+        }
+    }
+
     @Test func seededDecisionsAreReproducibleAndFollowTheRate() async throws {
         func decisions(seed: UInt64) async throws -> [PaymentStatus] {
             try await withPaymentSystem(config: .init(approvalRate: 0.8, seed: seed)) { payments in

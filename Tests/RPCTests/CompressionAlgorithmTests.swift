@@ -14,6 +14,10 @@ import RPC
         #expect(CompressionAlgorithm.accepted(in: " br , gzip\t") == [.gzip])
         #expect(CompressionAlgorithm.accepted(in: "") == [])
         #expect(CompressionAlgorithm.accepted(in: CompressionAlgorithm.acceptEncodingHeader) == Set(CompressionAlgorithm.allCases))
+        #expect(CompressionAlgorithm.accepted(in: "gzip,,deflate,") == [.gzip, .deflate])
+        #expect(CompressionAlgorithm.accepted(in: "gzipx, xdeflate, gz ip, GZIP") == [])
+        #expect(CompressionAlgorithm.accepted(in: "\tdeflate  ") == [.deflate])
+        #expect(CompressionAlgorithm.accepted(in: "identity, gzip, deflate".dropFirst(10)) == [.gzip, .deflate])
     }
 
     @Test func responseEncodingMirrorsTheRequestWhenAccepted() {

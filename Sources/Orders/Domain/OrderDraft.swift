@@ -1,4 +1,5 @@
 import Crypto
+import StorageSupport
 
 /// A create-order request as received, before validation.
 public struct OrderRequest: Sendable, Hashable {
@@ -114,9 +115,6 @@ public struct OrderDraft: Sendable, Hashable {
             append(Int64(item.quantity))
             append(item.unitPriceCents)
         }
-        return SHA256.hash(data: bytes).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return LowercaseHex.text(of: Array(SHA256.hash(data: bytes)))
     }
 }

@@ -34,7 +34,8 @@ enum PaymentValidation {
             throw .invalidArgument(field: field, problem: "must be at most \(maxIDBytes) bytes, got \(count)")
         }
         // As in Orders: a NUL would be cut off in C strings; no id needs a control character.
-        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        // By code point: a Unicode property lookup per character cost 2 % of a charge's CPU.
+        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
             throw .invalidArgument(field: field, problem: "must not contain control characters (U+0000–U+001F, U+007F–U+009F)")
         }
     }
