@@ -83,16 +83,21 @@ public final class AdmissionLimiter: Sendable {
         return try await body()
     }
 
-    /// Returns once a slot is held (the caller must `release()` it), or throws `Refusal`.
-    public func admit() async throws {
-        // A free slot (the usual case) is taken without a continuation: a checked continuation
-        // allocates (its canary) and takes the lock's path again, on every call of every method.
-        let admitted = state.withLock { state in
+    /// Takes a slot if one is free now (the caller must `release()` it); false when the caller
+    /// would have to wait for one, or be refused: then call `admit()`.
+    public func tryAdmit() -> Bool {
+        state.withLock { state in
             guard state.running < config.maxConcurrent else { return false }
             state.running += 1
             return true
         }
-        if admitted { return }
+    }
+
+    /// Returns once a slot is held (the caller must `release()` it), or throws `Refusal`.
+    public func admit() async throws {
+        // A free slot (the usual case) is taken without a continuation: a checked continuation
+        // allocates (its canary) and takes the lock's path again, on every call of every method.
+        if tryAdmit() { return }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let entry = state.withLock { state -> Entry in
                 if state.running < config.maxConcurrent {
