@@ -7,8 +7,10 @@ import Tracing
 
 /// A client transport that records each call's metrics (`grpc_client_*`) and, when tracing is
 /// on, runs it in a client span whose context goes out as `traceparent`/`tracestate` metadata.
-public struct RPCClientObserver: ClientTransport {
+public struct RPCClientObserver: CallbackClientTransport {
     private let base: any ClientTransport
+    /// `base` when it makes unary calls without a task (cast once, not per call).
+    private let callbacks: (any CallbackClientTransport)?
     private let settings: ObservabilitySettings
     private let instruments: InstrumentCache
 
@@ -23,12 +25,42 @@ public struct RPCClientObserver: ClientTransport {
 
     private init(base: any ClientTransport, settings: ObservabilitySettings, factory: any MetricsFactory) {
         self.base = base
+        self.callbacks = base as? any CallbackClientTransport
         self.settings = settings
         self.instruments = InstrumentCache(factory: factory)
     }
 
     public func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> UnaryResponse<[UInt8]> {
         try await observe(method, options) { try await base.unary(method: method, request: request, options: $0) }
+    }
+
+    /// See `CallbackClientTransport`. With only metrics on, the call is counted around the
+    /// base's own callback call (no task); a base without one, or tracing (whose span needs a
+    /// task-local context), takes the `async` call in a task.
+    public func unary(
+        method: MethodDescriptor, request: [UInt8], options: CallOptions,
+        completion: @escaping @Sendable (Swift.Result<UnaryResponse<[UInt8]>, any Error>) -> Void
+    ) {
+        guard !settings.tracing, let callbacks else {
+            Task {
+                do {
+                    completion(.success(try await unary(method: method, request: request, options: options)))
+                } catch {
+                    completion(.failure(error))
+                }
+            }
+            return
+        }
+        guard settings.metrics else { return callbacks.unary(method: method, request: request, options: options, completion: completion) }
+        let instruments = instruments.instruments(for: method)
+        let start = instruments.start()
+        callbacks.unary(method: method, request: request, options: options) { result in
+            switch result {
+            case .success: instruments.finished(.ok, since: start)
+            case .failure(let error): instruments.finished(CallInstruments.code(of: error, deadline: nil), since: start)
+            }
+            completion(result)
+        }
     }
 
     public func streaming<Result: Sendable>(

@@ -83,8 +83,8 @@ public final class AdmissionLimiter: Sendable {
         return try await body()
     }
 
-    /// Takes a free slot if there is one, without waiting: true when it did (the caller must
-    /// `release()` it). Waiters queued first keep their turn: a slot is free only when none wait.
+    /// Takes a slot if one is free now (the caller must `release()` it); false when the caller
+    /// would have to wait for one, or be refused: then call `admit()`.
     public func tryAdmit() -> Bool {
         state.withLock { state in
             guard state.running < config.maxConcurrent else { return false }

@@ -3,10 +3,14 @@
 public struct RPCClient: Sendable {
     /// Carries the calls; the client owns nothing else, so it is as cheap to copy as the reference.
     public let transport: any ClientTransport
+    /// `transport` when it can make unary calls without a task, cast once here rather than on
+    /// every call (a dynamic cast to a protocol costs a conformance lookup each time).
+    let callbacks: (any CallbackClientTransport)?
 
     /// A client on `transport`. Closing the transport is its owner's job, not the client's.
     public init(transport: any ClientTransport) {
         self.transport = transport
+        self.callbacks = transport as? any CallbackClientTransport
     }
 
     /// Sends one request, returns the one response with its metadata. Throws `RPCError` for any

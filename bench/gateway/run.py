@@ -18,9 +18,12 @@ wrk measures latency from each request's send, so pacing hides no queueing at ha
 The floor under the gateway (issue 13): `GET /v1/orders/{id}` through a separate cleartext
 `orderhub gateway` process next to a plain SwiftNIO HTTP/1.1 handler (`bench-rest-floor`), one
 Hummingbird route (`bench-rest-floor --server hummingbird`) and nginx (Debian,
-`master_process off`), all three answering the same bytes from a file; the same wrk
-shape for the four, alternating in rounds; CPU µs per request of each server process and each
-round's gateway ÷ SwiftNIO ratio (target ≤ 2×). `--perf FILE` then profiles the gateway.
+`master_process off`), all three answering the same bytes from a file, and nginx as a reverse
+proxy in front of that SwiftNIO handler (`proxy_pass` to an upstream `keepalive` pool over
+HTTP/1.1: one hop, as the gateway's); the same wrk shape for the five, alternating in rounds;
+CPU µs per request of each server process and each round's ÷ SwiftNIO ratio (target for the
+gateway ≤ 2×), with the CPU of the hop's far side (Orders, or the SwiftNIO handler behind the
+proxy) beside it. `--perf FILE` then profiles the gateway.
 
 Throughput is measured in rounds (--rounds, default 3), each a direct run then a gateway run;
 the reported pair is the round with the median ratio, and every round is listed.
@@ -212,6 +215,40 @@ http {{
 """
 
 
+# nginx as a reverse proxy in front of the plain SwiftNIO handler: one more hop on the same
+# shape as the gateway's (a client connection in, a kept-alive upstream connection out), so the
+# floor table shows what a proxy hop costs the best-known proxy.
+NGINX_PROXY_CONF = """daemon off;
+master_process off;
+worker_processes 1;
+pid {work}/nginx-proxy.pid;
+error_log {work}/nginx-proxy-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    keepalive_requests 10000000;
+    client_body_temp_path {work}/nginx-proxy-body;
+    proxy_temp_path {work}/nginx-proxy-proxy;
+    fastcgi_temp_path {work}/nginx-proxy-fastcgi;
+    uwsgi_temp_path {work}/nginx-proxy-uwsgi;
+    scgi_temp_path {work}/nginx-proxy-scgi;
+    upstream floor_nio {{
+        server 127.0.0.1:{upstream};
+        keepalive 64;
+        keepalive_requests 10000000;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://floor_nio;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }}
+    }}
+}}
+"""
+
+
 def process_tree_cpu(pid: int) -> float:
     """utime + stime of a process and its direct children (nginx's workers), so far."""
     total = cpu_seconds(pid)
@@ -232,7 +269,7 @@ def measure_floor(binary, floor_binary, work: pathlib.Path, serve_pid: int, orde
     too (the serve process): reported beside it."""
     static = work / "static"
     static.mkdir(exist_ok=True)
-    gateway_port, hb_port, nio_port, nginx_port = (processes.free_port() for _ in range(4))
+    gateway_port, hb_port, nio_port, nginx_port, proxy_port = (processes.free_port() for _ in range(5))
     with processes.running([binary, "gateway", "--listen", f"127.0.0.1:{gateway_port}", "--orders", f"127.0.0.1:{orders_port}",
                             "--metrics-listen", "127.0.0.1:0", "--log-level", "warning",
                             "--user-jwt-secret-file", work / "data" / "user-token.key"], gateway_port,
@@ -251,17 +288,24 @@ def measure_floor(binary, floor_binary, work: pathlib.Path, serve_pid: int, orde
                                         hb_port, log_path=work / "floor-hummingbird.log")
         nio = processes.running([floor_binary, "--port", nio_port, "--body-file", static / "order.json"], nio_port,
                                 log_path=work / "floor-nio.log")
-        nginx = None
+        nginx = proxy = None
         if shutil.which("nginx"):
             conf = work / "nginx.conf"
             conf.write_text(NGINX_CONF.format(work=work, port=nginx_port))
             nginx = processes.running(["nginx", "-p", work, "-c", conf, "-e", work / "nginx-error.log"], nginx_port,
                                       log_path=work / "floor-nginx.log")
-        with hummingbird as hb_process, nio as nio_process, (nginx if nginx else contextlib.nullcontext()) as nginx_process:
+            proxy_conf = work / "nginx-proxy.conf"
+            proxy_conf.write_text(NGINX_PROXY_CONF.format(work=work, port=proxy_port, upstream=nio_port))
+            proxy = processes.running(["nginx", "-p", work, "-c", proxy_conf, "-e", work / "nginx-proxy-error.log"], proxy_port,
+                                      log_path=work / "floor-nginx-proxy.log")
+        with hummingbird as hb_process, nio as nio_process, (nginx if nginx else contextlib.nullcontext()) as nginx_process, \
+                (proxy if proxy else contextlib.nullcontext()) as proxy_process:
             servers["hummingbird"] = (f"http://127.0.0.1:{hb_port}/v1/orders/{order_id}", hb_process.pid)
             servers["nio"] = (f"http://127.0.0.1:{nio_port}/v1/orders/{order_id}", nio_process.pid)
             if nginx_process:
                 servers["nginx"] = (f"http://127.0.0.1:{nginx_port}/v1/orders/{order_id}", nginx_process.pid)
+            if proxy_process:
+                servers["nginx_proxy"] = (f"http://127.0.0.1:{proxy_port}/v1/orders/{order_id}", proxy_process.pid)
             for key, (server_url, _) in servers.items():
                 with urllib.request.urlopen(urllib.request.Request(server_url, headers=dict(
                         header.split(": ", 1) for header in AUTHORIZATION)), timeout=10) as response:
@@ -271,14 +315,17 @@ def measure_floor(binary, floor_binary, work: pathlib.Path, serve_pid: int, orde
                 print(f"GetOrder floor round {number}/{args.rounds}: {', '.join(servers)} (wrk)", flush=True)
                 entry = {"load1": os.getloadavg()[0]}
                 for key, (server_url, pid) in servers.items():
-                    orders_before = cpu_seconds(serve_pid)
+                    # What the hop behind the server costs there: Orders for the gateway, the
+                    # SwiftNIO handler for the nginx proxy.
+                    upstream_pid = {"gateway": serve_pid, "nginx_proxy": nio_process.pid}.get(key)
+                    upstream_before = cpu_seconds(upstream_pid) if upstream_pid else 0
                     before = process_tree_cpu(pid)
                     run = run_wrk(server_url, args.seconds, args.inflight)
                     used = process_tree_cpu(pid) - before
                     requests = int(re.search(r"(\d+) requests in", run["raw"]).group(1))
                     run.update({"requests": requests, "cpu_seconds": used, "cpu_us_per_call": used / max(requests, 1) * 1e6})
-                    if key == "gateway":
-                        run["orders_cpu_us_per_call"] = (cpu_seconds(serve_pid) - orders_before) / max(requests, 1) * 1e6
+                    if upstream_pid:
+                        run["upstream_cpu_us_per_call"] = (cpu_seconds(upstream_pid) - upstream_before) / max(requests, 1) * 1e6
                     entry[key] = run
                 for key in servers:
                     entry[f"{key}_nio_ratio"] = entry[key]["cpu_us_per_call"] / entry["nio"]["cpu_us_per_call"]
@@ -290,7 +337,9 @@ def measure_floor(binary, floor_binary, work: pathlib.Path, serve_pid: int, orde
         result[f"{key}_rps"] = median_spread([r[key]["rps"] for r in rounds])
         result[f"{key}_cpu_us_per_call"] = median_spread([r[key]["cpu_us_per_call"] for r in rounds])
         result[f"{key}_nio_ratio"] = median_spread([r[f"{key}_nio_ratio"] for r in rounds])
-    result["orders_cpu_us_per_call"] = median_spread([r["gateway"]["orders_cpu_us_per_call"] for r in rounds])
+    result["orders_cpu_us_per_call"] = median_spread([r["gateway"]["upstream_cpu_us_per_call"] for r in rounds])
+    if "nginx_proxy" in servers:
+        result["proxy_upstream_cpu_us_per_call"] = median_spread([r["nginx_proxy"]["upstream_cpu_us_per_call"] for r in rounds])
     return result
 
 
@@ -477,11 +526,13 @@ def write_report(results: dict):
         floor = results["get_floor"]
         names = {"gateway": "gateway (`orderhub gateway`, cleartext)", "nio": "plain SwiftNIO HTTP/1.1 (`bench-rest-floor`)",
                  "hummingbird": "one Hummingbird 2 route, no middleware (`bench-rest-floor --server hummingbird`)",
-                 "nginx": "nginx (Debian, one process, static file)"}
+                 "nginx": "nginx (Debian, one process, static file)",
+                 "nginx_proxy": "nginx as a reverse proxy in front of the SwiftNIO handler (`proxy_pass`, upstream `keepalive`, HTTP/1.1)"}
         lines += ["", f"GetOrder through the gateway next to its floor: a plain SwiftNIO HTTP/1.1 handler and nginx answering "
                   f"the same {floor['body_bytes']}-byte body (the gateway's own answer, saved to a file); wrk, "
                   f"{results['inflight']} connections kept open, the same shape for all, {len(floor['rounds'])} alternating rounds; "
-                  "median (min–max); CPU is the server process's utime+stime ÷ requests (for nginx, its process and workers). "
+                  "median (min–max); CPU is the server process's utime+stime ÷ requests (for nginx, its process and workers; for "
+                  "the nginx proxy, the proxy alone, with the SwiftNIO handler behind it below, as Orders is for the gateway). "
                   "The machine is shared: compare the ratios of one run.", "",
                   "| server | req/s | CPU µs/request | ÷ SwiftNIO (each round's ratio) |", "|---|---|---|---|"]
         for key in floor["servers"]:
@@ -489,6 +540,9 @@ def write_report(results: dict):
                          f"{spread(floor[f'{key}_nio_ratio'], 2, '×')} |")
         lines.append(f"| Orders (the `serve` process) while the gateway runs, per request | | "
                      f"{spread(floor['orders_cpu_us_per_call'], 1)} | |")
+        if "proxy_upstream_cpu_us_per_call" in floor:
+            lines.append(f"| the SwiftNIO handler behind the nginx proxy, per request | | "
+                         f"{spread(floor['proxy_upstream_cpu_us_per_call'], 1)} | |")
         ratio = floor["gateway_nio_ratio"]["median"]
         targets.append(f"gateway CPU per GET ≤ 2× the plain SwiftNIO handler ({'met' if ratio <= 2 else 'NOT met'}: {ratio:.2f}×)")
         for number, entry in enumerate(floor["rounds"], 1):

@@ -26,6 +26,13 @@ extension RESTContract {
                 try call.prepare(&request)
                 let response = try await OrdersClient(call.gateway.rpcClient).createOrder(request, options: call.callOptions)
                 return call.respond(to: request, with: response)
+            },
+            unary: { call, done in
+                var request = try CreateOrderRequest(json: call.json, options: call.jsonOptions)
+                try call.prepare(&request)
+                call.gateway.rpcClient.unary(OrdersMethod.createOrder, request: request, responseType: Order.self, options: call.callOptions) { [request] result in
+                    done(result.map { call.respond(to: request, with: $0.message) })
+                }
             }
         ),
         // rpc GetOrder: GET /v1/orders/{id}
@@ -43,6 +50,13 @@ extension RESTContract {
                 try call.prepare(&request)
                 let response = try await OrdersClient(call.gateway.rpcClient).getOrder(request, options: call.callOptions)
                 return call.respond(to: request, with: response)
+            },
+            unary: { call, done in
+                var request = try GetOrderRequest(json: call.json, options: call.jsonOptions)
+                try call.prepare(&request)
+                call.gateway.rpcClient.unary(OrdersMethod.getOrder, request: request, responseType: Order.self, options: call.callOptions) { [request] result in
+                    done(result.map { call.respond(to: request, with: $0.message) })
+                }
             }
         ),
         // rpc CancelOrder: POST /v1/orders/{id}:cancel
@@ -60,6 +74,13 @@ extension RESTContract {
                 try call.prepare(&request)
                 let response = try await OrdersClient(call.gateway.rpcClient).cancelOrder(request, options: call.callOptions)
                 return call.respond(to: request, with: response)
+            },
+            unary: { call, done in
+                var request = try CancelOrderRequest(json: call.json, options: call.jsonOptions)
+                try call.prepare(&request)
+                call.gateway.rpcClient.unary(OrdersMethod.cancelOrder, request: request, responseType: Order.self, options: call.callOptions) { [request] result in
+                    done(result.map { call.respond(to: request, with: $0.message) })
+                }
             }
         ),
         // rpc ListOrders: GET /v1/orders
@@ -77,6 +98,13 @@ extension RESTContract {
                 try call.prepare(&request)
                 let response = try await OrdersClient(call.gateway.rpcClient).listOrders(request, options: call.callOptions)
                 return call.respond(to: request, with: response)
+            },
+            unary: { call, done in
+                var request = try ListOrdersRequest(json: call.json, options: call.jsonOptions)
+                try call.prepare(&request)
+                call.gateway.rpcClient.unary(OrdersMethod.listOrders, request: request, responseType: ListOrdersResponse.self, options: call.callOptions) { [request] result in
+                    done(result.map { call.respond(to: request, with: $0.message) })
+                }
             }
         ),
         // rpc WatchOrder: GET /v1/orders/{id}/events

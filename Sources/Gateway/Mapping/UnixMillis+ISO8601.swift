@@ -11,6 +11,19 @@ enum ISO8601Millis {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hours, 2)):\(pad(minutes, 2)):\(pad(seconds, 2)).\(pad(ms, 3))Z"
     }
 
+    /// An HTTP `Date` value (RFC 9110 IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`) for Unix seconds.
+    static func httpDate(fromUnixSeconds seconds: Int64) -> String {
+        let (days, secondsOfDay) = floorDivide(seconds, 86_400)
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        // 1970-01-01 was a Thursday.
+        let weekday = weekdays[Int(floorDivide(days + 4, 7).1)]
+        let time = "\(pad(secondsOfDay / 3600, 2)):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2))"
+        return "\(weekday), \(pad(day, 2)) \(months[Int(month) - 1]) \(pad(year, 4)) \(time) GMT"
+    }
+
+    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
     /// Howard Hinnant's `civil_from_days`: the proleptic Gregorian date of a day count.
     private static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
         let z = daysSinceEpoch + 719_468

@@ -17,15 +17,22 @@ struct AdmissionMiddleware<Context: RequestContext>: RouterMiddleware {
         if request.method == .options || admissionExemptPaths.contains(path) || path.hasSuffix("/events") {
             return try await next(request, context)
         }
+        try await limiter.admitRequest()
+        defer { limiter.release() }
+        return try await next(request, context)
+    }
+}
+
+extension AdmissionLimiter {
+    /// `admit()` for a REST request: a refusal is the gateway's 503 with `Retry-After`.
+    func admitRequest() async throws {
         do {
-            try await limiter.admit()
+            try await admit()
         } catch let refusal as AdmissionLimiter.Refusal {
             throw GatewayError(
                 status: .serviceUnavailable, code: .resourceExhausted, message: refusal.description,
                 headers: [.retryAfter: "1"])
         }
-        defer { limiter.release() }
-        return try await next(request, context)
     }
 }
 
@@ -44,16 +51,20 @@ struct RateLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddlewa
         if request.method == .options || rateLimitExemptPaths.contains(request.uri.path) {
             return try await next(request, context)
         }
-        switch limiter.admit(await gateway.clientKey(for: request, remoteAddress: context.remoteAddress)) {
-        case .admitted:
-            return try await next(request, context)
-        case .limited(let seconds):
-            throw GatewayError(
-                status: .tooManyRequests, code: .resourceExhausted,
-                message: "rate limit exceeded: at most \(Self.describe(limiter.limit)); retry in \(seconds) s",
-                headers: [.retryAfter: String(seconds)]
-            )
-        }
+        try limiter.enforce(await gateway.clientKey(for: request, remoteAddress: context.remoteAddress))
+        return try await next(request, context)
+    }
+}
+
+extension RateLimiter {
+    /// Takes a token for `client`, or throws the gateway's 429 with `Retry-After`.
+    func enforce(_ client: String) throws {
+        guard case .limited(let seconds) = admit(client) else { return }
+        throw GatewayError(
+            status: .tooManyRequests, code: .resourceExhausted,
+            message: "rate limit exceeded: at most \(Self.describe(limit)); retry in \(seconds) s",
+            headers: [.retryAfter: String(seconds)]
+        )
     }
 
     private static func describe(_ limit: OrdersGateway.RateLimit) -> String {
@@ -73,8 +84,12 @@ extension OrdersGateway {
     /// `verifiedSubject` vouches for it, else its IP address. An unverified subject is never
     /// used: a client could spread itself over any number of them.
     func clientKey(for request: Request, remoteAddress: SocketAddress?) async -> String {
-        if let authorization = request.authorization(acceptingQueryToken: request.isEventStream),
-            authorization.count > 7, authorization.prefix(7).lowercased() == "bearer ",
+        await clientKey(authorization: request.authorization(acceptingQueryToken: request.isEventStream), remoteAddress: remoteAddress)
+    }
+
+    /// The same from the credentials the request carried.
+    func clientKey(authorization: String?, remoteAddress: SocketAddress?) async -> String {
+        if let authorization, authorization.count > 7, authorization.prefix(7).lowercased() == "bearer ",
             let subject = await verifiedSubject(String(authorization.dropFirst(7).drop { $0 == " " }))
         {
             return "sub:" + subject

@@ -22,15 +22,16 @@ struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
                 .accessControlAllowHeaders: Self.allowedHeaders,
                 .accessControlMaxAge: "600",
             ]
-            addOrigin(origin, to: &headers)
+            Self.addOrigin(origin, allowedOrigins: allowedOrigins, to: &headers)
             return Response(status: .noContent, headers: headers)
         }
         var response = try await next(request, context)
-        if let origin { addOrigin(origin, to: &response.headers) }
+        if let origin { Self.addOrigin(origin, allowedOrigins: allowedOrigins, to: &response.headers) }
         return response
     }
 
-    private func addOrigin(_ origin: String, to headers: inout HTTPFields) {
+    /// Marks a response to a request from `origin` (also used by `RESTFastPath`).
+    static func addOrigin(_ origin: String, allowedOrigins: [String], to headers: inout HTTPFields) {
         headers[.accessControlExposeHeaders] = Self.exposedHeaders
         if allowedOrigins.contains("*") {
             headers[.accessControlAllowOrigin] = "*"

@@ -7,18 +7,19 @@ import Synchronization
 /// raw path; a request no route matched counts as `unmatched`, and a method outside HTTP's
 /// registered few as `OTHER`, so the label sets stay bounded whatever clients send.
 struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    private let cache = HTTPInstrumentCache()
+    /// Shared with `RESTFastPath`, so both paths count into the same instruments.
+    var cache = HTTPInstrumentCache()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let method = Self.methodLabel(request.method)
         do {
             let response = try await next(request, context)
-            record(method: method, route: Self.route(request, context), code: response.status.code, since: start)
+            cache.record(method: method, route: Self.route(request, context), code: response.status.code, since: start)
             return response
         } catch {
             let code = (error as? any HTTPResponseError)?.status.code ?? 500
-            record(method: method, route: Self.route(request, context), code: code, since: start)
+            cache.record(method: method, route: Self.route(request, context), code: code, since: start)
             throw error
         }
     }
@@ -28,13 +29,6 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     /// path, for a request refused before it was served (a 405).
     static func route(_ request: Request, _ context: Context) -> String? {
         context.endpointPath ?? RESTContract.binding(for: request.method, path: request.uri.path)?.binding.template.text
-    }
-
-    private func record(method: String, route: String?, code: Int, since start: ContinuousClock.Instant) {
-        let instruments = cache.instruments(method: method, route: route ?? "unmatched", code: code)
-        instruments.requests.increment()
-        let (seconds, attoseconds) = start.duration(to: .now).components
-        instruments.duration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     static func methodLabel(_ method: HTTPRequest.Method) -> String {
@@ -59,6 +53,14 @@ final class HTTPInstrumentCache: Sendable {
     }
 
     private let made = Mutex<[Key: Instruments]>([:])
+
+    /// Counts one request and its duration; a nil route is `unmatched`.
+    func record(method: String, route: String?, code: Int, since start: ContinuousClock.Instant) {
+        let instruments = instruments(method: method, route: route ?? "unmatched", code: code)
+        instruments.requests.increment()
+        let (seconds, attoseconds) = start.duration(to: .now).components
+        instruments.duration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
 
     func instruments(method: String, route: String, code: Int) -> Instruments {
         made.withLock { made in

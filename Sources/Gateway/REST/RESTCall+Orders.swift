@@ -40,3 +40,20 @@ extension RESTCall {
 extension OrderEvent: ResumableEvent {
     var resumeID: String { cursor }
 }
+
+/// The same for the unary calls `RESTFastPath` makes.
+extension RESTUnaryCall {
+    /// CreateOrder: the `Idempotency-Key` header becomes `request_id`, as in `RESTCall`.
+    func prepare(_ create: inout CreateOrderRequest) throws {
+        guard let key = try Request.idempotencyKey(headers[.idempotencyKey]) else { return }
+        guard create.requestID.isEmpty || create.requestID == key else {
+            throw GatewayError.invalidArgument("requestId: differs from the Idempotency-Key header; send one of them")
+        }
+        create.requestID = key
+    }
+
+    /// CreateOrder: 201 Created, with the new order's path as `Location`.
+    func respond(to create: CreateOrderRequest, with order: Order) -> RESTAnswer {
+        RESTAnswer(status: .created, location: "/v1/orders/\(order.id)", body: order.protoJSON)
+    }
+}

@@ -27,19 +27,42 @@ struct RESTCall: Sendable {
     ) async throws {
         var request = request
         var options = request.protoJSONOptions
+        let body: JSONValue?
+        switch binding.body {
+        case .none: body = nil
+        case .all, .field: body = try await request.jsonBody(limit: gateway.config.maxBodyBytes)
+        }
+        // Most requests have no query: skip parsing one.
+        let query = request.uri.query?.isEmpty == false ? request.queryPairs : []
+        let json = try Self.message(binding: binding, captures: captures, body: body, query: query, options: &options)
+        self.request = request
+        self.gateway = gateway
+        self.operation = binding.operation
+        self.remoteAddress = remoteAddress
+        self.json = json
+        self.jsonOptions = options
+    }
+
+    /// The request message as one JSON object: body, query and captured path fields merged
+    /// as the binding says (grpc-gateway's rules); `options` learns whether the fields came
+    /// from the query. Shared with `RESTUnaryCall`.
+    static func message(
+        binding: RESTBinding, captures: [(field: String, value: String)], body: JSONValue?,
+        query: [(name: String, value: String)], options: inout ProtoJSONOptions
+    ) throws -> JSONValue {
         var fields: [String: JSONValue]
         switch binding.body {
         case .all:
-            let body = try await request.jsonBody(limit: gateway.config.maxBodyBytes) ?? .object([:])
+            let body = body ?? .object([:])
             guard case .object(let object) = body else { throw ProtoJSONError("body: expected an object, got \(body.kindName)") }
             fields = object
         case .none:
-            fields = try Self.queryFields(request, operation: binding.operation)
+            fields = try queryFields(query, operation: binding.operation)
             options.readsQueryValues = true
         case .field(let jsonName, _):
-            fields = try Self.queryFields(request, operation: binding.operation)
+            fields = try queryFields(query, operation: binding.operation)
             options.readsQueryValues = true
-            if let body = try await request.jsonBody(limit: gateway.config.maxBodyBytes) { fields[jsonName] = body }
+            if let body { fields[jsonName] = body }
         }
         // A field in the path wins; the body or query may repeat it, but not contradict it.
         for (field, value) in captures {
@@ -51,21 +74,14 @@ struct RESTCall: Sendable {
             }
             fields[field] = .string(value)
         }
-        self.request = request
-        self.gateway = gateway
-        self.operation = binding.operation
-        self.remoteAddress = remoteAddress
-        self.json = .object(fields)
-        self.jsonOptions = options
+        return .object(fields)
     }
 
     /// The query as JSON fields: each parameter once, except a repeated field's, which may
     /// repeat (an array); an empty value as no value (as forms and URL templates send them).
-    private static func queryFields(_ request: Request, operation: RESTOperation) throws -> [String: JSONValue] {
+    private static func queryFields(_ query: [(name: String, value: String)], operation: RESTOperation) throws -> [String: JSONValue] {
         var fields: [String: JSONValue] = [:]
-        // Most requests have no query: skip parsing one.
-        guard request.uri.query?.isEmpty == false else { return fields }
-        for (given, value) in request.queryPairs where !value.isEmpty && !reservedQueryParameters.contains(given) {
+        for (given, value) in query where !value.isEmpty && !reservedQueryParameters.contains(given) {
             let name = queryAlias(for: given, operation: operation.id)
             if operation.repeatedQueryParameters.contains(name) {
                 guard case .array(let values)? = fields[name] else { fields[name] = .array([.string(value)]); continue }

@@ -29,7 +29,7 @@ public func buildProbeApplication(
     let headerReadTimeout = gateway.config.headerReadTimeout
     return Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [RequestReadTimeoutHandler(timeout: headerReadTimeout)])),
+        server: .http1(configuration: .init(additionalChannelHandlers: [RequestReadTimeoutHandler<HTTPTypesMessages>(timeout: headerReadTimeout)])),
         configuration: .init(address: .hostname(host, port: port), serverName: "orderhub-gateway-probes"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger ?? Logger(label: "orderhub.gateway.probes")

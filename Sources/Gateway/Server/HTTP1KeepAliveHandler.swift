@@ -59,9 +59,14 @@ final class HTTP1KeepAliveHandler: ChannelDuplexHandler, RemovableChannelHandler
 
 extension ChannelPipeline.SynchronousOperations {
     /// Adds the gateway's own HTTP/1 rules in front of the HTTP-types codec that Hummingbird's
-    /// HTTP/1 channel set up.
-    func addGatewayHTTP1Rules() throws {
+    /// HTTP/1 channel set up: the keep-alive rules, the read timeouts, and the fast path
+    /// (`RESTFastPathHandler`), all on NIO's HTTP/1 parts.
+    func addGatewayHTTP1Rules(limits: RequestReadLimits, fastPath: RESTFastPath?) throws {
         let codec = try context(handlerType: HTTP1ToHTTPServerCodec.self).handler
         try addHandler(HTTP1KeepAliveHandler(), position: .before(codec))
+        try addHandler(RequestReadTimeoutHandler<HTTP1Messages>(limits: limits), position: .before(codec))
+        if let fastPath {
+            try addHandler(RESTFastPathHandler<HTTP1Messages>(path: fastPath), position: .before(codec))
+        }
     }
 }

@@ -17,6 +17,10 @@ import NIOCore
 struct LoopPinnedHTTP1Channel: ServerChildChannel {
     let base: HTTP1Channel
     let gate: ConnectionGate
+    /// The read timeouts of every request.
+    let limits: RequestReadLimits
+    /// Serves the contract's unary routes in the pipeline; nil: the router serves everything.
+    let fastPath: RESTFastPath?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
         guard gate.admit(channel) else {
@@ -24,7 +28,7 @@ struct LoopPinnedHTTP1Channel: ServerChildChannel {
             return channel.close().flatMapThrowing { throw ConnectionLimitReached() }
         }
         return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            try channel.pipeline.syncOperations.addGatewayHTTP1Rules()
+            try channel.pipeline.syncOperations.addGatewayHTTP1Rules(limits: limits, fastPath: fastPath)
             return value
         }
     }
@@ -38,9 +42,12 @@ struct LoopPinnedHTTP1Channel: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 with every connection served on its own event loop (`LoopPinnedHTTP1Channel`).
-    static func loopPinnedHTTP1(configuration: HTTP1Channel.Configuration, gate: ConnectionGate) -> HTTPServerBuilder {
+    static func loopPinnedHTTP1(
+        configuration: HTTP1Channel.Configuration, gate: ConnectionGate, limits: RequestReadLimits, fastPath: RESTFastPath?
+    ) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            LoopPinnedHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: configuration), gate: gate)
+            LoopPinnedHTTP1Channel(
+                base: HTTP1Channel(responder: responder, configuration: configuration), gate: gate, limits: limits, fastPath: fastPath)
         }
     }
 }

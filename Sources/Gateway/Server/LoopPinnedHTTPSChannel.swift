@@ -39,6 +39,8 @@ struct LoopPinnedHTTPSChannel: ServerChildChannel {
     let http1: HTTP1Channel
     let http2: HTTP2Channel
     let gate: ConnectionGate
+    let limits: RequestReadLimits
+    let fastPath: RESTFastPath?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         guard gate.admit(channel) else {
@@ -60,7 +62,7 @@ struct LoopPinnedHTTPSChannel: ServerChildChannel {
                     }
                 case .negotiated("http/1.1"), .fallback:
                     return http1.setup(channel: channel, logger: logger).flatMapThrowing { connection in
-                        try channel.pipeline.syncOperations.addGatewayHTTP1Rules()
+                        try channel.pipeline.syncOperations.addGatewayHTTP1Rules(limits: limits, fastPath: fastPath)
                         return .http1(connection)
                     }
                 case .negotiated(let other):
@@ -91,7 +93,8 @@ struct LoopPinnedHTTPSChannel: ServerChildChannel {
 extension HTTPServerBuilder {
     /// HTTPS with HTTP/2 and HTTP/1.1 by ALPN, every connection served on its own event loop.
     static func loopPinnedHTTPS(
-        tls: ReloadableTLSContext, headerReadTimeout: Duration, http1: HTTP1Channel.Configuration, gate: ConnectionGate
+        tls: ReloadableTLSContext, headerReadTimeout: Duration, http1: HTTP1Channel.Configuration, gate: ConnectionGate,
+        limits: RequestReadLimits, fastPath: RESTFastPath?
     ) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             LoopPinnedHTTPSChannel(
@@ -99,8 +102,13 @@ extension HTTPServerBuilder {
                 http1: HTTP1Channel(responder: responder, configuration: http1),
                 // No open stream for the header-read timeout: GOAWAY and close, as HTTP/1.1
                 // closes a keep-alive connection that sends no next request head in time.
-                http2: HTTP2Channel(responder: responder, configuration: .init(idleTimeout: headerReadTimeout)),
-                gate: gate
+                http2: HTTP2Channel(
+                    responder: responder,
+                    configuration: .init(
+                        idleTimeout: headerReadTimeout,
+                        streamConfiguration: .init(
+                            additionalChannelHandlers: fastPath.map { [RESTFastPathHandler<HTTPTypesMessages>(path: $0)] } ?? []))),
+                gate: gate, limits: limits, fastPath: fastPath
             )
         }
     }

@@ -21,25 +21,38 @@ extension Request {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw GatewayError.bodyTooLarge(limit: limit)
         }
+        return try Self.json(body: buffer, contentType: headers[.contentType])
+    }
+
+    /// A whole body as JSON: nil when empty, 415 unless `contentType` is JSON.
+    static func json(body buffer: ByteBuffer, contentType: String?) throws -> JSONValue? {
         guard buffer.readableBytes > 0 else { return nil }
-        guard isJSON(headers[.contentType]) else { throw GatewayError.unsupportedMediaType(headers[.contentType]) }
+        guard isJSON(contentType) else { throw GatewayError.unsupportedMediaType(contentType) }
         return try buffer.withUnsafeReadableBytes { try JSONValue(parsing: $0) }
     }
 
     /// The `Idempotency-Key` header: 1–64 visible ASCII characters (a UUID fits), or nil.
     var idempotencyKey: String? {
-        get throws {
-            guard let key = headers[.idempotencyKey] else { return nil }
-            guard (1...64).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-                throw GatewayError.invalidArgument("Idempotency-Key: 1 to 64 visible ASCII characters, e.g. a UUID")
-            }
-            return key
+        get throws { try Self.idempotencyKey(headers[.idempotencyKey]) }
+    }
+
+    /// `value` as an `Idempotency-Key`, or nil when absent; 400 when malformed.
+    static func idempotencyKey(_ value: String?) throws -> String? {
+        guard let key = value else { return nil }
+        guard (1...64).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw GatewayError.invalidArgument("Idempotency-Key: 1 to 64 visible ASCII characters, e.g. a UUID")
         }
+        return key
     }
 
     /// The JSON reading options this request asked for.
     var protoJSONOptions: ProtoJSONOptions {
-        let value = headers[.jsonIgnoreUnknownFields]?.lowercased()
+        Self.protoJSONOptions(jsonIgnoreUnknownFields: headers[.jsonIgnoreUnknownFields])
+    }
+
+    /// The JSON reading options a `Json-Ignore-Unknown-Fields` value asks for.
+    static func protoJSONOptions(jsonIgnoreUnknownFields: String?) -> ProtoJSONOptions {
+        let value = jsonIgnoreUnknownFields?.lowercased()
         return ProtoJSONOptions(ignoreUnknownFields: value == "true" || value == "1")
     }
 
@@ -48,7 +61,7 @@ extension Request {
         uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
     }
 
-    private func isJSON(_ contentType: String?) -> Bool {
+    private static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
         let mediaType = contentType.split(separator: ";", maxSplits: 1)[0].trimmingSpaces.lowercased()
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
@@ -84,11 +97,16 @@ extension OrdersGateway {
     /// A stream that lasts as long as the client wants (SSE) passes `withDeadline: false`;
     /// only that route accepts the token in the query (`acceptingQueryToken`).
     func callOptions(for request: Request, withDeadline: Bool = true, acceptingQueryToken: Bool = false) -> CallOptions {
+        callOptions(
+            requestID: request.headers[.requestID], authorization: request.authorization(acceptingQueryToken: acceptingQueryToken),
+            withDeadline: withDeadline)
+    }
+
+    /// The same from the header values themselves.
+    func callOptions(requestID: String?, authorization: String?, withDeadline: Bool = true) -> CallOptions {
         var metadata = Metadata()
-        if let requestID = request.headers[.requestID] { metadata.add("x-request-id", requestID) }
-        if let authorization = request.authorization(acceptingQueryToken: acceptingQueryToken) {
-            metadata.add("authorization", authorization)
-        }
+        if let requestID { metadata.add("x-request-id", requestID) }
+        if let authorization { metadata.add("authorization", authorization) }
         return CallOptions(timeout: withDeadline ? config.rpcTimeout : nil, metadata: metadata)
     }
 }

@@ -1,6 +1,4 @@
-import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
 
 /// Closes a connection whose client is too slow to send its request: the head must arrive
 /// within `headerTimeout`, counted from the connection's start and again from the end of each
@@ -11,24 +9,18 @@ import NIOHTTPTypes
 /// dribbling a body never completes it in time. A long response such as an SSE stream is not
 /// timed.
 ///
-/// Sits after Hummingbird's HTTP/1 decoder, so it sees whole request heads and body parts,
-/// not bytes. Confined to its channel's event loop, like every NIO handler.
+/// Sits after NIO's HTTP/1 decoder (`HTTP1Messages`), ahead of the fast path and the HTTP-types
+/// codec, so it sees whole request heads and body parts, not bytes, and the responses of both
+/// the fast path and the router. Confined to its channel's event loop, like every NIO handler.
 ///
 /// A keep-alive connection waits for a head after every response, so the handler does not
 /// schedule and cancel a timer per request: it moves a deadline, and one timer at a time
 /// checks it when it fires, re-arming itself for a deadline that moved later.
-final class RequestReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
-
-    /// Reading-speed limits.
-    struct Limits: Sendable {
-        var headerTimeout: Duration
-        var bodyTimeout: Duration
-        var minBodyBytesPerSecond: Int
-    }
+final class RequestReadTimeoutHandler<Messages: FastPathMessages>: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = Messages.RequestPart
+    typealias InboundOut = Messages.RequestPart
+    typealias OutboundIn = Messages.ResponsePart
+    typealias OutboundOut = Messages.ResponsePart
 
     private let headerTimeout: TimeAmount
     private let bodyTimeout: TimeAmount
@@ -39,7 +31,7 @@ final class RequestReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
     private var body: (start: NIODeadline, bytes: Int)?
     private var timer: (task: Scheduled<Void>, due: NIODeadline)?
 
-    init(limits: Limits) {
+    init(limits: RequestReadLimits) {
         self.headerTimeout = Self.timeAmount(limits.headerTimeout)
         self.bodyTimeout = Self.timeAmount(limits.bodyTimeout)
         self.minBodyBytesPerSecond = max(1, limits.minBodyBytesPerSecond)
@@ -47,7 +39,7 @@ final class RequestReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
 
     /// Only the head is timed (a body gets the same time, at 1 KiB/s at least).
     convenience init(timeout: Duration) {
-        self.init(limits: Limits(headerTimeout: timeout, bodyTimeout: timeout, minBodyBytesPerSecond: 1024))
+        self.init(limits: RequestReadLimits(headerTimeout: timeout, bodyTimeout: timeout, minBodyBytesPerSecond: 1024))
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -69,7 +61,7 @@ final class RequestReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        switch Messages.split(unwrapInboundIn(data)) {
         case .head:
             let now = NIODeadline.now()
             body = (now, 0)
@@ -91,7 +83,7 @@ final class RequestReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         // A response ending while the body is still read (an early error) keeps the body timed.
-        if case .end = unwrapOutboundIn(data), body == nil { awaitHead(context) }
+        if Messages.isEnd(unwrapOutboundIn(data)), body == nil { awaitHead(context) }
         context.write(data, promise: promise)
     }
 
@@ -139,4 +131,11 @@ final class RequestReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
         let (seconds, attoseconds) = duration.components
         return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
+}
+
+/// Reading-speed limits of `RequestReadTimeoutHandler`.
+struct RequestReadLimits: Sendable {
+    var headerTimeout: Duration
+    var bodyTimeout: Duration
+    var minBodyBytesPerSecond: Int
 }

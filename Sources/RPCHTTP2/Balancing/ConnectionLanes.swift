@@ -10,7 +10,7 @@ import Synchronization
 /// ours, as in gRPC); with one connection, the next call would wait in the client's queue
 /// until a stream ends, so a hundred long-lived streams would starve every unary call. Calls
 /// are counted here, at the transport's boundary, so no connection internals are read.
-public final class ConnectionLanes: ClientTransport, Sendable {
+public final class ConnectionLanes: CallbackClientTransport, Sendable {
     private final class Lane: Sendable {
         let transport: HTTP2ClientTransport
         let inFlight = Atomic<Int>(0)
@@ -50,6 +50,18 @@ public final class ConnectionLanes: ClientTransport, Sendable {
         let lane = claim()
         defer { lane.inFlight.subtract(1, ordering: .relaxed) }
         return try await lane.transport.unary(method: method, request: request, options: options)
+    }
+
+    /// See `CallbackClientTransport`; the call counts against the lane it was given until it ends.
+    public func unary(
+        method: MethodDescriptor, request: [UInt8], options: CallOptions,
+        completion: @escaping @Sendable (Result<UnaryResponse<[UInt8]>, any Error>) -> Void
+    ) {
+        let lane = claim()
+        lane.transport.unary(method: method, request: request, options: options) { result in
+            lane.inFlight.subtract(1, ordering: .relaxed)
+            completion(result)
+        }
     }
 
     /// See `ClientTransport`; the call counts against its lane until `onResponse` returns.

@@ -70,6 +70,13 @@ final class RoundRobinBalancer: Sendable {
         }
     }
 
+    /// The next ready connection in turn without waiting; nil when `acquire` would wait or fail.
+    func readyConnection() -> ClientConnection? {
+        startResolving()
+        guard case .use(let connection) = state.withLock({ pick(&$0) }) else { return nil }
+        return connection
+    }
+
     private func pick(_ state: inout State) -> Pick {
         guard !state.closed else { return .fail(RPCError(code: .unavailable, message: "the client transport is closed")) }
         guard state.resolvedOnce else { return .wait }

@@ -77,15 +77,18 @@ final class Subchannel: Sendable {
         }
     }
 
+    /// The live connection, when there is one; nil while idle, connecting or backing off.
+    var readyConnection: ClientConnection? {
+        state.withLock { state in
+            if case .ready(let connection) = state.machine.state { return connection }
+            return nil
+        }
+    }
+
     /// A lazy subchannel's connection for a call: the ready one, or a new one, or UNAVAILABLE
     /// while backing off.
     func acquire() async throws -> ClientConnection {
-        if let ready = state.withLock({ state -> ClientConnection? in
-            if case .ready(let connection) = state.machine.state { return connection }
-            return nil
-        }) {
-            return ready
-        }
+        if let ready = readyConnection { return ready }
         let now = ContinuousClock.now
         let action = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Acquire, any Error>) in
             let immediate: Acquire? = state.withLock { state in

@@ -23,6 +23,8 @@ final class ClientStream {
     /// Set once: the call's outcome (trailing metadata on OK).
     private(set) var outcome: Result<Metadata, RPCError>?
     var unaryWaiter: CheckedContinuation<UnaryResponse<[UInt8]>, any Error>?
+    /// A unary call made without a task (`CallbackClientTransport`): run on the loop once.
+    var unaryCompletion: ((Result<UnaryResponse<[UInt8]>, any Error>) -> Void)?
     var startWaiter: CheckedContinuation<ResponseStart, any Error>?
     private var responseStart: ResponseStart?
     var trailerWaiters: [CheckedContinuation<Metadata, any Error>] = []
@@ -86,6 +88,10 @@ final class ClientStream {
         if let unaryWaiter {
             self.unaryWaiter = nil
             unaryWaiter.resume(with: unaryResult())
+        }
+        if let unaryCompletion {
+            self.unaryCompletion = nil
+            unaryCompletion(unaryResult())
         }
         let waiters = trailerWaiters
         trailerWaiters = []

@@ -23,6 +23,14 @@ extension HTTP2ClientTransport {
             }
         }
 
+        /// A connection ready now, if any: what a call made without a task starts on.
+        func readyConnection() -> ClientConnection? {
+            switch self {
+            case .single(let subchannel): return subchannel.readyConnection
+            case .balanced(let balancer): return balancer.readyConnection()
+            }
+        }
+
         func close() async {
             switch self {
             case .single(let subchannel): await subchannel.close(graceful: false)

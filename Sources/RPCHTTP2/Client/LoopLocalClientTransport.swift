@@ -20,7 +20,7 @@ import Synchronization
 /// let transport = LoopLocalClientTransport(config: .defaults(host: "127.0.0.1", port: 50051))
 /// let orders = OrdersClient(transport: transport)
 /// ```
-public final class LoopLocalClientTransport: ClientTransport, Sendable {
+public final class LoopLocalClientTransport: CallbackClientTransport, Sendable {
     /// One loop's connections: unary calls on some, streaming calls on others.
     private struct LoopLanes: Sendable {
         let loop: any EventLoop
@@ -68,6 +68,15 @@ public final class LoopLocalClientTransport: ClientTransport, Sendable {
     /// See `ClientTransport`: on the current loop's unary connections.
     public func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> UnaryResponse<[UInt8]> {
         try await local.unary.unary(method: method, request: request, options: options)
+    }
+
+    /// See `CallbackClientTransport`: on the current loop's unary connections, so a call made
+    /// on one of the loops is started and completed on that loop's thread.
+    public func unary(
+        method: MethodDescriptor, request: [UInt8], options: CallOptions,
+        completion: @escaping @Sendable (Result<UnaryResponse<[UInt8]>, any Error>) -> Void
+    ) {
+        local.unary.unary(method: method, request: request, options: options, completion: completion)
     }
 
     /// See `ClientTransport`: on the current loop's streaming connections.

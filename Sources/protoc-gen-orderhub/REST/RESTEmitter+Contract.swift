@@ -103,6 +103,15 @@ extension RESTEmitter {
             writer.line("            try call.prepare(&request)")
             writer.line("            let response = try await \(client)(call.gateway.rpcClient).\(call)(request, options: call.callOptions)")
             writer.line("            return call.respond(to: request, with: response)")
+            writer.line("        },")
+            writer.line("        unary: { call, done in")
+            writer.line("            var request = try \(inputType)(json: call.json, options: call.jsonOptions)")
+            writer.line("            try call.prepare(&request)")
+            writer.line(
+                "            call.gateway.rpcClient.unary(\(binding.service.name)Method.\(call), request: request, responseType: \(output.swiftName).self, options: call.callOptions) { [request] result in"
+            )
+            writer.line("                done(result.map { call.respond(to: request, with: $0.message) })")
+            writer.line("            }")
             writer.line("        }")
         }
         writer.line("    ),")
