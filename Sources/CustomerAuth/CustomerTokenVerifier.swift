@@ -61,18 +61,34 @@ public final class CustomerTokenVerifier: Sendable {
         try await verify(authorization: metadata[Self.metadataKey])
     }
 
+    /// The caller the metadata's bearer token names when that token verified before and has
+    /// not expired; nil otherwise (`verify` decides then). Never waits: no signature check.
+    public func cachedIdentity(_ metadata: Metadata) -> CustomerIdentity? {
+        guard let authorization = metadata[Self.metadataKey] else { return nil }
+        let now = self.now()
+        if let identity = cache.identity(forAuthorization: authorization, now: now) { return identity }
+        guard let token = try? Self.bearerToken(in: authorization), let identity = cache.identity(for: token, now: now) else { return nil }
+        cache.remember(identity, forAuthorization: authorization)
+        return identity
+    }
+
     /// The caller named by an `Authorization` value (`Bearer <token>`).
     public func verify(authorization: String?) async throws(RPCError) -> CustomerIdentity {
         guard let authorization else { throw .unauthenticated("missing customer token (authorization: Bearer …)") }
         // The same value as the last call's (a client's every call): no parsing, no hashing.
         if let identity = cache.identity(forAuthorization: authorization, now: now()) { return identity }
+        let identity = try await verify(token: try Self.bearerToken(in: authorization))
+        cache.remember(identity, forAuthorization: authorization)
+        return identity
+    }
+
+    /// The token of a `Bearer <token>` value (the scheme in any case).
+    private static func bearerToken(in authorization: String) throws(RPCError) -> String {
         let prefix = "bearer "
         guard authorization.count > prefix.count, authorization.prefix(prefix.count).lowercased() == prefix else {
             throw .unauthenticated("the authorization is not a Bearer token")
         }
-        let identity = try await verify(token: String(authorization.dropFirst(prefix.count).drop { $0 == " " }))
-        cache.remember(identity, forAuthorization: authorization)
-        return identity
+        return String(authorization.dropFirst(prefix.count).drop { $0 == " " })
     }
 
     /// The caller `token` names; throws UNAUTHENTICATED unless it is valid now.

@@ -34,3 +34,13 @@ extension HealthStatusService: HealthService {
         }
     }
 }
+
+/// Check reads a status from memory: it answers on the connection's loop, without a task.
+extension HealthStatusService: ImmediateRPCService {
+    public func registerImmediateMethods(with router: inout RPCRouter) {
+        router.registerUnary(
+            HealthMethod.check,
+            immediate: { request, _ in self.status(forService: request.service).map { HealthCheckResponse(status: $0) } },
+            handler: { request, context in try await self.check(request, context: context) })
+    }
+}

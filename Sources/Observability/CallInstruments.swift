@@ -40,7 +40,14 @@ final class CallInstruments: Sendable {
     /// and recording how long it took.
     @inline(__always)
     func measure<Result>(deadline: ContinuousClock.Instant?, _ body: () async throws -> Result) async throws -> Result {
-        let start = start()
+        try await measure(since: start(), deadline: deadline, body)
+    }
+
+    /// The same for a call counted as started at `start` (see `start()`).
+    @inline(__always)
+    func measure<Result>(
+        since start: ContinuousClock.Instant, deadline: ContinuousClock.Instant?, _ body: () async throws -> Result
+    ) async throws -> Result {
         do {
             let result = try await body()
             finished(.ok, since: start)

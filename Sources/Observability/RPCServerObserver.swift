@@ -42,6 +42,25 @@ public struct RPCServerObserver: Sendable {
             return .unary { request, context in
                 try await instruments.measure(deadline: context.deadline) { try await run(request, context) }
             }
+        case .immediateUnary(let answer):
+            return .immediateUnary { request, context in
+                // Counted from the start of the immediate part, through the wait if there is one.
+                let start = instruments.start()
+                let first: UnaryAnswer
+                do {
+                    first = try answer(request, context)
+                } catch {
+                    instruments.finished(CallInstruments.code(of: error, deadline: context.deadline), since: start)
+                    throw error
+                }
+                switch first {
+                case .now:
+                    instruments.finished(.ok, since: start)
+                    return first
+                case .later(let rest):
+                    return .later { try await instruments.measure(since: start, deadline: context.deadline, rest) }
+                }
+            }
         case .streaming(let run):
             return .streaming { requests, responses, context in
                 try await instruments.measure(deadline: context.deadline) { try await run(requests, responses, context) }
@@ -57,6 +76,12 @@ public struct RPCServerObserver: Sendable {
         case .unary(let run):
             return .unary { request, context in
                 try await span.trace(context: context) { try await run(request, context) }
+            }
+        case .immediateUnary(let answer):
+            // A span is made and ended around the call's task: with tracing on, an immediate
+            // method runs as a plain unary one.
+            return .unary { request, context in
+                try await span.trace(context: context) { try await answer(request, context).response() }
             }
         case .streaming(let run):
             return .streaming { requests, responses, context in

@@ -42,6 +42,15 @@ extension OrderSystem {
         return order
     }
 
+    /// GetOrder from memory: the order when the store holds it and `caller` may see it, else
+    /// nil (including every error, which `order(id:for:)` then reports).
+    public func cachedOrder(id: String, for caller: Caller) -> OrderRecord? {
+        guard (try? OrderValidation.checkID(id, field: "id")) != nil, let order = store.cachedOrder(id: id), caller.mayAccess(order) else {
+            return nil
+        }
+        return order
+    }
+
     /// CancelOrder: cancels a created or confirmed order (a confirmed one is refunded);
     /// returns a cancelled order unchanged; refuses a delivered one. Only the order's customer
     /// or an admin may; for anyone else the order is NOT_FOUND.

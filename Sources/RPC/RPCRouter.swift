@@ -21,9 +21,10 @@ public struct RPCRouter: Sendable {
     /// A router with nothing mounted.
     public init() {}
 
-    /// Mounts every method of a service.
+    /// Mounts every method of a service (and, for an `ImmediateRPCService`, its immediate forms).
     public mutating func register(_ service: some RPCService) {
         service.registerMethods(with: &self)
+        if let immediate = service as? any ImmediateRPCService { immediate.registerImmediateMethods(with: &self) }
     }
 
     /// Mounts one method; a later registration of the same path replaces an earlier one.
@@ -80,22 +81,50 @@ extension RPCRouter {
     public func admitting(through limiter: AdmissionLimiter, exempt: Set<String> = ["grpc.health.v1.Health"]) -> RPCRouter {
         var limited = self
         for path in paths {
-            guard case .unary(let handler) = handler(forPath: path), let service = Self.service(ofPath: path), !exempt.contains(service) else {
+            guard let handler = handler(forPath: path), handler.isUnary, let service = Self.service(ofPath: path), !exempt.contains(service) else {
                 continue
             }
-            limited.replaceHandler(
-                forPath: path,
-                with: .unary { request, context in
-                    do {
-                        try await limiter.admit()
-                    } catch let refusal as AdmissionLimiter.Refusal {
-                        throw RPCError(code: .resourceExhausted, message: refusal.description)
-                    }
-                    defer { limiter.release() }
-                    return try await handler(request, context)
-                })
+            limited.replaceHandler(forPath: path, with: Self.admitted(handler, through: limiter))
         }
         return limited
+    }
+
+    private static func admitted(_ handler: ServerMethodHandler, through limiter: AdmissionLimiter) -> ServerMethodHandler {
+        switch handler {
+        case .unary(let run):
+            return .unary { request, context in
+                try await admitted(through: limiter) { try await run(request, context) }
+            }
+        case .immediateUnary(let answer):
+            return .immediateUnary { request, context in
+                // The immediate part never waits: it holds a free slot only while it runs. A
+                // call that must wait, or that finds no free slot, is admitted like any other.
+                guard limiter.tryAdmit() else {
+                    return .later { try await admitted(through: limiter) { try await answer(request, context).response() } }
+                }
+                let first: UnaryAnswer
+                do {
+                    defer { limiter.release() }
+                    first = try answer(request, context)
+                }
+                guard case .later(let rest) = first else { return first }
+                return .later { try await admitted(through: limiter) { try await rest() } }
+            }
+        case .streaming:
+            return handler
+        }
+    }
+
+    private static func admitted(
+        through limiter: AdmissionLimiter, _ body: () async throws -> UnaryResponse<[UInt8]>
+    ) async throws -> UnaryResponse<[UInt8]> {
+        do {
+            try await limiter.admit()
+        } catch let refusal as AdmissionLimiter.Refusal {
+            throw RPCError(code: .resourceExhausted, message: refusal.description)
+        }
+        defer { limiter.release() }
+        return try await body()
     }
 
     /// `orderhub.v1.Orders` of `/orderhub.v1.Orders/GetOrder`.

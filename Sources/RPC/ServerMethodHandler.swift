@@ -3,6 +3,12 @@
 public enum ServerMethodHandler: Sendable {
     /// One request, one response. The transport collects the whole request first.
     case unary(@Sendable (_ request: [UInt8], _ context: ServerContext) async throws -> UnaryResponse<[UInt8]>)
+    /// One request, one response, answered at once when it can be (from memory: a health
+    /// status, a cached record). The transport calls it on the connection's event loop without
+    /// starting a task; it returns `.now` with the response, or `.later` with the part that
+    /// must wait, which then runs in a task as a `.unary` handler would. It must not block.
+    /// See `RPCRouter.registerUnary(_:immediate:handler:)`.
+    case immediateUnary(@Sendable (_ request: [UInt8], _ context: ServerContext) throws -> UnaryAnswer)
     /// Any number of messages each way (server, client and bidirectional streaming). The
     /// handler returns the trailing metadata; an error thrown ends the call with its status.
     case streaming(@Sendable (_ requests: RPCAsyncSequence<[UInt8]>, _ responses: ServerResponseWriter, _ context: ServerContext) async throws -> Metadata)

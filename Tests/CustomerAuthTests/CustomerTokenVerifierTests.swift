@@ -157,6 +157,27 @@ struct CustomerTokenVerifierTests {
         await #expect(throws: RPCError.self) { try await verifier.verify(token: token) }
     }
 
+    @Test func onlyATokenVerifiedBeforeIsKnownWithoutVerifying() async throws {
+        let clock = TestClock(TokenFactory.now)
+        let verifier = try await CustomerTokenVerifier(
+            keys: try CustomerTokenKeys(secret: TokenFactory.secret, jwksJSON: nil), now: { clock.now }
+        )
+        let token = try await TokenFactory.hs256(TokenFactory.claims(exp: TokenFactory.now.addingTimeInterval(10)))
+        let metadata: Metadata = ["authorization": .string("Bearer " + token)]
+        #expect(verifier.cachedIdentity(metadata) == nil, "never verified: only verify may decide")
+        #expect(try await verifier.verify(metadata).subject == "alice")
+        #expect(verifier.cachedIdentity(metadata)?.subject == "alice")
+        // Another token verified since: the first is still known, from the token cache.
+        let other = try await TokenFactory.hs256(TokenFactory.claims(sub: "bob"))
+        #expect(try await verifier.verify(["authorization": .string("Bearer " + other)]).subject == "bob")
+        #expect(verifier.cachedIdentity(metadata)?.subject == "alice")
+        #expect(verifier.cachedIdentity(["authorization": "Bearer x.y.z"]) == nil)
+        #expect(verifier.cachedIdentity(["authorization": .string(token)]) == nil, "not a Bearer value")
+        #expect(verifier.cachedIdentity([:]) == nil)
+        clock.now = TokenFactory.now.addingTimeInterval(10)
+        #expect(verifier.cachedIdentity(metadata) == nil, "expired")
+    }
+
     @Test func keysAreCheckedAtStart() throws {
         #expect(throws: CustomerTokenKeys.Problem.self) { try CustomerTokenKeys(secret: nil, jwksJSON: nil) }
         #expect(throws: CustomerTokenKeys.Problem.self) { try CustomerTokenKeys(secret: "short", jwksJSON: nil) }

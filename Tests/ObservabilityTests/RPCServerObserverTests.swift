@@ -57,6 +57,40 @@ import Testing
         #expect(registry.emitToString().contains(#"grpc_type="server_stream",grpc_service="test.v1.Echo",grpc_method="Stream",grpc_code="OK"} 1"#))
     }
 
+    static let quick = MethodDescriptor(service: "test.v1.Echo", method: "Quick")
+
+    /// An immediate method is counted once whichever way it answers: at once (`[1]`), after
+    /// waiting (anything else), or failing at once (`[]`), and stays immediate with metrics on.
+    @Test func immediateMethodsAreCountedOnceEitherWay() async throws {
+        var router = RPCRouter()
+        router.register(
+            Self.quick,
+            handler: .immediateUnary { request, _ in
+                if request.isEmpty { throw RPCError.notFound("nothing") }
+                return request == [1] ? .now(UnaryResponse(message: request)) : .later { UnaryResponse(message: request) }
+            })
+        let registry = PrometheusCollectorRegistry()
+        let observed = RPCServerObserver(settings: .init(metrics: true, tracing: false), factory: PrometheusMetricsFactory(registry: registry))
+            .observe(router)
+        guard case .immediateUnary(let answer) = observed.handler(forPath: Self.quick.path) else {
+            Issue.record("metrics turned the immediate method into a plain one")
+            return
+        }
+        let context = ServerContext(path: Self.quick.path)
+        guard case .now = try answer([1], context) else {
+            Issue.record("not answered at once")
+            return
+        }
+        let later = try answer([2], context)
+        #expect(!registry.emitToString().contains(#"grpc_method="Quick",grpc_code="OK"} 2"#), "counted before it answered")
+        _ = try await later.response()
+        #expect(throws: RPCError.self) { try answer([], context) }
+        let text = registry.emitToString()
+        #expect(text.contains(#"grpc_server_started_total{grpc_type="unary",grpc_service="test.v1.Echo",grpc_method="Quick"} 3"#))
+        #expect(text.contains(#"grpc_method="Quick",grpc_code="OK"} 2"#))
+        #expect(text.contains(#"grpc_method="Quick",grpc_code="NOT_FOUND"} 1"#))
+    }
+
     @Test func offLeavesTheRouterUnobserved() async throws {
         let registry = PrometheusCollectorRegistry()
         let observed = RPCServerObserver(settings: .off, factory: PrometheusMetricsFactory(registry: registry)).observe(Self.router())

@@ -13,10 +13,14 @@ final class RecordingOrderStore: OrderStore {
     private let recorded = Mutex<[Delivery]>([])
     private let claims = Mutex<[[String]]>([])
     private let createFailure = Mutex<(any Error)?>(nil)
+    private let memoryAnswers = Mutex(0)
 
     init(base: any OrderStore) {
         self.base = base
     }
+
+    /// How many `cachedOrder` calls found the order in memory.
+    var cachedOrderHits: Int { memoryAnswers.withLock { $0 } }
 
     /// Every delivery write so far.
     var deliveries: [Delivery] { recorded.withLock { $0 } }
@@ -44,6 +48,11 @@ final class RecordingOrderStore: OrderStore {
         return try await base.create(order)
     }
     func order(id: String) async throws -> OrderRecord? { try await base.order(id: id) }
+    func cachedOrder(id: String) -> OrderRecord? {
+        let order = base.cachedOrder(id: id)
+        if order != nil { memoryAnswers.withLock { $0 += 1 } }
+        return order
+    }
     func list(_ query: OrderListQuery) async throws -> OrderPage { try await base.list(query) }
     func claimDueJobs(now: Int64, leaseUntil: Int64, limit: Int) async throws -> [PaymentJob] {
         try await base.claimDueJobs(now: now, leaseUntil: leaseUntil, limit: limit)

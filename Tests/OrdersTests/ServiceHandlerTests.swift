@@ -133,6 +133,31 @@ struct ServiceHandlerTests {
         }
     }
 
+    /// GetOrder answers from the store's cache on the event loop when the token is one already
+    /// verified; every other case (another customer, a missing order, a bad id, a new token)
+    /// still gets its status from the async handler.
+    @Test func getOrderFromMemoryAnswersAsTheStoreWould() async throws {
+        try await withTemporaryDirectory { directory in
+            try await withServicePair(in: directory) { pair in
+                let alice = try await pair.asCustomer("alice")
+                let created = try await pair.orders.createOrder(Self.book, options: alice)
+                let before = pair.store.cachedOrderHits
+                let fetched = try await pair.orders.getOrder(GetOrderRequest(id: created.id), options: alice)
+                #expect(pair.store.cachedOrderHits > before, "answered from memory")
+                #expect(fetched.id == created.id && fetched.customerID == "alice" && fetched.totalCents == 2500)
+                #expect(fetched.items == created.items)
+                let bob = try await pair.asCustomer("bob")
+                #expect(await statusCode { _ = try await pair.orders.getOrder(GetOrderRequest(id: created.id), options: bob) } == .notFound)
+                #expect(await statusCode { _ = try await pair.orders.getOrder(GetOrderRequest(id: "missing"), options: alice) } == .notFound)
+                #expect(await statusCode { _ = try await pair.orders.getOrder(GetOrderRequest(id: "bad\u{1}id"), options: alice) } == .invalidArgument)
+                var forged = alice
+                forged.metadata.replace("authorization", "Bearer not-a-token")
+                #expect(await statusCode { _ = try await pair.orders.getOrder(GetOrderRequest(id: created.id), options: forged) } == .unauthenticated)
+                #expect(try await pair.orders.getOrder(GetOrderRequest(id: created.id), options: alice).id == created.id)
+            }
+        }
+    }
+
     @Test func refusalsAreTheirStatuses() async throws {
         try await withTemporaryDirectory { directory in
             try await withServicePair(in: directory) { pair in

@@ -19,6 +19,8 @@ enum EchoMethods {
     static let crash = MethodDescriptor(service: "test.Echo", method: "Crash", kind: .unary)
     static let crashStream = MethodDescriptor(service: "test.Echo", method: "CrashStream", kind: .serverStreaming)
     static let encoding = MethodDescriptor(service: "test.Echo", method: "Encoding", kind: .unary)
+    static let immediate = MethodDescriptor(service: "test.Echo", method: "Immediate", kind: .unary)
+    static let immediateFail = MethodDescriptor(service: "test.Echo", method: "ImmediateFail", kind: .unary)
 
     /// An error that is not an `RPCError`, carrying text the client must never see.
     enum InternalFailure: Error {
@@ -122,6 +124,31 @@ enum EchoMethods {
             let seen = "\(context.requestEncoding?.name ?? "identity") accepts \(accepted)"
             return TestMessage(seen + String(repeating: " ", count: max(0, (Int(request.text.split(separator: " ").first ?? "") ?? 0) - seen.count)))
         }
+        // Answers `now:` + a request starting with "now" at once, without a task; anything else
+        // in its async handler: "sleep" sleeps (honouring cancellation), "fail" fails, the rest
+        // comes back as `later:` + the request.
+        router.registerUnary(
+            immediate,
+            immediate: { (request: TestMessage, _) in request.text.hasPrefix("now") ? TestMessage("now:" + request.text) : nil },
+            handler: { (request: TestMessage, _) in
+                switch request.text {
+                case "sleep":
+                    probe.markStarted()
+                    do {
+                        try await Task.sleep(for: .seconds(60))
+                    } catch {
+                        probe.markCancelled()
+                        throw error
+                    }
+                    return request
+                case "fail":
+                    throw RPCError(code: .notFound, message: "later failure")
+                default:
+                    return TestMessage("later:" + request.text)
+                }
+            })
+        // Fails in its immediate part, on the event loop.
+        router.register(immediateFail, handler: .immediateUnary { _, _ in throw RPCError(code: .failedPrecondition, message: "at once") })
         return router
     }
 }

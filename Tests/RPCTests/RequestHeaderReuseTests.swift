@@ -47,6 +47,19 @@ import Testing
         #expect(head(fields, previous: previous).0?.metadata == previous)
     }
 
+    @Test func aLongValueDifferingInOneByteIsReadAfresh() {
+        let token = "Bearer " + String(repeating: "abcdefgh", count: 25)
+        for position in [7, 100, token.utf8.count - 1] {
+            var bytes = Array(token.utf8)
+            bytes[position] ^= 1
+            let changed = String(decoding: bytes, as: UTF8.self)
+            let fields = Self.grpcHeaders + [("authorization", changed)]
+            #expect(head(fields, previous: ["authorization": .string(token)]).0?.metadata == ["authorization": .string(changed)])
+        }
+        let same = Self.grpcHeaders + [("authorization", token)]
+        #expect(head(same, previous: ["authorization": .string(token)]).0?.metadata == ["authorization": .string(token)])
+    }
+
     @Test func metadataThatDiffersIsReadAfresh() {
         let previous: Metadata = ["user-agent": "grpc-swift/1", "authorization": "Bearer abc"]
         let changed = Self.grpcHeaders + [("user-agent", "grpc-swift/1"), ("authorization", "Bearer xyz")]

@@ -32,10 +32,23 @@ package final class ProtobufCArena {
         for block in blocks { block.deallocate() }
     }
 
+    /// Bytes of the first block, which is temporary (stack) memory of `pack` itself: the tree of
+    /// a small message (most responses: an order, a health status) needs no heap block at all.
+    private static let firstBlockSize = 2048
+
     /// Builds a C message with a fresh arena, packs it, and frees everything the build allocated.
     package static func pack<CMessage>(_ build: (ProtobufCArena) -> CMessage) -> [UInt8] {
-        let arena = ProtobufCArena()
-        return withExtendedLifetime(arena) {
+        withUnsafeTemporaryAllocation(byteCount: firstBlockSize, alignment: alignment) { first in
+            // The arena and every pointer into it end with this closure (see the invariant).
+            let arena = ProtobufCArena()
+            arena.next = first.baseAddress
+            arena.remaining = first.count
+            return pack(build, in: arena)
+        }
+    }
+
+    private static func pack<CMessage>(_ build: (ProtobufCArena) -> CMessage, in arena: ProtobufCArena) -> [UInt8] {
+        withExtendedLifetime(arena) {
             var message = build(arena)
             return withUnsafePointer(to: &message) { pointer in
                 // Every protoc-c message struct starts with its ProtobufCMessage header.
@@ -186,9 +199,10 @@ package final class ProtobufCArena {
         let count = Int(message.n_unknown_fields)
         let fields = allocate(ProtobufCMessageUnknownField.self, count: count + 1)
         if count > 0 { fields.initialize(from: message.unknown_fields, count: count) }
-        (fields + count).initialize(to: ProtobufCMessageUnknownField(
-            tag: UInt32(bitPattern: field), wire_type: PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED,
-            len: prefix.count + utf8.count, data: data))
+        (fields + count).initialize(
+            to: ProtobufCMessageUnknownField(
+                tag: UInt32(bitPattern: field), wire_type: PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED,
+                len: prefix.count + utf8.count, data: data))
         message.n_unknown_fields = UInt32(count + 1)
         message.unknown_fields = fields
     }

@@ -38,13 +38,23 @@ package final class ProtobufCUnpacker {
 
     private let budget: Int
     private var liveBytes = 0
+    /// The live blocks and their sizes: the first few in `few`, scanned (a small request, such
+    /// as a GetOrder, holds two or three: no dictionary to allocate and hash into); the rest in
+    /// `blocks`.
+    private var few = InlineArray<4, Block>(repeating: Block(pointer: nil, size: 0))
     private var blocks: [UnsafeMutableRawPointer: Int] = [:]
+
+    private struct Block {
+        var pointer: UnsafeMutableRawPointer?
+        var size: Int
+    }
 
     private init(budget: Int) {
         self.budget = budget
     }
 
     deinit {
+        for index in few.indices { few[index].pointer?.deallocate() }
         for block in blocks.keys { block.deallocate() }
     }
 
@@ -87,7 +97,7 @@ package final class ProtobufCUnpacker {
     package func string(_ pointer: UnsafePointer<CChar>?) throws -> String {
         guard let pointer else { return "" }
         var count = strlen(pointer)
-        if let size = blocks[UnsafeMutableRawPointer(mutating: pointer)], size > count, pointer[size - 1] == 0 {
+        if let size = size(of: UnsafeMutableRawPointer(mutating: pointer)), size > count, pointer[size - 1] == 0 {
             count = size - 1
         }
         guard let text = String(validating: UnsafeRawBufferPointer(start: pointer, count: count), as: UTF8.self) else {
@@ -169,17 +179,33 @@ package final class ProtobufCUnpacker {
     private func allocate(_ size: Int) -> UnsafeMutableRawPointer? {
         guard size <= budget - liveBytes else { return nil }
         let block = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 16)
-        blocks[block] = size
         liveBytes += size
+        for index in few.indices where few[index].pointer == nil {
+            few[index] = Block(pointer: block, size: size)
+            return block
+        }
+        blocks[block] = size
         return block
     }
 
     private func release(_ block: UnsafeMutableRawPointer) {
-        guard let size = blocks.removeValue(forKey: block) else {
+        let size: Int
+        if let index = few.indices.first(where: { few[$0].pointer == block }) {
+            size = few[index].size
+            few[index].pointer = nil
+        } else if let recorded = blocks.removeValue(forKey: block) {
+            size = recorded
+        } else {
             preconditionFailure("protobuf-c freed a block this unpacker did not allocate")
         }
         liveBytes -= size
         block.deallocate()
+    }
+
+    /// The size of a live block this unpacker allocated; nil for any other pointer.
+    private func size(of block: UnsafeMutableRawPointer) -> Int? {
+        for index in few.indices where few[index].pointer == block { return few[index].size }
+        return blocks[block]
     }
 
     private struct InvalidUTF8: Error {}

@@ -106,3 +106,20 @@ extension RPCError {
         return .serviceFailure(error)
     }
 }
+
+/// GetOrder answers from memory when it can: the token the connection's last call verified
+/// and an order the store's cache holds. Anything else (a new token, a cache miss, an error)
+/// goes the async way, which also logs and maps errors.
+extension OrdersServiceHandler: ImmediateRPCService {
+    public func registerImmediateMethods(with router: inout RPCRouter) {
+        router.registerUnary(
+            OrdersMethod.getOrder,
+            immediate: { request, context in
+                guard let caller = self.authentication.cachedCaller(of: context.requestMetadata),
+                    let order = self.system.cachedOrder(id: request.id, for: caller)
+                else { return nil }
+                return Contracts.Order(order)
+            },
+            handler: { request, context in try await self.getOrder(request, context: context) })
+    }
+}

@@ -28,6 +28,10 @@ public protocol OrderStore: Sendable {
     /// The order with this id, or nil.
     func order(id: String) async throws -> OrderRecord?
 
+    /// The order with this id if the store holds it in memory (current: the cache follows
+    /// every committed write), else nil, without waiting: GetOrder's answer without a task.
+    func cachedOrder(id: String) -> OrderRecord?
+
     /// One page of orders, newest first.
     func list(_ query: OrderListQuery) async throws -> OrderPage
 
@@ -82,6 +86,11 @@ public protocol OrderStore: Sendable {
 
     /// Finishes queued writes and closes the database.
     func close() async throws
+}
+
+extension OrderStore {
+    /// A store without a cache of current orders never answers from memory.
+    public func cachedOrder(id: String) -> OrderRecord? { nil }
 }
 
 /// What `OrderStore.create` returns.

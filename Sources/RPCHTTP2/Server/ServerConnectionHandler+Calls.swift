@@ -97,11 +97,40 @@ extension ServerConnectionHandler {
     }
 
     private func startUnaryHandler(_ stream: ServerStream, request: [UInt8]) {
-        guard case .unary(let handler) = stream.method, let context else { return }
-        let bound = LoopBound(stream, eventLoop: context.eventLoop)
+        guard let method = stream.method, context != nil else { return }
         let callContext = makeContext(stream)
         stream.machine.handlerStarted()
         machine.handlerStarted()
+        switch method {
+        case .unary(let handler):
+            runUnary(stream, handler, request: request, context: callContext)
+        case .immediateUnary(let answer):
+            // On the loop, inside the read: the answer is submitted now and goes out with this
+            // batch's output, as a `.unary` handler's would that never suspends.
+            let first: UnaryAnswer
+            do {
+                first = try answer(request, callContext)
+            } catch {
+                return unaryHandlerFinished(stream, .failure(error))
+            }
+            switch first {
+            case .now(let response): unaryHandlerFinished(stream, .success(response))
+            case .later(let rest): runUnary(stream, { _, _ in try await rest() }, request: [], context: callContext)
+            }
+        case .streaming:
+            return
+        }
+    }
+
+    /// Runs a unary handler (or what is left of an immediate one) in a task, then answers the
+    /// call on the loop. The handler, request and context go in separately: one closure context
+    /// for the task, none to bind them first.
+    private func runUnary(
+        _ stream: ServerStream, _ handler: @escaping @Sendable ([UInt8], ServerContext) async throws -> UnaryResponse<[UInt8]>,
+        request: [UInt8], context callContext: ServerContext
+    ) {
+        guard let context else { return }
+        let bound = LoopBound(stream, eventLoop: context.eventLoop)
         let task = spawn {
             let result: Result<UnaryResponse<[UInt8]>, any Error>
             do {

@@ -47,7 +47,7 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
             lastRequestMetadata = head.metadata
             stream.head = head
             stream.method = method
-            if case .unary = method { isUnary = true } else { isUnary = false }
+            isUnary = method.isUnary
         }
         let action = stream.machine.headersReceived(
             classification, isUnary: isUnary, atCapacity: machine.atHandlerCapacity, endStream: endStream)
@@ -130,9 +130,13 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
         if stream.failure == nil {
             stream.failure = RPCError(code: .cancelled, message: errorCode == 0 ? "the call has ended" : "the client cancelled the call")
         }
-        if stream.machine.streamClosed() { stream.task?.cancel() }
-        stream.inbound?.fail(stream.endedError)
-        stream.outbound.fail(stream.endedError)
+        if stream.machine.streamClosed() {
+            stream.task?.cancel()
+            // Only a running handler still reads or writes: boxing the error (an allocation
+            // each) is for it, not for every finished call.
+            stream.inbound?.fail(stream.endedError)
+            stream.outbound.fail(stream.endedError)
+        }
         if let held = stream.inbound?.takeHeldBytes() { session.consumeConnection(count: held) }
         markIdle()
     }

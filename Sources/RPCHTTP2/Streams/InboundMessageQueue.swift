@@ -23,6 +23,9 @@ final class InboundMessageQueue {
     @exclusivity(unchecked) private var deframer: MessageDeframer
     /// The connection's zlib streams (set by the connection; a queue without one makes its own).
     @exclusivity(unchecked) var compressors: MessageCompressors?
+    /// The oldest unread message while it is the only one (a unary call's request): no array
+    /// is allocated for it. Later messages queue in `messages` behind it.
+    @exclusivity(unchecked) private var first: [UInt8]?
     @exclusivity(unchecked) private var messages: [[UInt8]] = []
     @exclusivity(unchecked) private var head = 0
     @exclusivity(unchecked) private var ended = false
@@ -47,10 +50,10 @@ final class InboundMessageQueue {
         deframer = MessageDeframer(maxMessageSize: deframer.maxMessageSize, encoding: encoding)
     }
 
-    private var hasUnread: Bool { head < messages.count }
+    private var hasUnread: Bool { first != nil || head < messages.count }
 
     /// Messages received and not yet read.
-    var unreadCount: Int { messages.count - head }
+    var unreadCount: Int { (first == nil ? 0 : 1) + messages.count - head }
 
     /// Feeds DATA bytes of the stream. Throws the deframer's error (the stream must end).
     func receive(_ bytes: UnsafeRawBufferPointer) throws(RPCError) {
@@ -86,6 +89,8 @@ final class InboundMessageQueue {
         if let waiter {
             self.waiter = nil
             waiter.resume(returning: message)
+        } else if !hasUnread {
+            first = message
         } else {
             messages.append(message)
         }
@@ -109,6 +114,7 @@ final class InboundMessageQueue {
     func fail(_ error: any Error) {
         guard failure == nil else { return }
         failure = error
+        first = nil
         messages.removeAll()
         head = 0
         if let waiter {
@@ -120,19 +126,26 @@ final class InboundMessageQueue {
     /// The next message without waiting.
     func poll() -> Poll {
         if let failure { return .failed(failure) }
-        if hasUnread {
-            let message = messages[head]
+        let message: [UInt8]
+        if let oldest = first {
+            first = nil
+            message = oldest
+        } else if head < messages.count {
+            message = messages[head]
             head += 1
             if head == messages.count {
                 messages.removeAll(keepingCapacity: true)
                 head = 0
-                let held = heldBytes
-                heldBytes = 0
-                release(held)
             }
-            return .message(message)
+        } else {
+            return ended ? .end : .empty
         }
-        return ended ? .end : .empty
+        if !hasUnread {
+            let held = heldBytes
+            heldBytes = 0
+            release(held)
+        }
+        return .message(message)
     }
 
     /// Waits for the next message (one reader at a time).

@@ -28,7 +28,7 @@ final class InProcessTransport: ClientTransport, Sendable {
 
     func unary(method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> UnaryResponse<[UInt8]> {
         log.withLock { $0.append(Call(method: method, options: options)) }
-        guard case .unary(let handler)? = router.handler(forPath: method.path) else {
+        guard let handler = router.handler(forPath: method.path)?.unaryFunction else {
             throw RPCError.unimplemented("method not found: \(method.path)")
         }
         let context = ServerContext(

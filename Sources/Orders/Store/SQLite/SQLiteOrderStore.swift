@@ -60,6 +60,11 @@ public final class SQLiteOrderStore: OrderStore {
     }
 
     /// See `OrderStore`.
+    public func cachedOrder(id: String) -> OrderRecord? {
+        cache.lookup(id)
+    }
+
+    /// See `OrderStore`.
     public func list(_ query: OrderListQuery) async throws -> OrderPage {
         var conditions: [String] = []
         var binds: [SQLiteData] = []
