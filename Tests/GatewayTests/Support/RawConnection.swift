@@ -50,6 +50,15 @@ struct RawConnection {
         return !channel.isActive
     }
 
+    /// Waits until what came back contains `marker`, up to `limit`; true when it does.
+    func waitForText(_ marker: String, limit: Duration = .seconds(10)) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while !text.contains(marker), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return text.contains(marker)
+    }
+
     func close() async {
         try? await channel.close()
     }
