@@ -65,4 +65,20 @@ extension RPCRouter {
                 return .later { UnaryResponse(message: try await handler(request, context).serializedBytes()) }
             })
     }
+
+    /// As `registerUnary(_:immediate:handler:)`, for an immediate part that has the response's
+    /// serialized bytes at hand (a memo of an encoded answer), so they are not built again.
+    public mutating func registerUnary<Request: RPCMessage, Response: RPCMessage>(
+        _ method: MethodDescriptor,
+        immediateBytes: @escaping @Sendable (Request, ServerContext) -> [UInt8]?,
+        handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
+    ) {
+        register(
+            method,
+            handler: .immediateUnary { bytes, context in
+                let request: Request = try decodeRequest(bytes)
+                if let response = immediateBytes(request, context) { return .now(UnaryResponse(message: response)) }
+                return .later { UnaryResponse(message: try await handler(request, context).serializedBytes()) }
+            })
+    }
 }

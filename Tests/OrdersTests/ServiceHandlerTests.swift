@@ -158,6 +158,27 @@ struct ServiceHandlerTests {
         }
     }
 
+    /// An order read from memory, changed, and read again: the second answer is the new state,
+    /// not the packed bytes of the first.
+    @Test func getOrderFromMemoryFollowsChanges() async throws {
+        try await withTemporaryDirectory { directory in
+            try await withServicePair(in: directory) { pair in
+                let alice = try await pair.asCustomer("alice")
+                let created = try await pair.orders.createOrder(Self.book, options: alice)
+                for _ in 0..<3 { _ = try await pair.orders.getOrder(GetOrderRequest(id: created.id), options: alice) }
+                let cancelled = try await pair.orders.cancelOrder(CancelOrderRequest(id: created.id), options: alice)
+                #expect(cancelled.state == .cancelled)
+                // The write took the order out of the store's cache; this read puts it back.
+                _ = try await pair.orders.getOrder(GetOrderRequest(id: created.id), options: alice)
+                let before = pair.store.cachedOrderHits
+                let fetched = try await pair.orders.getOrder(GetOrderRequest(id: created.id), options: alice)
+                #expect(fetched.state == .cancelled)
+                #expect(fetched.updatedAt == cancelled.updatedAt)
+                #expect(pair.store.cachedOrderHits > before, "answered from memory")
+            }
+        }
+    }
+
     @Test func refusalsAreTheirStatuses() async throws {
         try await withTemporaryDirectory { directory in
             try await withServicePair(in: directory) { pair in

@@ -11,6 +11,8 @@ public struct OrdersServiceHandler: OrdersService {
     private let system: OrderSystem
     private let authentication: CallerAuthentication
     private let logger: Logger
+    /// GetOrder's packed answers for orders answered from memory.
+    let encodedOrders = EncodedOrderMemo()
 
     public init(system: OrderSystem, authentication: CallerAuthentication, logger: Logger) {
         self.system = system
@@ -108,17 +110,17 @@ extension RPCError {
 }
 
 /// GetOrder answers from memory when it can: the token the connection's last call verified
-/// and an order the store's cache holds. Anything else (a new token, a cache miss, an error)
-/// goes the async way, which also logs and maps errors.
+/// and an order the store's cache holds, packed once per version of the order. Anything else
+/// (a new token, a cache miss, an error) goes the async way, which also logs and maps errors.
 extension OrdersServiceHandler: ImmediateRPCService {
     public func registerImmediateMethods(with router: inout RPCRouter) {
         router.registerUnary(
             OrdersMethod.getOrder,
-            immediate: { request, context in
+            immediateBytes: { request, context in
                 guard let caller = self.authentication.cachedCaller(of: context.requestMetadata),
                     let order = self.system.cachedOrder(id: request.id, for: caller)
                 else { return nil }
-                return Contracts.Order(order)
+                return self.encodedOrders.bytes(of: order) { Contracts.Order(order).serializedBytes() }
             },
             handler: { request, context in try await self.getOrder(request, context: context) })
     }
