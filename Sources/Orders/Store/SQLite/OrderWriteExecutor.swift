@@ -104,12 +104,13 @@ struct OrderWriteExecutor: WriteBatchExecutor {
                     """, [.int64(leaseUntil), .int64(now), .integer(limit)])
                 deliveries.append(reply.answer(try rows.map(OrderRows.job(from:))))
             case .claimDeliveries(let now, let leaseUntil, let limit, let reply):
-                // The literal state lets SQLite use the partial index orders_to_deliver.
+                // Without INDEXED BY, SQLite prefers orders_by_state (state = ?) and reads and
+                // sorts every confirmed order; the partial index holds just them, by deliver_at.
                 let rows = try await connection.rows(
                     """
                     UPDATE orders SET delivery_lease_until = ?
                     WHERE id IN (
-                        SELECT id FROM orders
+                        SELECT id FROM orders INDEXED BY orders_to_deliver
                         WHERE state = 'confirmed' AND deliver_at <= ? AND COALESCE(delivery_lease_until, 0) <= ?
                         ORDER BY deliver_at LIMIT ?
                     )

@@ -126,9 +126,10 @@ public final class SQLiteOrderStore: OrderStore {
 
     /// See `OrderStore`.
     public func dueDeliveries(now: Int64, limit: Int) async throws -> [String] {
-        // The literal state lets SQLite use the partial index orders_to_deliver.
+        // The literal state matches the partial index orders_to_deliver; INDEXED BY, because
+        // SQLite would otherwise read every confirmed order through orders_by_state and sort.
         try await storage.reader.rows(
-            "SELECT id FROM orders WHERE state = 'confirmed' AND deliver_at <= ? ORDER BY deliver_at LIMIT ?",
+            "SELECT id FROM orders INDEXED BY orders_to_deliver WHERE state = 'confirmed' AND deliver_at <= ? ORDER BY deliver_at LIMIT ?",
             [.int64(now), .integer(limit)]
         ).map { try $0.text("id") }
     }
@@ -141,7 +142,7 @@ public final class SQLiteOrderStore: OrderStore {
     /// See `OrderStore`.
     public func earliestDelivery() async throws -> Int64? {
         try await storage.reader.rows(
-            "SELECT MIN(MAX(deliver_at, COALESCE(delivery_lease_until, 0))) AS due FROM orders WHERE state = 'confirmed'"
+            "SELECT MIN(MAX(deliver_at, COALESCE(delivery_lease_until, 0))) AS due FROM orders INDEXED BY orders_to_deliver WHERE state = 'confirmed'"
         ).first?.optionalInt64("due")
     }
 
