@@ -37,11 +37,9 @@ struct OrderWriteExecutor: WriteBatchExecutor {
 
     func execute(_ requests: [Request], on connection: SQLiteConnection) async throws -> BatchOutcome {
         // Before any row changes: no read may keep a state this transaction replaces.
-        cache.invalidate(
-            requests.lazy.compactMap { request -> String? in
-                if case .write(let write, _) = request, write.transition != nil { return write.orderID }
-                return nil
-            })
+        var changing: [String] = []
+        for case .write(let write, _) in requests where write.transition != nil { changing.append(write.orderID) }
+        cache.invalidate(changing)
         var deliveries: [Delivery] = []
         deliveries.reserveCapacity(requests.count)
         // Indexed by request, so notifications go out in request order.

@@ -139,9 +139,25 @@ public final class SQLiteOrderStore: OrderStore {
         try await writer.submit { .claimDeliveries(now: now, leaseUntil: leaseUntil, limit: limit, $0) }
     }
 
-    /// See `OrderStore`.
+    /// Confirmed orders `earliestDelivery` reads before it knows the answer (normally).
+    static let earliestDeliveryWindow = 512
+
+    /// See `OrderStore`. An order's due time is never before its `deliver_at`, so reading the
+    /// confirmed orders by `deliver_at` can stop at the first one due no earlier than the best
+    /// found: only leased orders (deliveries in flight) are read past. The first
+    /// `earliestDeliveryWindow` of them settle it unless every one is leased beyond the last;
+    /// then every confirmed order is read, as this did each time, a read that under load
+    /// covered thousands of orders waiting out their delivery delay.
     public func earliestDelivery() async throws -> Int64? {
-        try await storage.reader.rows(
+        let window = Self.earliestDeliveryWindow
+        let rows = try await storage.reader.rows(
+            """
+            SELECT deliver_at, MAX(deliver_at, COALESCE(delivery_lease_until, 0)) AS due FROM orders INDEXED BY orders_to_deliver
+            WHERE state = 'confirmed' AND deliver_at IS NOT NULL ORDER BY deliver_at LIMIT ?
+            """, [.integer(window)])
+        guard let best = try rows.map({ try $0.int64("due") }).min() else { return nil }
+        if try rows.count < window || rows[rows.count - 1].int64("deliver_at") >= best { return best }
+        return try await storage.reader.rows(
             "SELECT MIN(MAX(deliver_at, COALESCE(delivery_lease_until, 0))) AS due FROM orders INDEXED BY orders_to_deliver WHERE state = 'confirmed'"
         ).first?.optionalInt64("due")
     }
