@@ -179,17 +179,16 @@ public final class PaymentDispatcher: Sendable {
     }
 
     private func finished(_ key: String) {
-        let (drained, wasFull) = state.withLock { state in
-            let wasFull = state.inFlight.count >= config.maxInFlight
+        let drained = state.withLock { state in
             state.inFlight.remove(key)
-            guard state.inFlight.isEmpty else { return ([CheckedContinuation<Void, Never>](), wasFull) }
+            guard state.inFlight.isEmpty else { return [CheckedContinuation<Void, Never>]() }
             defer { state.drained = [] }
-            return (state.drained, wasFull)
+            return state.drained
         }
         for waiter in drained { waiter.resume() }
-        // Room for a job that waited: only a full dispatcher made the loop wait for room. Waking
-        // it after every attempt cost a query and a timer per order.
-        if wasFull { wake.signal() }
+        // Room for a job that waited, and a fresh look at when the next job is due (a failed
+        // attempt leaves its job leased until a time the loop may not have seen yet).
+        wake.signal()
     }
 
     private func attempt(_ job: PaymentJob, logger: Logger, traceContext: ServiceContext?) async {
