@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import RPC
 
 /// The contract's unary routes served without Hummingbird: `RESTFastPathHandler` sits in each
@@ -41,11 +42,21 @@ final class RESTFastPath: Sendable {
         let headers: RESTHeaders
     }
 
-    /// A finished response: the status, its header fields, the body.
+    /// A finished response: the status, its header fields, the body. The fields are NIO's
+    /// HTTP/1 headers, which the HTTP/1.1 connection (most of the traffic) writes as they are.
     struct Answer: Sendable {
         var status: HTTPResponse.Status
-        var headers: [(name: String, value: String)]
+        var headers: HTTPHeaders
         var body: ByteBuffer
+
+        init(status: HTTPResponse.Status, contentType: String, body: ByteBuffer) {
+            self.status = status
+            // Room for every field `RESTFastPath.answer` may add: one allocation per answer.
+            headers = HTTPHeaders()
+            headers.reserveCapacity(8)
+            headers.add(name: "Content-Type", value: contentType)
+            self.body = body
+        }
     }
 
     let gateway: OrdersGateway
@@ -137,8 +148,8 @@ final class RESTFastPath: Sendable {
         var answer: Answer
         switch result {
         case .success(let made):
-            answer = Answer(status: made.status, headers: [("Content-Type", "application/json")], body: ByteBuffer(bytes: made.body.bytes))
-            if let location = made.location { answer.headers.append(("Location", location)) }
+            answer = Answer(status: made.status, contentType: "application/json", body: ByteBuffer(bytes: made.body.bytes))
+            if let location = made.location { answer.headers.add(name: "Location", value: location) }
         case .failure(let error):
             var body = ErrorBody(error, request: nil)
             if body.code == .internal || body.code == .unknown {
@@ -147,17 +158,17 @@ final class RESTFastPath: Sendable {
             if error is RPCError, body.code == .unauthenticated, head.headers[.authorization] != nil {
                 body.headers[.wwwAuthenticate] = "Bearer error=\"invalid_token\""
             }
-            answer = Answer(status: body.status, headers: [("Content-Type", "application/json")], body: ByteBuffer(string: body.json))
-            for field in body.headers { answer.headers.append((field.name.rawName, field.value)) }
+            answer = Answer(status: body.status, contentType: "application/json", body: ByteBuffer(string: body.json))
+            for field in body.headers { answer.headers.add(name: field.name.rawName, value: field.value) }
         }
         if let origin = head.headers[.origin] {
             var cors = HTTPFields()
             CORSMiddleware<GatewayRequestContext>.addOrigin(origin, allowedOrigins: gateway.config.allowedOrigins, to: &cors)
-            for field in cors { answer.headers.append((field.name.rawName, field.value)) }
+            for field in cors { answer.headers.add(name: field.name.rawName, value: field.value) }
         }
-        answer.headers.append(("Date", date))
-        answer.headers.append(("Server", serverName))
-        answer.headers.append(("Content-Length", String(answer.body.readableBytes)))
+        answer.headers.add(name: "Date", value: date)
+        answer.headers.add(name: "Server", value: serverName)
+        answer.headers.add(name: "Content-Length", value: String(answer.body.readableBytes))
         metrics?.record(
             method: HTTPMetricsMiddleware<GatewayRequestContext>.methodLabel(head.method), route: route.binding.template.text,
             code: answer.status.code, since: start)

@@ -67,6 +67,19 @@ struct HeaderBlock {
         ranges.append((nameStart..<valueStart, valueStart..<storage.count))
     }
 
+    /// The fields as nghttp2 receives them, in order: for tests.
+    var fields: [(name: String, value: String)] {
+        withNVArray { list, count in
+            (0..<count).map { index in
+                let field = list[index]
+                return (
+                    String(decoding: UnsafeBufferPointer(start: field.name, count: field.namelen), as: UTF8.self),
+                    String(decoding: UnsafeBufferPointer(start: field.value, count: field.valuelen), as: UTF8.self)
+                )
+            }
+        }
+    }
+
     func withNVArray<R>(_ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
         if let prefix, ranges.isEmpty, suffix == nil { return body(prefix.nva, prefix.count) }
         return storage.withUnsafeBufferPointer { bytes in
