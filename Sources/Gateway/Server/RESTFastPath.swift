@@ -106,12 +106,9 @@ final class RESTFastPath: Sendable {
         answer: @escaping @Sendable (Answer) -> Void
     ) {
         let start = ContinuousClock.now
-        let finish: @Sendable (Result<RESTAnswer, any Error>) -> Void = { [self] result in
-            answer(self.answer(result, route: route, head: head, date: date, since: start))
-        }
         // The common case: nothing to wait for before the call.
         if rateLimiter == nil, admission?.tryAdmit() ?? true {
-            return call(route, head: head, body: body, finish: finish)
+            return call(route, head: head, body: body, date: date, since: start, answer: answer)
         }
         Task.immediate(executorPreference: EventLoopTaskExecutor(eventLoop: loop)) { [self] in
             do {
@@ -120,24 +117,28 @@ final class RESTFastPath: Sendable {
                 }
                 if let admission { try await admission.admitRequest() }
             } catch {
-                return finish(.failure(error))
+                return answer(self.answer(.failure(error), route: route, head: head, date: date, since: start))
             }
-            call(route, head: head, body: body, finish: finish)
+            call(route, head: head, body: body, date: date, since: start, answer: answer)
         }
     }
 
-    /// The binding's RPC, holding an admission slot (when limited) until it has answered.
-    private func call(_ route: Route, head: Head, body: ByteBuffer, finish: @escaping @Sendable (Result<RESTAnswer, any Error>) -> Void) {
+    /// The binding's RPC, holding an admission slot (when limited) until it has answered; one
+    /// closure from the RPC's answer to the connection's.
+    private func call(
+        _ route: Route, head: Head, body: ByteBuffer, date: String, since start: ContinuousClock.Instant,
+        answer: @escaping @Sendable (Answer) -> Void
+    ) {
         let admission = self.admission
+        let finish: @Sendable (Result<RESTAnswer, any Error>) -> Void = { [self] result in
+            admission?.release()
+            answer(self.answer(result, route: route, head: head, date: date, since: start))
+        }
         do {
             let call = try RESTUnaryCall(
                 binding: route.binding, captures: route.captures, headers: head.headers, target: head.target, body: body, gateway: gateway)
-            try route.binding.unary!(call) { result in
-                admission?.release()
-                finish(result)
-            }
+            try route.binding.unary!(call, finish)
         } catch {
-            admission?.release()
             finish(.failure(error))
         }
     }

@@ -24,8 +24,9 @@ final class ClientStream {
     /// Set once: the call's outcome (trailing metadata on OK).
     private(set) var outcome: Result<Metadata, RPCError>?
     var unaryWaiter: CheckedContinuation<UnaryResponse<[UInt8]>, any Error>?
-    /// A unary call made without a task (`CallbackClientTransport`): run on the loop once.
-    var unaryCompletion: ((Result<UnaryResponse<[UInt8]>, any Error>) -> Void)?
+    /// A unary call made without a task (`CallbackClientTransport`) and its try's number: told
+    /// the outcome on the loop, once.
+    var unaryCall: (call: CallbackUnaryCall, number: Int)?
     var startWaiter: CheckedContinuation<ResponseStart, any Error>?
     private var responseStart: ResponseStart?
     var trailerWaiters: [CheckedContinuation<Metadata, any Error>] = []
@@ -91,9 +92,9 @@ final class ClientStream {
             self.unaryWaiter = nil
             unaryWaiter.resume(with: unaryResult())
         }
-        if let unaryCompletion {
-            self.unaryCompletion = nil
-            unaryCompletion(unaryResult())
+        if let unaryCall {
+            self.unaryCall = nil
+            unaryCall.call.finished(number: unaryCall.number, unaryResult())
         }
         let waiters = trailerWaiters
         trailerWaiters = []
