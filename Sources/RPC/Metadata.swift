@@ -46,12 +46,12 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// Appends a text value; keys are lower-cased.
     public mutating func add(_ key: String, _ value: String) {
-        entries.append(Entry(key: key.lowercased(), value: .string(value)))
+        entries.append(Entry(key: Self.lowercased(key), value: .string(value)))
     }
 
     /// Appends a value of either kind; keys are lower-cased.
     public mutating func add(_ key: String, _ value: Value) {
-        entries.append(Entry(key: key.lowercased(), value: value))
+        entries.append(Entry(key: Self.lowercased(key), value: value))
     }
 
     /// Appends without lower-casing: for keys already known to be lower-case (HTTP/2 field names).
@@ -67,13 +67,13 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// Removes every value of `key` (any case).
     public mutating func removeAll(_ key: String) {
-        let key = key.lowercased()
+        let key = Self.lowercased(key)
         entries.removeAll { $0.key == key }
     }
 
     /// The first text value of `key`.
     public subscript(key: String) -> String? {
-        let key = key.lowercased()
+        let key = Self.lowercased(key)
         for entry in entries where entry.key == key {
             if case .string(let text) = entry.value { return text }
         }
@@ -82,7 +82,7 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// The first binary value of `key` (a `-bin` key).
     public func binary(_ key: String) -> [UInt8]? {
-        let key = key.lowercased()
+        let key = Self.lowercased(key)
         for entry in entries where entry.key == key {
             if case .binary(let bytes) = entry.value { return bytes }
         }
@@ -91,12 +91,19 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// All values of `key`, in order.
     public func values(_ key: String) -> [Value] {
-        let key = key.lowercased()
+        let key = Self.lowercased(key)
         return entries.filter { $0.key == key }.map(\.value)
     }
 
     /// The entries in order.
     public func makeIterator() -> IndexingIterator<[Entry]> { entries.makeIterator() }
+
+    /// `key` in lower case. Keys are nearly always written lower-case already (a constant such as
+    /// `"authorization"`, looked up on every call): those are returned as they are, without
+    /// building a new string.
+    private static func lowercased(_ key: String) -> String {
+        key.utf8.contains { ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || $0 >= 0x80 } ? key.lowercased() : key
+    }
 
     /// Whether a key names binary values (`-bin` suffix).
     public static func isBinaryKey(_ key: String) -> Bool { key.hasSuffix("-bin") }

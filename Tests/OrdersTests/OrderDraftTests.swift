@@ -83,7 +83,7 @@ struct OrderDraftTests {
         #expect(field(of: Self.request(requestID: max)) == nil)
     }
 
-    @Test(arguments: ["z\u{0}y", "tab\there", "line\n", "unit\u{1F}", "del\u{7F}", "c1\u{80}", "c1\u{85}", "c1\u{9F}"])
+    @Test(arguments: ["z\u{0}y", "tab\there", "line\n", "unit\u{1F}", "del\u{7F}", "c1\u{80}", "c1\u{85}", "c1\u{9F}", "café\u{85}", "名前\u{9F}x"])
     func controlCharactersInIDsAndSKUsAreRefused(text: String) {
         #expect(field(of: Self.request(customerID: text)) == "customer_id")
         #expect(field(of: Self.request(items: [OrderLine(sku: text, quantity: 1, unitPriceCents: 1)])) == "items[0].sku")

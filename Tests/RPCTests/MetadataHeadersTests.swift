@@ -20,4 +20,19 @@ import Testing
         #expect(metadata.binary("x-bin") == [1, 2])
         #expect(metadata.count == 1)
     }
+
+    @Test func keysMatchInAnyCase() {
+        var metadata = Metadata()
+        metadata.add("X-Request-ID", "abc")
+        metadata.add("trace-BIN", .binary([7]))
+        metadata.add("Ä-key", "umlaut")
+        #expect(metadata.map(\.key) == ["x-request-id", "trace-bin", "ä-key"])
+        #expect(metadata["x-request-id"] == "abc")
+        #expect(metadata["X-REQUEST-ID"] == "abc")
+        #expect(metadata.binary("Trace-Bin") == [7])
+        #expect(metadata["Ä-KEY"] == "umlaut")
+        metadata.removeAll("X-Request-Id")
+        #expect(metadata["x-request-id"] == nil)
+        #expect(metadata.count == 2)
+    }
 }

@@ -47,9 +47,21 @@ enum OrderValidation {
         // The control characters (general category Cc) are exactly these two ranges; checking
         // them directly costs a comparison per character, where the Unicode property lookup was
         // a sixth of a GetOrder's CPU.
-        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
+        guard !Self.containsControlCharacter(value) else {
             throw .invalidArgument(field: field, problem: "must not contain control characters (U+0000–U+001F, U+007F–U+009F)")
         }
+    }
+
+    /// Whether `value` holds a control character. Ids are nearly always ASCII, where a byte
+    /// comparison decides; only text with other characters is walked by code point (U+0080–U+009F
+    /// are two UTF-8 bytes each).
+    static func containsControlCharacter(_ value: String) -> Bool {
+        var ascii = true
+        for byte in value.utf8 {
+            if byte < 0x20 || byte == 0x7F { return true }
+            if byte >= 0x80 { ascii = false }
+        }
+        return !ascii && value.unicodeScalars.contains { (0x80...0x9F).contains($0.value) }
     }
 }
 

@@ -10,9 +10,11 @@ import Synchronization
 /// is simply not kept. Two generations bound the memory: when the newer one is full it becomes
 /// the older one and the previous older one is dropped; a hit in the older one moves up.
 final class OrderRecordCache: Sendable {
+    private typealias Generation = [String: OrderRecord]
+
     private struct State {
-        var recent: [String: OrderRecord] = [:]
-        var older: [String: OrderRecord] = [:]
+        var recent: Generation = [:]
+        var older: Generation = [:]
         /// Bumped by every write; a read's fill is refused when it moved.
         var writes: UInt64 = 0
     }
@@ -28,12 +30,13 @@ final class OrderRecordCache: Sendable {
 
     /// The cached order, if any.
     func lookup(_ id: String) -> OrderRecord? {
-        state.withLock { state in
-            if let record = state.recent[id] { return record }
-            guard let record = state.older.removeValue(forKey: id) else { return nil }
-            Self.insert(record, into: &state, generationSize: generationSize)
-            return record
+        let (record, dropped) = state.withLock { state -> (OrderRecord?, Generation?) in
+            if let record = state.recent[id] { return (record, nil) }
+            guard let record = state.older.removeValue(forKey: id) else { return (nil, nil) }
+            return (record, Self.insert(record, into: &state, generationSize: generationSize))
         }
+        _ = dropped  // freed here, after the lock
+        return record
     }
 
     /// Taken before a read's query; hand it to `fill`.
@@ -43,10 +46,11 @@ final class OrderRecordCache: Sendable {
 
     /// Keeps what a read found, unless a write happened since `token`.
     func fill(_ record: OrderRecord, token: UInt64) {
-        state.withLock { state in
-            guard state.writes == token else { return }
-            Self.insert(record, into: &state, generationSize: generationSize)
+        let dropped = state.withLock { state -> Generation? in
+            guard state.writes == token else { return nil }
+            return Self.insert(record, into: &state, generationSize: generationSize)
         }
+        _ = dropped  // freed here, after the lock
     }
 
     /// A transaction is about to change these orders: forget them until it has committed (if
@@ -64,6 +68,7 @@ final class OrderRecordCache: Sendable {
     /// Transitions committed: a cached order takes each change's fields (read back from the
     /// row, so they are the stored values).
     func committed(_ changes: [OrderChange]) {
+        var dropped: [Generation] = []  // freed when this returns, after the lock
         state.withLock { state in
             state.writes &+= 1
             for change in changes {
@@ -71,24 +76,36 @@ final class OrderRecordCache: Sendable {
                     record.version < change.version
                 else { continue }
                 state.older.removeValue(forKey: change.orderID)
-                Self.insert(record.applying(change), into: &state, generationSize: generationSize)
+                if let generation = Self.insert(record.applying(change), into: &state, generationSize: generationSize) {
+                    dropped.append(generation)
+                }
             }
         }
     }
 
     /// New orders committed, as they were inserted.
     func created(_ records: [OrderRecord]) {
+        var dropped: [Generation] = []  // freed when this returns, after the lock
         state.withLock { state in
             state.writes &+= 1
-            for record in records { Self.insert(record, into: &state, generationSize: generationSize) }
+            for record in records {
+                if let generation = Self.insert(record, into: &state, generationSize: generationSize) { dropped.append(generation) }
+            }
         }
     }
 
-    private static func insert(_ record: OrderRecord, into state: inout State, generationSize: Int) {
+    /// Adds `record`; when that starts a new generation, returns the one dropped, for the
+    /// caller to free after unlocking: freeing thousands of orders under the lock would stall
+    /// every GetOrder on every loop meanwhile.
+    private static func insert(_ record: OrderRecord, into state: inout State, generationSize: Int) -> Generation? {
+        var dropped: Generation?
         if state.recent.count >= generationSize, state.recent[record.id] == nil {
+            dropped = state.older
             state.older = state.recent
-            state.recent = [:]
+            state.recent = Generation(minimumCapacity: generationSize)
         }
         state.recent[record.id] = record
+        return dropped
     }
+
 }
