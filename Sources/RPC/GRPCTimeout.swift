@@ -33,19 +33,36 @@ public enum GRPCTimeout {
     /// peer never sees a shorter timeout than the caller asked for. Negative becomes `0n`;
     /// anything beyond 99999999 hours is capped there.
     public static func format(_ duration: Duration) -> String {
+        let (amount, unit) = encode(duration)
+        return "\(amount)\(Character(Unicode.Scalar(unit)))"
+    }
+
+    /// What `format` writes, as the amount and the unit's ASCII byte, for a caller that writes
+    /// the digits into its own buffer (the client's request headers): no String, no array.
+    public static func encode(_ duration: Duration) -> (amount: Int64, unit: UInt8) {
         let (seconds, attoseconds) = duration.components
-        guard seconds >= 0, duration > .zero else { return "0n" }
+        guard seconds >= 0, duration > .zero else { return (0, UInt8(ascii: "n")) }
         let limit: Int64 = 99_999_999
         // Beyond ~292 years nanoseconds overflow Int64; such a timeout is "forever" anyway.
-        guard seconds < 9_000_000_000 else { return "\(limit)H" }
+        guard seconds < 9_000_000_000 else { return (limit, UInt8(ascii: "H")) }
         let nanoseconds = seconds * 1_000_000_000 + (attoseconds + 999_999_999) / 1_000_000_000
-        let units: [(Int64, Character)] = [
-            (1, "n"), (1_000, "u"), (1_000_000, "m"), (1_000_000_000, "S"), (60_000_000_000, "M"), (3_600_000_000_000, "H"),
-        ]
-        for (size, unit) in units {
+        // Finest first: nanoseconds, then micro-, milli-, seconds, minutes, hours (a switch,
+        // not a table: this runs for every call, and a table literal may allocate).
+        var size: Int64 = 1
+        for step in 0..<6 {
             let value = (nanoseconds + size - 1) / size
-            if value <= limit { return "\(value)\(unit)" }
+            let (unit, next): (Unicode.Scalar, Int64) =
+                switch step {
+                case 0: ("n", 1_000)
+                case 1: ("u", 1_000)
+                case 2: ("m", 1_000)
+                case 3: ("S", 60)
+                case 4: ("M", 60)
+                default: ("H", 1)
+                }
+            if value <= limit { return (value, UInt8(ascii: unit)) }
+            size *= next
         }
-        return "\(limit)H"
+        return (limit, UInt8(ascii: "H"))
     }
 }

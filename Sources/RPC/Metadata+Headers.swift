@@ -7,14 +7,20 @@ extension Metadata {
     public var headerFields: [(name: String, value: String)] {
         var fields: [(name: String, value: String)] = []
         fields.reserveCapacity(count)
+        forEachHeaderField { fields.append(($0, $1)) }
+        return fields
+    }
+
+    /// Visits `headerFields` in order without making the list (a client's request headers are
+    /// packed straight from here).
+    public func forEachHeaderField(_ body: (_ name: String, _ value: String) -> Void) {
         for entry in self where HeaderName.classify(entry.key) == .metadata && !entry.key.isEmpty {
             switch (entry.value, Metadata.isBinaryKey(entry.key)) {
-            case (.binary(let bytes), true): fields.append((entry.key, Base64.encode(bytes)))
-            case (.string(let text), false): fields.append((entry.key, text))
+            case (.binary(let bytes), true): body(entry.key, Base64.encode(bytes))
+            case (.string(let text), false): body(entry.key, text)
             default: continue
             }
         }
-        return fields
     }
 
     /// Adds one received custom-metadata field: a `-bin` value is base64-decoded (and dropped when

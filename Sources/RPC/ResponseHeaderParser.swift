@@ -33,6 +33,39 @@ public struct ResponseHeaderParser: Sendable {
         }
     }
 
+    /// Adds one field as nghttp2 delivers it: the fields every response carries (`:status`,
+    /// `content-type`, `grpc-status: 0`, `grpc-accept-encoding`) are read from their bytes and
+    /// make no String; custom metadata and the rare fields go through `add(name:value:)`.
+    public mutating func add(nameBytes name: Span<UInt8>, valueBytes value: Span<UInt8>) {
+        switch name.count {
+        case 7 where name.matches(":status"):
+            httpStatus = Self.integer(value)
+            return
+        case 11 where name.matches("grpc-status") && value.matches("0"):
+            grpcStatus = "0"
+            return
+        case 12 where name.matches("content-type") && value.matches("application/grpc"):
+            contentType = "application/grpc"
+            return
+        case 20 where name.matches("grpc-accept-encoding"):
+            return
+        default:
+            add(name: String(utf8: name), value: String(utf8: value))
+        }
+    }
+
+    /// A `:status` value's number: three digits read in place, anything else as `Int` reads it.
+    private static func integer(_ bytes: Span<UInt8>) -> Int? {
+        guard bytes.count == 3 else { return Int(String(utf8: bytes)) }
+        var value = 0
+        for index in bytes.indices {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return Int(String(utf8: bytes)) }
+            value = value * 10 + Int(digit)
+        }
+        return value
+    }
+
     /// Whether the block carries `grpc-status` (trailers, or a Trailers-Only response).
     public var hasStatus: Bool { grpcStatus != nil }
 

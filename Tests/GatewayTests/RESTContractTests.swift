@@ -102,4 +102,28 @@ struct RESTContractTests {
             #expect(unknown.status == .badRequest)
         }
     }
+
+    @Test(
+        "a path without escapes is matched on its bytes exactly as split into segments",
+        arguments: [
+            "/v1/orders", "/v1/orders/", "/v1/orders/ord-1", "/v1/orders/ord-1/", "/v1/orders/ord-1:cancel", "/v1/orders/ord-1:refund",
+            "/v1/orders/:cancel", "/v1/orders/a:b/events", "/v1/orders/ord-1/events", "/v1/orders/ord-1/events:x", "/v1/orders//",
+            "/v1//orders/x", "//v1/orders/x", "/v1/orders/x/y", "/", "", "v1/orders/x", "/v1/orders:cancel", "/v1/orders/a:b:cancel",
+            "/v2/orders/x", "/v1/order/x", "/v1/orders/ord 1", "/v1/orders/ø",
+        ])
+    func unescapedPathsMatchAsSegments(path: String) {
+        for binding in RESTContract.bindings {
+            let bytes = binding.template.match(unescaped: path.utf8.span)
+            let segments = binding.template.match(RequestPath(path))
+            #expect(bytes?.map(\.field) == segments?.map(\.field), "\(binding.template.text) on \(path)")
+            #expect(bytes?.map(\.value) == segments?.map(\.value), "\(binding.template.text) on \(path)")
+        }
+        for method in [HTTPRequest.Method.get, .post] {
+            let fast = RESTContract.binding(for: method, path: path)
+            let slow = RESTContract.match(method: method, path: path)
+            #expect(fast?.binding === slow?.binding, "\(method) \(path)")
+            let slowCaptures = slow?.binding == nil ? nil : slow?.captures.map(\.value)
+            #expect(fast?.captures.map(\.value) == slowCaptures, "\(method) \(path)")
+        }
+    }
 }

@@ -109,6 +109,29 @@ struct CallbackUnaryTests {
         }
     }
 
+    @Test("a stream the server refuses is tried again, then UNAVAILABLE; the connection still serves once the server has room")
+    func refusedStreamIsRetriedThenUnavailable() async throws {
+        let probe = CancellationProbe()
+        try await withServer(config: .init(host: "127.0.0.1", maxInFlightHandlersPerConnection: 1), probe: probe) { _, port in
+            try await withLoopLocalClient(port: port) { client, _, loop in
+                // Connected first, so the deadline below is all the handler's.
+                #expect(try await Self.call(client, on: loop, EchoMethods.unary, "0").result.get().message.text == "0")
+                // The first call times out on the client (RST_STREAM); its handler keeps running
+                // and holds the connection's one handler slot, so the server refuses new streams.
+                let first = await Self.call(client, on: loop, EchoMethods.gated, "1", options: CallOptions(timeout: .milliseconds(500)))
+                #expect(first.code == .deadlineExceeded)
+                #expect(await probe.eventually { probe.started == 1 })
+                let refused = await Self.call(client, on: loop, EchoMethods.unary, "2")
+                #expect(refused.code == .unavailable, "REFUSED_STREAM on every try while the reset call's handler still runs")
+                #expect(refused.onCallersLoop)
+                probe.open()
+                #expect(await probe.eventually { probe.finished == 1 })
+                let after = try await Self.call(client, on: loop, EchoMethods.unary, "3").result.get()
+                #expect(after.message.text == "3")
+            }
+        }
+    }
+
     @Test("a response over the receive limit is RESOURCE_EXHAUSTED; a request over the send limit is INTERNAL")
     func messageSizeLimits() async throws {
         try await withServer { _, port in

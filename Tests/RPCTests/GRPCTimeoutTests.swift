@@ -33,4 +33,15 @@ import Testing
         #expect(GRPCTimeout.format(.seconds(-1)) == "0n")
         #expect(GRPCTimeout.format(.seconds(Int64.max)) == "99999999H")
     }
+
+    @Test(arguments: [
+        Duration.nanoseconds(1), .nanoseconds(99_999_999), .nanoseconds(100_000_001), .milliseconds(250), .seconds(30),
+        .seconds(99), .seconds(100) + .nanoseconds(1), .seconds(3600), .seconds(1_000_000_000), .seconds(-5), .zero,
+        .seconds(Int64.max),
+    ])
+    func encodeIsWhatFormatWrites(duration: Duration) {
+        let (amount, unit) = GRPCTimeout.encode(duration)
+        #expect(GRPCTimeout.format(duration) == "\(amount)\(Character(Unicode.Scalar(unit)))")
+        #expect((0...99_999_999).contains(amount))
+    }
 }

@@ -39,9 +39,9 @@ package final class ProtobufCUnpacker {
     private let budget: Int
     private var liveBytes = 0
     /// The live blocks and their sizes: the first few in `few`, scanned (a small request, such
-    /// as a GetOrder, holds two or three: no dictionary to allocate and hash into); the rest in
-    /// `blocks`.
-    private var few = InlineArray<4, Block>(repeating: Block(pointer: nil, size: 0))
+    /// as a GetOrder, holds two or three, and an order with a few items a dozen: no dictionary
+    /// to allocate and hash into); the rest in `blocks`.
+    private var few = InlineArray<16, Block>(repeating: Block(pointer: nil, size: 0))
     private var blocks: [UnsafeMutableRawPointer: Int] = [:]
 
     private struct Block {

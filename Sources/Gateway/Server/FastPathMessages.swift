@@ -54,7 +54,7 @@ enum HTTP1Messages: FastPathMessages {
 
     static func responseHead(_ answer: RESTFastPath.Answer) -> HTTPServerResponsePart {
         let status = HTTPResponseStatus(statusCode: answer.status.code, reasonPhrase: answer.status.reasonPhrase)
-        return .head(HTTPResponseHead(version: .http1_1, status: status, headers: HTTPHeaders(answer.headers)))
+        return .head(HTTPResponseHead(version: .http1_1, status: status, headers: answer.headers))
     }
 
     static func responseBody(_ body: ByteBuffer) -> HTTPServerResponsePart {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import RPC
 
 /// The contract's unary routes served without Hummingbird: `RESTFastPathHandler` sits in each
@@ -41,11 +42,21 @@ final class RESTFastPath: Sendable {
         let headers: RESTHeaders
     }
 
-    /// A finished response: the status, its header fields, the body.
+    /// A finished response: the status, its header fields, the body. The fields are NIO's
+    /// HTTP/1 headers, which the HTTP/1.1 connection (most of the traffic) writes as they are.
     struct Answer: Sendable {
         var status: HTTPResponse.Status
-        var headers: [(name: String, value: String)]
+        var headers: HTTPHeaders
         var body: ByteBuffer
+
+        init(status: HTTPResponse.Status, contentType: String, body: ByteBuffer) {
+            self.status = status
+            // Room for every field `RESTFastPath.answer` may add: one allocation per answer.
+            headers = HTTPHeaders()
+            headers.reserveCapacity(8)
+            headers.add(name: "Content-Type", value: contentType)
+            self.body = body
+        }
     }
 
     let gateway: OrdersGateway
@@ -95,12 +106,9 @@ final class RESTFastPath: Sendable {
         answer: @escaping @Sendable (Answer) -> Void
     ) {
         let start = ContinuousClock.now
-        let finish: @Sendable (Result<RESTAnswer, any Error>) -> Void = { [self] result in
-            answer(self.answer(result, route: route, head: head, date: date, since: start))
-        }
         // The common case: nothing to wait for before the call.
         if rateLimiter == nil, admission?.tryAdmit() ?? true {
-            return call(route, head: head, body: body, finish: finish)
+            return call(route, head: head, body: body, date: date, since: start, answer: answer)
         }
         Task.immediate(executorPreference: EventLoopTaskExecutor(eventLoop: loop)) { [self] in
             do {
@@ -109,24 +117,28 @@ final class RESTFastPath: Sendable {
                 }
                 if let admission { try await admission.admitRequest() }
             } catch {
-                return finish(.failure(error))
+                return answer(self.answer(.failure(error), route: route, head: head, date: date, since: start))
             }
-            call(route, head: head, body: body, finish: finish)
+            call(route, head: head, body: body, date: date, since: start, answer: answer)
         }
     }
 
-    /// The binding's RPC, holding an admission slot (when limited) until it has answered.
-    private func call(_ route: Route, head: Head, body: ByteBuffer, finish: @escaping @Sendable (Result<RESTAnswer, any Error>) -> Void) {
+    /// The binding's RPC, holding an admission slot (when limited) until it has answered; one
+    /// closure from the RPC's answer to the connection's.
+    private func call(
+        _ route: Route, head: Head, body: ByteBuffer, date: String, since start: ContinuousClock.Instant,
+        answer: @escaping @Sendable (Answer) -> Void
+    ) {
         let admission = self.admission
+        let finish: @Sendable (Result<RESTAnswer, any Error>) -> Void = { [self] result in
+            admission?.release()
+            answer(self.answer(result, route: route, head: head, date: date, since: start))
+        }
         do {
             let call = try RESTUnaryCall(
                 binding: route.binding, captures: route.captures, headers: head.headers, target: head.target, body: body, gateway: gateway)
-            try route.binding.unary!(call) { result in
-                admission?.release()
-                finish(result)
-            }
+            try route.binding.unary!(call, finish)
         } catch {
-            admission?.release()
             finish(.failure(error))
         }
     }
@@ -137,8 +149,8 @@ final class RESTFastPath: Sendable {
         var answer: Answer
         switch result {
         case .success(let made):
-            answer = Answer(status: made.status, headers: [("Content-Type", "application/json")], body: ByteBuffer(bytes: made.body.bytes))
-            if let location = made.location { answer.headers.append(("Location", location)) }
+            answer = Answer(status: made.status, contentType: "application/json", body: ByteBuffer(bytes: made.body.bytes))
+            if let location = made.location { answer.headers.add(name: "Location", value: location) }
         case .failure(let error):
             var body = ErrorBody(error, request: nil)
             if body.code == .internal || body.code == .unknown {
@@ -147,17 +159,17 @@ final class RESTFastPath: Sendable {
             if error is RPCError, body.code == .unauthenticated, head.headers[.authorization] != nil {
                 body.headers[.wwwAuthenticate] = "Bearer error=\"invalid_token\""
             }
-            answer = Answer(status: body.status, headers: [("Content-Type", "application/json")], body: ByteBuffer(string: body.json))
-            for field in body.headers { answer.headers.append((field.name.rawName, field.value)) }
+            answer = Answer(status: body.status, contentType: "application/json", body: ByteBuffer(string: body.json))
+            for field in body.headers { answer.headers.add(name: field.name.rawName, value: field.value) }
         }
         if let origin = head.headers[.origin] {
             var cors = HTTPFields()
             CORSMiddleware<GatewayRequestContext>.addOrigin(origin, allowedOrigins: gateway.config.allowedOrigins, to: &cors)
-            for field in cors { answer.headers.append((field.name.rawName, field.value)) }
+            for field in cors { answer.headers.add(name: field.name.rawName, value: field.value) }
         }
-        answer.headers.append(("Date", date))
-        answer.headers.append(("Server", serverName))
-        answer.headers.append(("Content-Length", String(answer.body.readableBytes)))
+        answer.headers.add(name: "Date", value: date)
+        answer.headers.add(name: "Server", value: serverName)
+        answer.headers.add(name: "Content-Length", value: String(answer.body.readableBytes))
         metrics?.record(
             method: HTTPMetricsMiddleware<GatewayRequestContext>.methodLabel(head.method), route: route.binding.template.text,
             code: answer.status.code, since: start)

@@ -18,50 +18,51 @@ import NIOCore
 /// Each fast request is served by `RESTFastPath.respond` from callbacks on the connection's
 /// event loop (no task per request); its answer comes back to the handler on the loop.
 /// Confined to its channel's event loop, like every NIO handler.
+/// One request in flight on a fast-path connection, in arrival order. Outside the generic
+/// handler (and holding held parts as `NIOAny`) so that its layout is known when compiling:
+/// a type nested in a generic class is laid out at run time, and every copy of it goes
+/// through value witnesses.
+private enum FastPathEntry {
+    /// Handed to the router, which answers it.
+    case passedOn
+    /// Served here; the answer once it is ready, and whether to close after it.
+    case fast(answer: RESTFastPath.Answer?, close: Bool)
+    /// For the router, waiting for the fast requests ahead; its parts so far.
+    case held([NIOAny])
+
+    var isFast: Bool {
+        if case .fast = self { true } else { false }
+    }
+}
+
+/// What the parts being read belong to.
+private enum FastPathReading {
+    /// Between requests.
+    case idle
+    /// A fast request's body, gathered until its end.
+    case fast(RESTFastPath.Route, RESTFastPath.Head, ByteBuffer?)
+    /// A request handed to the router as its parts come.
+    case passing
+    /// A request held in the last queue entry.
+    case holding
+}
+
 final class RESTFastPathHandler<Messages: FastPathMessages>: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = Messages.RequestPart
     typealias InboundOut = Messages.RequestPart
     typealias OutboundIn = Messages.ResponsePart
     typealias OutboundOut = Messages.ResponsePart
 
-    /// One request in flight, in arrival order.
-    private enum Entry {
-        /// Handed to the router, which answers it.
-        case passedOn
-        /// Served here; the answer once it is ready, and whether to close after it.
-        case fast(answer: RESTFastPath.Answer?, close: Bool)
-        /// For the router, waiting for the fast requests ahead; its parts so far.
-        case held([Messages.RequestPart])
-
-        var isPassedOn: Bool {
-            if case .passedOn = self { true } else { false }
-        }
-        var isHeld: Bool {
-            if case .held = self { true } else { false }
-        }
-        var isFast: Bool {
-            if case .fast = self { true } else { false }
-        }
-    }
-
-    /// What the parts being read belong to.
-    private enum Reading {
-        /// Between requests.
-        case idle
-        /// A fast request's body, gathered until its end.
-        case fast(RESTFastPath.Route, RESTFastPath.Head, ByteBuffer?)
-        /// A request handed to the router as its parts come.
-        case passing
-        /// A request held in the last queue entry.
-        case holding
-    }
-
     /// Fast requests one connection may have in flight; reading pauses beyond (pipelining).
     private static var maxInFlight: Int { 16 }
 
     private let path: RESTFastPath
-    private var queue = CircularBuffer<Entry>()
-    private var reading = Reading.idle
+    private var queue = CircularBuffer<FastPathEntry>()
+    /// How many of `queue`'s entries are held and fast: `read` asks for every read, and a
+    /// count costs nothing where a scan of the queue costs a pass over it.
+    private var heldCount = 0
+    private var fastCount = 0
+    private var reading = FastPathReading.idle
     /// Entries whose ids the answers carry: `queue`'s first entry is number `firstID`.
     private var firstID = 0
     private var readPending = false
@@ -93,13 +94,15 @@ final class RESTFastPathHandler<Messages: FastPathMessages>: ChannelDuplexHandle
                 reading = .fast(route, head, nil)
                 closing = head.headers[.connection]?.lowercased().contains("close") == true
                 queue.append(.fast(answer: nil, close: closing))
-            } else if queue.allSatisfy({ $0.isPassedOn }) {
+                fastCount += 1
+            } else if heldCount == 0 && fastCount == 0 {
                 reading = .passing
                 queue.append(.passedOn)
                 context.fireChannelRead(data)
             } else {
                 reading = .holding
-                queue.append(.held([part]))
+                queue.append(.held([data]))
+                heldCount += 1
             }
         case (.fast(let route, let head, nil), .body(let chunk)):
             reading = .fast(route, head, chunk)
@@ -116,7 +119,8 @@ final class RESTFastPathHandler<Messages: FastPathMessages>: ChannelDuplexHandle
         case (.holding, let split):
             if case .end = split { reading = .idle }
             if case .held(var parts) = queue.last {
-                parts.append(part)
+                queue[queue.index(before: queue.endIndex)] = .passedOn  // drops the array's other reference while appending
+                parts.append(data)
                 queue[queue.index(before: queue.endIndex)] = .held(parts)
             }
         default:
@@ -126,11 +130,9 @@ final class RESTFastPathHandler<Messages: FastPathMessages>: ChannelDuplexHandle
     }
 
     func read(context: ChannelHandlerContext) {
-        // Closures, not key paths, in these scans: a key path into a generic type's nested
-        // enum is instantiated at run time on every use, and `read` runs for every read.
         // Reading waits while a request is held (its parts would pile up here) or while enough
         // fast requests are in flight.
-        if queue.contains(where: { $0.isHeld }) || queue.count >= Self.maxInFlight {
+        if heldCount > 0 || queue.count >= Self.maxInFlight {
             readPending = true
         } else {
             context.read()
@@ -150,7 +152,7 @@ final class RESTFastPathHandler<Messages: FastPathMessages>: ChannelDuplexHandle
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         // Graceful shutdown: the router closes a connection it thinks idle, so it hears of it
         // once the fast requests are answered.
-        if event is ChannelShouldQuiesceEvent, queue.contains(where: { !$0.isPassedOn }) {
+        if event is ChannelShouldQuiesceEvent, heldCount + fastCount > 0 {
             quiesce = event
             return
         }
@@ -184,6 +186,7 @@ final class RESTFastPathHandler<Messages: FastPathMessages>: ChannelDuplexHandle
         var wrote = false
         while case .fast(let answer?, let close)? = queue.first {
             queue.removeFirst()
+            fastCount -= 1
             firstID += 1
             context.write(wrapOutboundOut(Messages.responseHead(answer)), promise: nil)
             if answer.body.readableBytes > 0 { context.write(wrapOutboundOut(Messages.responseBody(answer.body)), promise: nil) }
@@ -191,6 +194,8 @@ final class RESTFastPathHandler<Messages: FastPathMessages>: ChannelDuplexHandle
             if close {
                 context.writeAndFlush(wrapOutboundOut(Messages.responseEnd)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
                 queue.removeAll()
+                fastCount = 0
+                heldCount = 0
                 return
             }
             context.write(wrapOutboundOut(Messages.responseEnd), promise: nil)
@@ -201,19 +206,20 @@ final class RESTFastPathHandler<Messages: FastPathMessages>: ChannelDuplexHandle
         while index != queue.endIndex, !queue[index].isFast {
             if case .held(let parts) = queue[index] {
                 queue[index] = .passedOn
+                heldCount -= 1
                 if case .holding = reading, queue.index(after: index) == queue.endIndex { reading = .passing }
-                for part in parts { context.fireChannelRead(wrapInboundOut(part)) }
+                for part in parts { context.fireChannelRead(part) }
                 forwarded = true
             }
             index = queue.index(after: index)
         }
         // Hummingbird's async channel hands on what it read at the end of a read.
         if forwarded { context.fireChannelReadComplete() }
-        if readPending, !queue.contains(where: { $0.isHeld }), queue.count < Self.maxInFlight {
+        if readPending, heldCount == 0, queue.count < Self.maxInFlight {
             readPending = false
             context.read()
         }
-        if let event = quiesce, queue.allSatisfy({ $0.isPassedOn }) {
+        if let event = quiesce, heldCount + fastCount == 0 {
             quiesce = nil
             context.fireUserInboundEventTriggered(event)
         }

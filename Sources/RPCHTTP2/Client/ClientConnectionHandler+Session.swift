@@ -11,6 +11,12 @@ extension ClientConnectionHandler: Nghttp2SessionDelegate {
         return true
     }
 
+    /// The usual response fields without Strings (see `ResponseHeaderParser.add(nameBytes:valueBytes:)`).
+    func header(streamID: Int32, nameBytes: Span<UInt8>, valueBytes: Span<UInt8>) -> Bool {
+        streams[streamID]?.parser.add(nameBytes: nameBytes, valueBytes: valueBytes)
+        return true
+    }
+
     func headersComplete(streamID: Int32, endStream: Bool) {
         guard let stream = streams[streamID], !stream.isFinished else { return }
         let parser = stream.parser

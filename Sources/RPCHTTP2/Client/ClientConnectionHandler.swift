@@ -21,6 +21,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl, 
     var output = OutputPumpState()
     private var closed = false
     let authority: String
+    /// The request headers of the call being started (see `start`).
+    private var requestHeaders = HeaderBlock(capacity: 12)
     /// zlib streams shared by every call on the connection, made on first use.
     let compressors = MessageCompressors()
     let framer: MessageFramer
@@ -150,19 +152,15 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl, 
             stream.notProcessed = true
             return stream.finish(.failure(RPCError(code: .unavailable, message: "connection is going away")))
         }
-        var headers = HeaderBlock(capacity: 10 + metadata.count)
-        headers.add(":method", "POST")
-        headers.add(":scheme", "http")
-        headers.add(":path", path)
-        headers.add(":authority", authority)
-        headers.add("content-type", "application/grpc")
-        headers.add("te", "trailers")
-        if let timeout { headers.add("grpc-timeout", GRPCTimeout.format(timeout)) }
-        if let compression { headers.add("grpc-encoding", compression.name) }
-        headers.add("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader)
-        headers.add("user-agent", "orderhub-rpc-swift")
-        headers.add(contentsOf: metadata.headerFields)
-        guard let id = session.submitRequest(headers: headers) else {
+        // One block per connection, refilled per call: its buffers stop growing after the
+        // first calls, and the constant fields are prebuilt (`HeaderBlock.requestPrefix`).
+        requestHeaders.removeAll(prefix: HeaderBlock.requestPrefix, suffix: HeaderBlock.requestSuffix)
+        requestHeaders.add(":path", path)
+        requestHeaders.add(":authority", authority)
+        if let timeout { requestHeaders.addTimeout(timeout) }
+        if let compression { requestHeaders.add("grpc-encoding", compression.name) }
+        requestHeaders.add(metadata: metadata)
+        guard let id = session.submitRequest(headers: requestHeaders) else {
             stream.notProcessed = true
             return stream.finish(.failure(RPCError(code: .unavailable, message: "connection cannot open more streams")))
         }
@@ -174,12 +172,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl, 
         stream.inbound.compressors = compressors
         stream.requestEncoding = compression
         if let timeout {
-            let bound = LoopBound(stream, eventLoop: context.eventLoop)
-            stream.deadlineTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
-                bound.run { stream in
-                    stream.connection?.cancel(stream, error: RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
-                }
-            }
+            // A scheduled callback, not a task: no promise, future or closure per call. Only a
+            // loop that is shutting down refuses it, and then the connection is going too.
+            stream.deadline = try? context.eventLoop.assumeIsolated().scheduleCallback(
+                in: .nanoseconds(timeout.nanoseconds), handler: stream)
         }
         requestFlush()
     }

@@ -19,12 +19,14 @@ final class ClientStream {
     var initialMetadata = Metadata()
     let inbound: InboundMessageQueue
     let outbound: OutboundMessageBuffer
-    var deadlineTimer: Scheduled<Void>?
+    /// The call's deadline (`handleScheduledCallback`), cancelled when the call ends first.
+    var deadline: NIOScheduledCallback?
     /// Set once: the call's outcome (trailing metadata on OK).
     private(set) var outcome: Result<Metadata, RPCError>?
     var unaryWaiter: CheckedContinuation<UnaryResponse<[UInt8]>, any Error>?
-    /// A unary call made without a task (`CallbackClientTransport`): run on the loop once.
-    var unaryCompletion: ((Result<UnaryResponse<[UInt8]>, any Error>) -> Void)?
+    /// A unary call made without a task (`CallbackClientTransport`) and its try's number: told
+    /// the outcome on the loop, once.
+    var unaryCall: (call: CallbackUnaryCall, number: Int)?
     var startWaiter: CheckedContinuation<ResponseStart, any Error>?
     private var responseStart: ResponseStart?
     var trailerWaiters: [CheckedContinuation<Metadata, any Error>] = []
@@ -72,7 +74,8 @@ final class ClientStream {
     func finish(_ result: Result<Metadata, RPCError>) {
         guard outcome == nil else { return }
         outcome = result
-        deadlineTimer?.cancel()
+        deadline?.cancel()
+        deadline = nil
         switch result {
         case .success:
             inbound.finish()
@@ -89,9 +92,9 @@ final class ClientStream {
             self.unaryWaiter = nil
             unaryWaiter.resume(with: unaryResult())
         }
-        if let unaryCompletion {
-            self.unaryCompletion = nil
-            unaryCompletion(unaryResult())
+        if let unaryCall {
+            self.unaryCall = nil
+            unaryCall.call.finished(number: unaryCall.number, unaryResult())
         }
         let waiters = trailerWaiters
         trailerWaiters = []
@@ -104,21 +107,36 @@ final class ClientStream {
         case .some(.failure(let error)):
             return .failure(notProcessed ? NotProcessedError(error: error) : error)
         case .some(.success(let trailing)):
-            var messages: [[UInt8]] = []
+            // Exactly one message: the first, then nothing more (no array for the usual one).
+            let message: [UInt8]
+            switch inbound.poll() {
+            case .message(let first): message = first
+            case .failed(let error): return .failure(error)
+            case .end, .empty: return .failure(RPCError(code: .internal, message: "unary response had 0 messages"))
+            }
+            var count = 1
             polling: while true {
                 switch inbound.poll() {
-                case .message(let message): messages.append(message)
+                case .message: count += 1
                 case .failed(let error): return .failure(error)
                 case .end, .empty: break polling
                 }
             }
-            guard messages.count == 1 else {
-                return .failure(RPCError(code: .internal, message: "unary response had \(messages.count) messages"))
+            guard count == 1 else {
+                return .failure(RPCError(code: .internal, message: "unary response had \(count) messages"))
             }
-            return .success(UnaryResponse(message: messages[0], initialMetadata: initialMetadata, trailingMetadata: trailing))
+            return .success(UnaryResponse(message: message, initialMetadata: initialMetadata, trailingMetadata: trailing))
         case nil:
             return .failure(RPCError(code: .internal, message: "call not finished"))
         }
+    }
+}
+
+/// The deadline: the call is cancelled with DEADLINE_EXCEEDED (RST_STREAM to the server).
+extension ClientStream: NIOScheduledCallbackHandler {
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        deadline = nil
+        connection?.cancel(self, error: RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
     }
 }
 

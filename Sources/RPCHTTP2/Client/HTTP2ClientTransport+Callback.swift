@@ -24,56 +24,80 @@ extension HTTP2ClientTransport: CallbackClientTransport {
             return completion(.failure(error))
         }
         let call = CallbackUnaryCall(
-            method: method, request: request, options: options, timeout: timeout,
+            transport: self, method: method, request: request, options: options, timeout: timeout,
             compression: options.compression ?? config.compression, completion: completion)
-        attempt(call, number: 1)
-    }
-
-    /// One try of `call`, on a ready connection or, when none is, on one made for it.
-    private func attempt(_ call: CallbackUnaryCall, number: Int) {
-        if let connection = connections.readyConnection() {
-            return start(call, number: number, on: connection)
-        }
-        Task {
-            do {
-                start(call, number: number, on: try await acquireConnection())
-            } catch {
-                call.completion(.failure(error))
-            }
-        }
-    }
-
-    private func start(_ call: CallbackUnaryCall, number: Int, on connection: ClientConnection) {
-        let maxReceiveMessageSize = config.maxReceiveMessageSize
-        connection.handler.run { handler in
-            let stream = ClientStream(maxReceiveMessageSize: maxReceiveMessageSize, allocator: connection.channel.allocator)
-            stream.unaryCompletion = { result in
-                // A call the server never saw (its connection was going away) is tried on another.
-                if case .failure(let retry as NotProcessedError) = result {
-                    if number < Self.maxTransparentAttempts { return self.attempt(call, number: number + 1) }
-                    return call.completion(.failure(retry.error))
-                }
-                call.completion(result)
-            }
-            handler.start(
-                stream, path: call.method.path, metadata: call.options.metadata, timeout: call.timeout, compression: call.compression)
-            guard !stream.isFinished else { return }
-            do {
-                try handler.send(call.request, on: stream)
-                handler.endRequests(stream)
-            } catch {
-                handler.cancel(stream, error: ServerConnectionHandler.status(of: error))
-            }
-        }
+        call.attempt(number: 1)
     }
 }
 
-/// What each try of a callback unary call needs.
-private struct CallbackUnaryCall: Sendable {
+/// One callback unary call: what each try needs, and where its stream's outcome goes
+/// (`ClientStream.unaryCall`), so a try costs the stream and no closure around it.
+final class CallbackUnaryCall: Sendable {
+    let transport: HTTP2ClientTransport
     let method: MethodDescriptor
     let request: [UInt8]
     let options: CallOptions
     let timeout: Duration?
     let compression: CompressionAlgorithm?
     let completion: @Sendable (Result<UnaryResponse<[UInt8]>, any Error>) -> Void
+
+    init(
+        transport: HTTP2ClientTransport, method: MethodDescriptor, request: [UInt8], options: CallOptions, timeout: Duration?,
+        compression: CompressionAlgorithm?, completion: @escaping @Sendable (Result<UnaryResponse<[UInt8]>, any Error>) -> Void
+    ) {
+        self.transport = transport
+        self.method = method
+        self.request = request
+        self.options = options
+        self.timeout = timeout
+        self.compression = compression
+        self.completion = completion
+    }
+
+    /// Try `number`, on a ready connection or, when none is, on one made for it.
+    func attempt(number: Int) {
+        if let connection = transport.connections.readyConnection() {
+            return start(number: number, on: connection)
+        }
+        Task {
+            do {
+                start(number: number, on: try await transport.acquireConnection())
+            } catch {
+                completion(.failure(error))
+            }
+        }
+    }
+
+    private func start(number: Int, on connection: ClientConnection) {
+        // Inline when already on the connection's loop (the usual case): no closure to run later.
+        if let handler = connection.handler.valueIfOnLoop {
+            return begin(number: number, on: handler, allocator: connection.channel.allocator)
+        }
+        connection.handler.run { handler in
+            self.begin(number: number, on: handler, allocator: connection.channel.allocator)
+        }
+    }
+
+    private func begin(number: Int, on handler: ClientConnectionHandler, allocator: ByteBufferAllocator) {
+        let stream = ClientStream(maxReceiveMessageSize: transport.config.maxReceiveMessageSize, allocator: allocator)
+        stream.unaryCall = (self, number)
+        handler.start(stream, path: method.path, metadata: options.metadata, timeout: timeout, compression: compression)
+        guard !stream.isFinished else { return }
+        do {
+            try handler.send(request, on: stream)
+            handler.endRequests(stream)
+        } catch {
+            handler.cancel(stream, error: ServerConnectionHandler.status(of: error))
+        }
+    }
+
+    /// The stream of try `number` ended with `result`: a call the server never saw (its
+    /// connection was going away) is tried on another.
+    func finished(number: Int, _ result: Result<UnaryResponse<[UInt8]>, any Error>) {
+        if case .failure(let retry as NotProcessedError) = result {
+            if number < HTTP2ClientTransport.maxTransparentAttempts { return attempt(number: number + 1) }
+            return completion(.failure(retry.error))
+        }
+        completion(result)
+    }
 }

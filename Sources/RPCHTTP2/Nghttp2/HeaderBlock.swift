@@ -1,14 +1,18 @@
 internal import CNghttp2
 import RPC
 
-/// Header fields to submit, packed into one byte buffer so building the `nghttp2_nv` array
-/// costs two allocations however many fields there are. nghttp2 copies names and values
-/// during the submit call (no NO_COPY flags), so the storage lives only for that call.
+/// Header fields to submit, packed into one byte buffer; the `nghttp2_nv` array is built on
+/// the stack during the submit call. nghttp2 copies names and values during that call (no
+/// NO_COPY flags on the packed fields), so the storage lives only for that call; a block kept
+/// and refilled (`removeAll`) allocates nothing once its buffers have grown. Constant fields
+/// (`ConstantHeaderBlock`, flagged NO_COPY) may come before and after the packed ones.
 struct HeaderBlock {
     private var storage: [UInt8] = []
     private var ranges: [(name: Range<Int>, value: Range<Int>)] = []
-    /// A prebuilt constant block, used as is.
-    private var constant: ConstantHeaderBlock?
+    /// Prebuilt constant fields sent before the packed ones (pseudo-headers first).
+    private var prefix: ConstantHeaderBlock?
+    /// Prebuilt constant fields sent after the packed ones.
+    private var suffix: ConstantHeaderBlock?
 
     init(capacity: Int = 8) {
         storage.reserveCapacity(capacity * 24)
@@ -16,8 +20,19 @@ struct HeaderBlock {
     }
 
     private init(constant: ConstantHeaderBlock) {
-        self.constant = constant
+        self.prefix = constant
     }
+
+    /// Empties the block, keeping its buffers, and sets the constant fields around what is added next.
+    mutating func removeAll(prefix: ConstantHeaderBlock? = nil, suffix: ConstantHeaderBlock? = nil) {
+        storage.removeAll(keepingCapacity: true)
+        ranges.removeAll(keepingCapacity: true)
+        self.prefix = prefix
+        self.suffix = suffix
+    }
+
+    /// How many fields the block submits.
+    var count: Int { (prefix?.count ?? 0) + ranges.count + (suffix?.count ?? 0) }
 
     mutating func add(_ name: String, _ value: String) {
         let nameStart = storage.count
@@ -31,20 +46,64 @@ struct HeaderBlock {
         for field in fields { add(field.name, field.value) }
     }
 
+    /// Adds the call's custom metadata as `Metadata.headerFields` lists it, without the list.
+    mutating func add(metadata: Metadata) {
+        metadata.forEachHeaderField { add($0, $1) }
+    }
+
+    /// `grpc-timeout`, its digits written straight into the block (`GRPCTimeout.encode`).
+    mutating func addTimeout(_ timeout: Duration) {
+        let nameStart = storage.count
+        storage.append(contentsOf: "grpc-timeout".utf8)
+        let valueStart = storage.count
+        let (amount, unit) = GRPCTimeout.encode(timeout)
+        var divisor: Int64 = 1
+        while divisor <= amount / 10 { divisor *= 10 }
+        while divisor > 0 {
+            storage.append(UInt8(ascii: "0") + UInt8((amount / divisor) % 10))
+            divisor /= 10
+        }
+        storage.append(unit)
+        ranges.append((nameStart..<valueStart, valueStart..<storage.count))
+    }
+
+    /// The fields as nghttp2 receives them, in order: for tests.
+    var fields: [(name: String, value: String)] {
+        withNVArray { list, count in
+            (0..<count).map { index in
+                let field = list[index]
+                return (
+                    String(decoding: UnsafeBufferPointer(start: field.name, count: field.namelen), as: UTF8.self),
+                    String(decoding: UnsafeBufferPointer(start: field.value, count: field.valuelen), as: UTF8.self)
+                )
+            }
+        }
+    }
+
     func withNVArray<R>(_ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
-        if let constant { return body(constant.nva, constant.count) }
+        if let prefix, ranges.isEmpty, suffix == nil { return body(prefix.nva, prefix.count) }
         return storage.withUnsafeBufferPointer { bytes in
             // An empty storage has no base address; any non-null pointer does for zero-length fields.
             let base = UnsafeMutablePointer(mutating: bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!)
-            var list = [nghttp2_nv]()
-            list.reserveCapacity(ranges.count)
-            for range in ranges {
-                list.append(
-                    nghttp2_nv(
-                        name: base + range.name.lowerBound, value: base + range.value.lowerBound,
-                        namelen: range.name.count, valuelen: range.value.count, flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
+            return withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: count) { list in
+                var index = 0
+                if let prefix {
+                    for field in 0..<prefix.count { list.initializeElement(at: index, to: prefix.nva[field]); index += 1 }
+                }
+                for range in ranges {
+                    list.initializeElement(
+                        at: index,
+                        to: nghttp2_nv(
+                            name: base + range.name.lowerBound, value: base + range.value.lowerBound,
+                            namelen: range.name.count, valuelen: range.value.count, flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
+                    index += 1
+                }
+                if let suffix {
+                    for field in 0..<suffix.count { list.initializeElement(at: index, to: suffix.nva[field]); index += 1 }
+                }
+                // nghttp2_nv is a trivial C struct: nothing to deinitialize.
+                return body(UnsafePointer(list.baseAddress!), index)
             }
-            return list.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
         }
     }
 
@@ -62,6 +121,14 @@ struct HeaderBlock {
     ]
     /// `grpc-status: 0`: the trailers of almost every successful call.
     static let okTrailers = HeaderBlock(constant: ConstantHeaderBlock([("grpc-status", "0")]))
+
+    /// A client request's constant pseudo-headers, which go first.
+    static let requestPrefix = ConstantHeaderBlock([(":method", "POST"), (":scheme", "http")])
+    /// A client request's constant fields after the per-call ones.
+    static let requestSuffix = ConstantHeaderBlock([
+        ("content-type", "application/grpc"), ("te", "trailers"),
+        ("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader), ("user-agent", "orderhub-rpc-swift"),
+    ])
 }
 
 /// A header block built once and never freed, flagged NO_COPY so nghttp2 reads it in place.

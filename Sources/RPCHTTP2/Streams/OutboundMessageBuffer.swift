@@ -152,15 +152,16 @@ final class OutboundMessageBuffer {
         }
     }
 
-    /// The stream is over: a waiting writer gets `error`.
-    func fail(_ error: any Error) {
+    /// The stream is over: a waiting writer gets `error`, made only when one waits (a call
+    /// that ends well has nobody waiting, and builds no error).
+    func fail(_ error: @autoclosure () -> any Error) {
         closed = true
         single = nil
         singleRead = 0
         pending = nil
         if let writer {
             self.writer = nil
-            writer.resume(throwing: error)
+            writer.resume(throwing: error())
         }
     }
 }
