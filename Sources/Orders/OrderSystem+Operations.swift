@@ -24,7 +24,9 @@ extension OrderSystem {
             return try await store.create(order)
         }
         var logger = logger ?? self.logger
-        logger[metadataKey: "order-id"] = "\(result.order.id)"
+        // Only for the info lines below (the payment attempt names the order itself): at a
+        // quieter level, copying the logger's metadata would be work for nothing.
+        if logger.logLevel <= .info { logger[metadataKey: "order-id"] = "\(result.order.id)" }
         if result.isNew {
             logger.info("order created", metadata: ["total-cents": "\(draft.totalCents)", "currency": "\(draft.currency)"])
             OrderMetrics.ordersCreated.increment()

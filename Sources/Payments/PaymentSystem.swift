@@ -43,10 +43,11 @@ public final class PaymentSystem: Sendable {
     ) async throws -> PaymentRecord {
         let charge = try PaymentCharge(orderID: orderID, amountCents: amountCents, currency: currency, paymentToken: paymentToken, customerID: customerID)
         var logger = logger ?? self.logger
-        logger[metadataKey: "order-id"] = "\(orderID)"
-        if let existing = try await store.payment(orderID: orderID) {
-            return try Self.sameCharge(existing, charge)
-        }
+        // Only for the info line below; at a quieter level it would be work for nothing.
+        if logger.logLevel <= .info { logger[metadataKey: "order-id"] = "\(orderID)" }
+        // No read first: the insert finds a repeat itself (the order id is unique) and returns
+        // the payment recorded first. A read before every insert cost as much CPU as the write
+        // and is only useful to the rare repeat; the decision drawn for a repeat is discarded.
         let decision = processor.decide(charge)
         let now = Self.now()
         let payment = PaymentRecord(

@@ -30,6 +30,20 @@ struct OrderRecordCacheTests {
         #expect(cache.lookup("a") == nil)
     }
 
+    @Test func aTransactionThatChangesNoOrderLetsAReadFill() {
+        let cache = OrderRecordCache()
+        let token = cache.readToken()
+        // Job claims and deletions commit while the read's query runs: no order changed.
+        cache.invalidate([String]())
+        cache.fill(record("a"), token: token)
+        #expect(cache.lookup("a") == record("a"))
+        // A transition of any order still refuses a read that overlapped it.
+        let second = cache.readToken()
+        cache.invalidate(["b"])
+        cache.fill(record("c"), token: second)
+        #expect(cache.lookup("c") == nil)
+    }
+
     @Test func aStaleFillBeforeTheCommitIsCorrectedByTheCommit() {
         let cache = OrderRecordCache()
         cache.invalidate(["a"])

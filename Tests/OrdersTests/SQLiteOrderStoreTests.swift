@@ -166,6 +166,42 @@ struct SQLiteOrderStoreTests {
         }
     }
 
+    /// The earliest delivery reads confirmed orders by `deliver_at` and looks past the leased
+    /// ones: within its first window, and past a window that holds nothing but leased orders.
+    @Test func earliestDeliveryLooksPastLeasedDeliveries() async throws {
+        try await withTemporaryDirectory { directory in
+            try await withOrderStore(in: directory) { store in
+                let count = SQLiteOrderStore.earliestDeliveryWindow + 2
+                let orders = try (0..<count).map { _ in try Self.newOrder() }
+                // Concurrent, so the writer commits them in a few batches.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for order in orders { group.addTask { _ = try await store.create(order) } }
+                    try await group.waitForAll()
+                }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (index, order) in orders.enumerated() {
+                        let confirm = OrderWrite(
+                            orderID: order.id, transition: .init(from: .created, to: .confirmed, paymentID: "p", deliverAt: 2_000 + Int64(index)),
+                            now: 1_500)
+                        group.addTask { _ = try await store.write(confirm) }
+                    }
+                    try await group.waitForAll()
+                }
+                #expect(try await store.earliestDelivery() == 2_000)
+                // Two deliveries in flight: the third order is next.
+                #expect(try await store.claimDueDeliveries(now: 2_001, leaseUntil: 80_000, limit: 10).count == 2)
+                #expect(try await store.earliestDelivery() == 2_002)
+                // Every order of the window leased, and one more: the last order is next.
+                let leased = try await store.claimDueDeliveries(now: 10_000, leaseUntil: 80_000, limit: count - 3)
+                #expect(leased.count == count - 3)
+                #expect(try await store.earliestDelivery() == 2_000 + Int64(count - 1))
+                // All leased: the earliest lease end.
+                #expect(try await store.claimDueDeliveries(now: 10_000, leaseUntil: 90_000, limit: 10).count == 1)
+                #expect(try await store.earliestDelivery() == 80_000)
+            }
+        }
+    }
+
     @Test func changesAreDeliveredToSubscribersAfterCommit() async throws {
         try await withTemporaryDirectory { directory in
             try await withOrderStore(in: directory) { store in

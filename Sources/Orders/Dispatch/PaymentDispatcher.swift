@@ -46,7 +46,8 @@ public final class PaymentDispatcher: Sendable {
 
     private struct State {
         var inFlight: Set<String> = []
-        var tasks: [String: Task<Void, Never>] = [:]
+        /// Shutdown's waits for the attempts in flight to end.
+        var drained: [CheckedContinuation<Void, Never>] = []
         var loop: Task<Void, Never>?
         var stopped = false
     }
@@ -117,11 +118,15 @@ public final class PaymentDispatcher: Sendable {
 
     /// Refuses new attempts and waits for those in flight.
     private func finishAttempts() async {
-        let tasks = state.withLock { state in
-            state.stopped = true
-            return Array(state.tasks.values)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = state.withLock { state in
+                state.stopped = true
+                guard !state.inFlight.isEmpty else { return true }
+                state.drained.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
         }
-        for task in tasks { await task.value }
     }
 
     /// Jobs running now (for tests and metrics).
@@ -158,23 +163,31 @@ public final class PaymentDispatcher: Sendable {
     /// span is a child of `traceContext`, or else of the context stored with the job.
     private func launch(_ job: PaymentJob, logger: Logger? = nil, traceContext: ServiceContext? = nil) -> Bool {
         let key = "\(job.kind.rawValue):\(job.orderID)"
-        return state.withLock { state in
-            guard !state.stopped, !state.inFlight.contains(key), state.inFlight.count < config.maxInFlight else { return false }
-            state.inFlight.insert(key)
-            state.tasks[key] = Task {
-                await self.attempt(job, logger: logger ?? self.logger, traceContext: traceContext)
-                self.finished(key)
-            }
-            return true
+        let reserved = state.withLock { state in
+            guard !state.stopped, state.inFlight.count < config.maxInFlight else { return false }
+            return state.inFlight.insert(key).inserted
         }
+        guard reserved else { return false }
+        // Started outside the lock: starting a task may wake a thread, and every launch and
+        // every finished attempt waited on the lock meanwhile. Shutdown waits for `inFlight`
+        // to empty, so no handle is kept.
+        Task {
+            await self.attempt(job, logger: logger ?? self.logger, traceContext: traceContext)
+            self.finished(key)
+        }
+        return true
     }
 
     private func finished(_ key: String) {
-        state.withLock { state in
+        let drained = state.withLock { state in
             state.inFlight.remove(key)
-            state.tasks[key] = nil
+            guard state.inFlight.isEmpty else { return [CheckedContinuation<Void, Never>]() }
+            defer { state.drained = [] }
+            return state.drained
         }
-        // Room for a job that waited.
+        for waiter in drained { waiter.resume() }
+        // Room for a job that waited, and a fresh look at when the next job is due (a failed
+        // attempt leaves its job leased until a time the loop may not have seen yet).
         wake.signal()
     }
 

@@ -19,13 +19,15 @@ public struct PaymentsServiceHandler: PaymentsService {
 
     /// ProcessPayment: idempotent per order id.
     public func processPayment(_ request: ProcessPaymentRequest, context: ServerContext) async throws -> Payment {
-        let logger = CallLogger.make(logger, context: context, orderID: request.orderID)
-        return try await CallLogger.run(logger, mapError: RPCError.payments) {
+        // The domain logs only info lines with it; at a quieter level the call's metadata would be
+        // built for nothing on every payment. A failure still gets it (`run` builds it then).
+        let callLogger = logger.logLevel <= .info ? CallLogger.make(logger, context: context, orderID: request.orderID) : nil
+        return try await CallLogger.run(callLogger ?? CallLogger.make(logger, context: context, orderID: request.orderID), mapError: RPCError.payments) {
             try await verifier.verify(context.requestMetadata)
             return Payment(
                 try await system.process(
                     orderID: request.orderID, amountCents: request.amountCents, currency: request.currency,
-                    paymentToken: request.paymentToken, customerID: request.customerID, logger: logger
+                    paymentToken: request.paymentToken, customerID: request.customerID, logger: callLogger ?? logger
                 ))
         }
     }

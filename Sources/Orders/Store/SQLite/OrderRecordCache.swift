@@ -54,11 +54,16 @@ final class OrderRecordCache: Sendable {
     }
 
     /// A transaction is about to change these orders: forget them until it has committed (if
-    /// the commit fails, the next read goes to the database).
+    /// the commit fails, the next read goes to the database). A transaction that changes no
+    /// order (creates, job claims and deletions) leaves reads in flight free to fill.
     func invalidate(_ ids: some Sequence<String>) {
+        var ids = ids.makeIterator()
+        guard let first = ids.next() else { return }
         state.withLock { state in
             state.writes &+= 1
-            for id in ids {
+            state.recent.removeValue(forKey: first)
+            state.older.removeValue(forKey: first)
+            while let id = ids.next() {
                 state.recent.removeValue(forKey: id)
                 state.older.removeValue(forKey: id)
             }

@@ -46,12 +46,16 @@ struct OrderWriteBatch {
             return changes[write.orderID].map { .applied($0) } ?? .conflict
         }
         let applied = zip(writes, outcomes).filter { $0.1 != .conflict }.map(\.0)
-        let completed = applied.compactMap { write in write.completesJob.map { (write.orderID, $0) } }
-        for chunk in completed.chunked(Self.rowsPerStatement) {
-            try await connection.execute(
-                "DELETE FROM payment_jobs WHERE (order_id, kind) IN (VALUES \(SQLPlaceholders.rows(chunk.count, columns: 2)))",
-                chunk.flatMap { [SQLiteData.text($0.0), .text($0.1.rawValue)] }
-            )
+        // One DELETE per kind: `kind = ? AND order_id IN (…)` finds each job by its primary key,
+        // where a row-value `(order_id, kind) IN (VALUES …)` made SQLite scan every pending job.
+        for kind in PaymentJob.Kind.allCases {
+            let completed = applied.filter { $0.completesJob == kind }.map(\.orderID)
+            for chunk in completed.chunked(Self.rowsPerStatement) {
+                try await connection.execute(
+                    "DELETE FROM payment_jobs WHERE kind = ? AND order_id IN (\(SQLPlaceholders.list(chunk.count)))",
+                    [.text(kind.rawValue)] + chunk.map { .text($0) }
+                )
+            }
         }
         let refunds = applied.compactMap { write in
             write.addsRefund.map { ($0.job(for: write.orderID), write.now) }

@@ -37,11 +37,9 @@ struct OrderWriteExecutor: WriteBatchExecutor {
 
     func execute(_ requests: [Request], on connection: SQLiteConnection) async throws -> BatchOutcome {
         // Before any row changes: no read may keep a state this transaction replaces.
-        cache.invalidate(
-            requests.lazy.compactMap { request -> String? in
-                if case .write(let write, _) = request, write.transition != nil { return write.orderID }
-                return nil
-            })
+        var changing: [String] = []
+        for case .write(let write, _) in requests where write.transition != nil { changing.append(write.orderID) }
+        cache.invalidate(changing)
         var deliveries: [Delivery] = []
         deliveries.reserveCapacity(requests.count)
         // Indexed by request, so notifications go out in request order.
@@ -104,12 +102,13 @@ struct OrderWriteExecutor: WriteBatchExecutor {
                     """, [.int64(leaseUntil), .int64(now), .integer(limit)])
                 deliveries.append(reply.answer(try rows.map(OrderRows.job(from:))))
             case .claimDeliveries(let now, let leaseUntil, let limit, let reply):
-                // The literal state lets SQLite use the partial index orders_to_deliver.
+                // Without INDEXED BY, SQLite prefers orders_by_state (state = ?) and reads and
+                // sorts every confirmed order; the partial index holds just them, by deliver_at.
                 let rows = try await connection.rows(
                     """
                     UPDATE orders SET delivery_lease_until = ?
                     WHERE id IN (
-                        SELECT id FROM orders
+                        SELECT id FROM orders INDEXED BY orders_to_deliver
                         WHERE state = 'confirmed' AND deliver_at <= ? AND COALESCE(delivery_lease_until, 0) <= ?
                         ORDER BY deliver_at LIMIT ?
                     )

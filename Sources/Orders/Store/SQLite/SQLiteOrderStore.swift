@@ -126,9 +126,10 @@ public final class SQLiteOrderStore: OrderStore {
 
     /// See `OrderStore`.
     public func dueDeliveries(now: Int64, limit: Int) async throws -> [String] {
-        // The literal state lets SQLite use the partial index orders_to_deliver.
+        // The literal state matches the partial index orders_to_deliver; INDEXED BY, because
+        // SQLite would otherwise read every confirmed order through orders_by_state and sort.
         try await storage.reader.rows(
-            "SELECT id FROM orders WHERE state = 'confirmed' AND deliver_at <= ? ORDER BY deliver_at LIMIT ?",
+            "SELECT id FROM orders INDEXED BY orders_to_deliver WHERE state = 'confirmed' AND deliver_at <= ? ORDER BY deliver_at LIMIT ?",
             [.int64(now), .integer(limit)]
         ).map { try $0.text("id") }
     }
@@ -138,10 +139,26 @@ public final class SQLiteOrderStore: OrderStore {
         try await writer.submit { .claimDeliveries(now: now, leaseUntil: leaseUntil, limit: limit, $0) }
     }
 
-    /// See `OrderStore`.
+    /// Confirmed orders `earliestDelivery` reads before it knows the answer (normally).
+    static let earliestDeliveryWindow = 512
+
+    /// See `OrderStore`. An order's due time is never before its `deliver_at`, so reading the
+    /// confirmed orders by `deliver_at` can stop at the first one due no earlier than the best
+    /// found: only leased orders (deliveries in flight) are read past. The first
+    /// `earliestDeliveryWindow` of them settle it unless every one is leased beyond the last;
+    /// then every confirmed order is read, as this did each time, a read that under load
+    /// covered thousands of orders waiting out their delivery delay.
     public func earliestDelivery() async throws -> Int64? {
-        try await storage.reader.rows(
-            "SELECT MIN(MAX(deliver_at, COALESCE(delivery_lease_until, 0))) AS due FROM orders WHERE state = 'confirmed'"
+        let window = Self.earliestDeliveryWindow
+        let rows = try await storage.reader.rows(
+            """
+            SELECT deliver_at, MAX(deliver_at, COALESCE(delivery_lease_until, 0)) AS due FROM orders INDEXED BY orders_to_deliver
+            WHERE state = 'confirmed' AND deliver_at IS NOT NULL ORDER BY deliver_at LIMIT ?
+            """, [.integer(window)])
+        guard let best = try rows.map({ try $0.int64("due") }).min() else { return nil }
+        if try rows.count < window || rows[rows.count - 1].int64("deliver_at") >= best { return best }
+        return try await storage.reader.rows(
+            "SELECT MIN(MAX(deliver_at, COALESCE(delivery_lease_until, 0))) AS due FROM orders INDEXED BY orders_to_deliver WHERE state = 'confirmed'"
         ).first?.optionalInt64("due")
     }
 
