@@ -45,9 +45,12 @@ public final class PaymentSystem: Sendable {
         var logger = logger ?? self.logger
         // Only for the info line below; at a quieter level it would be work for nothing.
         if logger.logLevel <= .info { logger[metadataKey: "order-id"] = "\(orderID)" }
-        // No read first: the insert finds a repeat itself (the order id is unique) and returns
-        // the payment recorded first. A read before every insert cost as much CPU as the write
-        // and is only useful to the rare repeat; the decision drawn for a repeat is discarded.
+        // A repeat is answered from the record before the processor sees it: a second decision
+        // would be a second charge with a real processor. (The insert below still settles two
+        // first calls racing each other: the order id is unique.)
+        if let existing = try await store.payment(orderID: orderID) {
+            return try Self.sameCharge(existing, charge)
+        }
         let decision = processor.decide(charge)
         let now = Self.now()
         let payment = PaymentRecord(

@@ -102,6 +102,23 @@ struct PaymentSystemTests {
         }
     }
 
+    /// A repeat is answered from the record and never reaches the processor: with a real
+    /// processor a second decision is a second charge. Seeded decisions show it: repeats between
+    /// charges leave the later charges' decisions as they are without them.
+    @Test func repeatsDoNotReachTheProcessor() async throws {
+        func decisions(repeating: Bool) async throws -> [PaymentStatus] {
+            try await withPaymentSystem(config: .init(approvalRate: 0.5, seed: 11)) { payments in
+                var statuses: [PaymentStatus] = []
+                for index in 0..<40 {
+                    statuses.append(try await payments.charge("order-\(index)", token: "tok_card").status)
+                    if repeating { _ = try await payments.charge("order-\(index)", token: "tok_card") }
+                }
+                return statuses
+            }
+        }
+        #expect(try await decisions(repeating: true) == decisions(repeating: false))
+    }
+
     @Test func concurrentDuplicatesChargeOnce() async throws {
         try await withPaymentSystem(config: .init(approvalRate: 0.5, seed: 9)) { payments in
             for round in 0..<10 {
