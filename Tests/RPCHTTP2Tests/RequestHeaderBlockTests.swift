@@ -5,8 +5,8 @@ import Testing
 /// The request headers a client submits: prebuilt constants around the per-call fields, in a
 /// block each connection refills for every call.
 @Suite struct RequestHeaderBlockTests {
-    private func request(path: String, timeout: Duration?, metadata: Metadata, into block: inout HeaderBlock) {
-        block.removeAll(prefix: HeaderBlock.requestPrefix, suffix: HeaderBlock.requestSuffix)
+    private func request(path: String, timeout: Duration?, metadata: Metadata, tls: Bool = false, into block: inout HeaderBlock) {
+        block.removeAll(prefix: HeaderBlock.requestPrefix(tls: tls), suffix: HeaderBlock.requestSuffix)
         block.add(":path", path)
         block.add(":authority", "orders:9090")
         if let timeout { block.addTimeout(timeout) }
@@ -29,6 +29,14 @@ import Testing
                 "application/grpc", "trailers", CompressionAlgorithm.acceptEncodingHeader, "orderhub-rpc-swift",
             ])
         #expect(block.count == fields.count)
+    }
+
+    @Test func schemeIsHTTPSOverTLS() {
+        var block = HeaderBlock()
+        request(path: "/a.B/C", timeout: nil, metadata: [:], tls: true, into: &block)
+        #expect(block.fields.prefix(2).map(\.value) == ["POST", "https"])
+        request(path: "/a.B/C", timeout: nil, metadata: [:], tls: false, into: &block)
+        #expect(block.fields.prefix(2).map(\.value) == ["POST", "http"])
     }
 
     @Test func refilledBlockKeepsNothingOfTheLastCall() {

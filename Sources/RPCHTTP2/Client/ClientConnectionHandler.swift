@@ -23,6 +23,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl, 
     let authority: String
     /// The request headers of the call being started (see `start`).
     private var requestHeaders = HeaderBlock(capacity: 12)
+    /// `:method` and `:scheme` (`https` when the connection is TLS), prebuilt.
+    private let requestPrefix: ConstantHeaderBlock
     /// zlib streams shared by every call on the connection, made on first use.
     let compressors = MessageCompressors()
     let framer: MessageFramer
@@ -35,6 +37,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl, 
         self.framer = MessageFramer(maxMessageSize: config.maxSendMessageSize)
         self.onUnusable = onUnusable
         self.authority = config.authority ?? "\(config.host):\(config.port)"
+        self.requestPrefix = HeaderBlock.requestPrefix(tls: config.tls != nil)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -153,8 +156,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl, 
             return stream.finish(.failure(RPCError(code: .unavailable, message: "connection is going away")))
         }
         // One block per connection, refilled per call: its buffers stop growing after the
-        // first calls, and the constant fields are prebuilt (`HeaderBlock.requestPrefix`).
-        requestHeaders.removeAll(prefix: HeaderBlock.requestPrefix, suffix: HeaderBlock.requestSuffix)
+        // first calls, and the constant fields are prebuilt (`HeaderBlock.requestPrefix(tls:)`).
+        requestHeaders.removeAll(prefix: requestPrefix, suffix: HeaderBlock.requestSuffix)
         requestHeaders.add(":path", path)
         requestHeaders.add(":authority", authority)
         if let timeout { requestHeaders.addTimeout(timeout) }

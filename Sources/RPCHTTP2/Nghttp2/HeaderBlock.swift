@@ -122,8 +122,11 @@ struct HeaderBlock {
     /// `grpc-status: 0`: the trailers of almost every successful call.
     static let okTrailers = HeaderBlock(constant: ConstantHeaderBlock([("grpc-status", "0")]))
 
-    /// A client request's constant pseudo-headers, which go first.
-    static let requestPrefix = ConstantHeaderBlock([(":method", "POST"), (":scheme", "http")])
+    /// A client request's constant pseudo-headers, which go first: `:scheme` says whether the
+    /// connection is cleartext or TLS.
+    static func requestPrefix(tls: Bool) -> ConstantHeaderBlock { tls ? requestPrefixTLS : requestPrefixCleartext }
+    private static let requestPrefixCleartext = ConstantHeaderBlock([(":method", "POST"), (":scheme", "http")])
+    private static let requestPrefixTLS = ConstantHeaderBlock([(":method", "POST"), (":scheme", "https")])
     /// A client request's constant fields after the per-call ones.
     static let requestSuffix = ConstantHeaderBlock([
         ("content-type", "application/grpc"), ("te", "trailers"),
