@@ -183,6 +183,22 @@ final class ClientConnectionHandler: ChannelInboundHandler, InboundFlowControl, 
         requestFlush()
     }
 
+    /// Opens a unary call's stream and sends its one request, half-closed; a request that cannot
+    /// be sent (too large, say) cancels the stream with its status. Either way the outcome
+    /// reaches whatever waits on `stream`.
+    func startUnary(
+        _ stream: ClientStream, path: String, request: [UInt8], metadata: Metadata, timeout: Duration?, compression: CompressionAlgorithm?
+    ) {
+        start(stream, path: path, metadata: metadata, timeout: timeout, compression: compression)
+        guard !stream.isFinished else { return }
+        do {
+            try send(request, on: stream)
+            endRequests(stream)
+        } catch {
+            cancel(stream, error: ServerConnectionHandler.status(of: error))
+        }
+    }
+
     /// Queues one request message.
     func send(_ message: [UInt8], on stream: ClientStream) throws {
         if case .failure(let error)? = stream.outcome { throw error }

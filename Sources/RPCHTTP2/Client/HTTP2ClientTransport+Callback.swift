@@ -81,14 +81,7 @@ final class CallbackUnaryCall: Sendable {
     private func begin(number: Int, on handler: ClientConnectionHandler, allocator: ByteBufferAllocator) {
         let stream = ClientStream(maxReceiveMessageSize: transport.config.maxReceiveMessageSize, allocator: allocator)
         stream.unaryCall = (self, number)
-        handler.start(stream, path: method.path, metadata: options.metadata, timeout: timeout, compression: compression)
-        guard !stream.isFinished else { return }
-        do {
-            try handler.send(request, on: stream)
-            handler.endRequests(stream)
-        } catch {
-            handler.cancel(stream, error: ServerConnectionHandler.status(of: error))
-        }
+        handler.startUnary(stream, path: method.path, request: request, metadata: options.metadata, timeout: timeout, compression: compression)
     }
 
     /// The stream of try `number` ended with `result`: a call the server never saw (its

@@ -90,16 +90,9 @@ public final class HTTP2ClientTransport: ClientTransport, Sendable {
                 connection.handler.run { handler in
                     guard let stream = handle.stream.valueIfOnLoop else { return }
                     stream.unaryWaiter = continuation
-                    handler.start(
-                        stream, path: method.path, metadata: options.metadata, timeout: timeout,
+                    handler.startUnary(
+                        stream, path: method.path, request: request, metadata: options.metadata, timeout: timeout,
                         compression: compression)
-                    guard !stream.isFinished else { return }
-                    do {
-                        try handler.send(request, on: stream)
-                        handler.endRequests(stream)
-                    } catch {
-                        handler.cancel(stream, error: ServerConnectionHandler.status(of: error))
-                    }
                 }
             }
         } onCancel: {
