@@ -69,8 +69,8 @@ public protocol OrderStore: Sendable {
     func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int
 
     /// Deletes order change-log entries (`order_events`) and order feed entries written before
-    /// `cutoff`; returns how many. The feed loses a prefix (every entry before its first one
-    /// not older than `cutoff`), and remembers its end as `OrderFeedPage.prunedThrough`.
+    /// `cutoff`; returns how many. The feed loses a prefix (up to the newest old entry), and
+    /// remembers its end as `OrderFeedPage.prunedThrough`.
     func purgeOrderEvents(before cutoff: Int64) async throws -> Int
 
     /// One page of the order feed with the feed's bounds, read in one snapshot.

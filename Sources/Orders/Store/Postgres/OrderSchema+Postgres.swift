@@ -116,7 +116,5 @@ extension OrderSchema {
             "ALTER TABLE payment_jobs ADD COLUMN trace_parent TEXT",
             "ALTER TABLE payment_jobs ADD COLUMN trace_state TEXT",
         ],
-        // The feed never had triggers here; pruning walks `seq` as on SQLite.
-        6: ["DROP INDEX order_feed_age"],
     ]
 }

@@ -21,9 +21,40 @@ import PostgresSupport
 /// all its entries at once. A notifying transaction serializes on PostgreSQL's NOTIFY queue
 /// lock at commit anyway. No other lock is taken after the counter's, so it cannot deadlock.
 enum PostgresFeedAppend {
+    /// One feed entry: the order's changing fields after the change, and its customer.
+    struct Entry: Sendable {
+        var orderID: String
+        var customerID: String
+        var version: Int64
+        var state: OrderLifecycle.State
+        var cancelReason: CancellationReason?
+        var paymentID: String?
+        var deliverAt: Int64?
+        var updatedAt: Int64
+
+        init(_ change: OrderChange, customerID: String) {
+            self.orderID = change.orderID
+            self.customerID = customerID
+            self.version = change.version
+            self.state = change.state
+            self.cancelReason = change.cancelReason
+            self.paymentID = change.paymentID
+            self.deliverAt = change.deliverAt
+            self.updatedAt = change.updatedAt
+        }
+
+        init(created order: OrderRecord) {
+            self.orderID = order.id
+            self.customerID = order.customerID
+            self.version = order.version
+            self.state = order.state
+            self.updatedAt = order.updatedAt
+        }
+    }
+
     /// Appends `entries` in order and NOTIFYs `channel` with an empty payload (the feed's
     /// signal; order ids are the watchers' signals). Call last in the transaction.
-    static func append(_ entries: [OrderFeedEntry], channel: String, on connection: PostgresConnection, logger: Logger) async throws {
+    static func append(_ entries: [Entry], channel: String, on connection: PostgresConnection, logger: Logger) async throws {
         guard !entries.isEmpty else { return }
         try await connection.query("SELECT pg_notify(\(channel), '')", logger: logger)
         let count = Int64(entries.count)

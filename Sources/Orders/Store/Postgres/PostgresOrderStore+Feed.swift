@@ -28,16 +28,12 @@ extension PostgresOrderStore {
         return try OrderFeedRows.page(from: rows.map { $0.makeRandomAccess() })
     }
 
-    /// Prunes the feed before its first entry not older than `cutoff` (all of it if none is) in
-    /// one transaction, recording how far (see `OrderStore.purgeOrderEvents`). Walks `seq` from
-    /// the start, so it reads about what it deletes without an index on `updated_at`.
+    /// Prunes the feed up to its newest entry older than `cutoff` in one transaction, recording
+    /// how far (see `OrderStore.purgeOrderEvents`).
     func purgeFeed(before cutoff: Int64) async throws -> Int {
         let rows = try await storage.rows(
             """
-            WITH through AS (
-                SELECT COALESCE((SELECT seq - 1 FROM order_feed WHERE updated_at >= \(cutoff) ORDER BY seq LIMIT 1),
-                    (SELECT MAX(seq) FROM order_feed)) AS seq
-            ),
+            WITH through AS (SELECT MAX(seq) AS seq FROM order_feed WHERE updated_at < \(cutoff)),
             gone AS (DELETE FROM order_feed WHERE seq <= (SELECT seq FROM through) RETURNING 1),
             marked AS (
                 UPDATE order_feed_head SET pruned_through = GREATEST(pruned_through, (SELECT seq FROM through))

@@ -21,7 +21,7 @@ struct PostgresOrderWriteBatch: PostgresBatchExecutor {
 
     func execute(_ writes: [OrderWrite], on connection: PostgresConnection, logger: Logger) async throws -> [Result<OrderWrite.Outcome, any Error>] {
         var results: [Result<OrderWrite.Outcome, any Error>] = []
-        var entries: [OrderFeedEntry] = []
+        var entries: [PostgresFeedAppend.Entry] = []
         for write in writes {
             let (outcome, entry) = try await apply(write, on: connection, logger: logger)
             results.append(.success(outcome))
@@ -46,9 +46,9 @@ struct PostgresOrderWriteBatch: PostgresBatchExecutor {
     /// A conflict writes nothing.
     private func apply(
         _ write: OrderWrite, on connection: PostgresConnection, logger: Logger
-    ) async throws -> (OrderWrite.Outcome, OrderFeedEntry?) {
+    ) async throws -> (OrderWrite.Outcome, PostgresFeedAppend.Entry?) {
         var change: OrderChange?
-        var entry: OrderFeedEntry?
+        var entry: PostgresFeedAppend.Entry?
         if let transition = write.transition {
             let rows = try await connection.rows(
                 """
@@ -66,7 +66,7 @@ struct PostgresOrderWriteBatch: PostgresBatchExecutor {
                 """, logger: logger)
             guard let row = rows.first?.makeRandomAccess() else { return (.conflict, nil) }
             change = try OrderRows.change(from: row)
-            entry = OrderFeedEntry(change!, customerID: try row.text("customer_id"))
+            entry = PostgresFeedAppend.Entry(change!, customerID: try row.text("customer_id"))
         }
         if let kind = write.completesJob {
             try await connection.query("DELETE FROM payment_jobs WHERE order_id = \(write.orderID) AND kind = \(kind.rawValue)", logger: logger)

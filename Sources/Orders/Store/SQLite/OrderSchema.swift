@@ -126,8 +126,7 @@ enum OrderSchema {
                 """,
                 "INSERT INTO order_feed_head (id, last_seq, pruned_through) VALUES (1, 0, 0)",
                 // One writer commits everything on SQLite, so numbering inside the transaction is
-                // commit order; triggers caught every insert and every versioned update, until
-                // version 6 had the writer append the entries itself.
+                // commit order; triggers catch every insert and every versioned update.
                 """
                 CREATE TRIGGER order_feed_on_create AFTER INSERT ON orders BEGIN
                     UPDATE order_feed_head SET last_seq = last_seq + 1;
@@ -153,19 +152,6 @@ enum OrderSchema {
                 // the jobs of earlier versions.
                 "ALTER TABLE payment_jobs ADD COLUMN trace_parent TEXT",
                 "ALTER TABLE payment_jobs ADD COLUMN trace_state TEXT",
-            ]),
-        SchemaMigration(
-            version: 6, name: "feed appended by the writer",
-            statements: [
-                // The writer now numbers and inserts a transaction's feed entries itself, in one
-                // statement per batch (`SQLiteFeedAppend`): a trigger is compiled into every
-                // statement writing `orders` and runs once per row. The counter in
-                // `order_feed_head` carries on from where the triggers left it.
-                "DROP TRIGGER order_feed_on_create",
-                "DROP TRIGGER order_feed_on_change",
-                // Pruning walks `seq` up to the first recent entry instead: one index less for
-                // every append to maintain.
-                "DROP INDEX order_feed_age",
             ]),
     ]
 }

@@ -8,16 +8,15 @@ import StorageSupport
 /// DELETE and one INSERT. A write that finds its order moved on writes nothing (a conflict).
 ///
 /// Each order appears at most once: the caller runs a second write for the same order after
-/// this batch, so it sees the first one's effect. The feed entries of the transitions that
-/// applied come back in write order, for the caller to append (`SQLiteFeedAppend`).
+/// this batch, so it sees the first one's effect.
 struct OrderWriteBatch {
     let writes: [OrderWrite]
 
     /// Rows per statement: keeps binds well under SQLite's limit.
     private static let rowsPerStatement = 500
 
-    func run(on connection: SQLiteConnection) async throws -> (outcomes: [OrderWrite.Outcome], feed: [OrderFeedEntry]) {
-        var changes: [String: (change: OrderChange, customerID: String)] = [:]
+    func run(on connection: SQLiteConnection) async throws -> [OrderWrite.Outcome] {
+        var changes: [String: OrderChange] = [:]
         let transitions = writes.filter { $0.transition != nil }
         for chunk in transitions.chunked(Self.rowsPerStatement) {
             let rows = try await connection.rows(
@@ -27,7 +26,7 @@ struct OrderWriteBatch {
                     payment_id = COALESCE(v.payment_id, orders.payment_id), deliver_at = COALESCE(v.deliver_at, orders.deliver_at),
                     updated_at = v.now, version = orders.version + 1
                 FROM v WHERE orders.id = v.id AND orders.state = v.from_state
-                RETURNING orders.id, orders.customer_id, orders.state, orders.cancel_reason, orders.payment_id, orders.deliver_at, orders.updated_at, orders.version
+                RETURNING orders.id, orders.state, orders.cancel_reason, orders.payment_id, orders.deliver_at, orders.updated_at, orders.version
                 """,
                 chunk.flatMap { write -> [SQLiteData] in
                     let transition = write.transition!
@@ -39,16 +38,12 @@ struct OrderWriteBatch {
                 })
             for row in rows {
                 let change = try OrderRows.change(from: row)
-                changes[change.orderID] = (change, try row.text("customer_id"))
+                changes[change.orderID] = change
             }
         }
-        var feed: [OrderFeedEntry] = []
-        feed.reserveCapacity(changes.count)
         let outcomes: [OrderWrite.Outcome] = writes.map { write in
             guard write.transition != nil else { return .applied(nil) }
-            guard let (change, customerID) = changes[write.orderID] else { return .conflict }
-            feed.append(OrderFeedEntry(change, customerID: customerID))
-            return .applied(change)
+            return changes[write.orderID].map { .applied($0) } ?? .conflict
         }
         let applied = zip(writes, outcomes).filter { $0.1 != .conflict }.map(\.0)
         // One DELETE per kind: `kind = ? AND order_id IN (…)` finds each job by its primary key,
@@ -72,7 +67,7 @@ struct OrderWriteBatch {
                 chunk.flatMap { OrderRows.binds(of: $0.0, createdAt: $0.1) }
             )
         }
-        return (outcomes, feed)
+        return outcomes
     }
 }
 

@@ -45,17 +45,12 @@ struct OrderWriteExecutor: WriteBatchExecutor {
         // Indexed by request, so notifications go out in request order.
         var changes: [(index: Int, change: OrderChange)] = []
         var created: [OrderRecord] = []
-        // The feed entries of this transaction, in the order its writes run.
-        var feed: [OrderFeedEntry] = []
         var creates: [(order: NewOrder, reply: Reply<CreateResult>)] = []
         for case .create(let order, let reply) in requests { creates.append((order, reply)) }
         if !creates.isEmpty {
             let results = try await OrderCreateBatch(orders: creates.map(\.order)).run(on: connection)
             for (create, result) in zip(creates, results) {
-                if case .success(let result) = result, result.isNew {
-                    created.append(result.order)
-                    feed.append(OrderFeedEntry(created: result.order))
-                }
+                if case .success(let result) = result, result.isNew { created.append(result.order) }
                 deliveries.append(create.reply.answer(result))
             }
         }
@@ -67,8 +62,7 @@ struct OrderWriteExecutor: WriteBatchExecutor {
             if case .write(let write, let reply) = request, batchedOrders.insert(write.orderID).inserted { batched.append((index, write, reply)) }
         }
         if !batched.isEmpty {
-            let (outcomes, entries) = try await OrderWriteBatch(writes: batched.map(\.write)).run(on: connection)
-            feed += entries
+            let outcomes = try await OrderWriteBatch(writes: batched.map(\.write)).run(on: connection)
             for (entry, outcome) in zip(batched, outcomes) {
                 if case .applied(let change?) = outcome { changes.append((entry.index, change)) }
                 deliveries.append(entry.reply.answer(outcome))
@@ -94,9 +88,8 @@ struct OrderWriteExecutor: WriteBatchExecutor {
                 continue
             case .write(let write, let reply):
                 guard !batchedIndices.contains(index) else { continue }
-                let (outcome, entry) = try await apply(write, on: connection)
+                let outcome = try await apply(write, on: connection)
                 if case .applied(let change?) = outcome { changes.append((index, change)) }
-                if let entry { feed.append(entry) }
                 deliveries.append(reply.answer(outcome))
             case .claim(let now, let leaseUntil, let limit, let reply):
                 let rows = try await connection.rows(
@@ -132,7 +125,6 @@ struct OrderWriteExecutor: WriteBatchExecutor {
                 deliveries.append(reply.answer(try await purgeFeed(before: cutoff, on: connection)))
             }
         }
-        try await SQLiteFeedAppend.append(feed, on: connection)
         let published = changes.sorted { $0.index < $1.index }.map(\.change)
         return BatchOutcome(deliveries: deliveries) { [broadcaster, cache, feedCommits, created, changes = published] in
             if !created.isEmpty { cache.created(created) }
@@ -142,43 +134,34 @@ struct OrderWriteExecutor: WriteBatchExecutor {
         }
     }
 
-    /// Deletes the feed's entries before the first one not older than `cutoff` (all of them if
-    /// none is), so what stays is always a suffix of `seq`, and records how far it pruned.
-    /// Walks `seq` from the start and stops at the first recent entry: it reads about what it
-    /// deletes, with no index on `updated_at` for every append to maintain.
+    /// Deletes the feed's entries up to the newest one older than `cutoff` (so what stays is
+    /// always a suffix of `seq`) and records how far it pruned.
     private func purgeFeed(before cutoff: Int64, on connection: SQLiteConnection) async throws -> Int {
-        let bound = try await connection.rows(
-            """
-            SELECT COALESCE((SELECT seq - 1 FROM order_feed WHERE updated_at >= ? ORDER BY seq LIMIT 1),
-                (SELECT MAX(seq) FROM order_feed)) AS seq
-            """, [.int64(cutoff)])
-        guard let through = try bound.first?.optionalInt64("seq") else { return 0 }
+        let newest = try await connection.rows("SELECT MAX(seq) AS seq FROM order_feed WHERE updated_at < ?", [.int64(cutoff)])
+        guard let through = try newest.first?.optionalInt64("seq") else { return 0 }
         let rows = try await connection.rows("DELETE FROM order_feed WHERE seq <= ? RETURNING seq", [.int64(through)])
         try await connection.execute("UPDATE order_feed_head SET pruned_through = MAX(pruned_through, ?)", [.int64(through)])
         return rows.count
     }
 
-    /// One conditional transition with its job effects, and its feed entry; nothing is written
-    /// on a conflict.
-    private func apply(_ write: OrderWrite, on connection: SQLiteConnection) async throws -> (OrderWrite.Outcome, OrderFeedEntry?) {
+    /// One conditional transition with its job effects; nothing is written on a conflict.
+    private func apply(_ write: OrderWrite, on connection: SQLiteConnection) async throws -> OrderWrite.Outcome {
         var change: OrderChange?
-        var entry: OrderFeedEntry?
         if let transition = write.transition {
             let rows = try await connection.rows(
                 """
                 UPDATE orders SET state = ?, cancel_reason = ?, payment_id = COALESCE(?, payment_id),
                     deliver_at = COALESCE(?, deliver_at), updated_at = ?, version = version + 1
                 WHERE id = ? AND state = ?
-                RETURNING id, customer_id, state, cancel_reason, payment_id, deliver_at, updated_at, version
+                RETURNING id, state, cancel_reason, payment_id, deliver_at, updated_at, version
                 """,
                 [
                     .text(transition.to.rawValue), .optionalText(transition.cancelReason?.rawValue),
                     .optionalText(transition.paymentID), .optionalInt64(transition.deliverAt), .int64(write.now),
                     .text(write.orderID), .text(transition.from.rawValue),
                 ])
-            guard let row = rows.first else { return (.conflict, nil) }
+            guard let row = rows.first else { return .conflict }
             change = try OrderRows.change(from: row)
-            entry = OrderFeedEntry(change!, customerID: try row.text("customer_id"))
         }
         if let kind = write.completesJob {
             try await connection.execute(
@@ -193,6 +176,6 @@ struct OrderWriteExecutor: WriteBatchExecutor {
                 OrderRows.binds(of: job, createdAt: write.now)
             )
         }
-        return (.applied(change), entry)
+        return .applied(change)
     }
 }
