@@ -49,6 +49,47 @@ struct PaymentStoreContractTests {
         }
     }
 
+    /// Lookups by order id at once (SQLite answers those that meet with one query, up to 500 a
+    /// query): each gets its own order's payment or nil, and a lookup after an insert returns
+    /// sees it.
+    @Test(arguments: StoreBackend.tested)
+    func concurrentLookupsByOrderEachGetTheirOwnPayment(backend: StoreBackend) async throws {
+        try await withPaymentDatabase(backend) { database in
+            try await database.withStore { store in
+                let stored = (0..<300).map { PaymentRecord.make(orderID: "order-\($0)", status: $0 % 3 == 0 ? .declined : .approved) }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for payment in stored { group.addTask { _ = try await store.insertIfAbsent(payment) } }
+                    try await group.waitForAll()
+                }
+                let found = try await withThrowingTaskGroup(of: (String, PaymentRecord?).self) { group in
+                    for index in 0..<700 {
+                        let orderID = "order-\(index % 350)"
+                        group.addTask { (orderID, try await store.payment(orderID: orderID)) }
+                    }
+                    // Inserted and read back by the same task, among the other lookups.
+                    for index in 0..<40 {
+                        let payment = PaymentRecord.make(orderID: "late-\(index)")
+                        group.addTask {
+                            _ = try await store.insertIfAbsent(payment)
+                            return (payment.orderID, try await store.payment(orderID: payment.orderID))
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                let byOrder = Dictionary(uniqueKeysWithValues: stored.map { ($0.orderID, $0) })
+                #expect(found.count == 740)
+                for (orderID, payment) in found {
+                    if orderID.hasPrefix("late-") {
+                        #expect(payment?.orderID == orderID)
+                    } else {
+                        #expect(payment == byOrder[orderID])
+                    }
+                }
+                #expect(found.filter { $0.1 == nil }.count == 100)
+            }
+        }
+    }
+
     /// Refund is one conditional write: approved → refunded once; then, and for a declined
     /// payment, the stored payment comes back unchanged; an unknown one is nil.
     @Test(arguments: StoreBackend.tested)

@@ -10,10 +10,12 @@ public final class SQLitePaymentStore: PaymentStore {
 
     private let storage: SQLiteStorage
     private let writer: SQLiteBatchWriter<PaymentWriteExecutor>
+    private let lookups: PaymentLookups
 
     private init(storage: SQLiteStorage, writer: SQLiteBatchWriter<PaymentWriteExecutor>) {
         self.storage = storage
         self.writer = writer
+        self.lookups = PaymentLookups { storage.reader }
     }
 
     /// Opens (creating and migrating as needed) the database at `path`.
@@ -37,7 +39,7 @@ public final class SQLitePaymentStore: PaymentStore {
 
     /// See `PaymentStore`.
     public func payment(orderID: String) async throws -> PaymentRecord? {
-        try await PaymentRows.payment(.orderID(orderID), on: storage.reader)
+        try await lookups.payment(orderID: orderID)
     }
 
     /// See `PaymentStore`.
