@@ -77,7 +77,9 @@ let testAndToolTargets: [Target] = [
         ] + nio),
     .testTarget(
         name: "RPCHTTP2Tests",
-        dependencies: ["RPC", "RPCHTTP2", "EventLoopExecution", "Contracts", "Health", "TLSSupport", "DevCertificates", "RPCTestSupport", logging, ssl] + nio),
+        dependencies: [
+            "RPC", "RPCHTTP2", "CNghttp2", "EventLoopExecution", "Contracts", "Health", "TLSSupport", "DevCertificates", "RPCTestSupport", logging, ssl,
+        ] + nio),
     .testTarget(
         name: "OrdersTests",
         dependencies: [

@@ -42,7 +42,7 @@ extension String {
 
 /// The request header fields a gRPC server reads itself, recognised from their name's bytes.
 enum RequestFieldName {
-    case method, path, scheme, authority, contentType, te, timeout, encoding, acceptEncoding
+    case method, path, scheme, authority, contentType, contentLength, te, timeout, encoding, acceptEncoding
 
     /// nil for any other name (metadata, reserved or malformed: the validator sorts those).
     init?(_ name: Span<UInt8>) {
@@ -55,6 +55,7 @@ enum RequestFieldName {
         case 12 where name.matches("content-type"): self = .contentType
         case 12 where name.matches("grpc-timeout"): self = .timeout
         case 13 where name.matches("grpc-encoding"): self = .encoding
+        case 14 where name.matches("content-length"): self = .contentLength
         case 20 where name.matches("grpc-accept-encoding"): self = .acceptEncoding
         default: return nil
         }

@@ -90,7 +90,8 @@ public struct RequestHeaderValidator: Sendable {
         case .path:
             route = router?.route(forPath: value)
             path = route?.path ?? String(utf8: value)
-        case .scheme, .authority: break
+        // nghttp2 checks a request's content-length against its DATA; it is never metadata.
+        case .scheme, .authority, .contentLength: break
         case .contentType: contentType = value.matches("application/grpc") ? "application/grpc" : String(utf8: value)
         case .te: if !value.matches("trailers") { malformed = "te must be trailers" }
         case .timeout: timeout = String(utf8: value)

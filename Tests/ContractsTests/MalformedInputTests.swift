@@ -59,6 +59,31 @@ struct MalformedInputTests {
         #expect(throws: Never.self) { try Payload(serializedBytes: [0x12, 0x02, 0xff, 0xfe]) }
     }
 
+    @Test("string fields decode exactly what the standard library's UTF-8 validation accepts")
+    func textAgreesWithStandardValidation() throws {
+        let cases: [[UInt8]] = [
+            [], Array("ord_0192".utf8), Array("é".utf8), Array("注文 🧾".utf8), [0xef, 0xbf, 0xbd],
+            [0x80], [0xff, 0xfe], [0xc3, 0x28], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf0, 0x9f, 0x98],
+            [0xf4, 0x90, 0x80, 0x80], Array("ok".utf8) + [0xe2, 0x82], [0x61, 0x00, 0x62],
+        ]
+        var random = SeededGenerator(seed: 0x0005_7F8)
+        let randomCases = (0..<3_000).map { _ in
+            // Mostly high bytes, so that many are valid multi-byte text and many are not.
+            (0..<Int.random(in: 1...12, using: &random)).map { _ in
+                Bool.random(using: &random) ? UInt8.random(in: 0x80...0xf4, using: &random) : UInt8.random(in: 0...0x7f, using: &random)
+            }
+        }
+        var accepted = 0
+        for bytes in cases + randomCases {
+            let expected = String(validating: bytes, as: UTF8.self)
+            let decoded = bytes.withUnsafeBufferPointer { try? ProtobufCUnpacker.text($0) }
+            #expect(decoded == expected, "\(bytes)")
+            if expected != nil { accepted += 1 }
+        }
+        // Both kinds are covered.
+        #expect(accepted > 100 && accepted < cases.count + randomCases.count - 100)
+    }
+
     @Test("unknown fields are skipped")
     func unknownFields() throws {
         let bytes: [UInt8] = [0xf8, 0x07, 0x05, 0x0a, 0x01, 0x61, 0xfa, 0x07, 0x02, 0x01, 0x02]

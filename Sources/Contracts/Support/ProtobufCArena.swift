@@ -33,8 +33,11 @@ package final class ProtobufCArena {
     }
 
     /// Bytes of the first block, which is temporary (stack) memory of `pack` itself: the tree of
-    /// a small message (most responses: an order, a health status) needs no heap block at all.
-    private static let firstBlockSize = 2048
+    /// a small message (most responses: an order with a few items, a health status) needs no
+    /// heap block at all. At most 1 KiB: `withUnsafeTemporaryAllocation` puts larger sizes on
+    /// the heap on Linux (2 KiB was a malloc and free per message, past glibc's per-thread
+    /// cache), and a larger tree continues in heap blocks anyway.
+    private static let firstBlockSize = 1024
 
     /// Builds a C message with a fresh arena, packs it, and frees everything the build allocated.
     package static func pack<CMessage>(_ build: (ProtobufCArena) -> CMessage) -> [UInt8] {
