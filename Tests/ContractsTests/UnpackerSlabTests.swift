@@ -10,7 +10,7 @@ import Testing
 struct UnpackerSlabTests {
     @Test("an order whose blocks fill the stack slab and several heap slabs decodes exactly")
     func spillsOntoTheHeap() throws {
-        // Each item is a C struct plus a string block: 600 items need well over 4 + 16 + 32 KiB.
+        // Each item is a C struct plus a string block: 600 items need well over 1 + 16 + 32 KiB.
         let items = (0..<600).map { index in
             LineItem(sku: index % 7 == 0 ? "sku\u{0}\(index)" : "sku-\(index)-é", quantity: Int32(index), unitPriceCents: Int64(index) * 3)
         }

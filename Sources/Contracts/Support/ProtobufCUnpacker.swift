@@ -16,8 +16,8 @@ internal import Darwin
 /// values while the unpacked tree is still alive.
 ///
 /// protobuf-c allocates the whole tree through this unpacker's `ProtobufCAllocator`, which
-/// hands out blocks from slabs: the first one on the stack of `unpack` (an order, or any small
-/// message, fits: no `malloc` at all), the next ones on the heap. A block's size sits in the
+/// hands out blocks from slabs: the first one on the stack of `unpack` (an order with a few
+/// items, or any small message, fits: no `malloc` at all), the next ones on the heap. A block's size sits in the
 /// 16 bytes before it. Freeing a block frees nothing; the slabs go when the unpack is over.
 /// Once the bytes handed out would pass the budget, an allocation fails and protobuf-c abandons
 /// the unpack cleanly (it returns NULL), so a hostile input cannot make it balloon: some
@@ -41,8 +41,10 @@ package final class ProtobufCUnpacker {
         return min(overflow ? Int.max : max(scaled, 1 << 20), 16 << 20)
     }
 
-    /// The stack slab's size: the blocks of an order with a handful of items fit.
-    private static var stackSlabSize: Int { 4096 }
+    /// The stack slab's size: the blocks of an order with a few items (≈ 500 bytes with one)
+    /// fit. At most 1 KiB: `withUnsafeTemporaryAllocation` puts larger sizes on the heap on
+    /// Linux (see `ProtobufCArena.firstBlockSize`).
+    private static var stackSlabSize: Int { 1024 }
     /// The first heap slab's size; each next one is twice the last, up to 1 MiB, so that even
     /// a 16 MiB decode has few slabs to look a block up in.
     private static var firstHeapSlabSize: Int { 16384 }
