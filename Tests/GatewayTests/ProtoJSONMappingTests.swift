@@ -63,6 +63,36 @@ struct ProtoJSONMappingTests {
         #expect(try CreateOrderRequest(json: extra, options: ProtoJSONOptions(ignoreUnknownFields: true)).currency == "USD")
     }
 
+    @Test("unknown fields are found among many known ones, under either spelling")
+    func unknownAmongMany() throws {
+        // A field under both spellings is refused, even when one of them is null.
+        let text = #"{"customer_id":"c","items":[],"currency":"USD","paymentToken":"t","request_id":"r","customerId":null}"#
+        #expect(throws: ProtoJSONError.self) { try CreateOrderRequest(json: JSONValue(parsing: Array(text.utf8)), options: .strict) }
+        // Five known fields (more than are tracked inline), mixed spellings; then two unknown ones.
+        let known = #"{"customer_id":"c","items":[],"currency":"USD","paymentToken":"t","request_id":"r"}"#
+        #expect(try CreateOrderRequest(json: JSONValue(parsing: Array(known.utf8)), options: .strict).requestID == "r")
+        let unknown = #"{"customerId":"c","items":[],"currency":"USD","paymentToken":"t","requestId":"r","zone":1,"agent":2}"#
+        do {
+            _ = try CreateOrderRequest(json: JSONValue(parsing: Array(unknown.utf8)), options: .strict)
+            Issue.record("unknown fields were accepted")
+        } catch let error as ProtoJSONError {
+            #expect("\(error)".contains(#"unknown fields "agent", "zone""#))
+        }
+        #expect(try CreateOrderRequest(json: JSONValue(parsing: Array(unknown.utf8)), options: ProtoJSONOptions(ignoreUnknownFields: true)).currency == "USD")
+        // One field, read from a path: the common case.
+        #expect(try GetOrderRequest(json: .object(["id": .string("x")]), options: .strict).id == "x")
+        #expect(throws: ProtoJSONError.self) { try GetOrderRequest(json: .object(["id": .string("x"), "ID": .string("y")]), options: .strict) }
+    }
+
+    @Test("the JSON is written into one buffer, byte for byte what the text says")
+    func writtenIntoBuffer() throws {
+        for order in [Self.order, Order(), Order(id: "q\"\u{0}\u{2028}é", items: [LineItem()])] {
+            let written = order.protoJSON
+            #expect(Array(written.buffer.readableBytesView) == Array(order.jsonText.utf8))
+            #expect(try Order(json: JSONValue(parsing: written.buffer.readableBytesView)) == order)
+        }
+    }
+
     @Test("ListOrdersResponse round-trips")
     func listResponse() throws {
         let response = ListOrdersResponse(orders: [Self.order, Order(id: "2")], nextPageToken: "t")

@@ -15,20 +15,25 @@ internal import Darwin
 /// Unpacks one message with protobuf-c under a memory budget, then copies it out into Swift
 /// values while the unpacked tree is still alive.
 ///
-/// protobuf-c allocates the whole tree through this unpacker's `ProtobufCAllocator`. Once the
-/// live bytes would pass the budget, an allocation fails and protobuf-c abandons the unpack
-/// cleanly (it frees what it had and returns NULL), so a hostile input cannot make it balloon:
-/// some encodings cost protobuf-c over 40 bytes of memory per input byte. The budget is 16× the
+/// protobuf-c allocates the whole tree through this unpacker's `ProtobufCAllocator`, which
+/// hands out blocks from slabs: the first one on the stack of `unpack` (an order with a few
+/// items, or any small message, fits: no `malloc` at all), the next ones on the heap. A block's size sits in the
+/// 16 bytes before it. Freeing a block frees nothing; the slabs go when the unpack is over.
+/// Once the bytes handed out would pass the budget, an allocation fails and protobuf-c abandons
+/// the unpack cleanly (it returns NULL), so a hostile input cannot make it balloon: some
+/// encodings cost protobuf-c over 40 bytes of memory per input byte. The budget is 16× the
 /// input, at most 16 MiB. It is at least 1 MiB: a small message made of many tiny sub-messages
 /// legitimately costs more than 16× its size (each one is a whole C struct), and 1 MiB per
-/// decode is harmless.
+/// decode is harmless. (protobuf-c frees during an unpack only when a field repeats, and what
+/// it frees is smaller than the input that repeated it, so counting the freed bytes too keeps
+/// the held memory within the same bound.)
 ///
-/// Invariant: every block protobuf-c holds during an unpack was allocated here and is recorded
-/// with its size until protobuf-c frees it; `unpack` frees the tree exactly once, after the copy,
-/// and the unpacker is used by that one call on one thread (its initializer is private): `copy`
-/// (the generated `init(_:from:)`) copies every value out and keeps neither the unpacker nor a
-/// pointer into the tree. Blocks left over (none, unless protobuf-c leaked) are freed when the
-/// unpacker goes away.
+/// Invariant: every block protobuf-c holds during an unpack comes from this unpacker's slabs;
+/// `unpack` frees the tree exactly once, after the copy, and the unpacker is used by that one
+/// call on one thread (its initializer is private): `copy` (the generated `init(_:from:)`)
+/// copies every value out and keeps neither the unpacker nor a pointer into the tree. The heap
+/// slabs are freed when the unpacker goes away, and the stack slab is never used after
+/// `unpack` returns.
 package final class ProtobufCUnpacker {
     /// The most bytes one unpack may hold, for an input of `inputSize` bytes.
     package static func budget(forInputSize inputSize: Int) -> Int {
@@ -36,26 +41,32 @@ package final class ProtobufCUnpacker {
         return min(overflow ? Int.max : max(scaled, 1 << 20), 16 << 20)
     }
 
+    /// The stack slab's size: the blocks of an order with a few items (≈ 500 bytes with one)
+    /// fit. At most 1 KiB: `withUnsafeTemporaryAllocation` puts larger sizes on the heap on
+    /// Linux (see `ProtobufCArena.firstBlockSize`).
+    private static var stackSlabSize: Int { 1024 }
+    /// The first heap slab's size; each next one is twice the last, up to 1 MiB, so that even
+    /// a 16 MiB decode has few slabs to look a block up in.
+    private static var firstHeapSlabSize: Int { 16384 }
+    /// The bytes before each block, holding its size (and keeping blocks 16-byte aligned).
+    private static var header: Int { 16 }
+
     private let budget: Int
-    private var liveBytes = 0
-    /// The live blocks and their sizes: the first few in `few`, scanned (a small request, such
-    /// as a GetOrder, holds two or three, and an order with a few items a dozen: no dictionary
-    /// to allocate and hash into); the rest in `blocks`.
-    private var few = InlineArray<16, Block>(repeating: Block(pointer: nil, size: 0))
-    private var blocks: [UnsafeMutableRawPointer: Int] = [:]
+    private var handedOut = 0
+    /// The slab blocks are cut from, and how much of it is used.
+    private var slab: UnsafeMutableRawBufferPointer
+    private var used = 0
+    private let stackSlab: UnsafeMutableRawBufferPointer
+    private var heapSlabs: [UnsafeMutableRawBufferPointer] = []
 
-    private struct Block {
-        var pointer: UnsafeMutableRawPointer?
-        var size: Int
-    }
-
-    private init(budget: Int) {
+    private init(budget: Int, stackSlab: UnsafeMutableRawBufferPointer) {
         self.budget = budget
+        self.stackSlab = stackSlab
+        self.slab = stackSlab
     }
 
     deinit {
-        for index in few.indices { few[index].pointer?.deallocate() }
-        for block in blocks.keys { block.deallocate() }
+        for slab in heapSlabs { slab.deallocate() }
     }
 
     /// Decodes `bytes` as the protoc-c message that `initializer` initializes, and copies it
@@ -73,15 +84,24 @@ package final class ProtobufCUnpacker {
             initializer(message.baseAddress)
             return UnsafeRawPointer(message.baseAddress.unsafelyUnwrapped).load(as: ProtobufCMessage.self).descriptor
         }
-        let unpacker = ProtobufCUnpacker(budget: budget(forInputSize: bytes.count))
-        return try unpacker.withAllocator { allocator in
+        return try withUnsafeTemporaryAllocation(byteCount: stackSlabSize, alignment: 16) { stackSlab in
+            let unpacker = ProtobufCUnpacker(budget: budget(forInputSize: bytes.count), stackSlab: stackSlab)
+            return try unpacker.unpack(bytes, descriptor: descriptor, messageName: messageName, copy: copy)
+        }
+    }
+
+    private func unpack<CMessage, Message>(
+        _ bytes: [UInt8], descriptor: UnsafePointer<ProtobufCMessageDescriptor>?, messageName: String,
+        copy: (CMessage, ProtobufCUnpacker) throws -> Message
+    ) throws -> Message {
+        try withAllocator { allocator in
             let unpacked = bytes.withUnsafeBufferPointer {
                 protobuf_c_message_unpack(descriptor, allocator, $0.count, $0.baseAddress)
             }
             guard let unpacked else { throw MessageDecodingError(messageName: messageName) }
             defer { protobuf_c_message_free_unpacked(unpacked, allocator) }
             do {
-                return try copy(UnsafeRawPointer(unpacked).load(as: CMessage.self), unpacker)
+                return try copy(UnsafeRawPointer(unpacked).load(as: CMessage.self), self)
             } catch {
                 throw MessageDecodingError(messageName: messageName)
             }
@@ -195,35 +215,48 @@ package final class ProtobufCUnpacker {
     }
 
     private func allocate(_ size: Int) -> UnsafeMutableRawPointer? {
-        guard size <= budget - liveBytes else { return nil }
-        let block = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 16)
-        liveBytes += size
-        for index in few.indices where few[index].pointer == nil {
-            few[index] = Block(pointer: block, size: size)
-            return block
+        guard size >= 0, size <= budget - handedOut else { return nil }
+        handedOut += size
+        let need = Self.header + ((size + 15) & ~15)
+        let nextSlabSize = heapSlabs.isEmpty ? Self.firstHeapSlabSize : min(heapSlabs[heapSlabs.count - 1].count * 2, 1 << 20)
+        // A block bigger than a quarter of a new slab gets a slab of its own.
+        if need > nextSlabSize / 4 {
+            let own = UnsafeMutableRawBufferPointer.allocate(byteCount: need, alignment: 16)
+            heapSlabs.append(own)
+            return block(in: own.baseAddress.unsafelyUnwrapped, size: size)
         }
-        blocks[block] = size
-        return block
+        if need > slab.count - used {
+            slab = UnsafeMutableRawBufferPointer.allocate(byteCount: nextSlabSize, alignment: 16)
+            heapSlabs.append(slab)
+            used = 0
+        }
+        let start = slab.baseAddress.unsafelyUnwrapped + used
+        used += need
+        return block(in: start, size: size)
     }
 
-    private func release(_ block: UnsafeMutableRawPointer) {
-        let size: Int
-        if let index = few.indices.first(where: { few[$0].pointer == block }) {
-            size = few[index].size
-            few[index].pointer = nil
-        } else if let recorded = blocks.removeValue(forKey: block) {
-            size = recorded
-        } else {
-            preconditionFailure("protobuf-c freed a block this unpacker did not allocate")
-        }
-        liveBytes -= size
-        block.deallocate()
+    /// Writes `size` into the header at `start`; the block follows it.
+    private func block(in start: UnsafeMutableRawPointer, size: Int) -> UnsafeMutableRawPointer {
+        start.storeBytes(of: size, as: Int.self)
+        return start + Self.header
     }
 
-    /// The size of a live block this unpacker allocated; nil for any other pointer.
+    /// protobuf-c frees a block: its memory stays in its slab until the unpack is over.
+    private func release(_ block: UnsafeMutableRawPointer) {}
+
+    /// The size of a block this unpacker handed out; nil for any other pointer.
     private func size(of block: UnsafeMutableRawPointer) -> Int? {
-        for index in few.indices where few[index].pointer == block { return few[index].size }
-        return blocks[block]
+        guard owns(block) else { return nil }
+        return (block - Self.header).load(as: Int.self)
+    }
+
+    /// Whether `pointer` lies in one of the slabs (the shared empty default string does not).
+    private func owns(_ pointer: UnsafeMutableRawPointer) -> Bool {
+        func holds(_ slab: UnsafeMutableRawBufferPointer) -> Bool {
+            guard let base = slab.baseAddress else { return false }
+            return pointer > base && pointer < base + slab.count
+        }
+        return holds(stackSlab) || holds(slab) || heapSlabs.contains(where: holds)
     }
 
     private struct InvalidUTF8: Error {}

@@ -52,7 +52,7 @@ extension RESTContract {
                 return call.respond(to: request, with: response)
             },
             unary: { call, done in
-                var request = try GetOrderRequest(json: call.json, options: call.jsonOptions)
+                var request = try call.isPathOnly ? GetOrderRequest(id: call.captures[0].value) : GetOrderRequest(json: call.json, options: call.jsonOptions)
                 try call.prepare(&request)
                 call.gateway.rpcClient.unary(OrdersMethod.getOrder, request: request, responseType: Order.self, options: call.callOptions) { [request] result in
                     done(result.map { call.respond(to: request, with: $0.message) })

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Builds compact JSON text. Callers write keys and values in order; the writer adds the commas.
 ///
 /// ```swift
@@ -8,37 +10,39 @@
 /// json.text  // {"id":"42"}
 /// ```
 struct JSONWriter: Sendable {
-    /// The UTF-8 bytes written so far. Bytes, not a `String`: appending to an array is cheaper
-    /// than `String.append`, which keeps counts and flags up to date on every call.
-    private(set) var bytes: [UInt8] = []
+    /// The UTF-8 bytes written so far. Bytes, not a `String` (`String.append` keeps counts and
+    /// flags up to date on every call), and in a `ByteBuffer`, which a response sends as it is.
+    private(set) var buffer: ByteBuffer
     private var needsComma = false
 
     /// The JSON written so far.
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    var text: String { String(buffer: buffer) }
 
-    init() {}
+    init() {
+        buffer = ByteBuffer()
+    }
 
     /// A writer with room for `capacity` bytes, so a document of about that size is not
     /// copied as it grows.
     init(reservingCapacity capacity: Int) {
-        bytes.reserveCapacity(capacity)
+        buffer = ByteBufferAllocator().buffer(capacity: capacity)
     }
 
     mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        buffer.writeInteger(UInt8(ascii: "{"))
         needsComma = false
         body(&self)
-        bytes.append(UInt8(ascii: "}"))
+        buffer.writeInteger(UInt8(ascii: "}"))
         needsComma = true
     }
 
     mutating func array(_ body: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        buffer.writeInteger(UInt8(ascii: "["))
         needsComma = false
         body(&self)
-        bytes.append(UInt8(ascii: "]"))
+        buffer.writeInteger(UInt8(ascii: "]"))
         needsComma = true
     }
 
@@ -46,7 +50,7 @@ struct JSONWriter: Sendable {
     mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
         separate()
         appendQuoted(key)
-        bytes.append(UInt8(ascii: ":"))
+        buffer.writeInteger(UInt8(ascii: ":"))
         needsComma = false
         value(&self)
     }
@@ -83,25 +87,25 @@ struct JSONWriter: Sendable {
     }
 
     private mutating func append(_ string: String) {
-        bytes.append(contentsOf: string.utf8)
+        buffer.writeString(string)
     }
 
     private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { buffer.writeInteger(UInt8(ascii: ",")) }
     }
 
     private mutating func appendQuoted(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
+        buffer.writeInteger(UInt8(ascii: "\""))
         // Most strings (ids, names, codes) need no escaping: append them whole, scanning and
         // copying the contiguous UTF-8 in place (every native string has it). 0xE2 leads
         // U+2028 and U+2029, so a string with it takes the careful path.
         let plain = value.utf8.withContiguousStorageIfAvailable { utf8 in
             guard !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) else { return false }
-            bytes.append(contentsOf: utf8)
+            buffer.writeBytes(utf8)
             return true
         }
         if plain == true {
-            bytes.append(UInt8(ascii: "\""))
+            buffer.writeInteger(UInt8(ascii: "\""))
             return
         }
         for scalar in value.unicodeScalars {
@@ -121,6 +125,6 @@ struct JSONWriter: Sendable {
                 append(String(scalar))
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        buffer.writeInteger(UInt8(ascii: "\""))
     }
 }

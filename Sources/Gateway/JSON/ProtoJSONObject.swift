@@ -11,7 +11,12 @@
 /// ```
 struct ProtoJSONObject {
     private let fields: [String: JSONValue]
-    private var claimed: Set<String> = []
+    /// The keys of `fields` a field has read: the first few inline (a request message read
+    /// from a path has one or two, and a set would be an allocation per message), the rest in
+    /// a set. `finish` compares their number with the object's before it looks for names.
+    private var foundFew: (String?, String?, String?, String?) = (nil, nil, nil, nil)
+    private var foundMore: Set<String> = []
+    private var foundCount = 0
     private let path: String
     private let options: ProtoJSONOptions
 
@@ -28,8 +33,8 @@ struct ProtoJSONObject {
     mutating func value(_ jsonName: String, _ protoName: String) throws -> (JSONValue, String)? {
         let camel = fields[jsonName]
         let snake = jsonName == protoName ? nil : fields[protoName]
-        claimed.insert(jsonName)
-        claimed.insert(protoName)
+        if camel != nil { found(jsonName) }
+        if snake != nil { found(protoName) }
         if camel != nil && snake != nil {
             throw ProtoJSONError("\(fieldPath(jsonName)): given twice, as \"\(jsonName)\" and \"\(protoName)\"")
         }
@@ -88,14 +93,34 @@ struct ProtoJSONObject {
 
     /// Refuses fields the message does not have, unless the options ignore them.
     func finish() throws {
-        guard !options.ignoreUnknownFields else { return }
-        let unknown = fields.keys.filter { !claimed.contains($0) }.sorted()
+        guard !options.ignoreUnknownFields, foundCount < fields.count else { return }
+        let unknown = fields.keys.filter { !wasFound($0) }.sorted()
         guard unknown.isEmpty else {
             let names = unknown.map { "\"\(fieldPath($0))\"" }.joined(separator: ", ")
             throw ProtoJSONError(
                 "unknown field\(unknown.count == 1 ? "" : "s") \(names) (send the header Json-Ignore-Unknown-Fields: true to skip unknown fields)"
             )
         }
+    }
+
+    private mutating func found(_ key: String) {
+        guard !wasFound(key) else { return }
+        foundCount += 1
+        if foundFew.0 == nil {
+            foundFew.0 = key
+        } else if foundFew.1 == nil {
+            foundFew.1 = key
+        } else if foundFew.2 == nil {
+            foundFew.2 = key
+        } else if foundFew.3 == nil {
+            foundFew.3 = key
+        } else {
+            foundMore.insert(key)
+        }
+    }
+
+    private func wasFound(_ key: String) -> Bool {
+        foundFew.0 == key || foundFew.1 == key || foundFew.2 == key || foundFew.3 == key || foundMore.contains(key)
     }
 
     private func fieldPath(_ name: String) -> String {

@@ -15,34 +15,54 @@ struct RESTUnaryCall: Sendable {
 
     let gateway: OrdersGateway
     let headers: RESTHeaders
-    /// The request message in proto3 JSON.
-    let json: JSONValue
+    /// The captured path fields, in the template's order.
+    let captures: [(field: String, value: String)]
+    /// The request message is the path fields alone: the binding reads no body and the target
+    /// has no query. The generated binding then builds the message from `captures` directly.
+    let isPathOnly: Bool
     /// How strictly `json` is read (see `RESTCall.jsonOptions`).
     let jsonOptions: ProtoJSONOptions
+    private let binding: RESTBinding
+    private let body: JSONValue?
+    private let query: [(name: String, value: String)]
 
-    /// Merges body, query and captured fields as `RESTCall` does; `target` is the request
-    /// target (path and query).
+    /// Reads the body (throwing what does not parse); `target` is the request target (path and
+    /// query). Body, query and captured fields are merged in `json`, as `RESTCall` does.
     init(
         binding: RESTBinding, captures: [(field: String, value: String)], headers: RESTHeaders, target: String, body: ByteBuffer,
         gateway: OrdersGateway
     ) throws {
         var options = Request.protoJSONOptions(jsonIgnoreUnknownFields: headers[.jsonIgnoreUnknownFields])
-        let json: JSONValue?
         switch binding.body {
-        case .none: json = nil
-        case .all, .field: json = try Request.json(body: body, contentType: headers[.contentType])
+        case .none:
+            self.body = nil
+            options.readsQueryValues = true
+        case .field:
+            self.body = try Request.json(body: body, contentType: headers[.contentType])
+            options.readsQueryValues = true
+        case .all:
+            self.body = try Request.json(body: body, contentType: headers[.contentType])
         }
-        let query: [(name: String, value: String)]
         if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")), target.utf8.index(after: mark) != target.utf8.endIndex {
             // The router's own query decoding, so both paths read a query alike.
             query = URI(target).queryParameters.map { (name: String($0.key), value: String($0.value)) }
         } else {
             query = []
         }
-        self.json = try RESTCall.message(binding: binding, captures: captures, body: json, query: query, options: &options)
+        if case .none = binding.body, query.isEmpty { isPathOnly = true } else { isPathOnly = false }
+        self.binding = binding
+        self.captures = captures
         self.jsonOptions = options
         self.headers = headers
         self.gateway = gateway
+    }
+
+    /// The request message in proto3 JSON: body, query and captured fields merged.
+    var json: JSONValue {
+        get throws {
+            var options = jsonOptions
+            return try RESTCall.message(binding: binding, captures: captures, body: body, query: query, options: &options)
+        }
     }
 
     /// The RPC's deadline and metadata, as `RESTCall.callOptions` for a unary method.

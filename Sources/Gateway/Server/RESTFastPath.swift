@@ -149,7 +149,7 @@ final class RESTFastPath: Sendable {
         var answer: Answer
         switch result {
         case .success(let made):
-            answer = Answer(status: made.status, contentType: "application/json", body: ByteBuffer(bytes: made.body.bytes))
+            answer = Answer(status: made.status, contentType: "application/json", body: made.body.buffer)
             if let location = made.location { answer.headers.add(name: "Location", value: location) }
         case .failure(let error):
             var body = ErrorBody(error, request: nil)

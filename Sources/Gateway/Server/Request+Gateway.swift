@@ -119,7 +119,7 @@ extension Response {
 
     /// A JSON response straight from a writer's bytes.
     static func json(_ json: JSONWriter, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        self.json(body: ByteBuffer(bytes: json.bytes), status: status, headers: headers)
+        self.json(body: json.buffer, status: status, headers: headers)
     }
 
     private static func json(body: ByteBuffer, status: HTTPResponse.Status, headers: HTTPFields) -> Response {

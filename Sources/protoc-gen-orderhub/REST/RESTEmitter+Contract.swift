@@ -105,7 +105,13 @@ extension RESTEmitter {
             writer.line("            return call.respond(to: request, with: response)")
             writer.line("        },")
             writer.line("        unary: { call, done in")
-            writer.line("            var request = try \(inputType)(json: call.json, options: call.jsonOptions)")
+            if let direct = Self.pathOnlyInitializer(binding: binding, input: input, inputType: inputType) {
+                // Path fields alone (no body, no query): the message straight from the captured
+                // values, with no JSON object in between.
+                writer.line("            var request = try call.isPathOnly ? \(direct) : \(inputType)(json: call.json, options: call.jsonOptions)")
+            } else {
+                writer.line("            var request = try \(inputType)(json: call.json, options: call.jsonOptions)")
+            }
             writer.line("            try call.prepare(&request)")
             writer.line(
                 "            call.gateway.rpcClient.unary(\(binding.service.name)Method.\(call), request: request, responseType: \(output.swiftName).self, options: call.callOptions) { [request] result in"
@@ -115,6 +121,21 @@ extension RESTEmitter {
             writer.line("        }")
         }
         writer.line("    ),")
+    }
+
+    /// The request message built from the captured path values (`call.captures`, in template
+    /// order), when the binding reads no body and every path field is a plain string field of
+    /// the request (what the JSON route would set from the path, unconverted); nil otherwise.
+    static func pathOnlyInitializer(binding: Binding, input: ProtoMessage, inputType: String) -> String? {
+        let names = binding.template.fields
+        guard binding.rule.body.isEmpty, !names.isEmpty, Set(names).count == names.count else { return nil }
+        var arguments: [String] = []
+        for field in input.fields where names.contains(field.name) {
+            guard field.kind == .string, !field.isRepeated, field.oneofIndex == nil, !field.isProto3Optional else { return nil }
+            arguments.append("\(SwiftNames.property(field.name)): call.captures[\(names.firstIndex(of: field.name)!)].value")
+        }
+        guard arguments.count == names.count else { return nil }
+        return "\(inputType)(\(arguments.joined(separator: ", ")))"
     }
 
     private func httpMethod(_ method: String) -> String {
