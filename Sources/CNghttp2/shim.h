@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-// A per-session cache of nghttp2's small allocations, handed to nghttp2 as its allocator
-// (`nghttp2_session_server_new3`).
+// A per-thread cache of nghttp2's small allocations, handed to every nghttp2 session as its
+// allocator (`nghttp2_session_server_new3` / `client_new3` with `orderhub_nghttp2_mem()`).
 //
 // Why: nghttp2 allocates about nine blocks for every stream (the stream, an outbound item per
 // HEADERS, DATA and trailers, copies of the header lists) and frees them when the stream
@@ -13,20 +13,24 @@
 // per-thread cache holds (7 per size), so most of them went through malloc's slow paths
 // (`_int_malloc`, `unlink_chunk`, `malloc_consolidate`): a tenth of a call's CPU on a loaded
 // server. Freed blocks up to 512 bytes are kept here instead, in one LIFO list per 32-byte size
-// class, and handed out again to the same session; at most 64 KiB of them per session, so a
-// burst of large header fields does not stay with the connection.
+// class, at most 64 KiB per thread, and handed out again on the same thread. Per thread rather
+// than per session: the sessions of one event loop share recently freed (cache-hot) blocks,
+// and an idle connection keeps none.
 //
-// Invariant: a pool belongs to one nghttp2 session and is used only on the thread that runs
-// that session (the channel's event loop), so it takes no lock. Every block it hands out starts
-// 16 bytes after a header that records its size class (or, for a larger block, its size), so
-// `free` and `realloc`, which nghttp2 calls without a size, know where it goes. The pool is
-// destroyed only after `nghttp2_session_del`, which returns every block first.
+// Invariant: a thread's pool is used only by that thread (it lives in thread-local storage),
+// so it takes no lock. Every block handed out starts 16 bytes after a header that records its
+// size class (or, for a larger block, its size), so `free` and `realloc`, which nghttp2 calls
+// without a size, know where it goes; any thread's pool can take any block back, so a session
+// freed on another thread than the one it ran on is still correct. A thread's kept blocks are
+// freed when the thread exits.
+
+#include <pthread.h>
 
 enum {
     ORDERHUB_NGHTTP2_POOL_CLASS_SIZE = 32,
-    ORDERHUB_NGHTTP2_POOL_CLASSES = 16,  // blocks up to 512 bytes
-    ORDERHUB_NGHTTP2_POOL_KEEP_BYTES = 64 * 1024,  // free bytes kept per session, at most
-    ORDERHUB_NGHTTP2_POOL_HEADER = 16,   // keeps malloc's 16-byte alignment
+    ORDERHUB_NGHTTP2_POOL_CLASSES = 16,            // blocks up to 512 bytes
+    ORDERHUB_NGHTTP2_POOL_KEEP_BYTES = 64 * 1024,  // free bytes kept per thread, at most
+    ORDERHUB_NGHTTP2_POOL_HEADER = 16,             // keeps malloc's 16-byte alignment
 };
 
 typedef struct orderhub_nghttp2_pool_header {
@@ -40,21 +44,69 @@ typedef struct orderhub_nghttp2_pool_block {
 } orderhub_nghttp2_pool_block;
 
 typedef struct orderhub_nghttp2_pool {
-    nghttp2_mem mem;
     orderhub_nghttp2_pool_block *free_blocks[ORDERHUB_NGHTTP2_POOL_CLASSES];
     uint32_t free_counts[ORDERHUB_NGHTTP2_POOL_CLASSES];
     size_t kept_bytes;
 } orderhub_nghttp2_pool;
 
+// The state lives in function-local statics: Swift's importer emits a header's functions
+// (with their statics) into the module that calls them, but not the header's own variables.
+static inline orderhub_nghttp2_pool **orderhub_nghttp2_thread_pool_slot(void) {
+    static _Thread_local orderhub_nghttp2_pool *pool;
+    return &pool;
+}
+
+static inline pthread_key_t *orderhub_nghttp2_pool_key(void) {
+    static pthread_key_t key;
+    return &key;
+}
+
 static inline orderhub_nghttp2_pool_header *orderhub_nghttp2_pool_header_of(void *ptr) {
     return (orderhub_nghttp2_pool_header *)((char *)ptr - ORDERHUB_NGHTTP2_POOL_HEADER);
 }
 
+/// Frees a pool's kept blocks and the pool (a thread's, when the thread exits).
+static inline void orderhub_nghttp2_pool_destroy(void *opaque) {
+    orderhub_nghttp2_pool *pool = (orderhub_nghttp2_pool *)opaque;
+    if (pool == NULL) return;
+    for (int size_class = 0; size_class < ORDERHUB_NGHTTP2_POOL_CLASSES; size_class++) {
+        orderhub_nghttp2_pool_block *block = pool->free_blocks[size_class];
+        while (block != NULL) {
+            orderhub_nghttp2_pool_block *next = block->next;
+            free(orderhub_nghttp2_pool_header_of(block));
+            block = next;
+        }
+    }
+    free(pool);
+}
+
+static inline void orderhub_nghttp2_pool_make_key(void) {
+    pthread_key_create(orderhub_nghttp2_pool_key(), orderhub_nghttp2_pool_destroy);
+}
+
+/// The calling thread's pool, made on first use; NULL if it cannot be made (then blocks go
+/// straight to malloc and free).
+static inline orderhub_nghttp2_pool *orderhub_nghttp2_current_pool(void) {
+    orderhub_nghttp2_pool **slot = orderhub_nghttp2_thread_pool_slot();
+    if (*slot != NULL) return *slot;
+    static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+    pthread_once(&key_once, orderhub_nghttp2_pool_make_key);
+    orderhub_nghttp2_pool *pool = calloc(1, sizeof(orderhub_nghttp2_pool));
+    if (pool == NULL) return NULL;
+    if (pthread_setspecific(*orderhub_nghttp2_pool_key(), pool) != 0) {
+        free(pool);
+        return NULL;
+    }
+    *slot = pool;
+    return pool;
+}
+
 static inline void *orderhub_nghttp2_pool_malloc(size_t size, void *user_data) {
-    orderhub_nghttp2_pool *pool = (orderhub_nghttp2_pool *)user_data;
+    (void)user_data;
     uint32_t size_class = size == 0 ? 0 : (uint32_t)((size - 1) / ORDERHUB_NGHTTP2_POOL_CLASS_SIZE);
     if (size <= ORDERHUB_NGHTTP2_POOL_CLASS_SIZE * ORDERHUB_NGHTTP2_POOL_CLASSES) {
-        orderhub_nghttp2_pool_block *block = pool->free_blocks[size_class];
+        orderhub_nghttp2_pool *pool = orderhub_nghttp2_current_pool();
+        orderhub_nghttp2_pool_block *block = pool == NULL ? NULL : pool->free_blocks[size_class];
         if (block != NULL) {
             pool->free_blocks[size_class] = block->next;
             pool->free_counts[size_class] -= 1;
@@ -73,17 +125,20 @@ static inline void *orderhub_nghttp2_pool_malloc(size_t size, void *user_data) {
 }
 
 static inline void orderhub_nghttp2_pool_free(void *ptr, void *user_data) {
+    (void)user_data;
     if (ptr == NULL) return;
-    orderhub_nghttp2_pool *pool = (orderhub_nghttp2_pool *)user_data;
     orderhub_nghttp2_pool_header *header = orderhub_nghttp2_pool_header_of(ptr);
     uint32_t size_class = header->size_class;
-    if (size_class < ORDERHUB_NGHTTP2_POOL_CLASSES && pool->kept_bytes + header->size <= ORDERHUB_NGHTTP2_POOL_KEEP_BYTES) {
-        orderhub_nghttp2_pool_block *block = (orderhub_nghttp2_pool_block *)ptr;
-        block->next = pool->free_blocks[size_class];
-        pool->free_blocks[size_class] = block;
-        pool->free_counts[size_class] += 1;
-        pool->kept_bytes += header->size;
-        return;
+    if (size_class < ORDERHUB_NGHTTP2_POOL_CLASSES) {
+        orderhub_nghttp2_pool *pool = orderhub_nghttp2_current_pool();
+        if (pool != NULL && pool->kept_bytes + header->size <= ORDERHUB_NGHTTP2_POOL_KEEP_BYTES) {
+            orderhub_nghttp2_pool_block *block = (orderhub_nghttp2_pool_block *)ptr;
+            block->next = pool->free_blocks[size_class];
+            pool->free_blocks[size_class] = block;
+            pool->free_counts[size_class] += 1;
+            pool->kept_bytes += header->size;
+            return;
+        }
     }
     free(header);
 }
@@ -110,33 +165,17 @@ static inline void *orderhub_nghttp2_pool_realloc(void *ptr, size_t size, void *
     return grown;
 }
 
-/// An empty pool whose `mem` is ready for `nghttp2_session_*_new3`.
-static inline orderhub_nghttp2_pool *orderhub_nghttp2_pool_create(void) {
-    orderhub_nghttp2_pool *pool = calloc(1, sizeof(orderhub_nghttp2_pool));
-    if (pool == NULL) return NULL;
-    pool->mem.mem_user_data = pool;
-    pool->mem.malloc = orderhub_nghttp2_pool_malloc;
-    pool->mem.free = orderhub_nghttp2_pool_free;
-    pool->mem.calloc = orderhub_nghttp2_pool_calloc;
-    pool->mem.realloc = orderhub_nghttp2_pool_realloc;
-    return pool;
+/// The allocator every session is given; nghttp2 copies it.
+static inline nghttp2_mem *orderhub_nghttp2_mem(void) {
+    static nghttp2_mem mem = {
+        NULL, orderhub_nghttp2_pool_malloc, orderhub_nghttp2_pool_free, orderhub_nghttp2_pool_calloc,
+        orderhub_nghttp2_pool_realloc,
+    };
+    return &mem;
 }
 
-/// Frees the kept blocks and the pool. Only after the session that used it is deleted.
-static inline void orderhub_nghttp2_pool_destroy(orderhub_nghttp2_pool *pool) {
-    if (pool == NULL) return;
-    for (int size_class = 0; size_class < ORDERHUB_NGHTTP2_POOL_CLASSES; size_class++) {
-        orderhub_nghttp2_pool_block *block = pool->free_blocks[size_class];
-        while (block != NULL) {
-            orderhub_nghttp2_pool_block *next = block->next;
-            free(orderhub_nghttp2_pool_header_of(block));
-            block = next;
-        }
-    }
-    free(pool);
-}
-
-/// Bytes the pool keeps for reuse (for tests).
-static inline size_t orderhub_nghttp2_pool_kept_bytes(const orderhub_nghttp2_pool *pool) {
-    return pool->kept_bytes;
+/// Bytes the calling thread's pool keeps for reuse (for tests).
+static inline size_t orderhub_nghttp2_pool_kept_bytes(void) {
+    orderhub_nghttp2_pool *pool = orderhub_nghttp2_current_pool();
+    return pool == NULL ? 0 : pool->kept_bytes;
 }

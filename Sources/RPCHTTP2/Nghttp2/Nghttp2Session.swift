@@ -49,11 +49,10 @@ extension Nghttp2SessionDelegate {
 /// unretained: the session is deleted in `deinit`, so the pointer never outlives it. The
 /// delegate is `unowned(unsafe)` because it owns this object and outlives it. Being
 /// loop-confined, `session` skips the dynamic exclusivity checks (`@exclusivity(unchecked)`).
-/// The session allocates through `pool` (see `orderhub_nghttp2_pool` in the CNghttp2 shim),
-/// which is created with it, used on the same loop, and destroyed after it.
+/// The session allocates through the calling thread's pool of small blocks
+/// (`orderhub_nghttp2_mem` in the CNghttp2 shim).
 final class Nghttp2Session {
     @exclusivity(unchecked) private var session: OpaquePointer?
-    private let pool: UnsafeMutablePointer<orderhub_nghttp2_pool>
     unowned(unsafe) let delegate: any Nghttp2SessionDelegate
 
     /// Server-side or client-side session options.
@@ -86,24 +85,17 @@ final class Nghttp2Session {
         nghttp2_option_set_max_settings(option, 32)
         nghttp2_option_set_max_outbound_ack(option, 1000)
 
-        guard let pool = orderhub_nghttp2_pool_create() else { fatalError("nghttp2: out of memory for the allocation pool") }
-        self.pool = pool
         let userData = Unmanaged.passUnretained(self).toOpaque()
-        // nghttp2 copies the `nghttp2_mem` struct; its user data, the pool, outlives the session.
         if options.isServer {
-            Nghttp2Session.check(nghttp2_session_server_new3(&session, callbacks, userData, option, &pool.pointee.mem))
+            Nghttp2Session.check(nghttp2_session_server_new3(&session, callbacks, userData, option, orderhub_nghttp2_mem()))
         } else {
-            Nghttp2Session.check(nghttp2_session_client_new3(&session, callbacks, userData, option, &pool.pointee.mem))
+            Nghttp2Session.check(nghttp2_session_client_new3(&session, callbacks, userData, option, orderhub_nghttp2_mem()))
         }
     }
 
     deinit {
         nghttp2_session_del(session)
-        orderhub_nghttp2_pool_destroy(pool)
     }
-
-    /// Bytes of freed nghttp2 blocks the session keeps for reuse.
-    var pooledBytes: Int { orderhub_nghttp2_pool_kept_bytes(pool) }
 
     /// Aborts on the only errors a setup call can return (out of memory, misuse).
     @discardableResult
