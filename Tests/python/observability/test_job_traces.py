@@ -48,9 +48,16 @@ def test_a_retried_payment_after_a_restart_joins_the_orders_trace(tmp_path):
                 wait_for(confirmed, timeout=90, what="the order to be confirmed once Payments is back")
 
             def trace():
+                # Each process exports on its own schedule, so Payments' server span can arrive
+                # before the Orders spans it points at: wait until every charge's chain (server
+                # span, Orders' client span, the attempt) is in, or time out and fail.
                 spans = [s for s in sink.snapshot() if s.trace_id.hex() == trace_id]
-                return spans if any(s.name == PROCESS_PAYMENT and s.kind == SERVER for s in spans) else None
-            spans = wait_for(trace, timeout=60, what="Payments' ProcessPayment span in the order's trace")
+                parents = {s.span_id: s.parent_span_id for s in spans}
+                served = [s for s in spans if s.name == PROCESS_PAYMENT and s.kind == SERVER]
+                complete = all(s.parent_span_id in parents and parents[s.parent_span_id] in parents for s in served)
+                return spans if served and complete else None
+            spans = wait_for(trace, timeout=60,
+                             what="Payments' ProcessPayment span, its Orders client span and attempt, in the order's trace")
         finally:
             for service in (orders, payments):
                 with contextlib.suppress(Exception):
