@@ -203,10 +203,8 @@ package final class ProtobufCUnpacker {
                 guard let context else { return nil }
                 return Unmanaged<ProtobufCUnpacker>.fromOpaque(context).takeUnretainedValue().allocate(size)
             },
-            free: { context, pointer in
-                guard let context, let pointer else { return }
-                Unmanaged<ProtobufCUnpacker>.fromOpaque(context).takeUnretainedValue().release(pointer)
-            },
+            // A freed block's memory stays in its slab until the unpack is over.
+            free: { _, _ in },
             allocator_data: Unmanaged.passUnretained(self).toOpaque()
         )
         return try withExtendedLifetime(self) {
@@ -240,9 +238,6 @@ package final class ProtobufCUnpacker {
         start.storeBytes(of: size, as: Int.self)
         return start + Self.header
     }
-
-    /// protobuf-c frees a block: its memory stays in its slab until the unpack is over.
-    private func release(_ block: UnsafeMutableRawPointer) {}
 
     /// The size of a block this unpacker handed out; nil for any other pointer.
     private func size(of block: UnsafeMutableRawPointer) -> Int? {
