@@ -117,6 +117,9 @@ def main() -> None:
     options = parser.parse_args()
     command = options.command[1:] if options.command[:1] == ["--"] else options.command
     counts = [int(c) for c in options.connections.split(",")]
+    # An empty HealthCheckRequest in its gRPC frame: flag 0, length 0.
+    REQUEST.parent.mkdir(parents=True, exist_ok=True)
+    REQUEST.write_bytes(bytes(5))
     runs = [measure(command, c, options.seconds, details=(c == max(counts))) for c in counts]
     print(f"{command[0]} (Health/Check, h2load -m 1, {options.seconds} s, connections still open when read)")
     for run in runs:
