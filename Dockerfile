@@ -7,7 +7,7 @@ ARG SWIFT_IMAGE=swift:6.3-bookworm
 FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      pkg-config libnghttp2-dev libprotobuf-c-dev libsqlite3-dev zlib1g-dev \
+      pkg-config libnghttp2-dev libprotobuf-c-dev libsqlite3-dev zlib1g-dev libjemalloc-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Resolve dependencies in their own layer so source edits don't refetch them.
@@ -25,7 +25,7 @@ RUN swift build -c release --product orderhub --static-swift-stdlib \
 FROM debian:12-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libnghttp2-14 libprotobuf-c1 libsqlite3-0 zlib1g ca-certificates tzdata \
+      libnghttp2-14 libprotobuf-c1 libsqlite3-0 zlib1g libjemalloc2 ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --no-create-home orderhub
 COPY --from=build /out/orderhub /usr/local/bin/orderhub

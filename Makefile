@@ -6,7 +6,7 @@ TOOLS_VENV := .venv-tools
 
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES := pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
-	libprotobuf-dev libprotoc-dev libsqlite3-dev zlib1g-dev nghttp2-client nghttp2-server \
+	libprotobuf-dev libprotoc-dev libsqlite3-dev zlib1g-dev libjemalloc-dev nghttp2-client nghttp2-server \
 	chromium chromium-driver curl wrk postgresql-15 postgresql-client-15 prometheus iproute2 nftables
 
 # Only the benchmarks need these (the floor rows of bench-gateway); the tests do not.

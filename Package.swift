@@ -24,6 +24,13 @@ let tracing: [Target.Dependency] = [
     .product(name: "ServiceContextModule", package: "swift-service-context"),
 ]
 
+/// The server executables allocate with jemalloc (Debian's libjemalloc2) instead of glibc's
+/// malloc. Under load many blocks of one size are alive at once, more than glibc's per-thread
+/// cache keeps, so glibc falls through to its locked slow paths; jemalloc's per-thread caches
+/// are larger and bounded by bytes. Measured: Orders' CPU per created order 0.93×, Payments'
+/// 0.97×, Health/Check 0.96×, for 1.6 MiB more RSS (bench/README.md, "The allocator").
+let jemalloc: [LinkerSetting] = [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
+
 /// Our own Swift targets build with no warnings: every warning is an error.
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
@@ -53,7 +60,7 @@ let testAndToolTargets: [Target] = [
             .product(name: "OTel", package: "swift-otel"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ] + nio + tracing,
-        path: "bench/HealthServer"),
+        path: "bench/HealthServer", linkerSettings: jemalloc),
     // Benchmark-only: the floor under the REST gateway (a fixed JSON body on plain SwiftNIO
     // HTTP/1.1, or on one Hummingbird route), for `make bench-gateway`.
     .executableTarget(
@@ -274,7 +281,8 @@ let package = Package(
                 "Observability", metrics, .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "OTel", package: "swift-otel"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ] + nio),
+            ] + nio,
+            linkerSettings: jemalloc),
 
         // Benchmark helper: the disk's one-row durable insert rate next to the Orders store's.
         .executableTarget(
