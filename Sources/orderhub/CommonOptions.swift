@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import Orders
 
 /// Options every service command takes.
 struct CommonOptions: ParsableArguments {
@@ -62,6 +63,9 @@ struct OrdersOptions: ParsableArguments {
     @Option(help: "Events an order feed stream may have waiting before it is ended with RESOURCE_EXHAUSTED (ORDERHUB_FEED_BUFFER; default 1024).")
     var feedBuffer: Int?
 
+    @Option(help: "Orders a SQLite store keeps in memory for GetOrder, 0 for none (ORDERHUB_ORDER_CACHE_SIZE; default 16384).")
+    var orderCacheSize: Int?
+
     func config() throws -> OrdersLaunch.Behaviour {
         OrdersLaunch.Behaviour(
             paymentTimeout: try Setting.seconds(paymentTimeout, env: "ORDERHUB_PAYMENT_TIMEOUT", name: "payment-timeout", default: 60),
@@ -71,7 +75,10 @@ struct OrdersOptions: ParsableArguments {
             sweepInterval: try Setting.seconds(
                 retentionSweepInterval, env: "ORDERHUB_RETENTION_SWEEP_INTERVAL", name: "retention-sweep-interval", default: 3_600
             ),
-            feedBuffer: try Setting.positiveInt(feedBuffer, env: "ORDERHUB_FEED_BUFFER", name: "feed-buffer", default: 1_024)
+            feedBuffer: try Setting.positiveInt(feedBuffer, env: "ORDERHUB_FEED_BUFFER", name: "feed-buffer", default: 1_024),
+            orderCacheSize: try Setting.nonNegativeInt(
+                orderCacheSize, env: "ORDERHUB_ORDER_CACHE_SIZE", name: "order-cache-size", default: SQLiteOrderStore.defaultOrderCacheSize
+            )
         )
     }
 }

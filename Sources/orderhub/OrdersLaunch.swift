@@ -21,6 +21,7 @@ enum OrdersLaunch {
         var eventRetention: Duration
         var sweepInterval: Duration
         var feedBuffer: Int
+        var orderCacheSize: Int
     }
 
     static func start(
@@ -31,7 +32,9 @@ enum OrdersLaunch {
         serviceLogger[metadataKey: "service"] = "orders"
         let logger = serviceLogger
         try database.prepare()
-        let store = try await OrderStoreFactory.open(database.store, connectTimeout: database.connectTimeout, logger: logger)
+        let store = try await OrderStoreFactory.open(
+            database.store, connectTimeout: database.connectTimeout, orderCacheSize: behaviour.orderCacheSize, logger: logger
+        )
         // Reconnect to Payments quickly once it is back: a waiting payment has a deadline. Up to
         // 256 payment attempts run at once, more than one connection's 100 streams: more
         // connections open as needed rather than calls queueing behind a full one.

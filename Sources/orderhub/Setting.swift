@@ -35,15 +35,24 @@ enum Setting {
 
     /// A whole number greater than zero.
     static func positiveInt(_ flag: Int?, env: String, name: String, default fallback: Int) throws -> Int {
-        var value = fallback
-        if let flag {
-            value = flag
-        } else if let text = environment(env) {
-            guard let parsed = Int(text) else { throw SettingError("\(env)=\(text) is not a whole number (--\(name))") }
-            value = parsed
-        }
+        let value = try int(flag, env: env, name: name, default: fallback)
         guard value > 0 else { throw SettingError("--\(name) must be greater than zero") }
         return value
+    }
+
+    /// A whole number, zero or more.
+    static func nonNegativeInt(_ flag: Int?, env: String, name: String, default fallback: Int) throws -> Int {
+        let value = try int(flag, env: env, name: name, default: fallback)
+        guard value >= 0 else { throw SettingError("--\(name) must not be negative") }
+        return value
+    }
+
+    /// The flag, else the environment variable, else the default.
+    private static func int(_ flag: Int?, env: String, name: String, default fallback: Int) throws -> Int {
+        if let flag { return flag }
+        guard let text = environment(env) else { return fallback }
+        guard let parsed = Int(text) else { throw SettingError("\(env)=\(text) is not a whole number (--\(name))") }
+        return parsed
     }
 
     /// Seconds as a `Duration`; must be positive.

@@ -13,6 +13,19 @@ struct OrderRecordCacheTests {
         OrderChange(orderID: id, state: .confirmed, cancelReason: nil, paymentID: "pay-\(id)", deliverAt: 9, updatedAt: 5, version: version)
     }
 
+    @Test func aCacheOfNoOrdersKeepsNothing() {
+        let cache = OrderRecordCache(capacity: 0)
+        cache.created([record("a")])
+        cache.fill(record("b"), token: cache.readToken())
+        cache.committed([confirmed("a")])
+        #expect(cache.lookup("a") == nil)
+        #expect(cache.lookup("b") == nil)
+        // Any other capacity keeps at least the order just written.
+        let small = OrderRecordCache(capacity: 1)
+        small.created([record("a")])
+        #expect(small.lookup("a") == record("a"))
+    }
+
     @Test func aReadFillsTheCacheWhenNoWriteRanMeanwhile() {
         let cache = OrderRecordCache()
         let token = cache.readToken()

@@ -131,6 +131,29 @@ struct SQLiteOrderStoreTests {
         }
     }
 
+    @Test(arguments: [0, SQLiteOrderStore.defaultOrderCacheSize])
+    func readsAreCurrentWithOrWithoutTheOrderCache(orderCacheSize: Int) async throws {
+        try await withTemporaryDirectory { directory in
+            try await withOrderStore(in: directory, orderCacheSize: orderCacheSize) { store in
+                let order = try Self.newOrder()
+                _ = try await store.create(order)
+                // With no cache every read is a query; with one, the new order is held from its commit.
+                #expect((store.cachedOrder(id: order.id) == nil) == (orderCacheSize == 0))
+                #expect(try await store.order(id: order.id) == order.record)
+                let confirm = OrderWrite(
+                    orderID: order.id, transition: .init(from: .created, to: .confirmed, paymentID: "pay-1", deliverAt: 7_000),
+                    completesJob: .charge, now: 2_000)
+                guard case .applied = try await store.write(confirm) else {
+                    Issue.record("confirm did not apply")
+                    return
+                }
+                let read = try await store.order(id: order.id)
+                #expect(read?.state == .confirmed && read?.version == 2 && read?.paymentID == "pay-1")
+                #expect((store.cachedOrder(id: order.id) == nil) == (orderCacheSize == 0))
+            }
+        }
+    }
+
     @Test func refundJobIsAddedOncePerOrder() async throws {
         try await withTemporaryDirectory { directory in
             try await withOrderStore(in: directory) { store in

@@ -17,8 +17,10 @@ func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws 
 }
 
 /// Opens an order store on `directory/orders.db`, closing it when `body` returns.
-func withOrderStore<T>(in directory: String, _ body: (SQLiteOrderStore) async throws -> T) async throws -> T {
-    let store = try await SQLiteOrderStore.open(path: directory + "/orders.db", logger: .test)
+func withOrderStore<T>(
+    in directory: String, orderCacheSize: Int = SQLiteOrderStore.defaultOrderCacheSize, _ body: (SQLiteOrderStore) async throws -> T
+) async throws -> T {
+    let store = try await SQLiteOrderStore.open(path: directory + "/orders.db", orderCacheSize: orderCacheSize, logger: .test)
     do {
         let result = try await body(store)
         try await store.close()

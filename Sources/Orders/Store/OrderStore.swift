@@ -111,9 +111,14 @@ public enum OrderStoreFactory {
     /// SQLite for `sqlite:PATH` (one process owns the file), PostgreSQL for `postgres://…`
     /// (any number of replicas share the database). The schema is migrated on open; a
     /// PostgreSQL server is waited for up to `connectTimeout` (`PostgresUnreachableError`).
-    public static func open(_ location: StoreLocation, connectTimeout: Duration = .seconds(30), logger: Logger) async throws -> any OrderStore {
+    /// `orderCacheSize` bounds the SQLite store's in-memory orders; PostgreSQL keeps none, since
+    /// other replicas change the rows.
+    public static func open(
+        _ location: StoreLocation, connectTimeout: Duration = .seconds(30), orderCacheSize: Int = SQLiteOrderStore.defaultOrderCacheSize,
+        logger: Logger
+    ) async throws -> any OrderStore {
         switch location {
-        case .sqlite(let path): return try await SQLiteOrderStore.open(path: path, logger: logger)
+        case .sqlite(let path): return try await SQLiteOrderStore.open(path: path, orderCacheSize: orderCacheSize, logger: logger)
         case .postgres(let url):
             var config = PostgresOrderStore.Config.defaults
             config.storage.connectTimeout = connectTimeout

@@ -92,3 +92,13 @@ def test_a_limit_that_is_not_a_positive_number_stops_the_service_with_a_message(
         env={"ORDERHUB_SERVICE_SECRET": SECRET, "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=30)
     assert result.returncode != 0
     assert "--max-concurrent-streams must be greater than zero" in result.stdout + result.stderr
+
+
+def test_a_negative_order_cache_size_stops_orders_with_a_message(tmp_path):
+    result = subprocess.run(
+        [str(processes.bin_path("orderhub")), "orders", "--listen", f"127.0.0.1:{processes.free_port()}",
+         "--db", f"sqlite:{tmp_path / 'o.db'}", "--payments-address", "127.0.0.1:9", "--insecure-no-user-auth"],
+        env={"ORDERHUB_SERVICE_SECRET": SECRET, "ORDERHUB_ORDER_CACHE_SIZE": "-1", "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert "--order-cache-size must not be negative" in result.stdout + result.stderr

@@ -8,7 +8,8 @@ import Synchronization
 /// A read that missed fills the cache only if no write touched the cache while it ran
 /// (`readToken` / `fill`): otherwise it may hold a state older than one already published, and
 /// is simply not kept. Two generations bound the memory: when the newer one is full it becomes
-/// the older one and the previous older one is dropped; a hit in the older one moves up.
+/// the older one and the previous older one is dropped; a hit in the older one moves up. A
+/// generation size of zero turns the cache off: every lookup misses and nothing is kept.
 final class OrderRecordCache: Sendable {
     private typealias Generation = [String: OrderRecord]
 
@@ -24,12 +25,19 @@ final class OrderRecordCache: Sendable {
     let generationSize: Int
 
     init(generationSize: Int = 8192) {
-        precondition(generationSize > 0)
+        precondition(generationSize >= 0)
         self.generationSize = generationSize
+    }
+
+    /// A cache holding at most `capacity` orders (rounded up to even); 0 turns it off.
+    convenience init(capacity: Int) {
+        precondition(capacity >= 0)
+        self.init(generationSize: (capacity + 1) / 2)
     }
 
     /// The cached order, if any.
     func lookup(_ id: String) -> OrderRecord? {
+        if generationSize == 0 { return nil }
         let (record, dropped) = state.withLock { state -> (OrderRecord?, Generation?) in
             if let record = state.recent[id] { return (record, nil) }
             guard let record = state.older.removeValue(forKey: id) else { return (nil, nil) }
@@ -103,6 +111,7 @@ final class OrderRecordCache: Sendable {
     /// caller to free after unlocking: freeing thousands of orders under the lock would stall
     /// every GetOrder on every loop meanwhile.
     private static func insert(_ record: OrderRecord, into state: inout State, generationSize: Int) -> Generation? {
+        if generationSize == 0 { return nil }
         var dropped: Generation?
         if state.recent.count >= generationSize, state.recent[record.id] == nil {
             dropped = state.older

@@ -27,11 +27,18 @@ public final class SQLiteOrderStore: OrderStore {
         self.cache = cache
     }
 
-    /// Opens (creating and migrating as needed) the database at `path`.
-    public static func open(path: String, config: Config = .defaults, logger: Logger) async throws -> SQLiteOrderStore {
+    /// Orders kept in memory for `order(id:)` unless the caller says otherwise.
+    public static let defaultOrderCacheSize = 16_384
+
+    /// Opens (creating and migrating as needed) the database at `path`. At most `orderCacheSize`
+    /// orders are kept in memory for `order(id:)`; 0 sends every read to the database.
+    public static func open(
+        path: String, config: Config = .defaults, orderCacheSize: Int = defaultOrderCacheSize, logger: Logger
+    ) async throws -> SQLiteOrderStore {
+        precondition(orderCacheSize >= 0, "orderCacheSize must not be negative")
         let storage = try await SQLiteStorage.open(path: path, migrations: OrderSchema.migrations, config: config.storage, logger: logger)
         let broadcaster = OrderChangeBroadcaster()
-        let cache = OrderRecordCache()
+        let cache = OrderRecordCache(capacity: orderCacheSize)
         let feedCommits = WakeSignal()
         let writer = SQLiteBatchWriter(
             connection: storage.writer, executor: OrderWriteExecutor(broadcaster: broadcaster, cache: cache, feedCommits: feedCommits),
