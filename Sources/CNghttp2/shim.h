@@ -65,9 +65,8 @@ static inline orderhub_nghttp2_pool_header *orderhub_nghttp2_pool_header_of(void
     return (orderhub_nghttp2_pool_header *)((char *)ptr - ORDERHUB_NGHTTP2_POOL_HEADER);
 }
 
-/// Frees a pool's kept blocks and the pool (a thread's, when the thread exits).
-static inline void orderhub_nghttp2_pool_destroy(void *opaque) {
-    orderhub_nghttp2_pool *pool = (orderhub_nghttp2_pool *)opaque;
+/// Frees a pool's kept blocks and the pool.
+static inline void orderhub_nghttp2_pool_free_all(orderhub_nghttp2_pool *pool) {
     if (pool == NULL) return;
     for (int size_class = 0; size_class < ORDERHUB_NGHTTP2_POOL_CLASSES; size_class++) {
         orderhub_nghttp2_pool_block *block = pool->free_blocks[size_class];
@@ -80,8 +79,17 @@ static inline void orderhub_nghttp2_pool_destroy(void *opaque) {
     free(pool);
 }
 
+/// The key's destructor, run on the exiting thread with that thread's pool. It forgets the pool
+/// before freeing it: a block nghttp2 frees later in the thread's teardown (another destructor
+/// deleting a session) then makes a fresh pool rather than writing into the freed one, and POSIX
+/// runs the destructor again for a value set meanwhile.
+static inline void orderhub_nghttp2_pool_thread_exit(void *opaque) {
+    *orderhub_nghttp2_thread_pool_slot() = NULL;
+    orderhub_nghttp2_pool_free_all((orderhub_nghttp2_pool *)opaque);
+}
+
 static inline void orderhub_nghttp2_pool_make_key(void) {
-    pthread_key_create(orderhub_nghttp2_pool_key(), orderhub_nghttp2_pool_destroy);
+    pthread_key_create(orderhub_nghttp2_pool_key(), orderhub_nghttp2_pool_thread_exit);
 }
 
 /// The calling thread's pool, made on first use; NULL if it cannot be made (then blocks go
@@ -172,6 +180,15 @@ static inline nghttp2_mem *orderhub_nghttp2_mem(void) {
         orderhub_nghttp2_pool_realloc,
     };
     return &mem;
+}
+
+/// Frees the calling thread's pool now, as the thread's exit would; its next allocation makes a
+/// new one (for tests).
+static inline void orderhub_nghttp2_pool_release_thread(void) {
+    orderhub_nghttp2_pool *pool = *orderhub_nghttp2_thread_pool_slot();
+    if (pool == NULL) return;
+    pthread_setspecific(*orderhub_nghttp2_pool_key(), NULL);
+    orderhub_nghttp2_pool_thread_exit(pool);
 }
 
 /// Bytes the calling thread's pool keeps for reuse (for tests).

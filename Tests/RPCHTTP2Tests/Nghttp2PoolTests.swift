@@ -84,6 +84,21 @@ struct Nghttp2PoolTests {
         }
     }
 
+    @Test("a thread's pool, once freed, is replaced by a fresh one rather than reused")
+    func aFreedPoolIsForgotten() {
+        onNewThread { pool in
+            pool.free(pool.malloc(100)!)
+            #expect(pool.keptBytes == 128)
+            // What the thread's exit does; a block freed after it (a session deleted by a later
+            // destructor) must go to a new pool, not into the freed one.
+            orderhub_nghttp2_pool_release_thread()
+            #expect(pool.keptBytes == 0)
+            pool.free(pool.malloc(100)!)
+            #expect(pool.keptBytes == 128)
+            // The thread's exit then frees this second pool through the key's destructor.
+        }
+    }
+
     @Test("calloc zeroes a reused block, and refuses a size that overflows")
     func callocZeroes() {
         onNewThread { pool in
