@@ -34,14 +34,18 @@ extension ServerConnectionHandler: Nghttp2SessionDelegate {
             if endStream { requestEnded(stream) }
             return
         }
-        let classification = stream.validator.classify()
-        let route = stream.validator.route
+        // The validator leaves the stream here (a fresh one takes its place, so its strings are
+        // freed with it). Reading it in place would copy the whole struct, a retain and a
+        // release for each of its strings, on each of the four reads below.
+        var validator = RequestHeaderValidator(config: stream.validator.config)
+        swap(&validator, &stream.validator)
+        let classification = validator.classify()
+        let route = validator.route
         if case .httpError = classification {
             // Kept only to say what was wrong, since the request turned out not to be gRPC.
-            stream.requestMethod = stream.validator.requestMethod
-            stream.requestContentType = stream.validator.requestContentType
+            stream.requestMethod = validator.requestMethod
+            stream.requestContentType = validator.requestContentType
         }
-        stream.validator = RequestHeaderValidator(config: stream.validator.config)
         var isUnary: Bool?
         if case .call(let head) = classification, let method = route?.handler ?? router.handler(forPath: head.path) {
             lastRequestMetadata = head.metadata
