@@ -19,10 +19,15 @@ extension OrderSystem {
             traceContext: .current()
         )
         // The durable write (a group commit shared with other creates) as its own span.
-        let result = try await withSpan("storage commit", ofKind: .internal) { span in
-            span.attributes["db.operation.name"] = "create order"
-            return try await store.create(order)
-        }
+        let result =
+            if let tracer {
+                try await tracer.withAnySpan("storage commit", ofKind: .internal) { span in
+                    span.attributes["db.operation.name"] = "create order"
+                    return try await store.create(order)
+                }
+            } else {
+                try await store.create(order)
+            }
         var logger = logger ?? self.logger
         // Only for the info lines below (the payment attempt names the order itself): at a
         // quieter level, copying the logger's metadata would be work for nothing.

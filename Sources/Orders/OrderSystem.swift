@@ -1,5 +1,6 @@
 import Logging
 import RPC
+import Tracing
 
 /// The Orders domain in one object: create, read, cancel, list and watch orders, with the
 /// payment dispatcher, the delivery scheduler and the retention sweep running behind.
@@ -56,6 +57,8 @@ public final class OrderSystem: Sendable {
     let watches = WatchRegistry()
     /// The order feed's live tail (WatchOrders).
     public let feed: OrderFeed
+    /// The tracer bootstrapped when this was made; nil without one (see `bootstrappedTracer`).
+    let tracer: (any Tracer)?
 
     public init(store: any OrderStore, gateway: any PaymentGateway, config: Config = .defaults, clock: WallClock = .system, logger: Logger) {
         let delivery = DeliveryScheduler(store: store, config: config.delivery, clock: clock, logger: logger)
@@ -73,7 +76,17 @@ public final class OrderSystem: Sendable {
         self.config = config
         self.clock = clock
         self.logger = logger
+        self.tracer = Self.bootstrappedTracer()
         OrderMetrics.register()
+    }
+
+    /// The process's tracer, read once: nil when none was bootstrapped. Without one the storage
+    /// commit and payment attempts make no span at all, since even a span on the no-op tracer
+    /// costs a locked lookup of the global tracer and its attribute writes on every order.
+    /// A process bootstraps its tracer before it builds the order system.
+    static func bootstrappedTracer() -> (any Tracer)? {
+        let tracer = InstrumentationSystem.tracer
+        return tracer is NoOpTracer ? nil : tracer
     }
 
     /// Starts the background work: every pending payment job resumes, due deliveries happen.

@@ -62,6 +62,9 @@ public final class PaymentDispatcher: Sendable {
     let onConfirmed: @Sendable (Int64) -> Void
     /// Whether Payments is refusing our calls (a configuration fault); readiness follows it.
     public let paymentsLink = PaymentsLinkMonitor()
+    /// The tracer bootstrapped when this was made; nil without one, and then an attempt makes
+    /// no span (a span on the no-op tracer still costs a locked lookup and its attributes).
+    let tracer: (any Tracer)?
     private let state = Mutex(State())
     private let wake = WakeSignal()
 
@@ -76,6 +79,7 @@ public final class PaymentDispatcher: Sendable {
         self.clock = clock
         self.logger = logger
         self.onConfirmed = onConfirmed
+        self.tracer = OrderSystem.bootstrappedTracer()
     }
 
     /// The lease a job created now gets for its in-process first attempt.
@@ -199,14 +203,18 @@ public final class PaymentDispatcher: Sendable {
             // A kicked job runs in the creating call's context; a claimed one (a retry, a job
             // left by a restart or another replica) in the context stored with it. Either way
             // the attempt and its Payments call join the order's trace.
+            let run = {
+                switch job.kind {
+                case .charge: try await self.charge(job, logger: logger)
+                case .refund: try await self.refund(job, logger: logger)
+                }
+            }
+            guard let tracer else { return try await run() }
             let parent = traceContext ?? job.traceContext?.serviceContext ?? .topLevel
-            try await withSpan("payment attempt", context: parent, ofKind: .internal) { span in
+            try await tracer.withAnySpan("payment attempt", context: parent, ofKind: .internal) { span in
                 span.attributes["orderhub.job"] = job.kind.rawValue
                 span.attributes["orderhub.attempt"] = job.attempts + 1
-                switch job.kind {
-                case .charge: try await charge(job, logger: logger)
-                case .refund: try await refund(job, logger: logger)
-                }
+                try await run()
             }
         } catch {
             // The job stays leased; the loop claims it again when the lease ends.
