@@ -60,4 +60,23 @@ struct JSONParserTests {
                     "s": .string(tricky), "n": .number("-9223372036854775808"), "a": .array([.bool(true), .null, .number("1")]),
                 ]))
     }
+
+    @Test("the writer's punctuation: commas between fields and elements, keys plain and escaped, empty values")
+    func writerPunctuation() {
+        var json = JSONWriter()
+        json.object { json in
+            json.field("a") { $0.string("") }
+            json.field("k\"ey") { $0.string("v") }
+            json.field("list") { json in
+                json.array { json in
+                    json.string("x")
+                    json.object { $0.field("n") { $0.integer(1) } }
+                    json.array { _ in }
+                    json.string("y\\")
+                }
+            }
+            json.field("o") { json in json.object { _ in } }
+        }
+        #expect(json.text == #"{"a":"","k\"ey":"v","list":["x",{"n":1},[],"y\\"],"o":{}}"#)
+    }
 }

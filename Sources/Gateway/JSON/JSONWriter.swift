@@ -29,18 +29,14 @@ struct JSONWriter: Sendable {
     }
 
     mutating func object(_ body: (inout JSONWriter) -> Void) {
-        separate()
-        buffer.writeInteger(UInt8(ascii: "{"))
-        needsComma = false
+        open(UInt8(ascii: "{"))
         body(&self)
         buffer.writeInteger(UInt8(ascii: "}"))
         needsComma = true
     }
 
     mutating func array(_ body: (inout JSONWriter) -> Void) {
-        separate()
-        buffer.writeInteger(UInt8(ascii: "["))
-        needsComma = false
+        open(UInt8(ascii: "["))
         body(&self)
         buffer.writeInteger(UInt8(ascii: "]"))
         needsComma = true
@@ -48,16 +44,13 @@ struct JSONWriter: Sendable {
 
     /// Writes `"key":` then the value that `value` writes.
     mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
-        separate()
-        appendQuoted(key)
-        buffer.writeInteger(UInt8(ascii: ":"))
+        writeQuoted(key, then: UInt8(ascii: ":"))
         needsComma = false
         value(&self)
     }
 
     mutating func string(_ value: String) {
-        separate()
-        appendQuoted(value)
+        writeQuoted(value, then: nil)
         needsComma = true
     }
 
@@ -94,20 +87,39 @@ struct JSONWriter: Sendable {
         if needsComma { buffer.writeInteger(UInt8(ascii: ",")) }
     }
 
-    private mutating func appendQuoted(_ value: String) {
-        buffer.writeInteger(UInt8(ascii: "\""))
-        // Most strings (ids, names, codes) need no escaping: append them whole, scanning and
-        // copying the contiguous UTF-8 in place (every native string has it). 0xE2 leads
-        // U+2028 and U+2029, so a string with it takes the careful path.
+    /// The comma that is due, then `bracket`.
+    private mutating func open(_ bracket: UInt8) {
+        if needsComma { writePair(UInt8(ascii: ","), bracket) } else { buffer.writeInteger(bracket) }
+        needsComma = false
+    }
+
+    /// The comma that is due, `value` quoted, then `suffix` if any. Most strings (keys, ids,
+    /// names, codes) need no escaping: they are scanned and copied whole from their contiguous
+    /// UTF-8 (every native string has it), and the punctuation around them goes in pairs, since
+    /// each write into the buffer checks its uniqueness and exclusive access. 0xE2 leads U+2028
+    /// and U+2029, so a string with it takes the careful path.
+    private mutating func writeQuoted(_ value: String, then suffix: UInt8?) {
         let plain = value.utf8.withContiguousStorageIfAvailable { utf8 in
             guard !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) else { return false }
+            if needsComma { writePair(UInt8(ascii: ","), UInt8(ascii: "\"")) } else { buffer.writeInteger(UInt8(ascii: "\"")) }
             buffer.writeBytes(utf8)
+            if let suffix { writePair(UInt8(ascii: "\""), suffix) } else { buffer.writeInteger(UInt8(ascii: "\"")) }
             return true
         }
-        if plain == true {
-            buffer.writeInteger(UInt8(ascii: "\""))
-            return
-        }
+        if plain == true { return }
+        separate()
+        appendEscaped(value)
+        if let suffix { buffer.writeInteger(suffix) }
+    }
+
+    /// Two bytes in one write (big-endian puts `first` first).
+    private mutating func writePair(_ first: UInt8, _ second: UInt8) {
+        buffer.writeInteger(UInt16(first) << 8 | UInt16(second))
+    }
+
+    /// `value` quoted, escaped as JSON requires.
+    private mutating func appendEscaped(_ value: String) {
+        buffer.writeInteger(UInt8(ascii: "\""))
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": append("\\\"")
