@@ -62,11 +62,12 @@ public final class OrderSystem: Sendable {
 
     public init(store: any OrderStore, gateway: any PaymentGateway, config: Config = .defaults, clock: WallClock = .system, logger: Logger) {
         let delivery = DeliveryScheduler(store: store, config: config.delivery, clock: clock, logger: logger)
+        let tracer = Self.bootstrappedTracer()
         self.store = store
         self.delivery = delivery
         self.dispatcher = PaymentDispatcher(
             store: store, gateway: gateway, config: config.dispatcher, deliveryDelay: config.deliveryDelay, clock: clock,
-            logger: logger, onConfirmed: { delivery.noteDelivery(at: $0) }
+            logger: logger, tracer: tracer, onConfirmed: { delivery.noteDelivery(at: $0) }
         )
         self.sweeper = RetentionSweeper(
             store: store, keyRetention: config.idempotencyRetention, eventRetention: config.orderEventRetention,
@@ -76,7 +77,7 @@ public final class OrderSystem: Sendable {
         self.config = config
         self.clock = clock
         self.logger = logger
-        self.tracer = Self.bootstrappedTracer()
+        self.tracer = tracer
         OrderMetrics.register()
     }
 
@@ -84,7 +85,7 @@ public final class OrderSystem: Sendable {
     /// commit and payment attempts make no span at all, since even a span on the no-op tracer
     /// costs a locked lookup of the global tracer and its attribute writes on every order.
     /// A process bootstraps its tracer before it builds the order system.
-    static func bootstrappedTracer() -> (any Tracer)? {
+    private static func bootstrappedTracer() -> (any Tracer)? {
         let tracer = InstrumentationSystem.tracer
         return tracer is NoOpTracer ? nil : tracer
     }

@@ -62,15 +62,15 @@ public final class PaymentDispatcher: Sendable {
     let onConfirmed: @Sendable (Int64) -> Void
     /// Whether Payments is refusing our calls (a configuration fault); readiness follows it.
     public let paymentsLink = PaymentsLinkMonitor()
-    /// The tracer bootstrapped when this was made; nil without one, and then an attempt makes
-    /// no span (a span on the no-op tracer still costs a locked lookup and its attributes).
+    /// The process's tracer, or nil without one: then an attempt makes no span (a span on the
+    /// no-op tracer still costs a locked lookup and its attributes).
     let tracer: (any Tracer)?
     private let state = Mutex(State())
     private let wake = WakeSignal()
 
     public init(
         store: any OrderStore, gateway: any PaymentGateway, config: Config, deliveryDelay: Duration, clock: WallClock,
-        logger: Logger, onConfirmed: @escaping @Sendable (Int64) -> Void = { _ in }
+        logger: Logger, tracer: (any Tracer)?, onConfirmed: @escaping @Sendable (Int64) -> Void = { _ in }
     ) {
         self.store = store
         self.gateway = gateway
@@ -79,7 +79,7 @@ public final class PaymentDispatcher: Sendable {
         self.clock = clock
         self.logger = logger
         self.onConfirmed = onConfirmed
-        self.tracer = OrderSystem.bootstrappedTracer()
+        self.tracer = tracer
     }
 
     /// The lease a job created now gets for its in-process first attempt.

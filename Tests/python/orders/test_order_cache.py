@@ -1,7 +1,7 @@
 """`--order-cache-size` reaches the store: Orders answers recently read orders from memory,
-unless the size is 0, when every GetOrder reads the database. Seen by changing an order's row
-behind Orders' back (nothing but this test writes the file): a cached order keeps its first
-answer, an uncached one shows the row."""
+unless the size is 0, when every GetOrder reads the database. Seen by changing a finished
+order's row behind Orders' back (Orders itself never writes a cancelled order again): a cached
+order keeps its first answer, an uncached one shows the row."""
 import sqlite3
 
 import pytest
